@@ -1,0 +1,75 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from apps.users.models import default_currency
+
+
+class Account(models.Model):
+    """A customer's bank account. ``balance`` moves only through ledger entries
+    (apps.transactions.services); it is never edited directly."""
+
+    class Kind(models.TextChoices):
+        CHECKING = "checking", "Checking"
+        SAVINGS = "savings", "Savings"
+        CASH = "cash", "Cash"
+        CREDIT_CARD = "credit_card", "Credit card"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="accounts")
+    name = models.CharField(max_length=100)
+    institution = models.CharField("institution name", max_length=100, blank=True)
+    # Only the last four digits are ever stored: nothing more to leak.
+    number_last4 = models.CharField("account number (last 4 digits)", max_length=4, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CHECKING)
+    currency = models.CharField(max_length=3, default=default_currency)
+    balance = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"), editable=False)
+    credit_limit = models.DecimalField(
+        max_digits=14, decimal_places=2, default=Decimal("0.00"),
+        help_text="Credit cards only: how far below zero the balance may go.",
+    )
+    opened_on = models.DateField()
+    closed_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["owner", "closed_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(balance__gte=0) | Q(kind="credit_card"), name="accounts_balance_non_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(balance__gte=-F("credit_limit")), name="accounts_balance_within_credit_limit"
+            ),
+            models.CheckConstraint(condition=Q(credit_limit__gte=0), name="accounts_credit_limit_non_negative"),
+            models.CheckConstraint(
+                condition=Q(credit_limit=0) | Q(kind="credit_card"), name="accounts_credit_limit_credit_card_only"
+            ),
+            models.CheckConstraint(
+                condition=Q(currency__regex=r"^[A-Z]{3}$"), name="accounts_currency_iso4217"
+            ),
+            models.CheckConstraint(
+                condition=Q(number_last4="") | Q(number_last4__regex=r"^[0-9]{4}$"), name="accounts_last4_digits"
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(balance=0), name="accounts_closed_with_zero_balance"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} {self.masked_number}".strip()
+
+    @property
+    def masked_number(self):
+        return f"•••• {self.number_last4}" if self.number_last4 else ""
+
+    @property
+    def is_closed(self):
+        return self.closed_on is not None
+
+    @property
+    def available(self):
+        """What can still be spent: the balance plus any credit line."""
+        return self.balance + self.credit_limit

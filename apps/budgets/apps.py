@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class BudgetsConfig(AppConfig):
+    name = "apps.budgets"
+    label = "budgets"
+
+    def ready(self):
+        from apps.transactions.signals import ledger_changed
+
+        from . import receivers
+
+        ledger_changed.connect(receivers.check_budgets_on_ledger_change, dispatch_uid="budgets.ledger_changed")

@@ -1,0 +1,44 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Budget(models.Model):
+    class Period(models.TextChoices):
+        WEEKLY = "weekly", "Weekly"
+        MONTHLY = "monthly", "Monthly"
+        QUARTERLY = "quarterly", "Quarterly"
+        YEARLY = "yearly", "Yearly"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="budgets")
+    category = models.ForeignKey("transactions.Category", on_delete=models.PROTECT, related_name="budgets")
+    period = models.CharField(max_length=10, choices=Period.choices, default=Period.MONTHLY)
+    limit = models.DecimalField(max_digits=14, decimal_places=2)
+    start_date = models.DateField(help_text="The first period starts on this day.")
+    warning_percent = models.PositiveSmallIntegerField(
+        "early warning at (%)", default=80, help_text="Warn when spending passes this share of the limit."
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["category__name", "period"]
+        constraints = [
+            models.CheckConstraint(condition=Q(limit__gt=0), name="budgets_limit_positive"),
+            models.CheckConstraint(
+                condition=Q(warning_percent__gte=1) & Q(warning_percent__lte=100), name="budgets_warning_percent_range"
+            ),
+            models.UniqueConstraint(
+                fields=["owner", "category", "period"], condition=Q(is_active=True),
+                name="budgets_one_active_per_category_period",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.category} {self.get_period_display().lower()} {self.limit}"
+
+    @property
+    def warning_amount(self) -> Decimal:
+        return (self.limit * self.warning_percent / Decimal(100)).quantize(Decimal("0.01"))

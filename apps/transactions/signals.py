@@ -1,0 +1,31 @@
+"""The ledger's one outgoing signal.
+
+``ledger_changed`` is sent by apps.transactions.services inside the same
+``transaction.atomic`` block as the money movement, after the rows are written,
+for every create, edit and delete (and any batch). Receivers (budgets) therefore
+run in the same database transaction: a rolled-back movement leaves nothing.
+
+Arguments:
+    user:    the owner (apps.users.User)
+    changes: list[LedgerChange], one per affected expense/income row state
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.dispatch import Signal
+
+ledger_changed = Signal()
+
+
+@dataclass(frozen=True)
+class LedgerChange:
+    """One row's state before or after a change (an edit yields both)."""
+
+    transaction_id: int
+    kind: str  # Transaction.Kind value
+    category_id: int | None
+    amount: Decimal
+    occurred_on: date
+    action: str  # "created" | "edited" | "deleted"

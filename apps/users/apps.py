@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class UsersConfig(AppConfig):
+    name = "apps.users"
+    label = "users"
+    verbose_name = "Users and roles"
+
+    def ready(self):
+        from . import receivers
+
+        # Permissions exist only after every app has migrated, so the roles'
+        # permissions are (re)applied after each migrate run.
+        post_migrate.connect(receivers.sync_roles_after_migrate, dispatch_uid="users.sync_roles")

@@ -1,0 +1,46 @@
+"""The roles of BankDash, as Django groups with model permissions.
+
+customer: no model permissions; views scope every query to the owner.
+support:  staff who view customers' data in the admin, unlock locked-out users and
+          send system alerts; never any add/change/delete on money.
+auditor:  staff with read-only access to everything, the audit trail included.
+"""
+
+from django.contrib.auth.models import Group, Permission
+
+CUSTOMER = "customer"
+SUPPORT = "support"
+AUDITOR = "auditor"
+ROLES = (CUSTOMER, SUPPORT, AUDITOR)
+
+# "app_label.codename"; a permission whose app is not installed yet is skipped.
+SUPPORT_PERMISSIONS = (
+    "users.view_user",
+    "accounts.view_account",
+    "transactions.view_transaction",
+    "transactions.view_category",
+    "budgets.view_budget",
+    "alerts.view_alert",
+    "alerts.add_alert",  # system alerts
+    "axes.view_accessattempt",
+    "axes.delete_accessattempt",  # unlock a locked-out user
+    "axes.view_accessfailurelog",
+    "axes.view_accesslog",
+)
+
+
+def _permissions(names):
+    perms = []
+    for name in names:
+        app_label, codename = name.split(".", 1)
+        perms.extend(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
+    return perms
+
+
+def sync_roles():
+    """Create the groups and set their permissions; safe to run any number of times."""
+    groups = {name: Group.objects.get_or_create(name=name)[0] for name in ROLES}
+    groups[CUSTOMER].permissions.clear()
+    groups[SUPPORT].permissions.set(_permissions(SUPPORT_PERMISSIONS))
+    groups[AUDITOR].permissions.set(Permission.objects.filter(codename__startswith="view_"))
+    return groups
