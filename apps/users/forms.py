@@ -4,6 +4,8 @@ from django.contrib.auth.forms import AuthenticationForm
 
 from .models import TIME_ZONE_CHOICES, User, default_time_zone
 
+DUPLICATE_EMAIL_MESSAGE = "An account with this email address already exists."
+
 
 class RegistrationForm(forms.ModelForm):
     password1 = forms.CharField(
@@ -27,7 +29,7 @@ class RegistrationForm(forms.ModelForm):
     def clean_email(self):
         email = User.objects.normalize_email(self.cleaned_data["email"])
         if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("An account with this email address already exists.")
+            raise forms.ValidationError(DUPLICATE_EMAIL_MESSAGE)
         return email
 
     def clean_default_currency(self):

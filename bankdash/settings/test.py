@@ -12,3 +12,6 @@ STORAGES = {
 }
 # Several test runs may share one server (e.g. parallel work): let each pick its database.
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default="test_bankdash")}
+# Serve static files from the finders (no collectstatic before tests; no "No directory" warning).
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,61 @@
+import pytest
+
+from apps.users.forms import DUPLICATE_EMAIL_MESSAGE, RegistrationForm
+
+from .factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+GOOD = {
+    "email": "new@example.com",
+    "display_name": "New Person",
+    "time_zone": "Europe/Paris",
+    "default_currency": "eur",
+    "password1": "a-long-unusual-passphrase",
+    "password2": "a-long-unusual-passphrase",
+}
+
+
+def test_valid_form_normalises_email_and_currency():
+    form = RegistrationForm(data={**GOOD, "email": " New@Example.COM "})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["email"] == "new@example.com"
+    assert form.cleaned_data["default_currency"] == "EUR"
+    user = form.save()
+    assert user.check_password(GOOD["password1"])
+    assert user.password != GOOD["password1"]
+
+
+def test_duplicate_email_in_another_case():
+    UserFactory(email="taken@example.com")
+    form = RegistrationForm(data={**GOOD, "email": "TAKEN@example.com"})
+    assert not form.is_valid()
+    assert form.errors["email"] == [DUPLICATE_EMAIL_MESSAGE]
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("short1", "too short"),
+        ("password123", "too common"),
+        ("83749201857362", "entirely numeric"),
+        ("new@example.com", "too similar"),
+    ],
+)
+def test_weak_passwords_are_refused(password, message):
+    form = RegistrationForm(data={**GOOD, "password1": password, "password2": password})
+    assert not form.is_valid()
+    assert any(message in error for error in form.errors["password1"]), form.errors
+
+
+def test_mismatched_passwords():
+    form = RegistrationForm(data={**GOOD, "password2": "something-else-entirely"})
+    assert not form.is_valid()
+    assert form.errors["password2"] == ["The two passwords do not match."]
+
+
+@pytest.mark.parametrize("code", ["E1", "12$", "€UR"])
+def test_bad_currency_code(code):
+    form = RegistrationForm(data={**GOOD, "default_currency": code})
+    assert not form.is_valid()
+    assert "three-letter" in form.errors["default_currency"][0]
