@@ -5,5 +5,7 @@ from . import views
 app_name = "alerts"
 
 urlpatterns = [
-    path("", views.placeholder, name="list"),
+    path("", views.AlertListView.as_view(), name="list"),
+    path("<int:pk>/read/", views.alert_read, name="read"),
+    path("read-all/", views.alert_read_all, name="read_all"),
 ]

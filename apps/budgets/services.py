@@ -1,2 +1,211 @@
-def budget_check_for_changes(*, user, changes):
-    """Re-check the budgets the ledger changes touch (implemented with the budgets issue)."""
+"""Budget writes and the budget check.
+
+``budget_check_for_changes`` is called (through the thin receiver in receivers.py) by the
+ledger's ``ledger_changed`` signal, inside the money movement's own database transaction:
+the alerts it creates commit or roll back together with the movement. Nothing here
+leaves the process, so nothing needs ``transaction.on_commit``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from apps.alerts.models import Alert
+from apps.transactions.models import Category, Transaction
+
+from .models import Budget
+from .periods import user_today
+from .selectors import budget_window, is_exceeded, is_past_warning, spent_in_windows
+
+CENT = Decimal("0.01")
+MAX_LIMIT = Decimal("1e12")
+
+
+# ---------------------------------------------------------------------------
+# Budgets
+# ---------------------------------------------------------------------------
+
+def _clean_limit(limit) -> Decimal:
+    try:
+        limit = Decimal(limit)
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValidationError({"limit": "Enter the limit as an amount, like 250.00."}) from None
+    if not limit.is_finite() or limit <= 0:
+        raise ValidationError({"limit": "Enter a limit greater than zero."})
+    if limit != limit.quantize(CENT):
+        raise ValidationError({"limit": "A limit has at most two decimal places."})
+    if limit >= MAX_LIMIT:
+        raise ValidationError({"limit": "That limit is too large."})
+    return limit.quantize(CENT)
+
+
+def _clean_fields(*, user, category, period, limit, warning_percent) -> dict:
+    if category is None or not Category.objects.for_user(user).filter(pk=category.pk).exists():
+        raise ValidationError({"category": "Choose one of your categories."})
+    if period not in Budget.Period.values:
+        raise ValidationError({"period": "Choose weekly, monthly, quarterly or yearly."})
+    if not 1 <= int(warning_percent) <= 100:
+        raise ValidationError({"warning_percent": "Choose a warning threshold between 1 and 100 percent."})
+    return {"category": category, "period": period, "limit": _clean_limit(limit),
+            "warning_percent": int(warning_percent)}
+
+
+def duplicate_message(*, category, period) -> str:
+    return (f"You already have an active {Budget.Period(period).label.lower()} budget for “{category}”. "
+            "Edit that one instead.")
+
+
+def _save_unique(budget: Budget) -> None:
+    """Save, turning the one-active-budget constraint into a message (a concurrent
+    duplicate that slipped past the form's check lands here)."""
+    try:
+        with transaction.atomic():
+            budget.save()
+    except IntegrityError as error:
+        if "budgets_one_active_per_category_period" not in str(error):
+            raise
+        raise ValidationError({"category": duplicate_message(category=budget.category, period=budget.period)}) \
+            from None
+
+
+@transaction.atomic
+def budget_create(*, user, category: Category, limit: Decimal, period: str = Budget.Period.MONTHLY,
+                  start_date: date | None = None, warning_percent: int = 80) -> Budget:
+    """Create a budget and evaluate its current period at once (spending may already be over)."""
+    fields = _clean_fields(user=user, category=category, period=period, limit=limit,
+                           warning_percent=warning_percent)
+    budget = Budget(owner=user, start_date=start_date or user_today(user).replace(day=1), **fields)
+    _save_unique(budget)
+    budget_check(user=user, budget_ids=[budget.pk])
+    return budget
+
+
+@transaction.atomic
+def budget_update(*, user, budget_id: int, category: Category, limit: Decimal, period: str, start_date: date,
+                  warning_percent: int) -> Budget:
+    """Change an active budget and re-evaluate it. Alerts already given stay."""
+    budget = Budget.objects.select_for_update().get(owner=user, pk=budget_id, is_active=True)
+    fields = _clean_fields(user=user, category=category, period=period, limit=limit,
+                           warning_percent=warning_percent)
+    for name, value in fields.items():
+        setattr(budget, name, value)
+    budget.start_date = start_date
+    _save_unique(budget)
+    budget_check(user=user, budget_ids=[budget.pk])
+    return budget
+
+
+@transaction.atomic
+def budget_delete(*, user, budget_id: int) -> Budget:
+    """Deactivate the budget. It is not deleted: its alerts (which cascade on delete) stay
+    in the user's history, and the category/period is free for a new active budget."""
+    budget = Budget.objects.select_for_update().get(owner=user, pk=budget_id, is_active=True)
+    budget.is_active = False
+    budget.save(update_fields=["is_active"])
+    return budget
+
+
+# ---------------------------------------------------------------------------
+# The budget check
+# ---------------------------------------------------------------------------
+
+def _alert_message(*, budget: Budget, kind: str, spent: Decimal, window, currency: str) -> str:
+    period = budget.get_period_display().lower()
+    when = f"{window.start:%d %b %Y} – {window.end:%d %b %Y}"
+    percent = (spent * 100 / budget.limit).quantize(Decimal("1"))
+    if kind == Alert.Kind.BUDGET_EXCEEDED:
+        return (f"You have exceeded your {period} “{budget.category.name}” budget: {spent} {currency} spent "
+                f"of {budget.limit} {currency} ({percent}%) for {when}.")
+    return (f"You have used {percent}% of your {period} “{budget.category.name}” budget: {spent} {currency} "
+            f"spent of {budget.limit} {currency} for {when} (warning at {budget.warning_percent}%).")
+
+
+def _due_kind(*, budget: Budget, spent: Decimal) -> str | None:
+    # An exceeded budget gets the "exceeded" alert only: a warning in the same breath is noise.
+    if is_exceeded(budget=budget, spent=spent):
+        return Alert.Kind.BUDGET_EXCEEDED
+    if is_past_warning(budget=budget, spent=spent):
+        return Alert.Kind.BUDGET_WARNING
+    return None
+
+
+def budget_check(*, user, budget_ids: Iterable[int] | None = None, changed_dates: dict | None = None,
+                 today: date | None = None) -> list[Alert]:
+    """Evaluate the current period of the user's active budgets (all, or ``budget_ids``) and
+    create the alerts now due. Returns the alerts created.
+
+    ``changed_dates`` (category id -> dates) narrows the check to budgets whose current
+    window contains one of their category's changed dates.
+
+    Must run inside a transaction: the budget rows are locked (in primary-key order) before
+    spending is summed, so concurrent expenses in one category take turns and each sees
+    the others' committed rows; the alert that crosses a line is then created exactly once
+    (the unique constraint and ON CONFLICT DO NOTHING are the last guard).
+    """
+    budgets = Budget.objects.select_for_update(of=("self",)).filter(owner=user, is_active=True)
+    if budget_ids is not None:
+        budgets = budgets.filter(pk__in=list(budget_ids))
+    if changed_dates is not None:
+        budgets = budgets.filter(category_id__in=list(changed_dates))
+    budgets = list(budgets.select_related("category").order_by("pk"))
+    today = today or user_today(user)
+    windows = {b.pk: budget_window(b, today=today) for b in budgets}
+    if changed_dates is not None:
+        budgets = [b for b in budgets if any(day in windows[b.pk] for day in changed_dates[b.category_id])]
+    if not budgets:
+        return []
+    spent = spent_in_windows(user=user, windows={b.pk: (b.category_id, windows[b.pk]) for b in budgets})
+
+    due = {}
+    for budget in budgets:
+        kind = _due_kind(budget=budget, spent=spent[budget.pk])
+        if kind:
+            due[(budget.pk, windows[budget.pk].start, kind)] = budget
+    if not due:
+        return []
+    existing = set(
+        Alert.objects.filter(budget_id__in={key[0] for key in due}, kind__in={key[2] for key in due},
+                             period_start__in={key[1] for key in due})
+        .values_list("budget_id", "period_start", "kind")
+    )
+    new = [
+        Alert(owner=user, budget=budget, period_start=start, kind=kind,
+              message=_alert_message(budget=budget, kind=kind, spent=spent[budget.pk], window=windows[budget.pk],
+                                     currency=user.default_currency))
+        for (budget_id, start, kind), budget in due.items()
+        if (budget_id, start, kind) not in existing
+    ]
+    if new:
+        Alert.objects.bulk_create(new, ignore_conflicts=True)
+    return new
+
+
+def budget_check_for_changes(*, user, changes) -> list[Alert]:
+    """Re-check the budgets the ledger changes touch: expense rows only (income and
+    transfers are not spending), each budget of an affected category whose current
+    window contains a changed date. An edit brings the old and the new state."""
+    changed_dates: dict[int, set[date]] = defaultdict(set)
+    for change in changes:
+        if change.kind == Transaction.Kind.EXPENSE and change.category_id is not None:
+            changed_dates[change.category_id].add(change.occurred_on)
+    if not changed_dates:
+        return []
+    return budget_check(user=user, changed_dates=changed_dates)
+
+
+def budgets_recalculate(*, today: date | None = None) -> list[Alert]:
+    """Every active budget's current period, user by user (one short transaction each,
+    so no lock is held across users). Returns the alerts created."""
+    from apps.users.models import User
+
+    created = []
+    for user in User.objects.filter(budgets__is_active=True).distinct().order_by("pk"):
+        with transaction.atomic():
+            created += budget_check(user=user, today=today)
+    return created
