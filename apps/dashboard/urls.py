@@ -7,4 +7,5 @@ app_name = "dashboard"
 urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.home, name="dashboard"),
+    path("dashboard/overview", views.overview, name="overview"),
 ]
