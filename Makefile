@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint deps assets migrate seed bench e2e clean
+.PHONY: run test lint deps assets migrate seed bench e2e screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,14 @@ lint: deps
 test: deps
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# Browser tests only (Debian's Chromium at /usr/bin/chromium; skipped with a reason without it).
+e2e: deps
+	$(BIN)/python -m pytest tests/e2e
+
+# Retake the screenshots (test-artifacts/screenshots/) and publish the dashboard one to docs/.
+screenshots: deps
+	BANKDASH_PUBLISH_SCREENSHOTS=1 $(BIN)/python -m pytest tests/e2e -k screenshots
 
 bench: deps
 	$(BIN)/python bench/run.py
