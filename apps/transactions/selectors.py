@@ -6,9 +6,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db import connection
+from django.db.models import DecimalField, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 
-from .models import MonthlyTotal
+from apps.accounts.models import Account
+
+from .models import MonthlyTotal, Transaction
 
 
 def parse_month(value: str) -> date:
@@ -45,3 +49,100 @@ def monthly_spending(*, user, month: date) -> MonthlySpending:
     )
     by_category = {row["category__name"]: row["spent"] for row in rows}
     return MonthlySpending(month=month, total=sum(by_category.values(), Decimal("0.00")), by_category=by_category)
+
+
+def transaction_list(*, user) -> QuerySet[Transaction]:
+    """The user's ledger entries, newest first, with what a list row shows joined in."""
+    return (
+        Transaction.objects.filter(owner=user)
+        .select_related("account", "category")
+        .order_by("-occurred_on", "-id")
+    )
+
+
+# ---------------------------------------------------------------------------
+# Operators: the stored balances and monthly totals against the ledger rows
+# ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BalanceMismatch:
+    account_id: int
+    account_name: str
+    owner_email: str
+    currency: str
+    stored: Decimal
+    ledger: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        return self.stored - self.ledger
+
+
+def _ledger_sum(kinds):
+    return Coalesce(
+        Sum("transactions__amount", filter=Q(transactions__kind__in=kinds)),
+        Value(Decimal("0.00")),
+        output_field=DecimalField(max_digits=16, decimal_places=2),
+    )
+
+
+def balance_mismatches(*, account_ids=None) -> list[BalanceMismatch]:
+    """Every account whose stored balance differs from its ledger (credits minus debits,
+    the opening entry included), in one aggregate query."""
+    accounts = Account.objects.all() if account_ids is None else Account.objects.filter(pk__in=account_ids)
+    rows = (
+        accounts.annotate(ledger=_ledger_sum(Transaction.CREDIT_KINDS) - _ledger_sum(Transaction.DEBIT_KINDS))
+        .exclude(balance=F("ledger"))
+        .values_list("pk", "name", "owner__email", "currency", "balance", "ledger")
+        .order_by("pk")
+    )
+    return [BalanceMismatch(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class MonthlyTotalMismatch:
+    owner_id: int
+    account_id: int
+    category_id: int
+    month: date
+    kind: str
+    stored_total: Decimal  # 0 when the bucket is missing
+    stored_count: int
+    ledger_total: Decimal  # 0 when the ledger has no such rows
+    ledger_count: int
+
+
+def monthly_total_mismatches(*, account_ids=None) -> list[MonthlyTotalMismatch]:
+    """Every monthly total (account, category, month, kind) that differs from the income
+    and expense rows it sums, in one query. A bucket left at zero by deletions equals a
+    missing one."""
+    tx_table, mt_table = Transaction._meta.db_table, MonthlyTotal._meta.db_table
+    where_tx, where_mt, params = "", "", []
+    if account_ids is not None:
+        ids = sorted(int(i) for i in account_ids)
+        where_tx, where_mt, params = "AND t.account_id = ANY(%s)", "WHERE m.account_id = ANY(%s)", [ids, ids]
+    sql = f"""
+        WITH ledger AS (
+            SELECT t.owner_id, t.account_id, t.category_id, date_trunc('month', t.occurred_on)::date AS month,
+                   t.kind, SUM(t.amount) AS total, COUNT(*) AS count
+            FROM {tx_table} t
+            WHERE t.kind IN ('income', 'expense') {where_tx}
+            GROUP BY 1, 2, 3, 4, 5
+        ), stored AS (
+            SELECT m.owner_id, m.account_id, m.category_id, m.month, m.kind, m.total, m.count
+            FROM {mt_table} m {where_mt}
+        )
+        SELECT COALESCE(l.owner_id, s.owner_id), COALESCE(l.account_id, s.account_id),
+               COALESCE(l.category_id, s.category_id), COALESCE(l.month, s.month), COALESCE(l.kind, s.kind),
+               COALESCE(s.total, 0), COALESCE(s.count, 0), COALESCE(l.total, 0), COALESCE(l.count, 0)
+        FROM ledger l
+        FULL OUTER JOIN stored s
+          ON s.account_id = l.account_id AND s.category_id = l.category_id AND s.month = l.month AND s.kind = l.kind
+        WHERE COALESCE(s.total, 0) <> COALESCE(l.total, 0)
+           OR COALESCE(s.count, 0) <> COALESCE(l.count, 0)
+           OR (s.owner_id IS NOT NULL AND l.owner_id IS NOT NULL AND s.owner_id <> l.owner_id)
+        ORDER BY 2, 4, 3, 5
+    """  # noqa: S608 (table names come from the models; values are parameters)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [MonthlyTotalMismatch(*row) for row in cursor.fetchall()]

@@ -1,5 +1,177 @@
-from django.shortcuts import render
+"""Ledger pages. Views validate a form, call one service and redirect; every query is
+scoped to the logged-in user, and another user's id answers 404."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from apps.accounts.forms import add_service_errors
+from apps.accounts.models import Account
+
+from . import selectors, services
+from .filters import TransactionFilter
+from .forms import CategoryForm, EntryForm, TransactionEditForm, TransferForm
+from .models import Category, Transaction
+
+PAGE_SIZE = 25
+FORM_ERROR = "Please correct the errors below."
+EDITABLE_KINDS = (Transaction.Kind.OPENING, Transaction.Kind.INCOME, Transaction.Kind.EXPENSE,
+                  Transaction.Kind.TRANSFER_IN, Transaction.Kind.TRANSFER_OUT)
 
 
-def placeholder(request):
-    return render(request, "placeholder.html", {"title": request.resolver_match.app_name.title()})
+def transaction_list(request):
+    filterset = TransactionFilter(
+        request.GET or None, queryset=selectors.transaction_list(user=request.user), request=request
+    )
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "transactions/transaction_list.html", {
+        "filter": filterset, "page_obj": page,
+        "is_filtered": any(request.GET.get(name) for name in filterset.filters),
+    })
+
+
+def _preselected_account(request):
+    """``?account=<id>`` from an account page; another user's id answers 404."""
+    account_id = request.GET.get("account")
+    if not account_id:
+        return None
+    if not account_id.isdigit():
+        raise Http404("No such account.")
+    return get_object_or_404(Account, pk=account_id, owner=request.user).pk
+
+
+def _money_form_page(request, form, title, submit_label):
+    if form.errors:
+        messages.error(request, FORM_ERROR)
+    return render(request, "transactions/transaction_form.html", {
+        "form": form, "title": title, "submit_label": submit_label, "cancel_url": reverse("transactions:list"),
+    })
+
+
+def _entry_view(request, *, kind):
+    is_income = kind == Transaction.Kind.INCOME
+    initial = {"account": _preselected_account(request)} if request.method == "GET" else {}
+    form = EntryForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        post = services.post_income if is_income else services.post_expense
+        try:
+            entry = post(
+                user=request.user, account_id=data["account"].pk, amount=data["amount"],
+                category=data["category"], occurred_on=data["occurred_on"], description=data["description"],
+                form_token=data["form_token"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            # A replayed token returns the first submission's entry: the same result again.
+            messages.success(request, f"{entry.get_kind_display()} of {entry.amount} {entry.account.currency} "
+                                      f"recorded on “{entry.account.name}”.")
+            return redirect("accounts:detail", pk=entry.account_id)
+    return _money_form_page(request, form, "Add income" if is_income else "Add expense",
+                            "Add income" if is_income else "Add expense")
+
+
+@require_http_methods(["GET", "POST"])
+def income_create(request):
+    return _entry_view(request, kind=Transaction.Kind.INCOME)
+
+
+@require_http_methods(["GET", "POST"])
+def expense_create(request):
+    return _entry_view(request, kind=Transaction.Kind.EXPENSE)
+
+
+@require_http_methods(["GET", "POST"])
+def transfer_create(request):
+    initial = {"from_account": _preselected_account(request)} if request.method == "GET" else {}
+    form = TransferForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            leg = services.transfer(
+                user=request.user, from_account_id=data["from_account"].pk, to_account_id=data["to_account"].pk,
+                amount=data["amount"], occurred_on=data["occurred_on"], description=data["description"],
+                form_token=data["form_token"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc, {"account": "from_account"})
+        else:
+            messages.success(request, f"Transferred {leg.amount} {leg.account.currency} from “{leg.account.name}” "
+                                      f"to “{data['to_account'].name}”.")
+            return redirect("accounts:detail", pk=leg.account_id)
+    return _money_form_page(request, form, "Transfer between your accounts", "Transfer")
+
+
+def _own_entry(request, pk) -> Transaction:
+    entry = get_object_or_404(
+        Transaction.objects.select_related("account", "category"), pk=pk, owner=request.user
+    )
+    if entry.kind not in EDITABLE_KINDS:
+        raise Http404("This entry cannot be changed here.")
+    return entry
+
+
+@require_http_methods(["GET", "POST"])
+def transaction_update(request, pk):
+    entry = _own_entry(request, pk)
+    form = TransactionEditForm(request.POST or None, user=request.user, entry=entry)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            entry = services.edit_transaction(
+                user=request.user, transaction_id=entry.pk, amount=data["amount"], occurred_on=data["occurred_on"],
+                description=data["description"], category=data.get("category"),
+                account_id=data["account"].pk if data.get("account") else None,
+            )
+        except Transaction.DoesNotExist:
+            raise Http404("No such transaction.") from None
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Transaction saved; balances updated.")
+            return redirect("accounts:detail", pk=entry.account_id)
+    if form.errors:
+        messages.error(request, FORM_ERROR)
+    return render(request, "transactions/transaction_form.html", {
+        "form": form, "entry": entry, "title": f"Edit {entry.get_kind_display().lower()}",
+        "cancel_url": reverse("accounts:detail", kwargs={"pk": entry.account_id}),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def transaction_delete(request, pk):
+    entry = _own_entry(request, pk)
+    if request.method == "POST":
+        try:
+            services.delete_transaction(user=request.user, transaction_id=entry.pk)
+        except Transaction.DoesNotExist:
+            raise Http404("No such transaction.") from None
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"{entry.get_kind_display()} of {entry.amount} {entry.account.currency} "
+                                      "deleted; balances updated.")
+            return redirect("accounts:detail", pk=entry.account_id)
+    return render(request, "transactions/transaction_confirm_delete.html", {"entry": entry})
+
+
+@require_http_methods(["GET", "POST"])
+def category_list(request):
+    form = CategoryForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                category = services.category_create(user=request.user, name=form.cleaned_data["name"])
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, f"Category “{category.name}” added.")
+                return redirect("transactions:categories")
+        messages.error(request, FORM_ERROR)
+    categories = Category.objects.for_user(request.user).order_by("owner_id", "name")
+    return render(request, "transactions/category_list.html", {"form": form, "categories": categories})

@@ -1,0 +1,23 @@
+"""Reads of accounts, scoped by owner and aggregated in PostgreSQL."""
+
+from __future__ import annotations
+
+from django.db.models import Count, QuerySet, Sum
+
+from .models import Account
+
+
+def account_list(*, user) -> QuerySet[Account]:
+    """The user's accounts, open ones first."""
+    return Account.objects.filter(owner=user).order_by("closed_on", "name", "id")
+
+
+def account_totals_by_currency(*, user) -> list[dict]:
+    """Total balance per currency (balances in different currencies are never added
+    together): one aggregate query, e.g. [{"currency": "USD", "total": Decimal, "accounts": 2}]."""
+    return list(
+        Account.objects.filter(owner=user, closed_on__isnull=True)
+        .values("currency")
+        .annotate(total=Sum("balance"), accounts=Count("id"))
+        .order_by("currency")
+    )

@@ -1,0 +1,47 @@
+"""Writes on accounts that move no money. Opening an account (its opening balance is a
+ledger entry) is apps.transactions.services.account_open."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from .models import Account
+
+LAST4_RE = re.compile(r"^[0-9]{4}$")
+
+
+def account_update(*, user, account_id: int, name: str, institution: str = "", number_last4: str = "") -> Account:
+    """Rename an account or change its institution or last four digits; never its balance."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "Enter a name for the account."})
+    if number_last4 and not LAST4_RE.match(number_last4):
+        raise ValidationError({"number_last4": "Enter the last four digits of the account number."})
+    # One UPDATE of the descriptive columns only: a concurrent posting's balance change is untouched.
+    updated = Account.objects.filter(pk=account_id, owner=user).update(
+        name=name, institution=(institution or "").strip(), number_last4=number_last4 or ""
+    )
+    if not updated:
+        raise Account.DoesNotExist("No such account.")
+    return Account.objects.get(pk=account_id, owner=user)
+
+
+def account_close(*, user, account_id: int) -> Account:
+    """Close an account whose balance is zero. The check and the write are one conditional
+    UPDATE, so a posting that commits in between cannot leave a closed account with money."""
+    today = timezone.localdate(timezone=user.zoneinfo)
+    updated = Account.objects.filter(pk=account_id, owner=user, closed_on__isnull=True, balance=0).update(
+        closed_on=today
+    )
+    account = Account.objects.get(pk=account_id, owner=user)  # DoesNotExist for another user's id
+    if not updated:
+        if account.is_closed:
+            raise ValidationError(f"“{account.name}” is already closed.")
+        raise ValidationError(
+            f"“{account.name}” still holds {account.balance} {account.currency}. Only an account with a zero "
+            "balance can be closed: transfer or spend what is left first."
+        )
+    return account

@@ -1,0 +1,1 @@
+from .ledger_checks import ledger_stays_consistent  # noqa: F401  (autouse: balance == ledger after each test)
