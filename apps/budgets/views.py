@@ -20,8 +20,9 @@ class BudgetRow:
     status: BudgetStatus
 
     @property
-    def bar_width(self) -> str:
-        return f"{min(self.status.percent_used, Decimal(100)):.1f}"
+    def bar_width(self) -> int:
+        """Whole percent, 0..100 (a class in budgets.css: the CSP forbids inline styles)."""
+        return int(min(self.status.percent_used, Decimal(100)).to_integral_value())
 
     @property
     def over_by(self) -> Decimal:

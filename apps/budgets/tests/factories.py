@@ -34,5 +34,6 @@ def account(user, balance=Decimal("10000.00"), name="Checking"):
 
 
 def expense(user, acct, amount, on, name="food"):
-    return ledger.post_expense(user=user, account_id=acct.pk, amount=Decimal(amount), category=category(name),
-                               occurred_on=on)
+    """An expense through the ledger service (so the budget check runs), in the user's category ``name``."""
+    return ledger.post_expense(user=user, account_id=acct.pk, amount=Decimal(amount),
+                               category=Category.objects.for_user(user).get(name=name), occurred_on=on)

@@ -1,0 +1,70 @@
+from datetime import timedelta
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+
+from apps.alerts.models import Alert
+from apps.budgets.models import Budget
+from apps.budgets.seed import seed_budgets
+from apps.budgets.selectors import budget_vs_actual
+from apps.budgets.tests.factories import account, expense
+from apps.users.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(customer):
+    out = StringIO()
+    seed_budgets(customer, out)
+    return out.getvalue()
+
+
+def test_seed_without_transactions_creates_everyday_budgets_and_no_alerts():
+    customer = UserFactory()
+    output = seed(customer)
+    budgets = Budget.objects.filter(owner=customer, is_active=True)
+    assert budgets.count() >= 4
+    assert {b.period for b in budgets} == {"monthly"}
+    assert not Alert.objects.filter(owner=customer).exists()
+    assert "created monthly budget food" in output
+
+
+def test_seed_gives_one_exceeded_and_one_warning_budget_with_their_alerts(today, this_month):
+    customer = UserFactory()
+    acct = account(customer)
+    expense(customer, acct, "523.40", today, name="rent")
+    expense(customer, acct, "212.35", today, name="food")
+    expense(customer, acct, "18.00", today, name="transport")
+    expense(customer, acct, "999.00", this_month.start - timedelta(days=1), name="shopping")  # last month
+    seed(customer)
+    statuses = budget_vs_actual(user=customer)
+    assert [s.category for s in statuses if s.exceeded] == ["rent"]
+    assert [s.category for s in statuses if s.warning] == ["food"]
+    assert sorted(Alert.objects.filter(owner=customer).values_list("budget__category__name", "kind")) == [
+        ("food", "budget_warning"), ("rent", "budget_exceeded"),
+    ]
+
+
+def test_seed_with_one_spending_category_falls_back_to_a_yearly_budget(today):
+    customer = UserFactory()
+    expense(customer, account(customer), "300.00", today, name="rent")
+    seed(customer)
+    statuses = budget_vs_actual(user=customer)
+    assert [(s.category, s.period) for s in statuses if s.exceeded] == [("rent", "monthly")]
+    assert [(s.category, s.period) for s in statuses if s.warning] == [("rent", "yearly")]
+    assert Alert.objects.filter(owner=customer).count() == 2
+
+
+def test_seed_is_idempotent(today):
+    customer = UserFactory()
+    acct = account(customer)
+    expense(customer, acct, "523.40", today, name="rent")
+    expense(customer, acct, "212.35", today, name="food")
+    seed(customer)
+    before = (list(Budget.objects.values_list("pk", "limit")), list(Alert.objects.values_list("pk", flat=True)))
+    output = seed(customer)
+    assert "kept" in output
+    assert (list(Budget.objects.values_list("pk", "limit")), list(Alert.objects.values_list("pk", flat=True))) \
+        == before
+    assert Decimal(0) < min(limit for _, limit in before[0])
