@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, F, QuerySet, Sum
 
 from .models import Account
 
 
 def account_list(*, user) -> QuerySet[Account]:
     """The user's accounts, open ones first."""
-    return Account.objects.filter(owner=user).order_by("closed_on", "name", "id")
+    return Account.objects.filter(owner=user).order_by(F("closed_on").asc(nulls_first=True), "name", "id")
 
 
 def account_totals_by_currency(*, user) -> list[dict]:

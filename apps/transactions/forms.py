@@ -10,11 +10,17 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from apps.accounts.forms import AccountChoiceField, OwnedModelChoiceField, date_field, money_field
 from apps.accounts.models import Account
 
 from .models import Category, Transaction
+
+
+class CategoryChoiceField(OwnedModelChoiceField):
+    def label_from_instance(self, obj):
+        return capfirst(obj.name)
 
 
 def _open_accounts(user):
@@ -56,7 +62,7 @@ class EntryForm(OneTimeTokenForm):
 
     account = AccountChoiceField(queryset=Account.objects.none(), empty_label="Choose an account")
     amount = money_field()
-    category = OwnedModelChoiceField(queryset=Category.objects.none(), empty_label="Choose a category")
+    category = CategoryChoiceField(queryset=Category.objects.none(), empty_label="Choose a category")
     occurred_on = date_field()
     description = forms.CharField(max_length=255, required=False)
 
@@ -103,7 +109,7 @@ class TransactionEditForm(forms.Form):
 
     account = AccountChoiceField(queryset=Account.objects.none())
     amount = money_field()
-    category = OwnedModelChoiceField(queryset=Category.objects.none())
+    category = CategoryChoiceField(queryset=Category.objects.none())
     occurred_on = date_field()
     description = forms.CharField(max_length=255, required=False)
 

@@ -379,3 +379,40 @@ def ledger_repair() -> LedgerRepair:
                                             month=bucket.month, kind=bucket.kind).delete()
             report.monthly_totals.append(bucket)
     return report
+
+
+# ---------------------------------------------------------------------------
+# Staff corrections (issue 6 point 5; called from the audit admin)
+# ---------------------------------------------------------------------------
+
+@transaction.atomic
+def adjustment_post(*, staff_user, account_id: int, amount: Decimal, reason: str) -> Transaction:
+    """A staff correction: a ledger entry (credit if ``amount`` > 0, debit if < 0) on any
+    customer's account, with the reason as its description. Balances never change
+    silently: ``ledger_changed`` carries ``actor`` and ``reason`` for the audit trail."""
+    from django.core.exceptions import PermissionDenied
+    from django.utils import timezone
+
+    if not (staff_user.is_active and staff_user.is_staff):
+        raise PermissionDenied("Only staff can post corrections.")
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": "Give the reason for this correction."})
+    try:
+        signed = Decimal(amount)
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValidationError({"amount": "Enter an amount as a number, for example -12.50."}) from None
+    size = _money(abs(signed) if signed.is_finite() else signed)
+    account = Account.objects.select_related("owner").filter(pk=account_id).first()
+    if account is None:
+        raise ValidationError({"account": "There is no such account."})
+    owner = account.owner
+    accounts = _lock_accounts(user=owner, account_ids=[account.pk])
+    row = Transaction(owner=owner, account=accounts[account.pk], amount=size, description=reason[:255],
+                      kind=Kind.ADJUSTMENT_IN if signed > 0 else Kind.ADJUSTMENT_OUT,
+                      occurred_on=timezone.localdate())
+    _apply_deltas(accounts, _effects([row]))
+    Transaction.objects.bulk_create([row])
+    ledger_changed.send(sender=Transaction, user=owner, changes=_changes([row], "created"),
+                        actor=staff_user, reason=reason)
+    return row

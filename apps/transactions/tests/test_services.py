@@ -233,8 +233,8 @@ def test_edit_moves_an_income_to_another_account():
     user = UserFactory()
     a, b = AccountFactory(owner=user), AccountFactory(owner=user)
     entry = income(a, "80.00")
-    services.edit_transaction(user=user, transaction_id=entry.pk, amount=Decimal("80.00"), occurred_on=entry.occurred_on,
-                              account_id=b.pk)
+    services.edit_transaction(user=user, transaction_id=entry.pk, amount=Decimal("80.00"),
+                              occurred_on=entry.occurred_on, account_id=b.pk)
     assert (balance(a), balance(b)) == (Decimal("0.00"), Decimal("80.00"))
 
 
