@@ -129,6 +129,37 @@ class App:
         """The form control labelled exactly ``label`` (crispy-forms adds "*" to required ones)."""
         return self.page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
 
+    def select(self, label: str, option_text: str):
+        """Choose the option of the ``label`` select whose text contains ``option_text``."""
+        field = self.field(label)
+        value = field.locator("option", has_text=option_text).first.get_attribute("value")
+        field.select_option(value)
+
+    def submit(self, name: str):
+        """Click the ``name`` button and wait for the page it leads to, then check that page."""
+        with self.page.expect_navigation():
+            self.page.get_by_role("button", name=name, exact=True).click()
+        self.check()
+
+    def follow(self, name: str | re.Pattern, *, role: str = "link"):
+        """Click the ``name`` link (exact accessible name, or a regex) and check the page it opens."""
+        with self.page.expect_navigation():
+            self.page.get_by_role(role, name=name, exact=isinstance(name, str)).first.click()
+        self.check()
+
+    def success_message(self):
+        return self.page.locator(".messages .alert-success")
+
+    def error_message(self):
+        return self.page.locator(".messages .alert-danger")
+
+    def badge_count(self) -> int:
+        """The unread-alert badge in the navigation bar (0 when there is none)."""
+        badge = self.page.locator("#alert-badge")
+        if badge.count() == 0:
+            return 0
+        return int(badge.text_content().split()[0])
+
     # -- people -------------------------------------------------------------
     def login(self, email: str, password: str):
         page = self.page
@@ -186,3 +217,26 @@ def publish_screenshot():
             shutil.copyfile(path, Path(__file__).resolve().parents[2] / "docs" / name)
 
     return _publish
+
+
+# ---------------------------------------------------------------------------
+# Data made directly through the services (faster than the browser where the
+# browser is not what a test is about)
+# ---------------------------------------------------------------------------
+
+@pytest.fixture
+def make_customer():
+    """``make_customer(email)`` -> a customer whose password is ``CUSTOMER_PASSWORD``."""
+    from apps.users.tests.factories import UserFactory
+
+    def _make(email: str, **kwargs):
+        return UserFactory(email=email, **kwargs)
+
+    return _make
+
+
+@pytest.fixture
+def customer_password():
+    from apps.users.tests.factories import PASSWORD
+
+    return PASSWORD

@@ -93,17 +93,22 @@ class BrowserProblems:
 
 # Run inside the page: every visible form control must have an accessible label.
 UNLABELLED_FIELDS_JS = """
-() => Array.from(document.querySelectorAll('input, select, textarea'))
+() => {
+  // A label's text, counting images' alt text and aria-labels inside it (an icon label).
+  const text = node => (node.textContent || '') + Array.from(node.querySelectorAll('img[alt], [aria-label]'))
+    .map(n => n.getAttribute('alt') || n.getAttribute('aria-label')).join(' ');
+  return Array.from(document.querySelectorAll('input, select, textarea'))
   .filter(el => !['hidden', 'submit', 'button', 'reset', 'image'].includes((el.type || '').toLowerCase()))
   .filter(el => {
-    const labelled = (el.labels && Array.from(el.labels).some(l => l.textContent.trim()))
+    const labelled = (el.labels && Array.from(el.labels).some(l => text(l).trim()))
       || (el.getAttribute('aria-label') || '').trim()
       || (el.getAttribute('aria-labelledby') || '').split(/\\s+/).some(id => {
            const ref = id && document.getElementById(id); return ref && ref.textContent.trim(); })
       || (el.getAttribute('title') || '').trim();
     return !labelled;
   })
-  .map(el => el.outerHTML.slice(0, 160))
+  .map(el => el.outerHTML.slice(0, 160));
+}
 """
 
 AXE_RUN_JS = """
