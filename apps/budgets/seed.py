@@ -19,6 +19,7 @@ from .selectors import spent_in_windows
 from .services import budget_check, budget_create
 
 CENT = Decimal("0.01")
+FIXED_COSTS = {"rent", "utilities"}
 EVERYDAY_LIMITS = {  # monthly, for categories with no special role in the demo
     "food": Decimal("400.00"), "transport": Decimal("150.00"), "entertainment": Decimal("120.00"),
     "shopping": Decimal("250.00"), "utilities": Decimal("200.00"),
@@ -57,7 +58,8 @@ def _plan(customer, today) -> list[tuple[Category, str, Decimal]]:
 
     # Candidates for the two budgets that must show alerts: monthly first, biggest spending first;
     # the yearly budgets are the fallback when only one category has spending this month.
-    candidates = sorted((c for c in spendable if spent[c.pk] > 0), key=lambda c: -spent[c.pk])
+    # Fixed costs (rent) last: an everyday category makes the more natural demo.
+    candidates = sorted((c for c in spendable if spent[c.pk] > 0), key=lambda c: (c.name in FIXED_COSTS, -spent[c.pk]))
     candidates = [(c, Budget.Period.MONTHLY, spent[c.pk]) for c in candidates] + \
                  [(c, Budget.Period.YEARLY, spent[-c.pk]) for c in candidates]
     plan = []
@@ -85,8 +87,8 @@ def seed_budgets(customer, stdout) -> None:
             today = user_today(customer)
             for category, period, limit in _plan(customer, today):
                 start = today.replace(day=1) if period == Budget.Period.MONTHLY else today.replace(month=1, day=1)
-                budget_create(user=customer, category=category, period=period, limit=limit, start_date=start)
-                stdout.write(f"created {period} budget {category.name}: {limit} {customer.default_currency}")
+                budget = budget_create(user=customer, category=category, period=period, limit=limit, start_date=start)
+                stdout.write(f"created {period} budget {category.name}: {budget.limit} {customer.default_currency}")
         # budget_create already checked each new budget; this catches spending added since.
         for alert in budget_check(user=customer):
             stdout.write(f"created {alert.kind} alert: {alert.message}")

@@ -117,7 +117,7 @@ def budget_delete(*, user, budget_id: int) -> Budget:
 
 def _alert_message(*, budget: Budget, kind: str, spent: Decimal, window, currency: str) -> str:
     period = budget.get_period_display().lower()
-    when = f"{window.start:%d %b %Y} – {window.end:%d %b %Y}"
+    when = f"{window.start.day} {window.start:%b %Y} – {window.end.day} {window.end:%b %Y}"
     percent = (spent * 100 / budget.limit).quantize(Decimal("1"))
     if kind == Alert.Kind.BUDGET_EXCEEDED:
         return (f"You have exceeded your {period} “{budget.category.name}” budget: {spent} {currency} spent "

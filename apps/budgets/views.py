@@ -25,6 +25,12 @@ class BudgetRow:
         return int(min(self.status.percent_used, Decimal(100)).to_integral_value())
 
     @property
+    def aria_max(self) -> Decimal:
+        """aria-valuenow is the real share used (e.g. 118.8): the scale grows past 100 so
+        that it stays within range; aria-valuetext says it in words."""
+        return max(self.status.percent_used, Decimal(100))
+
+    @property
     def over_by(self) -> Decimal:
         return -self.status.remaining
 

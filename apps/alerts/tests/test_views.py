@@ -89,3 +89,14 @@ def test_mark_all_read(logged_in, user):
     assert theirs.read_at is None
     assert messages_of(logged_in.post(reverse("alerts:read_all")))[-1] == "You have no unread alerts."
     assert logged_in.get(reverse("alerts:read_all")).status_code == 405
+
+
+def test_times_are_shown_in_the_users_time_zone(client):
+    from datetime import UTC, datetime
+
+    user = UserFactory(time_zone="Asia/Tokyo")
+    alert = AlertFactory(owner=user)
+    Alert.objects.filter(pk=alert.pk).update(created_at=datetime(2025, 12, 31, 20, 30, tzinfo=UTC))
+    client.force_login(user)
+    html = client.get(reverse("alerts:list")).content.decode()
+    assert "1 Jan 2026, 05:30" in html

@@ -67,7 +67,10 @@ def test_list_shows_progress_bars_in_three_colours(logged_in, user, today):
     assert 'style=' not in html.split("<main", 1)[1]  # the Content-Security-Policy forbids inline styles
     assert 'aria-valuenow="85.0"' in card(warn) and "bg-warning" in card(warn)
     assert "Past the warning threshold" in card(warn)
-    assert 'aria-valuenow="150.0"' in card(over) and "bg-danger" in card(over) and "Over the limit" in card(over)
+    assert 'aria-valuenow="150.0" aria-valuemin="0" aria-valuemax="150.0"' in card(over)
+    assert 'aria-valuemax="100"' in card(warn)
+    assert "bg-danger" in card(over) and "bg-danger" in card(over) and "Over the limit" in card(over)
+    assert 'aria-valuetext="150.0% used: 150.00 of 100.00 USD. Over the limit."' in card(over)
     assert "budget-bar-100" in card(over) and "budget-bar-85" in card(warn)  # the bar stops at full width
     assert "Over by" in card(over) and "50.00 USD" in card(over)
     assert "Health" not in html
