@@ -16,7 +16,9 @@ from apps.users.tests.factories import UserFactory
 THREADS = 20
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the migrations' data (default categories) is back even after another
+# transactional test flushed the tables.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_expenses_crossing_the_limit_alert_exactly_once():
     user = UserFactory()
     accounts = [account(user, balance=Decimal("100.00"), name=f"Account {i}") for i in range(10)]
