@@ -63,3 +63,25 @@ class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
         label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
     )
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Authentication code",
+        max_length=32,
+        help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "autocapitalize": "off",
+                   "spellcheck": "false"}
+        ),
+    )
+
+
+class TOTPConfirmForm(forms.Form):
+    code = forms.CharField(
+        label="Code from your app",
+        max_length=10,
+        help_text="Enter the 6-digit code your authenticator app shows for BankDash.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
+                                      "pattern": "[0-9 ]*"}),
+    )

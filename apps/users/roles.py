@@ -26,7 +26,11 @@ SUPPORT_PERMISSIONS = (
     "axes.delete_accessattempt",  # unlock a locked-out user
     "axes.view_accessfailurelog",
     "axes.view_accesslog",
+    "audit.view_auditevent",
 )
+
+# Read-only for auditors, except the second-factor secrets (TOTP keys, recovery codes).
+AUDITOR_EXCLUDED_APPS = ("otp_totp", "otp_static")
 
 
 def _permissions(names):
@@ -42,5 +46,7 @@ def sync_roles():
     groups = {name: Group.objects.get_or_create(name=name)[0] for name in ROLES}
     groups[CUSTOMER].permissions.clear()
     groups[SUPPORT].permissions.set(_permissions(SUPPORT_PERMISSIONS))
-    groups[AUDITOR].permissions.set(Permission.objects.filter(codename__startswith="view_"))
+    groups[AUDITOR].permissions.set(
+        Permission.objects.filter(codename__startswith="view_").exclude(content_type__app_label__in=AUDITOR_EXCLUDED_APPS)
+    )
     return groups

@@ -5,5 +5,13 @@ from . import views
 urlpatterns = [
     path("register/", views.RegisterView.as_view(), name="register"),
     path("login/", views.EmailLoginView.as_view(), name="login"),
+    path("login/verify/", views.LoginVerifyView.as_view(), name="login_verify"),
+    path("account/two-factor/", views.TwoFactorView.as_view(), name="two_factor"),
+    path("account/two-factor/recovery-codes/", views.RecoveryCodesView.as_view(), name="two_factor_recovery_codes"),
+    path("account/two-factor/disable/", views.TwoFactorDisableView.as_view(), name="two_factor_disable"),
+    # Django's auth views, three of them extended (throttle, audit signal); same names.
+    path("password_change/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("", include("django.contrib.auth.urls")),
 ]

@@ -15,3 +15,13 @@ DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default="test_
 # Serve static files from the finders (no collectstatic before tests; no "No directory" warning).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# django-axes stays on (tests show the lockout). Client.login() calls authenticate()
+# without a request, which AxesStandaloneBackend refuses; this subclass lets such calls
+# through (web logins always pass the request, so the lockout is unchanged).
+AUTHENTICATION_BACKENDS = [
+    "apps.users.backends.RequestOptionalAxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Tests log staff in with force_login(); the tests of the staff two-factor rule turn it on.
+STAFF_REQUIRE_TWO_FACTOR = False

@@ -18,20 +18,22 @@ class UserFactory(factory.django.DjangoModelFactory):
     time_zone = "UTC"
     default_currency = "USD"
 
-    @factory.post_generation
-    def role(self, create, extracted, **kwargs):
-        if not create:
-            return
-        name = extracted or CUSTOMER
-        self.groups.add(Group.objects.get_or_create(name=name)[0])
-        if name in (SUPPORT, AUDITOR):
-            self.is_staff = True
-            self.save(update_fields=["is_staff"])
+    # UserFactory(role=SUPPORT) puts the user in that group (staff roles get is_staff).
+    role = factory.PostGeneration(lambda user, create, extracted, **kw: _join(user, create, extracted or CUSTOMER))
+
+
+def _join(user, create, name):
+    if not create:
+        return
+    user.groups.add(Group.objects.get_or_create(name=name)[0])
+    if name in (SUPPORT, AUDITOR):
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
 
 
 class SupportFactory(UserFactory):
-    role = SUPPORT
+    role = factory.PostGeneration(lambda user, create, extracted, **kw: _join(user, create, extracted or SUPPORT))
 
 
 class AuditorFactory(UserFactory):
-    role = AUDITOR
+    role = factory.PostGeneration(lambda user, create, extracted, **kw: _join(user, create, extracted or AUDITOR))

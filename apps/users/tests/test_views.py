@@ -187,10 +187,10 @@ def test_anonymous_user_is_sent_to_login_with_next(client):
     assert response.url == "/login/?next=/transactions/%3Fpage%3D2"
 
 
-def test_anonymous_admin_is_sent_to_a_login_page(client):
-    response = client.get("/admin/")
-    assert response.status_code == 302
-    assert "login" in response.url and "next=/admin/" in response.url
+def test_anonymous_admin_is_sent_to_the_one_login_page(client):
+    response = client.get("/admin/", follow=True)
+    assert response.redirect_chain[-1][0] == "/login/?next=/admin/"
+    assert b"Log in to BankDash" in response.content
 
 
 # --- passwords -----------------------------------------------------------------
@@ -249,3 +249,53 @@ def test_password_change_requires_the_old_password(client):
     assert "Your old password was entered incorrectly" in response.content.decode()
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
+
+
+# --- every page is private unless it is one of the public ones ----------------------
+
+PUBLIC = {"login", "register", "password_reset", "password_reset_done", "password_reset_confirm",
+          "password_reset_complete", "login_verify"}
+
+
+def _walk(patterns, prefix="", namespace=""):
+    from django.urls import URLPattern, URLResolver
+
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or namespace
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), (f"{namespace}:" if namespace else "") + (entry.name or "")
+
+
+def _concrete(route):
+    import re
+
+    samples = {"int": "1", "str": "x", "slug": "x", "uuid": "00000000-0000-0000-0000-000000000001", "path": "x"}
+    route = re.sub(r"<(?:(\w+):)?\w+>", lambda m: samples[m.group(1) or "str"], route)
+    return "/" + route.lstrip("^").rstrip("$").replace("\\", "")
+
+
+def test_every_non_public_page_sends_anonymous_users_to_login(client):
+    from django.urls import get_resolver
+
+    checked = []
+    for route, name in _walk(get_resolver().url_patterns):
+        if name.startswith("admin:") or name.split(":")[-1] in PUBLIC:
+            continue
+        path = _concrete(route)
+        for method in (client.get, client.post):
+            response = method(path)
+            if response.get("Content-Type", "").startswith("application/json"):
+                assert response.status_code in (401, 405), (name, path)  # an API answers, never redirects
+                continue
+            assert response.status_code == 302, (name, path, response.status_code)
+            assert response.url.startswith("/login/?next="), (name, path, response.url)
+        checked.append(name)
+    assert {"dashboard:home", "two_factor", "password_change", "logout"} <= set(checked)
+    assert len(checked) >= 15
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC - {"password_reset_confirm", "login_verify"}))
+def test_public_pages_are_public(client, name):
+    assert client.get(reverse(name)).status_code == 200

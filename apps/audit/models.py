@@ -1,0 +1,50 @@
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+
+
+class AuditEvent(models.Model):
+    """One thing that happened: who, what, to which object, when, from which IP.
+
+    Append-only: a PostgreSQL trigger (migration 0002) refuses every UPDATE and
+    DELETE, so not even code that bypasses the ORM can rewrite the history.
+    """
+
+    class Action(models.TextChoices):
+        LOGIN = "login", "Logged in"
+        LOGIN_FAILED = "login_failed", "Failed login"
+        LOCKED_OUT = "locked_out", "Locked out"
+        LOGOUT = "logout", "Logged out"
+        PASSWORD_CHANGED = "password_changed", "Password changed"
+        PASSWORD_RESET = "password_reset", "Password reset"
+        PASSWORD_RESET_REQUESTED = "password_reset_requested", "Password reset requested"
+        TWO_FACTOR = "two_factor", "Two-factor authentication"
+        MONEY_MOVEMENT = "money_movement", "Money movement"
+        CORRECTION = "correction", "Staff correction"
+        ADMIN_CHANGE = "admin_change", "Admin change"
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # PROTECT: a user with history is deactivated, never deleted (and SET_NULL would be an UPDATE).
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+", help_text="Who did it; empty for an anonymous request.")
+    actor_email = models.CharField(max_length=254, blank=True,
+                                   help_text="The actor's email at the time (or the email a failed login tried).")
+    action = models.CharField(max_length=40, choices=Action.choices)
+    object_type = models.CharField(max_length=100, blank=True, help_text='"app_label.model" of the object.')
+    object_id = models.CharField(max_length=64, blank=True)
+    details = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["action", "-created_at"], name="audit_action_time_idx"),
+            models.Index(fields=["actor", "-created_at"], name="audit_actor_time_idx"),
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+        ]
+        permissions = [("post_correction", "Can post a ledger correction with a reason")]
+
+    def __str__(self):
+        who = self.actor_email or "anonymous"
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {who}: {self.get_action_display()}"

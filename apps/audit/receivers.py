@@ -1,0 +1,74 @@
+"""Signal receivers feeding the audit trail; each one a single call into services."""
+
+from axes.signals import user_locked_out
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_save
+
+from apps.transactions.signals import ledger_changed
+from apps.users.models import UserManager
+from apps.users.signals import password_changed, password_reset_requested, two_factor_changed
+
+from .services import Action, audit_record, money_movement_record
+
+
+def on_ledger_changed(sender, user, changes, **kwargs):
+    money_movement_record(owner=user, changes=changes, actor=kwargs.get("actor"), reason=kwargs.get("reason", ""))
+
+
+def on_logged_in(sender, request, user, **kwargs):
+    audit_record(action=Action.LOGIN, request=request, actor=user, obj=user)
+
+
+def on_logged_out(sender, request, user, **kwargs):
+    audit_record(action=Action.LOGOUT, request=request, actor=user, obj=user)
+
+
+def on_login_failed(sender, credentials, request=None, **kwargs):
+    audit_record(action=Action.LOGIN_FAILED, request=request,
+                 actor_email=UserManager.normalize_email(credentials.get("username")),
+                 details={"factor": credentials.get("factor", "password")})
+
+
+def on_locked_out(sender, request, username, ip_address, **kwargs):
+    audit_record(action=Action.LOCKED_OUT, request=request, actor_email=username or "",
+                 details={"ip_address": ip_address})
+
+
+def on_password_changed(sender, user, request, how, **kwargs):
+    audit_record(action=Action.PASSWORD_RESET if how == "reset" else Action.PASSWORD_CHANGED,
+                 request=request, actor=user, obj=user)
+
+
+def on_password_reset_requested(sender, request, email, throttled, **kwargs):
+    audit_record(action=Action.PASSWORD_RESET_REQUESTED, request=request, actor_email=email,
+                 details={"throttled": throttled})
+
+
+def on_two_factor_changed(sender, user, request, action, **kwargs):
+    audit_record(action=Action.TWO_FACTOR, request=request, actor=user, obj=user,
+                 details={"change": action, **({"device": kwargs["device"]} if "device" in kwargs else {})})
+
+
+def on_admin_log_entry(sender, instance, created, **kwargs):
+    if created:
+        audit_record(
+            action=Action.ADMIN_CHANGE, actor=instance.user,
+            object_type=instance.content_type.app_label + "." + instance.content_type.model
+            if instance.content_type_id else "",
+            object_id=instance.object_id or "",
+            details={"operation": {1: "addition", 2: "change", 3: "deletion"}.get(instance.action_flag),
+                     "object": instance.object_repr, "message": instance.get_change_message()},
+        )
+
+
+def connect():
+    ledger_changed.connect(on_ledger_changed, dispatch_uid="audit.ledger_changed")
+    user_logged_in.connect(on_logged_in, dispatch_uid="audit.user_logged_in")
+    user_logged_out.connect(on_logged_out, dispatch_uid="audit.user_logged_out")
+    user_login_failed.connect(on_login_failed, dispatch_uid="audit.user_login_failed")
+    user_locked_out.connect(on_locked_out, dispatch_uid="audit.user_locked_out")
+    password_changed.connect(on_password_changed, dispatch_uid="audit.password_changed")
+    password_reset_requested.connect(on_password_reset_requested, dispatch_uid="audit.password_reset_requested")
+    two_factor_changed.connect(on_two_factor_changed, dispatch_uid="audit.two_factor_changed")
+    post_save.connect(on_admin_log_entry, sender=LogEntry, dispatch_uid="audit.admin_log_entry")

@@ -1,0 +1,34 @@
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from apps.users.management.commands.seed_demo import DEMO_PASSWORD
+from apps.users.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def row_counts():
+    return {model._meta.label: model.objects.count() for model in apps.get_models()
+            if model._meta.app_label in ("users", "accounts", "transactions", "budgets", "alerts", "auth")}
+
+
+def test_seed_demo_creates_the_three_demo_logins():
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    demo = User.objects.get(email="demo@example.com")
+    staff = User.objects.get(email="staff@example.com")
+    auditor = User.objects.get(email="auditor@example.com")
+    assert demo.check_password(DEMO_PASSWORD) and not demo.is_staff
+    assert staff.is_staff and auditor.is_staff
+    assert [g.name for g in demo.groups.all()] == ["customer"]
+    assert [g.name for g in staff.groups.all()] == ["support"]
+    assert [g.name for g in auditor.groups.all()] == ["auditor"]
+
+
+def test_seed_demo_is_idempotent():
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    first = row_counts()
+    password = User.objects.get(email="demo@example.com").password
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert row_counts() == first
+    assert User.objects.get(email="demo@example.com").password == password
