@@ -62,7 +62,7 @@ def browser_type_launch_args():
 
 @pytest.fixture(scope="session")
 def browser_context_args(live_server):
-    return {"base_url": live_server.url, "viewport": DESKTOP, "locale": "en-US", "timezone_id": "UTC"}
+    return {"base_url": live_server.url, "locale": "en-US", "timezone_id": "UTC"}
 
 
 @pytest.fixture(scope="session")
@@ -188,6 +188,7 @@ def open_app(new_context, axe_source, screenshot_dir):
     apps = []
 
     def _open(**context_kwargs) -> App:
+        context_kwargs.setdefault("viewport", DESKTOP)
         context = new_context(**context_kwargs)
         # Pages here answer in milliseconds: fail in seconds rather than Playwright's 30.
         context.set_default_timeout(10_000)

@@ -128,7 +128,7 @@ def test_new_customer_from_registration_to_an_exceeded_budget(app):
     expect(page.locator("#month-income")).to_have_attribute("data-amount", "2500.00")
     expect(page.locator("#alerts-count")).to_have_text("1")
     budget = page.locator("#budget-list li.budget")
-    expect(budget).to_have_class(lambda_class("budget-exceeded"))
+    expect(budget).to_contain_text("Over budget by 5.50 USD")
     expect(budget.locator(".budget-spent")).to_have_attribute("data-amount", "105.50")
     expect(budget.locator(".budget-limit")).to_have_attribute("data-amount", "100.00")
     latest = page.locator("#latest-transactions tbody tr")

@@ -1,0 +1,32 @@
+/* BankDash: small behaviour every page shares (a static file: the CSP allows no inline script).
+ *
+ * A table too wide for the screen scrolls sideways inside its .table-responsive box. Keyboard
+ * users can only scroll a box that can take the focus, so such a box becomes a focusable,
+ * named region (WCAG 2.1.1; axe-core "scrollable-region-focusable"). Boxes that fit stay out
+ * of the tab order.
+ */
+(function () {
+  "use strict";
+
+  function label(box) {
+    var caption = box.querySelector("caption");
+    return (caption && caption.textContent.trim()) || "Table";
+  }
+
+  function update() {
+    document.querySelectorAll(".table-responsive").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        if (!box.hasAttribute("aria-label")) { box.setAttribute("aria-label", label(box) + " (scrolls sideways)"); }
+      } else if (box.getAttribute("tabindex") === "0") {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+      }
+    });
+  }
+
+  update();
+  var timer;
+  window.addEventListener("resize", function () { clearTimeout(timer); timer = setTimeout(update, 150); });
+})();

@@ -1,0 +1,74 @@
+"""What a person sees: the main pages with the demo customer's data, on a desktop and on
+a phone, saved under test-artifacts/screenshots/ (`make screenshots` also publishes the
+desktop dashboard to docs/dashboard.png for the README)."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from .support import DESKTOP, PHONE
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+PAGES = [("dashboard", "/"), ("transactions", "/transactions/"), ("budgets", "/budgets/"), ("alerts", "/alerts/")]
+VIEWPORTS = {
+    "desktop": {"viewport": DESKTOP},
+    "phone": {"viewport": PHONE, "is_mobile": True, "has_touch": True},
+}
+
+# Layout faults a screenshot would show: content wider than the screen (cut off or a
+# sideways scroll), and money that is not right-aligned.
+LAYOUT_JS = """
+() => {
+  const faults = [];
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth > width + 1)
+    faults.push(`page is ${document.documentElement.scrollWidth}px wide on a ${width}px screen`);
+  for (const el of document.querySelectorAll('td.money, th.money, dd.money')) {
+    if (!el.offsetParent) continue;
+    const align = getComputedStyle(el).textAlign;
+    if (align !== 'right' && align !== 'end') faults.push(`money not right-aligned: ${el.outerHTML.slice(0, 120)}`);
+  }
+  for (const el of document.querySelectorAll('main *')) {
+    if (!el.offsetParent || el.closest('.table-responsive') || getComputedStyle(el).overflowX !== 'visible') continue;
+    const box = el.getBoundingClientRect();
+    if (box.width && (box.right > width + 1 || box.left < -1))
+      faults.push(`sticks out of the screen: ${el.outerHTML.slice(0, 120)}`);
+  }
+  return faults.slice(0, 10);
+}
+"""
+
+
+def wait_for_charts(page):
+    """Chart.js animates for a second: wait until both charts exist and have finished."""
+    page.wait_for_function("() => window.Chart && Object.keys(window.Chart.instances).length >= 2")
+    page.wait_for_function(
+        "() => Object.values(window.Chart.instances).every(c => !(c._animationsDisabled === false && c.animating))"
+    )
+    page.wait_for_timeout(1100)
+
+
+def test_screenshots_of_the_main_pages(open_app, screenshot_dir, publish_screenshot):
+    call_command("seed_demo", stdout=io.StringIO())
+    faults = {}
+    for viewport_name, context_args in VIEWPORTS.items():
+        app = open_app(**context_args)
+        app.login("demo@example.com", "bankdash-demo")
+        for name, path in PAGES:
+            # Screenshot first, then the checks: a faulty page is exactly the one to look at.
+            app.goto(path, check=False)
+            page = app.page
+            if name == "dashboard":
+                expect(page.locator("#chart-categories")).to_be_visible()
+                wait_for_charts(page)
+            shot = app.screenshot(f"{name}-{viewport_name}")
+            assert shot.stat().st_size > 10_000
+            if name == "dashboard" and viewport_name == "desktop":
+                publish_screenshot(shot, "dashboard.png")
+            if layout := page.evaluate(LAYOUT_JS):
+                faults[shot.name] = layout
+            app.check()
+    assert not faults, f"Layout faults (see {screenshot_dir}): {faults}"
