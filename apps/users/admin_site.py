@@ -44,3 +44,7 @@ class BankDashAdminSite(admin.AdminSite):
             step = "login_verify" if user_has_device(user) else "two_factor"
             return redirect_to_login(next_url, reverse(step))
         raise PermissionDenied("The admin is for BankDash staff.")
+
+    def password_change(self, request, extra_context=None):
+        # One password-change page for everyone: the site's (it is audited and styled).
+        return redirect("password_change")

@@ -243,7 +243,11 @@ class TwoFactorDisableView(LoginRequiredMixin, FormView):
     form_class = TwoFactorCodeForm
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not services.two_factor_enabled(user=request.user):
+        user = request.user
+        if user.is_authenticated and not services.two_factor_enabled(user=user):
+            return redirect("two_factor")
+        if user.is_authenticated and user.is_staff and settings.STAFF_REQUIRE_TWO_FACTOR:
+            messages.error(request, "Staff accounts must keep two-factor authentication on.")
             return redirect("two_factor")
         return super().dispatch(request, *args, **kwargs)
 

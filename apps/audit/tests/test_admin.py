@@ -141,3 +141,15 @@ def test_the_correction_link_shows_only_to_those_who_may(client, superuser):
     client.force_login(AuditorFactory())
     assert "Post a ledger correction" not in client.get(
         reverse("admin:audit_auditevent_changelist")).content.decode()
+
+
+def test_balances_are_read_only_in_the_admin_even_for_a_superuser(client, superuser):
+    account = AccountFactory(opening_balance=Decimal("100.00"), name="Main")
+    client.force_login(superuser)
+    url = reverse("admin:accounts_account_change", args=[account.pk])
+    page = client.get(url).content.decode()
+    assert 'name="balance"' not in page  # shown, not editable
+    client.post(url, {"name": "Main renamed", "institution": "", "number_last4": "", "balance": "999999.00"})
+    account.refresh_from_db()
+    assert account.name == "Main renamed"
+    assert account.balance == Decimal("100.00")

@@ -281,3 +281,13 @@ def test_staff_cannot_turn_it_off_while_it_is_required(client, staff_must_verify
     services.two_factor_enable(user=staff, device=device, code=app_code(device))
     verified_client(client, staff, device)
     assert "Turn off two-factor" not in client.get(reverse("two_factor")).content.decode()
+    response = client.post(reverse("two_factor_disable"), {"code": app_code(device, steps_ahead=1)}, follow=True)
+    assert "Staff accounts must keep two-factor authentication on." in response.content.decode()
+    assert services.two_factor_enabled(user=staff)
+
+
+def test_the_admins_own_password_page_is_the_sites(client):
+    client.force_login(SupportFactory())
+    response = client.get("/admin/password_change/")
+    assert response.status_code == 302
+    assert response.url == reverse("password_change")
