@@ -79,7 +79,7 @@ def home(request):
         "unread_alert_count": page.alerts_count,
         "urls": {
             "add_account": _url("accounts:create", "accounts:list"),
-            "add_transaction": _url("transactions:create", "transactions:list"),
+            "add_transaction": _url("transactions:create", "transactions:expense", "transactions:list"),
             "add_budget": _url("budgets:create", "budgets:list"),
             "accounts": reverse("accounts:list"),
             "transactions": reverse("transactions:list"),

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import template
 
 register = template.Library()
@@ -10,3 +12,23 @@ def absolute(value):
         return abs(value)
     except TypeError:
         return value
+
+
+@register.filter
+def budget_level(status):
+    """Bootstrap colour of a budget: green, amber past the warning threshold, red when exceeded."""
+    if status.exceeded:
+        return "danger"
+    return "warning" if status.warning else "success"
+
+
+@register.filter
+def bar_width(status):
+    """Whole percent 0..100, drawn with a class from budgets/budgets.css (the CSP forbids inline styles)."""
+    return int(min(status.percent_used, Decimal(100)).to_integral_value())
+
+
+@register.filter
+def aria_max(status):
+    """aria-valuemax: the scale grows past 100 so an exceeded budget's real share stays in range."""
+    return max(status.percent_used, Decimal(100))

@@ -36,11 +36,11 @@ def amount(html: str, element_id: str) -> Decimal:
 def budget_rows(html: str) -> dict[int, dict[str, Decimal]]:
     """budget id -> spent, limit, remaining, as shown on the page."""
     rows = {}
-    for item in re.finditer(r'data-budget-id="(\d+)">(.*?)</li>', html, re.S):
-        values = dict(re.findall(r'data-amount="([^"]+)" class="budget-(\w+)"', item.group(2)))
+    for item in re.finditer(r'data-budget-id="(\d+)" data-level="(\w+)">(.*?)</li>', html, re.S):
+        values = dict(re.findall(r'data-amount="([^"]+)" class="budget-(\w+)"', item.group(3)))
         values = {name: Decimal(value) for value, name in values.items()}
-        values["remaining"] = Decimal(re.search(r'budget-remaining" data-amount="([^"]+)"', item.group(2)).group(1))
-        values["exceeded"] = "budget-exceeded" in html[max(0, item.start() - 120):item.start()]
+        values["remaining"] = Decimal(re.search(r'budget-remaining" data-amount="([^"]+)"', item.group(3)).group(1))
+        values["exceeded"] = item.group(2) == "danger"
         rows[int(item.group(1))] = values
     return rows
 
@@ -244,9 +244,9 @@ def test_page_sections(client, scenario):
     history = re.search(r'id="table-history".*?</table>', html, re.S).group(0)
     assert history.count('data-month="2025-') == 6
     # Budgets coloured by status: food on track, transport past its warning, shopping exceeded.
-    assert f'budget-ok" data-budget-id="{scenario.budgets["food"].pk}"' in html
-    assert f'budget-warning" data-budget-id="{scenario.budgets["transport"].pk}"' in html
-    assert f'budget-exceeded" data-budget-id="{scenario.budgets["shopping"].pk}"' in html
+    for name, level, width in [("food", "success", 28), ("transport", "warning", 89), ("shopping", "danger", 100)]:
+        item = re.search(rf'data-budget-id="{scenario.budgets[name].pk}" data-level="{level}">(.*?)</li>', html, re.S)
+        assert f"progress-bar bg-{level} budget-bar-{width}" in item.group(1)
     assert "Over budget" in html
     # The six latest transactions.
     assert len(re.findall(r"data-transaction-id=", html)) == 6
@@ -300,7 +300,7 @@ def test_page_empty_state_for_a_new_user(client, user_factory, now):
     for step in ("Add an account", "Add a transaction", "Set a budget"):
         assert step in html
     assert 'id="total-balance"' not in html
-    for name in ("accounts:list", "transactions:list", "budgets:list"):
+    for name in ("accounts:create", "transactions:expense", "budgets:create"):
         assert f'href="{reverse(name)}"' in html
 
 

@@ -1,0 +1,139 @@
+"""Speed by design: the dashboard's queries do not grow with the user's history.
+
+No timings here (they are flaky); bench/run.py measures throughput. These tests
+pin down what makes it fast: a constant number of queries, and plans that never
+scan the transactions table."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from apps.accounts.models import Account
+from apps.transactions.models import Transaction
+from bench.bulkload import bulk_load
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+
+PAGE_QUERIES = 9  # session, user, accounts, month by category, six months, budgets (2), latest six, unread alerts
+OVERVIEW_QUERIES = 7  # session, user, accounts, month's spending, budgets (2), unread alerts
+URLS = [("/", PAGE_QUERIES), ("/dashboard/overview", OVERVIEW_QUERIES)]
+
+
+def customer(user_factory, *, transactions: int, budgets: int):
+    user = user_factory()
+    checking = f.account(user, "Checking", opening=Decimal("100000.00"))
+    savings = f.account(user, "Savings", kind=Account.Kind.SAVINGS)
+    categories = [f.category(f"cat-{i}", user=user) for i in range(max(budgets, 1))]
+    start = date(2025, 12, 14)
+    for i in range(transactions):
+        on = start - timedelta(days=i % 200)
+        if i % 10 == 9:
+            f.transfer(user, checking, savings, "5.00", on)
+        else:
+            f.expense(user, checking, f"{1 + i % 50}.{i % 100:02d}", on, categories[i % len(categories)])
+    for i in range(budgets):
+        f.budget(user, categories[i], "100.00")
+    return user
+
+
+def count_queries(client, user, url) -> int:
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize(("url", "limit"), URLS)
+def test_query_count_does_not_grow_with_transactions(client, user_factory, now, django_assert_max_num_queries,
+                                                     url, limit):
+    small = customer(user_factory, transactions=1, budgets=1)
+    large = customer(user_factory, transactions=200, budgets=1)
+    assert Transaction.objects.filter(owner=large).count() > 200  # transfers are two rows
+
+    client.force_login(large)
+    with django_assert_max_num_queries(limit):
+        client.get(url)
+    assert count_queries(client, small, url) == count_queries(client, large, url)
+
+
+@pytest.mark.parametrize(("url", "limit"), URLS)
+def test_query_count_does_not_grow_with_budgets(client, user_factory, now, django_assert_max_num_queries,
+                                                url, limit):
+    one = customer(user_factory, transactions=40, budgets=1)
+    thirty = customer(user_factory, transactions=40, budgets=30)
+
+    client.force_login(thirty)
+    with django_assert_max_num_queries(limit):
+        response = client.get(url)
+    assert response.content.count(b"budget_id" if url != "/" else b"data-budget-id") == 30
+    assert count_queries(client, one, url) == count_queries(client, thirty, url)
+
+
+def test_query_count_does_not_grow_with_accounts_or_alerts(client, user_factory, now):
+    from apps.alerts.models import Alert
+
+    few = customer(user_factory, transactions=5, budgets=1)
+    many = customer(user_factory, transactions=5, budgets=1)
+    for i in range(15):
+        f.account(many, f"Extra {i}", opening=Decimal("1.00"), currency="EUR" if i % 2 else "USD")
+        Alert.objects.create(owner=many, kind=Alert.Kind.SYSTEM, message=f"Note {i}")
+    for url, _ in URLS:
+        assert count_queries(client, few, url) == count_queries(client, many, url)
+
+
+def _plans(queries) -> list[tuple[str, str]]:
+    plans = []
+    with connection.cursor() as cursor:
+        for query in queries:
+            sql = query["sql"]
+            if not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            cursor.execute("EXPLAIN " + sql)
+            plans.append((sql, "\n".join(row[0] for row in cursor.fetchall())))
+    return plans
+
+
+def test_no_query_scans_the_transactions_table(client, user_factory, now):
+    """With a realistic table (this customer's 30,000 entries among 60,000) and fresh
+    statistics, the planner reads transactions only through indexes: the latest
+    six through (owner, -occurred_on, -id) with a LIMIT, budgets through
+    (owner, category, occurred_on) for their period. Everything else reads the
+    accounts and the monthly totals."""
+    user = user_factory()
+    accounts = [f.account(user, name, opening=Decimal("5000.00")) for name in ("Checking", "Joint")]
+    f.budget(user, "food", "300.00")
+    f.budget(user, "rent", "1500.00")
+    bulk_load(user=user, accounts=accounts, rows=30_000, last_day=date(2025, 12, 14), days=1500)
+    for i in range(3):
+        neighbour = user_factory()
+        bulk_load(user=neighbour, accounts=[f.account(neighbour, "Theirs", opening=Decimal("5000.00"))],
+                  rows=10_000, last_day=date(2025, 12, 14), days=1500)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE transactions_transaction")
+        cursor.execute("ANALYZE transactions_monthlytotal")
+        cursor.execute("ANALYZE accounts_account")
+    client.force_login(user)
+
+    for url in ("/dashboard/overview", "/", "/?month=2024-02"):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        plans = _plans(captured.captured_queries)
+        reading_transactions = [(sql, plan) for sql, plan in plans if "transactions_transaction" in sql]
+        for sql, plan in plans:
+            assert "Seq Scan on transactions_transaction" not in plan, f"{url}: {sql}\n{plan}"
+        # The one read of whole rows is the newest six, a LIMIT over the owner/date index.
+        latest = [(sql, plan) for sql, plan in reading_transactions if "LIMIT 6" in sql]
+        if url != "/dashboard/overview":
+            [(sql, plan)] = latest
+            assert "tx_owner_date_idx" in plan, plan
+            assert plan.lstrip().startswith("Limit"), plan
+        # Anything else that touches the table is bounded by an index condition on its owner.
+        for sql, plan in reading_transactions:
+            if (sql, plan) not in latest:
+                assert "Index" in plan and "owner_id" in plan, f"{url}: {sql}\n{plan}"
