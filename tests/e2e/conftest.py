@@ -28,9 +28,6 @@ from .support import (
     unlabelled_fields,
 )
 
-# Playwright's sync API keeps an asyncio loop running in this thread; Django would then
-# refuse ORM calls made by the test code itself ("SynchronousOnlyOperation").
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 # The live server listens on 127.0.0.1 rather than pytest-django's default "localhost".
 os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1")
 
@@ -41,14 +38,29 @@ SKIP_REASON = (
 )
 
 
+@pytest.hookimpl(trylast=True)  # after pytest-django sorts the items
 def pytest_collection_modifyitems(config, items):
     chromium_missing = not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK))
+    browser_tests = []
     for item in items:
         if E2E_DIR not in Path(str(item.path)).parents:
             continue
+        browser_tests.append(item)
         item.add_marker(pytest.mark.e2e)
         if chromium_missing:
             item.add_marker(pytest.mark.skip(reason=SKIP_REASON))
+    # Browser tests run last: the fast tests report first, and the browser's event loop
+    # (see allow_orm_beside_playwright) exists only once every other test has run.
+    if browser_tests:
+        chosen = set(browser_tests)
+        items[:] = [item for item in items if item not in chosen] + browser_tests
+
+
+@pytest.fixture(scope="session", autouse=True)
+def allow_orm_beside_playwright():
+    """Playwright's sync API keeps an asyncio loop running in this thread; Django would then
+    refuse the ORM calls the test code makes itself ("SynchronousOnlyOperation")."""
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 
 # ---------------------------------------------------------------------------
