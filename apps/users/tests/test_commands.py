@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.apps import apps
 from django.core.management import call_command
@@ -14,7 +16,7 @@ def row_counts():
 
 
 def test_seed_demo_creates_the_three_demo_logins():
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_demo", stdout=io.StringIO())
     demo = User.objects.get(email="demo@example.com")
     staff = User.objects.get(email="staff@example.com")
     auditor = User.objects.get(email="auditor@example.com")
@@ -26,9 +28,9 @@ def test_seed_demo_creates_the_three_demo_logins():
 
 
 def test_seed_demo_is_idempotent():
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_demo", stdout=io.StringIO())
     first = row_counts()
     password = User.objects.get(email="demo@example.com").password
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_demo", stdout=io.StringIO())
     assert row_counts() == first
     assert User.objects.get(email="demo@example.com").password == password
