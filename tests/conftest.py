@@ -14,8 +14,6 @@ _FIGURES: dict[str, object] = {}
 
 def record_figure(name: str, value) -> None:
     _FIGURES[name] = value
-    ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "figures.txt").write_text("".join(f"{k}: {v}\n" for k, v in _FIGURES.items()))
 
 
 def add_to_figure(name: str, amount: int) -> int:
@@ -27,6 +25,17 @@ def add_to_figure(name: str, amount: int) -> int:
 @pytest.fixture(scope="session")
 def report_figure():
     return record_figure
+
+
+HOSTILE_VALUES = "hostile values sent"
+
+
+def pytest_sessionfinish(session):
+    if _FIGURES:
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / "figures.txt").write_text("".join(f"{k}: {v}\n" for k, v in _FIGURES.items()))
+    if HOSTILE_VALUES in _FIGURES:
+        (ARTIFACTS / "hostile_inputs.txt").write_text(f"{_FIGURES[HOSTILE_VALUES]}\n")
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -96,7 +96,8 @@ def last4_from_number(value: str) -> str:
     compact = re.sub(r"[\s-]", "", value or "")
     if not compact:
         return ""
-    if not compact.isalnum() or len(compact) < 4 or not compact[-4:].isdigit():
+    # isascii: "²" and "١" are digits to str.isdigit(), not to the database's [0-9] constraint.
+    if not compact.isalnum() or len(compact) < 4 or not (compact[-4:].isascii() and compact[-4:].isdigit()):
         raise ValidationError(
             "Enter the account number or its last four digits (the number must end in four digits)."
         )

@@ -47,6 +47,13 @@ class BudgetForm(forms.ModelForm):
         if not self.instance.pk:
             self.fields["start_date"].initial = user_today(user).replace(day=1)
 
+    def clean_start_date(self):
+        start = self.cleaned_data["start_date"]
+        # Periods are computed a year past the start: near 9999-12-31 that overflows (a 500).
+        if not 1900 <= start.year <= 2999:
+            raise forms.ValidationError("Enter a start date between the years 1900 and 2999.")
+        return start
+
     def clean_limit(self):
         limit = self.cleaned_data["limit"]
         if limit <= 0:

@@ -32,6 +32,7 @@ from .signals import LedgerChange, ledger_changed
 
 Kind = Transaction.Kind
 CENT = Decimal("0.01")
+MAX_BALANCE = Decimal("1e12")  # Account.balance is NUMERIC(14, 2)
 
 
 # ---------------------------------------------------------------------------
@@ -45,10 +46,10 @@ def _money(amount) -> Decimal:
         raise ValidationError({"amount": "Enter an amount as a number, for example 12.50."}) from None
     if not amount.is_finite() or amount <= 0:
         raise ValidationError({"amount": "Enter an amount greater than zero."})
+    if amount >= Decimal("1e12"):  # first: quantizing 1e309 to cents raises InvalidOperation
+        raise ValidationError({"amount": "That amount is too large."})
     if amount != amount.quantize(CENT):
         raise ValidationError({"amount": "Amounts have at most two decimal places."})
-    if amount >= Decimal("1e12"):
-        raise ValidationError({"amount": "That amount is too large."})
     return amount.quantize(CENT)
 
 
@@ -71,6 +72,12 @@ def _apply_deltas(accounts: dict[int, Account], deltas: dict[int, Decimal]) -> N
         if account.is_closed:
             raise ValidationError({"account": f"The account “{account.name}” is closed."})
         new_balance = account.balance + delta
+        if delta > 0 and new_balance >= MAX_BALANCE:
+            # The column would overflow (a DataError, i.e. a 500): refuse it like an overdraft.
+            raise ValidationError(
+                {"amount": f"That would take the balance of “{account.name}” beyond the largest amount "
+                           f"an account can hold."}
+            )
         if delta < 0 and new_balance < -account.credit_limit:
             raise ValidationError(
                 {"amount": f"Not enough money in “{account.name}”: this would take the balance to "

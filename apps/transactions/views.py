@@ -39,7 +39,7 @@ def _preselected_account(request):
     account_id = request.GET.get("account")
     if not account_id:
         return None
-    if not account_id.isdigit():
+    if not (account_id.isascii() and account_id.isdigit()):  # "²".isdigit() is True, int("²") fails
         raise Http404("No such account.")
     return get_object_or_404(Account, pk=account_id, owner=request.user).pk
 
