@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.utils.text import capfirst
 from django.views.decorators.cache import never_cache
 
 from . import selectors
@@ -37,7 +38,7 @@ def _chart_data(page: selectors.DashboardPage) -> dict:
     return {
         "currency": page.accounts.default_currency,
         "categories": {
-            "labels": list(page.spending.by_category),
+            "labels": [capfirst(name) for name in page.spending.by_category],
             "values": [str(v) for v in page.spending.by_category.values()],
         },
         "history": {

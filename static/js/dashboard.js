@@ -22,12 +22,13 @@
     return (values || []).map(function (v) { return Number.parseFloat(v); });
   }
 
-  function formatter(currency) {
+  function formatter(currency, digits) {
     var fmt;
     try {
-      fmt = new Intl.NumberFormat(undefined, { style: "currency", currency: currency });
+      fmt = new Intl.NumberFormat(undefined, { style: "currency", currency: currency,
+                                                minimumFractionDigits: digits, maximumFractionDigits: digits });
     } catch (e) {
-      fmt = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+      fmt = new Intl.NumberFormat(undefined, { minimumFractionDigits: digits, maximumFractionDigits: digits });
     }
     return function (value) { return fmt.format(value); };
   }
@@ -66,7 +67,7 @@
     });
   }
 
-  function drawHistory(data, money) {
+  function drawHistory(data, money, tick) {
     var canvas = document.getElementById("chart-history");
     if (!canvas || !data.labels) { return; }
     reveal(canvas);
@@ -82,7 +83,7 @@
       options: {
         responsive: true,
         maintainAspectRatio: false,
-        scales: { y: { beginAtZero: true, ticks: { callback: function (v) { return money(v); } } } },
+        scales: { y: { beginAtZero: true, ticks: { callback: function (v) { return tick(v); } } } },
         plugins: {
           tooltip: {
             callbacks: { label: function (ctx) { return ctx.dataset.label + ": " + money(ctx.parsed.y); } }
@@ -95,9 +96,13 @@
   function init() {
     var data = readData();
     if (!data || typeof window.Chart === "undefined") { return; }
-    var money = formatter(data.currency || "USD");
+    var currency = data.currency || "USD";
+    var money = formatter(currency, 2);
+    if (window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches) {
+      window.Chart.defaults.animation = false;
+    }
     drawCategories(data.categories || {}, money);
-    drawHistory(data.history || {}, money);
+    drawHistory(data.history || {}, money, formatter(currency, 0));
   }
 
   if (document.readyState === "loading") {

@@ -235,12 +235,12 @@ def test_page_sections(client, scenario):
     # Spending by category: chart data (strings) and its table.
     data = json.loads(unescape(re.search(r'id="dashboard-data" type="application/json">(.*?)</script>', html,
                                          re.S).group(1)))
-    assert data["categories"]["labels"][:2] == ["rent", "food"]
+    assert data["categories"]["labels"][:2] == ["Rent", "Food"]
     assert data["categories"]["values"][:2] == ["1200.00", "141.05"]
     assert data["history"]["spending"] == [str(scenario.spent(date(2025, m, 1))) for m in range(7, 13)]
     assert data["history"]["income"] == [str(scenario.earned(date(2025, m, 1))) for m in range(7, 13)]
     table = re.search(r'id="table-categories".*?</table>', html, re.S).group(0)
-    assert 'data-amount="141.05"' in table and ">food<" in table
+    assert 'data-amount="141.05"' in table and ">Food<" in table
     history = re.search(r'id="table-history".*?</table>', html, re.S).group(0)
     assert history.count('data-month="2025-') == 6
     # Budgets coloured by status: food on track, transport past its warning, shopping exceeded.
@@ -336,3 +336,48 @@ def test_unread_alert_count_counts_only_unread(client, scenario):
     assert data["alerts_count"] == 0
     assert re.search(r'id="alerts-count">0<', client.get("/").content.decode())
 
+
+
+def test_overview_budgets_of_every_period_shape_equal_the_row_sums(client, user_factory, now):
+    """Whole months come from the monthly totals, the edges of a window from the rows:
+    every shape of window must still add up to the plain sum of the entries in it."""
+    from datetime import timedelta
+
+    from apps.budgets.models import Budget
+
+    user = user_factory()
+    other = user_factory()
+    account = f.account(user, "Main", opening=Decimal("100000.00"))
+    savings = f.account(user, "Savings")
+    theirs = f.account(other, "Theirs", opening=Decimal("100000.00"))
+    food = []
+    day = date(2025, 8, 1)
+    while day <= date(2026, 2, 28):
+        amount = Decimal("1.00") + Decimal(day.toordinal() % 97) / 100
+        f.expense(user, account, amount, day, "food")
+        food.append((day, amount))
+        if day.day in (1, 15):
+            f.expense(other, theirs, "9.99", day, "food")
+            f.transfer(user, account, savings, "50.00", day)
+            f.income(user, account, "75.00", day, "food")  # income in the same category is not spending
+        day += timedelta(days=1)
+    budgets = {
+        # period: (start date, the window containing 15 Dec 2025)
+        Budget.Period.WEEKLY: (date(2025, 1, 1), date(2025, 12, 10), date(2025, 12, 16)),
+        Budget.Period.MONTHLY: (date(2025, 1, 15), date(2025, 12, 15), date(2026, 1, 14)),
+        Budget.Period.QUARTERLY: (date(2025, 2, 10), date(2025, 11, 10), date(2026, 2, 9)),
+        Budget.Period.YEARLY: (date(2024, 2, 29), date(2025, 2, 28), date(2026, 2, 27)),
+    }
+    ids = {f.budget(user, "food", "100.00", period=period, start=start).pk: (first, last)
+           for period, (start, first, last) in budgets.items()}
+    client.force_login(user)
+
+    _, data = get_json(client)
+    assert len(data["budgets"]) == 4
+    for b in data["budgets"]:
+        first, last = ids[b["budget_id"]]
+        assert b["spent"] == sum((a for d, a in food if first <= d <= last), Decimal(0)), b
+
+    _, data = get_json(client, month="2025-11")  # a given month: the calendar month for every budget
+    november = sum((a for d, a in food if (d.year, d.month) == (2025, 11)), Decimal(0))
+    assert [b["spent"] for b in data["budgets"]] == [november] * 4
