@@ -12,6 +12,7 @@ Months are first days of months; "today" is the date in the user's time zone.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -30,6 +31,7 @@ HISTORY_MONTHS = 6
 # Months outside this range cannot be shown with their neighbours (the six-month
 # chart and the previous/next links), so they are refused like a malformed month.
 MIN_YEAR, MAX_YEAR = 1900, 9998
+MONTH_FORMAT = re.compile(r"[0-9]{4}-[0-9]{2}")
 
 
 # ---------------------------------------------------------------------------
@@ -51,7 +53,10 @@ def shift_month(month: date, months: int) -> date:
 
 
 def parse_dashboard_month(value: str) -> date:
-    """'YYYY-MM' -> first day of the month; ValueError with a message for the customer."""
+    """'YYYY-MM' -> first day of the month; ValueError with a message for the customer.
+    ASCII digits only: "２０２５-０６" passes str.isdigit() but is not what the API speaks."""
+    if not isinstance(value, str) or not MONTH_FORMAT.fullmatch(value):
+        raise ValueError("Use the form YYYY-MM, for example 2025-12.")
     month = parse_month(value)
     if not MIN_YEAR <= month.year <= MAX_YEAR:
         raise ValueError(f"Choose a month between {MIN_YEAR} and {MAX_YEAR}.")

@@ -118,6 +118,7 @@ def test_shift_month_and_range():
     assert selectors.shift_month(date(2025, 12, 1), 1) == date(2026, 1, 1)
     assert selectors.shift_month(date(2025, 3, 1), -5) == date(2024, 10, 1)
     assert selectors.parse_dashboard_month("2025-02") == date(2025, 2, 1)
-    for bad in ("2025-13", "abc", "2025-1", "0001-01", "9999-12", ""):
+    for bad in ("2025-13", "abc", "2025-1", "0001-01", "9999-12", "", "２０２５-０６", "²⁰²⁵-⁰⁶", "2025-06\n",
+                " 2025-06"):
         with pytest.raises(ValueError):
             selectors.parse_dashboard_month(bad)

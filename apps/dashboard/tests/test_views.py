@@ -137,7 +137,8 @@ def test_overview_anonymous_gets_401_json_not_a_redirect(client):
     assert "log in" in data["error"].lower()
 
 
-@pytest.mark.parametrize("month", ["2025-13", "abc", "2025-1", "2025-00", "25-12", "2025-12-01", "0000-01"])
+@pytest.mark.parametrize("month", ["2025-13", "abc", "2025-1", "2025-00", "25-12", "2025-12-01", "0000-01",
+                                   "２０２５-１２", "2025-12\n"])
 def test_overview_malformed_month_is_400_json(client, user_factory, month):
     client.force_login(user_factory())
     response, data = get_json(client, month=month)
