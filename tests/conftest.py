@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 _FIGURES: dict[str, object] = {}
@@ -43,3 +44,25 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section("BankDash security and reliability figures")
         for name, value in _FIGURES.items():
             terminalreporter.write_line(f"{name}: {value}")
+
+
+FUZZ_PASSWORD = "Fuzz-Horse-Battery-417"
+
+
+@pytest.fixture
+def fuzz_world(db):
+    """A customer (password known, one object of every kind), another customer, and
+    clients: a visitor and the logged-in customer. Requests may raise nothing: a view's
+    exception becomes the 500 the tests look for."""
+    from apps.users.tests.factories import UserFactory
+    from tests.factories import customer_with_everything
+
+    customer = UserFactory(email="fuzz-customer@example.com")
+    customer.set_password(FUZZ_PASSWORD)
+    customer.save(update_fields=["password"])
+    other = UserFactory(email="fuzz-other@example.com")
+    holdings = customer_with_everything(customer)
+    customer_with_everything(other)
+    visitor, logged_in = Client(raise_request_exception=False), Client(raise_request_exception=False)
+    logged_in.force_login(customer)
+    return {"customer": customer, "other": other, "holdings": holdings, "visitor": visitor, "client": logged_in}

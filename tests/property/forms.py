@@ -15,6 +15,7 @@ from datetime import date
 from django import forms
 from django.db import connection, transaction
 
+from tests.conftest import FUZZ_PASSWORD as PASSWORD
 from tests.security.test_ownership_enumeration import (
     NOT_IDS,
     _fits,
@@ -23,7 +24,6 @@ from tests.security.test_ownership_enumeration import (
     project_models,
 )
 
-PASSWORD = "Fuzz-Horse-Battery-417"
 _emails = itertools.count()
 
 

@@ -123,7 +123,11 @@ class Simulation:
             closed = services.account_open(user=user, name="Old", opened_on=opened)
             # Closing is not a money movement (the balance is zero): the model allows it directly.
             Account.objects.filter(pk=closed.pk).update(closed_on=opened)
-            self._budget(user=user, category=food, start=first_of_last_month)
+            self._budget(user=user, category=food, start=first_of_last_month, period=Budget.Period.MONTHLY,
+                         limit=D("400.00"))
+            # Weekly windows over the 45 simulated days: many thresholds to cross concurrently.
+            self._budget(user=user, category=food, start=first_of_last_month, period=Budget.Period.WEEKLY,
+                         limit=D("150.00"))
             self.customers.append(Customer(user=user, accounts=[checking.pk, savings.pk, card.pk],
                                            closed_account=closed.pk, food=food, salary=salary))
         self.owner_ids = [c.user.pk for c in self.customers]
@@ -131,18 +135,19 @@ class Simulation:
         self.initial_rows = Transaction.objects.filter(owner_id__in=self.owner_ids).count()
 
     @staticmethod
-    def _budget(*, user, category, start):
-        """A food budget low enough that the simulated spending crosses it: alerts get written
-        under concurrency. Through the budgets service when it exists (another issue)."""
+    def _budget(*, user, category, start, period, limit):
+        """Food budgets low enough that the simulated spending crosses them: alerts get
+        written under concurrency. Through the budgets service when it has the expected
+        signature (another issue), else as a model row."""
         create = getattr(budget_services, "budget_create", None)
         if create is not None:
             try:
-                return create(user=user, category=category, period=Budget.Period.MONTHLY, limit=D("400.00"),
-                              start_date=start, warning_percent=80)
-            except TypeError:  # a different signature than expected: fall back to the model
+                return create(user=user, category=category, period=period, limit=limit, start_date=start,
+                              warning_percent=80)
+            except TypeError:
                 pass
-        return Budget.objects.create(owner=user, category=category, period=Budget.Period.MONTHLY,
-                                     limit=D("400.00"), start_date=start, warning_percent=80)
+        return Budget.objects.create(owner=user, category=category, period=period, limit=limit,
+                                     start_date=start, warning_percent=80)
 
     # -- run ----------------------------------------------------------------------------
     def run(self):
