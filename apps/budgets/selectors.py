@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import connection
 
-from apps.transactions.models import Transaction
+from apps.transactions.models import MonthlyTotal, Transaction
 
 from .models import Budget
-from .periods import Window, month_window, user_today, window_containing
+from .periods import Window, add_months, month_window, user_today, window_containing
 
 ZERO = Decimal("0.00")
 
@@ -45,28 +45,56 @@ def is_past_warning(*, budget: Budget, spent: Decimal) -> bool:
     return budget.warning_amount < spent <= budget.limit
 
 
+def _split_window(window: Window) -> tuple[tuple[date, date] | None, tuple[date, date] | None,
+                                           tuple[date, date] | None]:
+    """(whole months, days before them, days after them) of a window. The whole calendar
+    months (first days of the first and last) are read from the monthly totals; only the
+    days at the edges from the ledger rows. A window without a whole month is one edge."""
+    first = window.start if window.start.day == 1 else add_months(window.start.replace(day=1), 1)
+    end_month = window.end.replace(day=1)
+    last = end_month if window.end == month_window(end_month).end else add_months(end_month, -1)
+    if first > last:
+        return None, (window.start, window.end), None
+    after = month_window(last).end + timedelta(days=1)
+    head = (window.start, first - timedelta(days=1)) if window.start < first else None
+    tail = (after, window.end) if after <= window.end else None
+    return (first, last), head, tail
+
+
 def spent_in_windows(*, user, windows: dict[int, tuple[int, Window]]) -> dict[int, Decimal]:
     """Expenses per budget: ``windows`` maps budget id -> (category id, window).
 
-    One query whatever the number of budgets: the windows are a VALUES list joined to
-    the ledger on (owner, category, occurred_on), which the index of the same name serves.
+    One query whatever the number of budgets: the windows are a VALUES list. Whole
+    calendar months come from the ledger's monthly totals (a few rows however many
+    entries a month has: every monthly budget starting on the 1st, every ``month=``
+    view); only the days of a window outside whole months are summed from the ledger
+    rows, through the (owner, category, occurred_on) index. So the cost does not grow
+    with how busy the user's months are.
     Only ``expense`` rows count: transfers (and income) are not spending.
     """
     if not windows:
         return {}
-    rows_sql = ", ".join(["(%s::bigint, %s::bigint, %s::date, %s::date)"] * len(windows))
+    rows_sql = ", ".join(["(%s::bigint, %s::bigint" + ", %s::date" * 6 + ")"] * len(windows))
     params: list = []
     for budget_id, (category_id, window) in windows.items():
-        params += [budget_id, category_id, window.start, window.end]
+        months, head, tail = _split_window(window)
+        params += [budget_id, category_id, *(months or (None, None)), *(head or (None, None)),
+                   *(tail or (None, None))]
     table = connection.ops.quote_name(Transaction._meta.db_table)
-    sql = (
-        "SELECT w.budget_id, COALESCE(SUM(t.amount), 0) "  # noqa: S608 (only placeholders are interpolated)
-        f"FROM (VALUES {rows_sql}) AS w (budget_id, category_id, start_on, end_on) "
-        f"LEFT JOIN {table} t ON t.owner_id = %s AND t.category_id = w.category_id "
-        "AND t.occurred_on BETWEEN w.start_on AND w.end_on AND t.kind = %s "
-        "GROUP BY w.budget_id"
+    monthly = connection.ops.quote_name(MonthlyTotal._meta.db_table)
+    ledger_days = (
+        f"COALESCE((SELECT SUM(t.amount) FROM {table} t WHERE t.owner_id = %s AND t.category_id = w.category_id "  # noqa: S608
+        "AND t.kind = %s AND t.occurred_on BETWEEN w.{edge}_from AND w.{edge}_to), 0)"
     )
-    params += [user.pk, Transaction.Kind.EXPENSE]
+    sql = (
+        "SELECT w.budget_id, "  # noqa: S608 (only placeholders and our table names are interpolated)
+        f"COALESCE((SELECT SUM(m.total) FROM {monthly} m WHERE m.owner_id = %s AND m.category_id = w.category_id "
+        "AND m.kind = %s AND m.month BETWEEN w.month_from AND w.month_to), 0)"
+        f" + {ledger_days.format(edge='head')} + {ledger_days.format(edge='tail')}"
+        f" FROM (VALUES {rows_sql}) AS w (budget_id, category_id, month_from, month_to, head_from, head_to, "
+        "tail_from, tail_to)"
+    )
+    params = [user.pk, Transaction.Kind.EXPENSE] * 3 + params
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {budget_id: Decimal(spent).quantize(ZERO) for budget_id, spent in cursor.fetchall()}
