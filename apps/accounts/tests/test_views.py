@@ -2,31 +2,15 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from apps.accounts.models import Account
 from apps.accounts.tests.factories import AccountFactory
 from apps.transactions.models import Transaction
 from apps.transactions.tests.factories import expense, income
-from apps.users.tests.factories import UserFactory
+from tests.helpers import messages_of
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def user():
-    return UserFactory()
-
-
-@pytest.fixture
-def logged_in(client, user):
-    client.force_login(user)
-    return client
-
-
-def messages_of(response):
-    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 def test_list_empty_state(logged_in):

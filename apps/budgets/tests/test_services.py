@@ -22,11 +22,6 @@ def kinds(user):
 
 
 @pytest.fixture
-def user():
-    return UserFactory()
-
-
-@pytest.fixture
 def acct(user):
     return account(user)
 

@@ -2,7 +2,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -10,23 +9,9 @@ from django.urls import reverse
 from apps.budgets.models import Budget
 from apps.budgets.tests.factories import BudgetFactory, account, category, expense
 from apps.users.tests.factories import UserFactory
+from tests.helpers import messages_of
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def user():
-    return UserFactory()
-
-
-@pytest.fixture
-def logged_in(client, user):
-    client.force_login(user)
-    return client
-
-
-def messages_of(response):
-    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 def form_data(**overrides):

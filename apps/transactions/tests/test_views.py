@@ -4,7 +4,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,14 +12,9 @@ from apps.accounts.models import Account
 from apps.accounts.tests.factories import AccountFactory
 from apps.transactions.models import Category, Transaction
 from apps.transactions.tests.factories import CategoryFactory, default_category, expense, income, transfer
-from apps.users.tests.factories import UserFactory
+from tests.helpers import messages_of
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def user():
-    return UserFactory()
 
 
 @pytest.fixture
@@ -28,18 +22,8 @@ def account(user):
     return AccountFactory(owner=user, name="Checking", opening_balance=Decimal("100.00"))
 
 
-@pytest.fixture
-def logged_in(client, user):
-    client.force_login(user)
-    return client
-
-
 def balance(account):
     return Account.objects.values_list("balance", flat=True).get(pk=account.pk)
-
-
-def messages_of(response):
-    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 def token_in(response):
