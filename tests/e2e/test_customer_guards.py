@@ -1,10 +1,10 @@
 """What must not happen: an overdraft, and one customer seeing another's money."""
 
 import uuid
-from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from apps.accounts.models import Account
@@ -50,7 +50,7 @@ def first_customers_money(user):
     food = Category.objects.get(owner__isnull=True, name="food")
     salary = Category.objects.get(owner__isnull=True, name="salary")
     account = account_open(user=user, name="Private checking", opening_balance=Decimal("900.00"))
-    today = date.today()
+    today = timezone.localdate()
     post_income(user=user, account_id=account.pk, amount=Decimal("1200.00"), category=salary,
                 occurred_on=today, description="Secret salary", form_token=uuid.uuid4())
     budget_create(user=user, category=food, limit=Decimal("50.00"))

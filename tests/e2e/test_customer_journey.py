@@ -82,7 +82,7 @@ def test_new_customer_from_registration_to_an_exceeded_budget(app):
     app.submit("Create budget")
     expect(app.success_message()).to_be_visible()
     food = page.locator("section.card", has=page.get_by_role("heading", name="Food"))
-    expect(food.locator(".progress-bar")).to_have_class(lambda_class("bg-success"))
+    expect(food.locator(".progress-bar")).to_have_class(has_class("bg-success"))
 
     # Expenses until the budget is exceeded: the badge goes 0 -> 1 (warning) -> 2 (exceeded).
     add_entry(app, "Add expense", account="Everyday checking", amount="45.50", category="food",
@@ -94,14 +94,14 @@ def test_new_customer_from_registration_to_an_exceeded_budget(app):
               description="Bakery")
     assert app.badge_count() == 1
     app.goto("/budgets/")
-    expect(food.locator(".progress-bar")).to_have_class(lambda_class("bg-warning"))
+    expect(food.locator(".progress-bar")).to_have_class(has_class("bg-warning"))
     add_entry(app, "Add expense", account="Everyday checking", amount="10.00", category="food",
               description="Pizza")
     assert app.badge_count() == 2
 
     # The red progress bar.
     app.goto("/budgets/")
-    expect(food.locator(".progress-bar")).to_have_class(lambda_class("bg-danger"))
+    expect(food.locator(".progress-bar")).to_have_class(has_class("bg-danger"))
     expect(food).to_contain_text("Over the limit")
     expect(food.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "105.5")
     expect(food.locator("dd").first).to_have_text("105.50 USD")
@@ -151,6 +151,6 @@ def test_new_customer_from_registration_to_an_exceeded_budget(app):
     assert sorted(Alert.objects.values_list("kind", flat=True)) == ["budget_exceeded", "budget_warning"]
 
 
-def lambda_class(name):
+def has_class(name):
     """A regex matching a class attribute that contains the class ``name``."""
     return re.compile(rf"(^|\s){re.escape(name)}(\s|$)")
