@@ -27,7 +27,7 @@ from tests.reliability.invariants import ledger_problems
 from .forms import PASSWORD, diff_rows, discover_form_pages, snapshot_rows
 from .hostile import count_hostile_request, hostile_field_value, sweep_catalogue
 
-EXAMPLES = int(os.environ.get("BANKDASH_HYPOTHESIS_EXAMPLES", "60"))
+EXAMPLES = int(os.environ.get("BANKDASH_HYPOTHESIS_EXAMPLES", "50"))
 FUZZ_SETTINGS = settings(
     max_examples=EXAMPLES, deadline=None, database=None, derandomize=False,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,

@@ -19,7 +19,7 @@ from tests.security.test_ownership_enumeration import NOT_IDS, all_routes
 from .forms import _candidate_urls, _rolled_back, diff_rows, snapshot_rows
 from .hostile import CATALOGUE, DATES, IDS, NUMBERS, count_hostile_request, hostile_value
 
-EXAMPLES = int(os.environ.get("BANKDASH_HYPOTHESIS_EXAMPLES", "60"))
+EXAMPLES = int(os.environ.get("BANKDASH_HYPOTHESIS_EXAMPLES", "50"))
 QUERY_SETTINGS = settings(
     max_examples=max(EXAMPLES // 4, 10), deadline=None, database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

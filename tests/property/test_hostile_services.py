@@ -20,7 +20,7 @@ from tests.reliability.invariants import ledger_problems
 
 from .hostile import NUMBERS, count_hostile_request
 
-EXAMPLES = int(os.environ.get("BANKDASH_HYPOTHESIS_EXAMPLES", "60"))
+EXAMPLES = int(os.environ.get("BANKDASH_HYPOTHESIS_EXAMPLES", "50"))
 
 amounts = st.one_of(
     st.sampled_from(NUMBERS + ["999999999999.99", "999999999000.00", "0.01", "1e11"]),
