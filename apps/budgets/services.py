@@ -120,10 +120,10 @@ def _alert_message(*, budget: Budget, kind: str, spent: Decimal, window, currenc
     when = f"{window.start.day} {window.start:%b %Y} – {window.end.day} {window.end:%b %Y}"
     percent = (spent * 100 / budget.limit).quantize(Decimal("1"))
     if kind == Alert.Kind.BUDGET_EXCEEDED:
-        return (f"You have exceeded your {period} “{budget.category.name}” budget: {spent} {currency} spent "
-                f"of {budget.limit} {currency} ({percent}%) for {when}.")
-    return (f"You have used {percent}% of your {period} “{budget.category.name}” budget: {spent} {currency} "
-            f"spent of {budget.limit} {currency} for {when} (warning at {budget.warning_percent}%).")
+        return (f"You have exceeded your {period} “{budget.category.name}” budget: {spent:,.2f} {currency} spent "
+                f"of {budget.limit:,.2f} {currency} ({percent}%) for {when}.")
+    return (f"You have used {percent}% of your {period} “{budget.category.name}” budget: {spent:,.2f} {currency} "
+            f"spent of {budget.limit:,.2f} {currency} for {when} (warning at {budget.warning_percent}%).")
 
 
 def _due_kind(*, budget: Budget, spent: Decimal) -> str | None:

@@ -13,8 +13,10 @@ def money(value, currency=""):
     """``{{ account.balance|money:account.currency }}`` -> ``1,234.50 USD``."""
     if value is None or value == "":
         return ""
-    text = floatformat(Decimal(value), "2g")
-    return f"{text} {currency}".strip()
+    value = Decimal(value)
+    text = floatformat(abs(value), "2g")
+    sign = "−" if value < 0 else ""  # U+2212, as signed_money writes it
+    return f"{sign}{text} {currency}".strip()
 
 
 @register.filter
