@@ -75,7 +75,7 @@ class OwnedModelChoiceField(OwnedChoiceMixin, forms.ModelChoiceField):
 
 class AccountChoiceField(OwnedModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj} ({obj.balance} {obj.currency})"
+        return f"{obj} ({obj.balance:,.2f} {obj.currency})"
 
 
 def add_service_errors(form, error: ValidationError, field_map: dict | None = None) -> None:

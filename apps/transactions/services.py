@@ -81,7 +81,8 @@ def _apply_deltas(accounts: dict[int, Account], deltas: dict[int, Decimal]) -> N
         if delta < 0 and new_balance < -account.credit_limit:
             raise ValidationError(
                 {"amount": f"Not enough money in “{account.name}”: this would take the balance to "
-                           f"{new_balance} {account.currency}. Available: {account.available} {account.currency}."}
+                           f"{new_balance:,.2f} {account.currency}. "
+                           f"Available: {account.available:,.2f} {account.currency}."}
             )
         Account.objects.filter(pk=pk).update(balance=F("balance") + delta)
         account.balance = new_balance

@@ -63,6 +63,18 @@ def allow_orm_beside_playwright():
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 
+@pytest.fixture(autouse=True)
+def reference_data(transactional_db):
+    """The rows the migrations create (content types, permissions, roles, default
+    categories). ``serialized_rollback`` should restore them after an earlier
+    transactional test's flush, but not under pytest-playwright's fixtures (measured:
+    the default categories were gone when a browser test ran after the ledger's
+    concurrency tests), so re-create them the way ``migrate`` does; all idempotent."""
+    from django.core.management.sql import emit_post_migrate_signal
+
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+
+
 # ---------------------------------------------------------------------------
 # pytest-playwright configuration
 # ---------------------------------------------------------------------------
