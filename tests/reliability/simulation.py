@@ -1,14 +1,17 @@
 """A seeded load simulation of the ledger services (issue 6.7b).
 
-N threads (each with its own database connection) act for 3 customers on a few shared
-accounts, mixing income, expenses, transfers, edits, deletes and requests that must
-fail (overdrafts, another customer's account or entry, a closed account, zero/negative/
-sub-cent/NaN amounts, transfers to the same account, replayed form tokens).
+N threads (each with its own database connection) act for 3 customers (thread i for
+customer i % 3) on a few shared accounts, mixing income, expenses, transfers, edits,
+deletes and requests that must fail (overdrafts, another customer's account or entry, a
+closed account, zero/negative/sub-cent/NaN amounts, transfers to the same account,
+replayed form tokens).
 
 Reproducibility: the seed fixes every thread's sequence of choices (its own
 `random.Random(f"{seed}-{thread}")`); which concurrent overdraft wins is up to the
 scheduler, so a replay re-runs the same workload and, with BANKDASH_SIM_THREADS=1,
-the very same history.
+the very same history. A thread's stream and customer depend on its number only, not on
+which process runs it: the threads may be spread over worker processes
+(tests/reliability/workers.py) that all hit the same accounts at the same time.
 
 Besides the table invariants (tests/reliability/invariants.py), the simulation keeps
 its own books: every call that returned success adds its effect to a per-account
@@ -75,6 +78,18 @@ class Customer:
     food: object
     salary: object
 
+    def spec(self) -> dict:
+        return {"user": self.user.pk, "accounts": self.accounts, "closed_account": self.closed_account,
+                "food": self.food.pk, "salary": self.salary.pk}
+
+    @classmethod
+    def from_spec(cls, spec: dict) -> Customer:
+        from apps.users.models import User
+
+        return cls(user=User.objects.get(pk=spec["user"]), accounts=list(spec["accounts"]),
+                   closed_account=spec["closed_account"], food=Category.objects.get(pk=spec["food"]),
+                   salary=Category.objects.get(pk=spec["salary"]))
+
 
 @dataclass
 class Entry:
@@ -96,6 +111,16 @@ class ThreadResult:
     rows: int = 0
     operations: int = 0  # requests made (an operation may make two: a replay, a second delete)
     violations: list = field(default_factory=list)
+
+
+def run_share(plan: dict, counts: dict[int, int], *, before_start=None) -> dict[int, ThreadResult]:
+    """In a worker process: run logical threads `counts` (thread id -> operations) of the
+    run that `plan` describes (Simulation.plan) against the accounts the parent set up."""
+    simulation = Simulation(committed_db=None, seed=plan["seed"], operations=plan["operations"],
+                            threads=plan["threads"])
+    simulation.customers = [Customer.from_spec(spec) for spec in plan["customers"]]
+    connection.close()  # the threads use their own connections; this one is not needed meanwhile
+    return dict(zip(counts, simulation.run_threads(counts, before_start=before_start), strict=True))
 
 
 class Simulation:
@@ -150,24 +175,49 @@ class Simulation:
                                      start_date=start, warning_percent=80)
 
     # -- run ----------------------------------------------------------------------------
-    def run(self):
+    def thread_counts(self) -> list[int]:
         share, extra = divmod(self.operations, self.threads)
-        counts = [share + (1 if i < extra else 0) for i in range(self.threads)]
-        self.results = [ThreadResult() for _ in range(self.threads)]
-        barrier = threading.Barrier(self.threads)
-        workers = [
-            threading.Thread(target=self._worker, args=(i, counts[i], barrier), name=f"sim-{self.seed}-{i}")
-            for i in range(self.threads)
-        ]
+        return [share + (1 if i < extra else 0) for i in range(self.threads)]
+
+    def plan(self) -> dict:
+        """What a worker process needs to act out its share of this run (picklable)."""
+        return {
+            "seed": self.seed, "operations": self.operations, "threads": self.threads,
+            "counts": self.thread_counts(), "customers": [c.spec() for c in self.customers],
+        }
+
+    def run(self, pool=None):
+        """Run all logical threads: here, or spread over `pool`'s worker processes
+        (tests/reliability/workers.py) so that more than one core runs Python."""
         started = time.monotonic()
+        if pool is None:
+            counts = self.thread_counts()
+            self.results = self.run_threads({i: counts[i] for i in range(self.threads)})
+        else:
+            by_thread = pool.run(self.plan())
+            self.results = [by_thread.get(i) or ThreadResult(violations=[f"thread {i} never reported"])
+                            for i in range(self.threads)]
+        self.elapsed = time.monotonic() - started
+
+    def run_threads(self, counts: dict[int, int], *, before_start=None) -> list[ThreadResult]:
+        """Run logical threads `counts` (thread id -> operations) in this process, all
+        starting together (after `before_start`, e.g. waiting for the other processes)."""
+        results = {index: ThreadResult() for index in counts}
+        barrier = threading.Barrier(len(counts), action=before_start)
+        workers = [
+            threading.Thread(target=self._worker, args=(index, count, barrier, results[index]),
+                             name=f"sim-{self.seed}-{index}")
+            for index, count in counts.items()
+        ]
         for worker in workers:
             worker.start()
         for worker in workers:
             worker.join()
-        self.elapsed = time.monotonic() - started
+        return [results[index] for index in counts]
 
-    def _worker(self, index, count, barrier):
-        result = self.results[index]
+    def _worker(self, index, count, barrier, result):
+        # Thread `index` acts the same whichever process runs it: its own random stream
+        # and its own customer.
         rng = random.Random(f"{self.seed}-{index}")
         customer = self.customers[index % len(self.customers)]
         others = [c for c in self.customers if c is not customer]
