@@ -43,7 +43,8 @@ def account_create(request):
         except ValidationError as exc:
             add_service_errors(form, exc, {"amount": "opening_balance", "number_last4": "account_number"})
         else:
-            messages.success(request, f"Account “{account.name}” opened with {account.balance} {account.currency}.")
+            messages.success(request,
+                             f"Account “{account.name}” opened with {account.balance:,.2f} {account.currency}.")
             return redirect("accounts:detail", pk=account.pk)
     if form.errors:
         messages.error(request, FORM_ERROR)

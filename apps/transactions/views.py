@@ -69,7 +69,7 @@ def _entry_view(request, *, kind):
             add_service_errors(form, exc)
         else:
             # A replayed token returns the first submission's entry: the same result again.
-            messages.success(request, f"{entry.get_kind_display()} of {entry.amount} {entry.account.currency} "
+            messages.success(request, f"{entry.get_kind_display()} of {entry.amount:,.2f} {entry.account.currency} "
                                       f"recorded on “{entry.account.name}”.")
             return redirect("accounts:detail", pk=entry.account_id)
     return _money_form_page(request, form, "Add income" if is_income else "Add expense",
@@ -101,7 +101,7 @@ def transfer_create(request):
         except ValidationError as exc:
             add_service_errors(form, exc, {"account": "from_account"})
         else:
-            messages.success(request, f"Transferred {leg.amount} {leg.account.currency} from “{leg.account.name}” "
+            messages.success(request, f"Transferred {leg.amount:,.2f} {leg.account.currency} from “{leg.account.name}” "
                                       f"to “{data['to_account'].name}”.")
             return redirect("accounts:detail", pk=leg.account_id)
     return _money_form_page(request, form, "Transfer between your accounts", "Transfer")
@@ -154,7 +154,7 @@ def transaction_delete(request, pk):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, f"{entry.get_kind_display()} of {entry.amount} {entry.account.currency} "
+            messages.success(request, f"{entry.get_kind_display()} of {entry.amount:,.2f} {entry.account.currency} "
                                       "deleted; balances updated.")
             return redirect("accounts:detail", pk=entry.account_id)
     return render(request, "transactions/transaction_confirm_delete.html", {"entry": entry})

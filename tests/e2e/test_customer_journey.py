@@ -58,7 +58,7 @@ def test_new_customer_from_registration_to_an_exceeded_budget(app):
     open_account(app, name="Rainy-day savings", opening_balance="0.00")
     add_entry(app, "Add income", account="Everyday checking", amount="2500.00", category="salary",
               description="November salary")
-    expect(app.success_message()).to_contain_text("Income of 2500.00 USD recorded on “Everyday checking”")
+    expect(app.success_message()).to_contain_text("Income of 2,500.00 USD recorded on “Everyday checking”")
     expect(page.locator("#account-balance")).to_have_text("2,600.00 USD")
 
     app.goto("/transactions/")
