@@ -254,7 +254,7 @@ def test_password_change_requires_the_old_password(client):
 # --- every page is private unless it is one of the public ones ----------------------
 
 PUBLIC = {"login", "register", "password_reset", "password_reset_done", "password_reset_confirm",
-          "password_reset_complete", "login_verify"}
+          "password_reset_complete", "login_verify", "favicon"}
 
 
 def _walk(patterns, prefix="", namespace=""):
@@ -296,6 +296,6 @@ def test_every_non_public_page_sends_anonymous_users_to_login(client):
     assert len(checked) >= 15
 
 
-@pytest.mark.parametrize("name", sorted(PUBLIC - {"password_reset_confirm", "login_verify"}))
+@pytest.mark.parametrize("name", sorted(PUBLIC - {"password_reset_confirm", "login_verify", "favicon"}))
 def test_public_pages_are_public(client, name):
     assert client.get(reverse(name)).status_code == 200
