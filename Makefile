@@ -1,9 +1,19 @@
 # BankDash: `make run` serves the app with demo data, `make test` runs the checks.
+#
+# Test tiers (tests/tiers.py):
+#   make test                        default tier, a few minutes: ruff, then every suite (unit, integration,
+#                                    hypothesis property tests, a short load simulation of 2 seeds x 2,000
+#                                    operations, the browser journeys, the dashboard screenshots)
+#   BANKDASH_FULL_TESTS=1 make test  full tier (what .ci/run runs; `make test-full` is the same): also the long
+#                                    simulation (10 seeds x 10,000 operations), every page at every size in the
+#                                    browser screenshots, and every test marked @pytest.mark.full (skipped with
+#                                    the reason in the default tier)
+# HYPOTHESIS_PROFILE=random draws new (and more) hypothesis examples; the default is derandomized.
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint deps assets migrate seed bench e2e screenshots clean
+.PHONY: run test test-full lint deps assets migrate seed bench e2e screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,17 +48,24 @@ run: seed
 lint: deps
 	$(BIN)/ruff check .
 
+# The default tier; BANKDASH_FULL_TESTS=1 in the environment turns on the full tier.
 test: deps
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
-# Browser tests only (Debian's Chromium at /usr/bin/chromium; skipped with a reason without it).
+# The full tier, as CI runs it (.ci/run).
+test-full:
+	BANKDASH_FULL_TESTS=1 $(MAKE) test
+
+# Browser tests only (Debian's Chromium at /usr/bin/chromium; skipped with a reason without it,
+# a failure when the CI environment variable is set).
 e2e: deps
 	$(BIN)/python -m pytest tests/e2e
 
-# Retake the screenshots (test-artifacts/screenshots/) and publish the dashboard one to docs/.
+# Retake the screenshots of every page at every size (test-artifacts/screenshots/, the full
+# tier's set) and publish the dashboard one to docs/.
 screenshots: deps
-	BANKDASH_PUBLISH_SCREENSHOTS=1 $(BIN)/python -m pytest tests/e2e -k screenshots
+	BANKDASH_FULL_TESTS=1 BANKDASH_PUBLISH_SCREENSHOTS=1 $(BIN)/python -m pytest tests/e2e -k screenshots
 
 bench: deps
 	$(BIN)/python bench/run.py

@@ -1,11 +1,52 @@
-"""Fixtures shared by every test module."""
+"""Fixtures and hooks shared by every test module: the test tiers (``full`` marker) and
+the hypothesis profiles."""
+
+import os
 
 import pytest
+from hypothesis import settings
+
+from tests.tiers import FULL_ENV, FULL_SKIP_REASON, full_tier
+
+# Hypothesis: derandomized by default, so one commit gives one result (the examples come
+# from a fixed seed per test). HYPOTHESIS_PROFILE=random draws new examples each run, and
+# more of them, for a longer hunt; a failure it finds prints the example to pin with @example.
+# The property suites (tests/property/) size their own examples from the loaded profile's
+# max_examples (BANKDASH_HYPOTHESIS_EXAMPLES still overrides it).
+settings.register_profile("default", derandomize=True, max_examples=50, deadline=None, database=None)
+settings.register_profile("random", derandomize=False, max_examples=250, deadline=None, database=None)
+HYPOTHESIS_PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or "default"
+settings.load_profile(HYPOTHESIS_PROFILE)
+
+
+def pytest_report_header(config):
+    tier = f"full ({FULL_ENV}=1)" if full_tier() else f"default (set {FULL_ENV}=1 for the full tier)"
+    return [f"BankDash test tier: {tier}", f"hypothesis profile: {HYPOTHESIS_PROFILE}"]
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``full`` run in the full tier only; otherwise they are skipped with the reason."""
+    if full_tier():
+        return
+    skip = pytest.mark.skip(reason=FULL_SKIP_REASON)
+    for item in items:
+        if item.get_closest_marker("full"):
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def frozen_now(time_machine):
+    """The clock at tests.clock.NOW (15 December 2025, 12:00 UTC), ticking from there, for
+    the duration of the test: "today" is the same whenever the suite runs."""
+    from tests.clock import NOW
+
+    time_machine.move_to(NOW, tick=True)
+    return NOW
 
 
 @pytest.fixture
 def user_factory(db):
-    from apps.users.tests.factories import UserFactory
+    from tests.factories import UserFactory
 
     return UserFactory
 

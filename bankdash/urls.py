@@ -4,6 +4,9 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from apps.accounts import urls as account_urls
+from apps.transactions import account_views
+
 
 @login_not_required
 def favicon(request):
@@ -15,7 +18,9 @@ urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("", include("apps.users.urls")),
-    path("accounts/", include("apps.accounts.urls")),
+    # The account pages: those that move no money (apps.accounts) and those that show or
+    # start ledger entries (apps.transactions.account_views), in one "accounts" namespace.
+    path("accounts/", include((account_urls.urlpatterns + account_views.urlpatterns, "accounts"))),
     path("transactions/", include("apps.transactions.urls")),
     path("budgets/", include("apps.budgets.urls")),
     path("alerts/", include("apps.alerts.urls")),

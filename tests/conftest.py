@@ -50,12 +50,11 @@ FUZZ_PASSWORD = "Fuzz-Horse-Battery-417"
 
 
 @pytest.fixture
-def fuzz_world(db):
+def fuzz_world(db, frozen_now):
     """A customer (password known, one object of every kind), another customer, and
     clients: a visitor and the logged-in customer. Requests may raise nothing: a view's
-    exception becomes the 500 the tests look for."""
-    from apps.users.tests.factories import UserFactory
-    from tests.factories import customer_with_everything
+    exception becomes the 500 the tests look for. The clock is at tests.clock.NOW."""
+    from tests.factories import UserFactory, customer_with_everything
 
     customer = UserFactory(email="fuzz-customer@example.com")
     customer.set_password(FUZZ_PASSWORD)

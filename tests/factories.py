@@ -1,5 +1,24 @@
-"""Shared test data for the cross-cutting suites (security, property, reliability):
-one customer holding one object of every kind the pages address by id."""
+"""All test data in one place: the model factories (factory-boy), the helpers that write
+through the ledger services, and, for the cross-cutting suites (security, property),
+``customer_with_everything``: one customer holding one object of every kind the pages
+address by id.
+
+One argument order for every helper:
+
+    account(user, name="Checking", *, opening="0.00", currency=None, kind=CHECKING, opened_on=2020-01-01, **kw)
+    category(name="food", *, user=None)
+    expense(account, amount, *, on=DAY, category="food", **kw)
+    income(account, amount, *, on=DAY, category="salary", **kw)
+    transfer(source, target, amount, *, on=DAY, **kw)
+    budget(user, category="food", limit="100.00", *, period="monthly", start=2020-01-01, warning_percent=80,
+           currency=None)
+
+Money movements go through the ledger services (so balances, monthly totals, the budget
+check and the audit trail are the ones production keeps), acting as the account's owner;
+``**kw`` goes to the service (description, form_token, ...). A category is a name (the
+owner's own category of that name, else the default one every user has) or a Category.
+Money is a Decimal or a string, never a float.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +26,200 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+import factory
+from django.contrib.auth.models import Group
+
 from apps.accounts.models import Account
 from apps.alerts.models import Alert
+from apps.budgets.models import Budget
 from apps.transactions import services
 from apps.transactions.models import Category, Transaction
+from apps.users.models import User
+from apps.users.roles import AUDITOR, CUSTOMER, SUPPORT
 
 D = Decimal
+PASSWORD = "correct-horse-battery-staple"
+# The default date of a money movement: a fixed day, so no test depends on the clock by accident.
+DAY = date(2025, 3, 10)
+# Accounts and budgets start far in the past (on the 1st: monthly windows are calendar months).
+LONG_AGO = date(2020, 1, 1)
+
+
+def money(value) -> Decimal:
+    """A Decimal from a Decimal, a string or an int; a float is a mistake in test data."""
+    if isinstance(value, float):
+        raise TypeError(f"money in test data is a Decimal or a string, not the float {value!r}")
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+# ---------------------------------------------------------------------------
+# Users
+# ---------------------------------------------------------------------------
+
+def _join(user, create, name):
+    if not create:
+        return
+    user.groups.add(Group.objects.get_or_create(name=name)[0])
+    if name in (SUPPORT, AUDITOR):
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A customer (password ``PASSWORD``, UTC, USD); ``UserFactory(role=SUPPORT)`` puts the
+    user in that group (staff roles get is_staff)."""
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    display_name = factory.Faker("name")
+    password = factory.django.Password(PASSWORD)
+    time_zone = "UTC"
+    default_currency = "USD"
+
+    role = factory.PostGeneration(lambda user, create, extracted, **kw: _join(user, create, extracted or CUSTOMER))
+
+
+class SupportFactory(UserFactory):
+    role = factory.PostGeneration(lambda user, create, extracted, **kw: _join(user, create, extracted or SUPPORT))
+
+
+class AuditorFactory(UserFactory):
+    role = factory.PostGeneration(lambda user, create, extracted, **kw: _join(user, create, extracted or AUDITOR))
+
+
+# ---------------------------------------------------------------------------
+# Categories
+# ---------------------------------------------------------------------------
+
+def category(name: str = "food", *, user=None) -> Category:
+    """A default category (every user has them; re-created if a transactional test's flush
+    removed it) or, with ``user``, the user's own one (created if needed)."""
+    return Category.objects.get_or_create(owner=user, name=name)[0]
+
+
+def default_category(name: str = "food") -> Category:
+    return category(name)
+
+
+def _category_of(user, value) -> Category:
+    """``value`` as a Category: itself, or by name the user's own category, else the default one."""
+    if isinstance(value, Category):
+        return value
+    return Category.objects.filter(owner=user, name=value).first() or category(value)
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    """A user's own category."""
+
+    class Meta:
+        model = Category
+
+    owner = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"my category {n}")
+
+
+# ---------------------------------------------------------------------------
+# Accounts
+# ---------------------------------------------------------------------------
+
+def account(user, name: str = "Checking", *, opening="0.00", currency=None, kind=Account.Kind.CHECKING,
+            opened_on: date = LONG_AGO, **kwargs) -> Account:
+    """An account opened through the ledger service: the opening balance is its first entry."""
+    return services.account_open(user=user, name=name, kind=kind, currency=currency, opened_on=opened_on,
+                                 opening_balance=money(opening), **kwargs)
+
+
+class AccountFactory(factory.django.DjangoModelFactory):
+    """An account opened the only way accounts are opened: through the ledger service, so
+    its opening balance is its first entry and balance == ledger holds from the start."""
+
+    class Meta:
+        model = Account
+
+    owner = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"Account {n}")
+    kind = Account.Kind.CHECKING
+    currency = "USD"
+    institution = "Test Bank"
+    number_last4 = "1234"
+    credit_limit = Decimal("0.00")
+    opened_on = date(2020, 1, 1)  # long before any test entry: entries before the opening are refused
+    opening_balance = Decimal("0.00")
+
+    @classmethod
+    def _create(cls, model_class, *args, owner, **kwargs):
+        return services.account_open(user=owner, **kwargs)
+
+
+class CreditCardFactory(AccountFactory):
+    kind = Account.Kind.CREDIT_CARD
+    credit_limit = Decimal("1000.00")
+
+
+# ---------------------------------------------------------------------------
+# Money movements (through the ledger services, as the account's owner)
+# ---------------------------------------------------------------------------
+
+def expense(account: Account, amount, *, on: date = DAY, category="food", **kwargs) -> Transaction:
+    return services.expense_post(user=account.owner, account_id=account.pk, amount=money(amount),
+                                 category=_category_of(account.owner, category), occurred_on=on, **kwargs)
+
+
+def income(account: Account, amount, *, on: date = DAY, category="salary", **kwargs) -> Transaction:
+    return services.income_post(user=account.owner, account_id=account.pk, amount=money(amount),
+                                category=_category_of(account.owner, category), occurred_on=on, **kwargs)
+
+
+def transfer(source: Account, target: Account, amount, *, on: date = DAY, **kwargs) -> Transaction:
+    """A transfer between two of the owner's accounts; returns the outgoing leg."""
+    return services.transfer_create(user=source.owner, from_account_id=source.pk, to_account_id=target.pk,
+                                    amount=money(amount), occurred_on=on, **kwargs)
+
+
+# ---------------------------------------------------------------------------
+# Budgets and alerts
+# ---------------------------------------------------------------------------
+
+def budget(user, category="food", limit="100.00", *, period=Budget.Period.MONTHLY, start: date = LONG_AGO,
+           warning_percent: int = 80, currency: str | None = None) -> Budget:
+    """A budget row written directly (no budget check runs: no alert for spending already there)."""
+    return Budget.objects.create(owner=user, category=_category_of(user, category), period=period,
+                                 limit=money(limit), start_date=start, warning_percent=warning_percent,
+                                 currency=currency or user.default_currency)
+
+
+class BudgetFactory(factory.django.DjangoModelFactory):
+    """A budget row written directly (no budget check), monthly from LONG_AGO, in the owner's currency."""
+
+    class Meta:
+        model = Budget
+
+    owner = factory.SubFactory(UserFactory)
+    category = factory.LazyFunction(category)
+    period = Budget.Period.MONTHLY
+    limit = Decimal("100.00")
+    currency = factory.LazyAttribute(lambda budget: budget.owner.default_currency)
+    start_date = LONG_AGO
+    warning_percent = 80
+
+
+class AlertFactory(factory.django.DjangoModelFactory):
+    """A system alert (budget alerts come from the budget check: spend over a budget)."""
+
+    class Meta:
+        model = Alert
+
+    owner = factory.SubFactory(UserFactory)
+    kind = Alert.Kind.SYSTEM
+    message = factory.Sequence(lambda n: f"System notice {n}")
+
+
+# ---------------------------------------------------------------------------
+# One customer with one object of every kind
+# ---------------------------------------------------------------------------
 
 
 @dataclass
@@ -28,10 +235,13 @@ class Holdings:
 
 def customer_with_everything(user, *, today: date | None = None) -> Holdings:
     """Accounts (checking, savings, credit card, closed), income, expense, a transfer,
-    an own category, a budget and an alert: each through its service where one exists."""
+    an own category, a budget and an alert: each through its service where one exists.
+    ``today`` defaults to the user's today, which the services use too (tests freeze the
+    clock with the ``frozen_now`` fixture, so it is tests.clock.TODAY)."""
     from apps.budgets import services as budget_services
+    from apps.core.dates import user_today
 
-    today = today or date.today()
+    today = today or user_today(user)
     opened = today.replace(day=1)
     food = Category.objects.create(owner=user, name="groceries")
     salary = Category.objects.get_or_create(owner=None, name="salary")[0]
@@ -42,11 +252,11 @@ def customer_with_everything(user, *, today: date | None = None) -> Holdings:
                                  credit_limit=D("500.00"))
     closed = services.account_open(user=user, name="Old account", opened_on=opened)
     Account.objects.filter(pk=closed.pk).update(closed_on=today)
-    income = services.post_income(user=user, account_id=checking.pk, amount=D("2000.00"), category=salary,
+    income = services.income_post(user=user, account_id=checking.pk, amount=D("2000.00"), category=salary,
                                   occurred_on=today, description="Salary")
-    expense = services.post_expense(user=user, account_id=checking.pk, amount=D("80.25"), category=food,
+    expense = services.expense_post(user=user, account_id=checking.pk, amount=D("80.25"), category=food,
                                     occurred_on=today, description="Market")
-    transfer_out = services.transfer(user=user, from_account_id=checking.pk, to_account_id=savings.pk,
+    transfer_out = services.transfer_create(user=user, from_account_id=checking.pk, to_account_id=savings.pk,
                                      amount=D("100.00"), occurred_on=today, description="Saving")
     transfer_in = Transaction.objects.get(transfer_id=transfer_out.transfer_id, kind=Transaction.Kind.TRANSFER_IN)
     budget = budget_services.budget_create(user=user, category=food, limit=D("50.00"), start_date=opened)

@@ -3,19 +3,24 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 
 from apps.users.models import default_currency
+
+
+# At module level so Meta.constraints can name it (a nested class is not in Meta's scope).
+class AccountKind(models.TextChoices):
+    CHECKING = "checking", "Checking"
+    SAVINGS = "savings", "Savings"
+    CASH = "cash", "Cash"
+    CREDIT_CARD = "credit_card", "Credit card"
 
 
 class Account(models.Model):
     """A customer's bank account. ``balance`` moves only through ledger entries
     (apps.transactions.services); it is never edited directly."""
 
-    class Kind(models.TextChoices):
-        CHECKING = "checking", "Checking"
-        SAVINGS = "savings", "Savings"
-        CASH = "cash", "Cash"
-        CREDIT_CARD = "credit_card", "Credit card"
+    Kind = AccountKind
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="accounts")
     name = models.CharField(max_length=100)
@@ -37,6 +42,9 @@ class Account(models.Model):
         ordering = ["name", "id"]
         indexes = [models.Index(fields=["owner", "closed_on"])]
         constraints = [
+            models.CheckConstraint(condition=Q(kind__in=AccountKind.values), name="accounts_kind_valid"),
+            # Unique ignoring case: "Checking" and "checking" would be indistinguishable in a menu.
+            models.UniqueConstraint(Lower("name"), "owner", name="accounts_name_unique_per_owner"),
             models.CheckConstraint(
                 condition=Q(balance__gte=0) | Q(kind="credit_card"), name="accounts_balance_non_negative"
             ),

@@ -6,18 +6,35 @@ from __future__ import annotations
 import re
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+
+from apps.core.dates import user_today
+from apps.core.money import format_money
 
 from .models import Account
 
 LAST4_RE = re.compile(r"^[0-9]{4}$")
 
 
-def account_update(*, user, account_id: int, name: str, institution: str = "", number_last4: str = "") -> Account:
-    """Rename an account or change its institution or last four digits; never its balance."""
-    name = (name or "").strip()
+def account_name_clean(*, user, name: str, account_id: int | None = None) -> str:
+    """The name with its spaces tidied; refused when empty or when another of the user's
+    accounts already has it (ignoring case): two "My checking" make every message ambiguous.
+    The database's unique index is the last guard."""
+    name = " ".join((name or "").split())
     if not name:
         raise ValidationError({"name": "Enter a name for the account."})
+    if len(name) > Account._meta.get_field("name").max_length:
+        raise ValidationError({"name": "Use at most 100 characters."})
+    others = Account.objects.filter(owner=user, name__iexact=name)
+    if account_id is not None:
+        others = others.exclude(pk=account_id)
+    if others.exists():
+        raise ValidationError({"name": f"You already have an account called “{name}”: choose another name."})
+    return name
+
+
+def account_update(*, user, account_id: int, name: str, institution: str = "", number_last4: str = "") -> Account:
+    """Rename an account or change its institution or last four digits; never its balance."""
+    name = account_name_clean(user=user, name=name, account_id=account_id)
     if number_last4 and not LAST4_RE.match(number_last4):
         raise ValidationError({"number_last4": "Enter the last four digits of the account number."})
     # One UPDATE of the descriptive columns only: a concurrent posting's balance change is untouched.
@@ -32,7 +49,7 @@ def account_update(*, user, account_id: int, name: str, institution: str = "", n
 def account_close(*, user, account_id: int) -> Account:
     """Close an account whose balance is zero. The check and the write are one conditional
     UPDATE, so a posting that commits in between cannot leave a closed account with money."""
-    today = timezone.localdate(timezone=user.zoneinfo)
+    today = user_today(user)
     updated = Account.objects.filter(pk=account_id, owner=user, closed_on__isnull=True, balance=0).update(
         closed_on=today
     )
@@ -41,7 +58,7 @@ def account_close(*, user, account_id: int) -> Account:
         if account.is_closed:
             raise ValidationError(f"“{account.name}” is already closed.")
         raise ValidationError(
-            f"“{account.name}” still holds {account.balance} {account.currency}. Only an account with a zero "
-            "balance can be closed: transfer or spend what is left first."
+            f"“{account.name}” still holds {format_money(account.balance, account.currency)}. "
+            "Only an account with a zero balance can be closed: transfer or spend what is left first."
         )
     return account

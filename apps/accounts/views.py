@@ -1,6 +1,7 @@
-"""Account pages. Every query is scoped to the logged-in user: another user's account
-answers 404. Opening an account goes through the ledger (its opening balance is an
-entry), so these views call apps.transactions.services for that one write."""
+"""Account pages that need no ledger: the list, editing the name and number, closing.
+Every query is scoped to the logged-in user: another user's account answers 404.
+Opening an account (its opening balance is a ledger entry) and an account's page with
+its entries live in apps.transactions.account_views."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -9,14 +10,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from apps.transactions import services as ledger
-from apps.transactions.selectors import transaction_list
+from apps.core.forms import add_service_errors
 
 from . import selectors, services
-from .forms import AccountCreateForm, AccountUpdateForm, add_service_errors
+from .forms import AccountUpdateForm
 from .models import Account
 
-PAGE_SIZE = 25
 FORM_ERROR = "Please correct the errors below."
 
 
@@ -26,39 +25,6 @@ def account_list(request):
         "page_obj": page,
         "totals": selectors.account_totals_by_currency(user=request.user),
     })
-
-
-@require_http_methods(["GET", "POST"])
-def account_create(request):
-    form = AccountCreateForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            account = ledger.account_open(
-                user=request.user, name=data["name"], kind=data["kind"], currency=data["currency"],
-                institution=data["institution"], number_last4=data["account_number"],
-                credit_limit=data["credit_limit"], opened_on=data["opened_on"],
-                opening_balance=data["opening_balance"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc, {"amount": "opening_balance", "number_last4": "account_number"})
-        else:
-            messages.success(request,
-                             f"Account “{account.name}” opened with {account.balance:,.2f} {account.currency}.")
-            return redirect("accounts:detail", pk=account.pk)
-    if form.errors:
-        messages.error(request, FORM_ERROR)
-    return render(request, "form_page.html", {
-        "form": form, "title": "Open an account", "submit_label": "Open account",
-        "cancel_url": reverse("accounts:list"),
-    })
-
-
-def account_detail(request, pk):
-    account = get_object_or_404(Account, pk=pk, owner=request.user)
-    entries = transaction_list(user=request.user).filter(account=account)
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "accounts/account_detail.html", {"account": account, "page_obj": page})
 
 
 @require_http_methods(["GET", "POST"])

@@ -8,11 +8,15 @@ class AlertQuerySet(models.QuerySet):
         return self.filter(read_at__isnull=True)
 
 
+# At module level so Meta.constraints can name it (a nested class is not in Meta's scope).
+class AlertKind(models.TextChoices):
+    BUDGET_WARNING = "budget_warning", "Budget warning"
+    BUDGET_EXCEEDED = "budget_exceeded", "Budget exceeded"
+    SYSTEM = "system", "System"
+
+
 class Alert(models.Model):
-    class Kind(models.TextChoices):
-        BUDGET_WARNING = "budget_warning", "Budget warning"
-        BUDGET_EXCEEDED = "budget_exceeded", "Budget exceeded"
-        SYSTEM = "system", "System"
+    Kind = AlertKind
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -32,6 +36,7 @@ class Alert(models.Model):
         constraints = [
             # A user is told once per budget, period and kind.
             models.UniqueConstraint(fields=["budget", "period_start", "kind"], name="alerts_once_per_budget_period"),
+            models.CheckConstraint(condition=Q(kind__in=AlertKind.values), name="alerts_kind_valid"),
             models.CheckConstraint(
                 condition=Q(kind="system") | (Q(budget__isnull=False) & Q(period_start__isnull=False)),
                 name="alerts_budget_alerts_have_budget_and_period",

@@ -3,14 +3,15 @@ from decimal import Decimal
 from django import forms
 
 from apps.accounts.models import Account
+from apps.core.forms import MoneyField
 
 
 class CorrectionForm(forms.Form):
     """A staff correction: a signed amount on one account, with the reason on record."""
 
     account = forms.IntegerField(label="Account ID", min_value=1)
-    amount = forms.DecimalField(
-        max_digits=14, decimal_places=2,
+    amount = MoneyField(
+        min_value=None,
         help_text="Positive to credit the account, negative to debit it (for example -10.15).",
     )
     reason = forms.CharField(

@@ -4,6 +4,21 @@ from django.db import models
 from django.utils import timezone
 
 
+# At module level so Meta.constraints can name it (a nested class is not in Meta's scope).
+class AuditAction(models.TextChoices):
+    LOGIN = "login", "Logged in"
+    LOGIN_FAILED = "login_failed", "Failed login"
+    LOCKED_OUT = "locked_out", "Locked out"
+    LOGOUT = "logout", "Logged out"
+    PASSWORD_CHANGED = "password_changed", "Password changed"
+    PASSWORD_RESET = "password_reset", "Password reset"
+    PASSWORD_RESET_REQUESTED = "password_reset_requested", "Password reset requested"
+    TWO_FACTOR = "two_factor", "Two-factor authentication"
+    MONEY_MOVEMENT = "money_movement", "Money movement"
+    CORRECTION = "correction", "Staff correction"
+    ADMIN_CHANGE = "admin_change", "Admin change"
+
+
 class AuditEvent(models.Model):
     """One thing that happened: who, what, to which object, when, from which IP.
 
@@ -11,18 +26,7 @@ class AuditEvent(models.Model):
     DELETE, so not even code that bypasses the ORM can rewrite the history.
     """
 
-    class Action(models.TextChoices):
-        LOGIN = "login", "Logged in"
-        LOGIN_FAILED = "login_failed", "Failed login"
-        LOCKED_OUT = "locked_out", "Locked out"
-        LOGOUT = "logout", "Logged out"
-        PASSWORD_CHANGED = "password_changed", "Password changed"
-        PASSWORD_RESET = "password_reset", "Password reset"
-        PASSWORD_RESET_REQUESTED = "password_reset_requested", "Password reset requested"
-        TWO_FACTOR = "two_factor", "Two-factor authentication"
-        MONEY_MOVEMENT = "money_movement", "Money movement"
-        CORRECTION = "correction", "Staff correction"
-        ADMIN_CHANGE = "admin_change", "Admin change"
+    Action = AuditAction
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     # PROTECT: a user with history is deactivated, never deleted (and SET_NULL would be an UPDATE).
@@ -42,6 +46,9 @@ class AuditEvent(models.Model):
             models.Index(fields=["action", "-created_at"], name="audit_action_time_idx"),
             models.Index(fields=["actor", "-created_at"], name="audit_actor_time_idx"),
             models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(action__in=AuditAction.values), name="audit_action_valid"),
         ]
         permissions = [("post_correction", "Can post a ledger correction with a reason")]
 

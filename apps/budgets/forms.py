@@ -1,12 +1,11 @@
-from decimal import Decimal
-
 from django import forms
 
+from apps.accounts.models import Account
+from apps.core.dates import user_today
+from apps.core.forms import money_field
 from apps.transactions.models import Category
 
 from .models import Budget
-from .periods import user_today
-from .services import duplicate_message
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
@@ -22,11 +21,8 @@ class BudgetForm(forms.ModelForm):
         queryset=Category.objects.none(), empty_label="Choose a category",
         error_messages={"invalid_choice": "Choose one of your categories."},
     )
-    limit = forms.DecimalField(
-        max_digits=14, decimal_places=2, label="Limit",
-        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "inputmode": "decimal"}),
-        help_text="The most you want to spend in one period.",
-    )
+    limit = money_field(label="Limit", help_text="The most you want to spend in one period.")
+    currency = forms.ChoiceField(help_text="Only spending in this currency counts against the limit.")
     warning_percent = forms.IntegerField(
         label="Early warning at (%)", min_value=1, max_value=100, initial=80,
         help_text="You get a warning when spending passes this share of the limit.",
@@ -36,7 +32,7 @@ class BudgetForm(forms.ModelForm):
 
     class Meta:
         model = Budget
-        fields = ("category", "period", "limit", "start_date", "warning_percent")
+        fields = ("category", "period", "limit", "currency", "start_date", "warning_percent")
         widgets = {"start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         help_texts = {"start_date": "Periods are counted from this day (e.g. the 1st for calendar months)."}
 
@@ -44,32 +40,15 @@ class BudgetForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["category"].queryset = Category.objects.for_user(user)
+        # The currencies the user keeps money in (the default one first); a budget in any
+        # other currency could never count a thing.
+        held = Account.objects.filter(owner=user).values_list("currency", flat=True).distinct()
+        codes = sorted(set(held) | {user.default_currency, self.instance.currency or user.default_currency},
+                       key=lambda code: (code != user.default_currency, code))
+        self.fields["currency"].choices = [(code, code) for code in codes]
         if not self.instance.pk:
+            self.fields["currency"].initial = user.default_currency
             self.fields["start_date"].initial = user_today(user).replace(day=1)
-
-    def clean_start_date(self):
-        start = self.cleaned_data["start_date"]
-        # Periods are computed a year past the start: near 9999-12-31 that overflows (a 500).
-        if not 1900 <= start.year <= 2999:
-            raise forms.ValidationError("Enter a start date between the years 1900 and 2999.")
-        return start
-
-    def clean_limit(self):
-        limit = self.cleaned_data["limit"]
-        if limit <= 0:
-            raise forms.ValidationError("Enter a limit greater than zero.")
-        return limit.quantize(Decimal("0.01"))
-
-    def clean(self):
-        cleaned = super().clean()
-        category, period = cleaned.get("category"), cleaned.get("period")
-        if category and period:
-            duplicates = Budget.objects.filter(owner=self.user, category=category, period=period, is_active=True)
-            if self.instance.pk:
-                duplicates = duplicates.exclude(pk=self.instance.pk)
-            if duplicates.exists():
-                self.add_error("category", duplicate_message(category=category.name.capitalize(), period=period))
-        return cleaned
 
     def service_kwargs(self) -> dict:
         return {name: self.cleaned_data[name] for name in self._meta.fields}

@@ -5,17 +5,23 @@ from django.db import models
 from django.db.models import Q
 
 
+# At module level so Meta.constraints can name it (a nested class is not in Meta's scope).
+class BudgetPeriod(models.TextChoices):
+    WEEKLY = "weekly", "Weekly"
+    MONTHLY = "monthly", "Monthly"
+    QUARTERLY = "quarterly", "Quarterly"
+    YEARLY = "yearly", "Yearly"
+
+
 class Budget(models.Model):
-    class Period(models.TextChoices):
-        WEEKLY = "weekly", "Weekly"
-        MONTHLY = "monthly", "Monthly"
-        QUARTERLY = "quarterly", "Quarterly"
-        YEARLY = "yearly", "Yearly"
+    Period = BudgetPeriod
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="budgets")
     category = models.ForeignKey("transactions.Category", on_delete=models.PROTECT, related_name="budgets")
     period = models.CharField(max_length=10, choices=Period.choices, default=Period.MONTHLY)
     limit = models.DecimalField(max_digits=14, decimal_places=2)
+    # The budget counts only expenses in this currency; services always pass it.
+    currency = models.CharField(max_length=3)
     start_date = models.DateField(help_text="The first period starts on this day.")
     warning_percent = models.PositiveSmallIntegerField(
         "early warning at (%)", default=80, help_text="Warn when spending passes this share of the limit."
@@ -27,12 +33,14 @@ class Budget(models.Model):
         ordering = ["category__name", "period"]
         constraints = [
             models.CheckConstraint(condition=Q(limit__gt=0), name="budgets_limit_positive"),
+            models.CheckConstraint(condition=Q(period__in=BudgetPeriod.values), name="budgets_period_valid"),
+            models.CheckConstraint(condition=Q(currency__regex=r"^[A-Z]{3}$"), name="budgets_currency_iso4217"),
             models.CheckConstraint(
                 condition=Q(warning_percent__gte=1) & Q(warning_percent__lte=100), name="budgets_warning_percent_range"
             ),
             models.UniqueConstraint(
-                fields=["owner", "category", "period"], condition=Q(is_active=True),
-                name="budgets_one_active_per_category_period",
+                fields=["owner", "category", "period", "currency"], condition=Q(is_active=True),
+                name="budgets_one_active_per_category_period_currency",
             ),
         ]
 

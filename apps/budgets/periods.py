@@ -11,31 +11,12 @@ A window ends the day before the next one starts (``end`` is inclusive).
 
 from __future__ import annotations
 
-import calendar
-from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.utils import timezone
+from apps.core.dates import Window, add_months
 
 WEEKLY, MONTHLY, QUARTERLY, YEARLY = "weekly", "monthly", "quarterly", "yearly"
 MONTHS_PER_PERIOD = {MONTHLY: 1, QUARTERLY: 3, YEARLY: 12}
-
-
-@dataclass(frozen=True)
-class Window:
-    start: date
-    end: date  # inclusive
-
-    def __contains__(self, day: date) -> bool:
-        return self.start <= day <= self.end
-
-
-def add_months(anchor: date, months: int) -> date:
-    """``anchor`` moved by ``months``, keeping its day of the month where the month has it."""
-    index = anchor.year * 12 + anchor.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    return date(year, month, min(anchor.day, calendar.monthrange(year, month)[1]))
 
 
 def nth_period_start(*, period: str, start_date: date, n: int) -> date:
@@ -44,10 +25,12 @@ def nth_period_start(*, period: str, start_date: date, n: int) -> date:
     return add_months(start_date, n * MONTHS_PER_PERIOD[period])
 
 
-def window_containing(*, period: str, start_date: date, day: date) -> Window:
+def window_containing(*, period: str, start_date: date, day: date, extend_back: bool = False) -> Window:
     """The window of a budget (``period``, ``start_date``) that contains ``day``.
-    Before the budget starts, that is its first window (it shows what is coming)."""
-    if day < start_date:
+    Before the budget starts, that is its first window (it shows what is coming), or with
+    ``extend_back`` the window the same rule gives before the start (a past month judged
+    as if the budget had been there)."""
+    if day < start_date and not extend_back:
         n = 0
     elif period == WEEKLY:
         n = (day - start_date).days // 7
@@ -60,14 +43,3 @@ def window_containing(*, period: str, start_date: date, day: date) -> Window:
     start = nth_period_start(period=period, start_date=start_date, n=n)
     end = nth_period_start(period=period, start_date=start_date, n=n + 1) - timedelta(days=1)
     return Window(start, end)
-
-
-def month_window(month: date) -> Window:
-    """The calendar month that contains ``month``."""
-    first = month.replace(day=1)
-    return Window(first, first.replace(day=calendar.monthrange(first.year, first.month)[1]))
-
-
-def user_today(user) -> date:
-    """Today in the user's own time zone: it decides which period is the current one."""
-    return timezone.localdate(timezone=user.zoneinfo)

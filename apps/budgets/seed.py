@@ -11,10 +11,10 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from django.db import transaction
 
+from apps.core.dates import Window, month_window, user_today
 from apps.transactions.models import Category
 
 from .models import Budget
-from .periods import Window, month_window, user_today
 from .selectors import spent_in_windows
 from .services import budget_check, budget_create
 
@@ -52,8 +52,9 @@ def _plan(customer, today) -> list[tuple[Category, str, Decimal]]:
     spendable = [c for name, c in sorted(categories.items()) if name not in ("salary", "other")]
     year = Window(today.replace(month=1, day=1), today.replace(month=12, day=31))
     this_month = month_window(today)
-    windows = {c.pk: (c.pk, this_month) for c in spendable}
-    windows.update({-c.pk: (c.pk, year) for c in spendable})  # negative key: the year
+    currency = customer.default_currency
+    windows = {c.pk: (c.pk, currency, this_month) for c in spendable}
+    windows.update({-c.pk: (c.pk, currency, year) for c in spendable})  # negative key: the year
     spent = spent_in_windows(user=customer, windows=windows)
 
     # Candidates for the two budgets that must show alerts: monthly first, biggest spending first;
@@ -88,7 +89,7 @@ def seed_budgets(customer, stdout) -> None:
             for category, period, limit in _plan(customer, today):
                 start = today.replace(day=1) if period == Budget.Period.MONTHLY else today.replace(month=1, day=1)
                 budget = budget_create(user=customer, category=category, period=period, limit=limit, start_date=start)
-                stdout.write(f"created {period} budget {category.name}: {budget.limit} {customer.default_currency}")
+                stdout.write(f"created {period} budget {category.name}: {budget.limit} {budget.currency}")
         # budget_create already checked each new budget; this catches spending added since.
         for alert in budget_check(user=customer):
             stdout.write(f"created {alert.kind} alert: {alert.message}")

@@ -8,10 +8,12 @@ from decimal import Decimal
 
 from django.db import connection
 
+from apps.accounts.models import Account
+from apps.core.dates import Window, add_months, month_end, month_window, user_today
 from apps.transactions.models import MonthlyTotal, Transaction
 
 from .models import Budget
-from .periods import Window, add_months, month_window, user_today, window_containing
+from .periods import window_containing
 
 ZERO = Decimal("0.00")
 
@@ -21,6 +23,7 @@ class BudgetStatus:
     budget_id: int
     category: str  # category name
     period: str  # Budget.Period value
+    currency: str  # the budget counts only expenses in this currency
     limit: Decimal
     spent: Decimal
     remaining: Decimal  # limit - spent; negative when exceeded
@@ -29,6 +32,7 @@ class BudgetStatus:
     percent_used: Decimal  # 0..n, e.g. Decimal("62.5")
     period_start: date
     period_end: date  # inclusive
+    as_of: date  # spending is counted up to this day (today, or a past month's last day)
 
 
 def budget_window(budget: Budget, *, today: date) -> Window:
@@ -61,8 +65,10 @@ def _split_window(window: Window) -> tuple[tuple[date, date] | None, tuple[date,
     return (first, last), head, tail
 
 
-def spent_in_windows(*, user, windows: dict[int, tuple[int, Window]]) -> dict[int, Decimal]:
-    """Expenses per budget: ``windows`` maps budget id -> (category id, window).
+def spent_in_windows(*, user, windows: dict[int, tuple[int, str, Window]]) -> dict[int, Decimal]:
+    """Expenses per budget: ``windows`` maps budget id -> (category id, currency, window).
+    Only expenses on accounts in the budget's currency count: amounts in two currencies
+    are never added.
 
     One query whatever the number of budgets: the windows are a VALUES list. Whole
     calendar months come from the ledger's monthly totals (a few rows however many
@@ -74,38 +80,43 @@ def spent_in_windows(*, user, windows: dict[int, tuple[int, Window]]) -> dict[in
     """
     if not windows:
         return {}
-    rows_sql = ", ".join(["(%s::bigint, %s::bigint" + ", %s::date" * 6 + ")"] * len(windows))
+    rows_sql = ", ".join(["(%s::bigint, %s::bigint, %s::text" + ", %s::date" * 6 + ")"] * len(windows))
     params: list = []
-    for budget_id, (category_id, window) in windows.items():
+    for budget_id, (category_id, currency, window) in windows.items():
         months, head, tail = _split_window(window)
-        params += [budget_id, category_id, *(months or (None, None)), *(head or (None, None)),
+        params += [budget_id, category_id, currency, *(months or (None, None)), *(head or (None, None)),
                    *(tail or (None, None))]
     table = connection.ops.quote_name(Transaction._meta.db_table)
     monthly = connection.ops.quote_name(MonthlyTotal._meta.db_table)
+    accounts = connection.ops.quote_name(Account._meta.db_table)
+    # The user's accounts in the window's currency (a handful of rows, by the owner index).
+    in_currency = f"(SELECT a.id FROM {accounts} a WHERE a.owner_id = %s AND a.currency = w.currency)"  # noqa: S608
     ledger_days = (
         f"COALESCE((SELECT SUM(t.amount) FROM {table} t WHERE t.owner_id = %s AND t.category_id = w.category_id "  # noqa: S608
-        "AND t.kind = %s AND t.occurred_on BETWEEN w.{edge}_from AND w.{edge}_to), 0)"
+        f"AND t.kind = %s AND t.account_id IN {in_currency} "
+        "AND t.occurred_on BETWEEN w.{edge}_from AND w.{edge}_to), 0)"
     )
     sql = (
         "SELECT w.budget_id, "  # noqa: S608 (only placeholders and our table names are interpolated)
         f"COALESCE((SELECT SUM(m.total) FROM {monthly} m WHERE m.owner_id = %s AND m.category_id = w.category_id "
-        "AND m.kind = %s AND m.month BETWEEN w.month_from AND w.month_to), 0)"
+        f"AND m.kind = %s AND m.account_id IN {in_currency} AND m.month BETWEEN w.month_from AND w.month_to), 0)"
         f" + {ledger_days.format(edge='head')} + {ledger_days.format(edge='tail')}"
-        f" FROM (VALUES {rows_sql}) AS w (budget_id, category_id, month_from, month_to, head_from, head_to, "
-        "tail_from, tail_to)"
+        f" FROM (VALUES {rows_sql}) AS w (budget_id, category_id, currency, month_from, month_to, head_from, "
+        "head_to, tail_from, tail_to)"
     )
-    params = [user.pk, Transaction.Kind.EXPENSE] * 3 + params
+    params = [user.pk, Transaction.Kind.EXPENSE, user.pk] * 3 + params
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {budget_id: Decimal(spent).quantize(ZERO) for budget_id, spent in cursor.fetchall()}
 
 
-def _status(budget: Budget, window: Window, spent: Decimal) -> BudgetStatus:
+def _status(budget: Budget, window: Window, spent: Decimal, as_of: date) -> BudgetStatus:
     exceeded = is_exceeded(budget=budget, spent=spent)
     return BudgetStatus(
         budget_id=budget.pk,
         category=budget.category.name,
         period=budget.period,
+        currency=budget.currency,
         limit=budget.limit,
         spent=spent,
         remaining=budget.limit - spent,
@@ -114,18 +125,28 @@ def _status(budget: Budget, window: Window, spent: Decimal) -> BudgetStatus:
         percent_used=(spent * 100 / budget.limit).quantize(Decimal("0.1")),
         period_start=window.start,
         period_end=window.end,
+        as_of=as_of,
     )
 
 
 def budget_vs_actual(*, user, month: date | None = None, today: date | None = None) -> list[BudgetStatus]:
-    """All of the user's active budgets with their spending, for the current period
-    (in the user's time zone) or, when ``month`` is given, for that calendar month.
+    """All of the user's active budgets with their spending in their current period (in
+    the user's time zone) or, when ``month`` is another month than today's, as they stood
+    on that month's last day: each budget judged against its own period containing that
+    day (the last week of the month for a weekly budget; for a month before the budget
+    started, the period its rule gives there), spending counted up to that day.
     Two queries however many budgets: the budgets, then ``spent_in_windows``."""
+    today = today or user_today(user)
+    is_current = month is None or month_window(month) == month_window(today)
+    as_of = today if is_current else month_end(month)
     budgets = list(Budget.objects.filter(owner=user, is_active=True).select_related("category"))
-    if month is not None:
-        windows = {b.pk: month_window(month) for b in budgets}
-    else:
-        today = today or user_today(user)
-        windows = {b.pk: budget_window(b, today=today) for b in budgets}
-    spent = spent_in_windows(user=user, windows={b.pk: (b.category_id, windows[b.pk]) for b in budgets})
-    return [_status(b, windows[b.pk], spent.get(b.pk, ZERO)) for b in budgets]
+    # A past month before a budget's start is judged on the period its rule gives there.
+    windows = {b.pk: window_containing(period=b.period, start_date=b.start_date, day=as_of,
+                                       extend_back=not is_current) for b in budgets}
+    # The current period counts all its entries (as the budget check does); another month's
+    # stops at that month's last day: what the customer saw then.
+    counted = {b.pk: (b.category_id, b.currency,
+                      windows[b.pk] if is_current else Window(windows[b.pk].start, min(windows[b.pk].end, as_of)))
+               for b in budgets}
+    spent = spent_in_windows(user=user, windows=counted)
+    return [_status(b, windows[b.pk], spent.get(b.pk, ZERO), as_of) for b in budgets]

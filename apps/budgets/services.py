@@ -11,54 +11,47 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.text import capfirst
 
 from apps.alerts.models import Alert
+from apps.core.currencies import clean_currency
+from apps.core.dates import user_today
+from apps.core.money import cents, format_money
 from apps.transactions.models import Category, Transaction
 
 from .models import Budget
-from .periods import user_today
 from .selectors import budget_window, is_exceeded, is_past_warning, spent_in_windows
 
-CENT = Decimal("0.01")
-MAX_LIMIT = Decimal("1e12")
+# Periods are computed a year past the start: near 9999-12-31 that would overflow.
+START_YEARS = (1900, 2999)
 
 
 # ---------------------------------------------------------------------------
 # Budgets
 # ---------------------------------------------------------------------------
 
-def _clean_limit(limit) -> Decimal:
-    try:
-        limit = Decimal(limit)
-    except (InvalidOperation, TypeError, ValueError):
-        raise ValidationError({"limit": "Enter the limit as an amount, like 250.00."}) from None
-    if not limit.is_finite() or limit <= 0:
-        raise ValidationError({"limit": "Enter a limit greater than zero."})
-    if limit != limit.quantize(CENT):
-        raise ValidationError({"limit": "A limit has at most two decimal places."})
-    if limit >= MAX_LIMIT:
-        raise ValidationError({"limit": "That limit is too large."})
-    return limit.quantize(CENT)
-
-
-def _clean_fields(*, user, category, period, limit, warning_percent) -> dict:
+def _clean_fields(*, user, category, period, limit, warning_percent, start_date, currency) -> dict:
     if category is None or not Category.objects.for_user(user).filter(pk=category.pk).exists():
         raise ValidationError({"category": "Choose one of your categories."})
     if period not in Budget.Period.values:
         raise ValidationError({"period": "Choose weekly, monthly, quarterly or yearly."})
     if not 1 <= int(warning_percent) <= 100:
         raise ValidationError({"warning_percent": "Choose a warning threshold between 1 and 100 percent."})
-    return {"category": category, "period": period, "limit": _clean_limit(limit),
-            "warning_percent": int(warning_percent)}
+    if not START_YEARS[0] <= start_date.year <= START_YEARS[1]:
+        raise ValidationError({"start_date": f"Enter a start date between the years {START_YEARS[0]} and "
+                                             f"{START_YEARS[1]}."})
+    return {"category": category, "period": period, "limit": cents(limit, field="limit"),
+            "warning_percent": int(warning_percent), "start_date": start_date,
+            "currency": clean_currency(currency or user.default_currency)}
 
 
-def duplicate_message(*, category, period) -> str:
-    return (f"You already have an active {Budget.Period(period).label.lower()} budget for “{category}”. "
-            "Edit that one instead.")
+def duplicate_message(*, category, period, currency) -> str:
+    return (f"You already have an active {Budget.Period(period).label.lower()} budget in {currency} for "
+            f"“{capfirst(str(category))}”. Edit that one instead.")
 
 
 def _save_unique(budget: Budget) -> None:
@@ -68,19 +61,21 @@ def _save_unique(budget: Budget) -> None:
         with transaction.atomic():
             budget.save()
     except IntegrityError as error:
-        if "budgets_one_active_per_category_period" not in str(error):
+        if "budgets_one_active_per_category_period_currency" not in str(error):
             raise
-        raise ValidationError({"category": duplicate_message(category=budget.category, period=budget.period)}) \
-            from None
+        raise ValidationError({"category": duplicate_message(category=budget.category, period=budget.period,
+                                                             currency=budget.currency)}) from None
 
 
 @transaction.atomic
 def budget_create(*, user, category: Category, limit: Decimal, period: str = Budget.Period.MONTHLY,
-                  start_date: date | None = None, warning_percent: int = 80) -> Budget:
-    """Create a budget and evaluate its current period at once (spending may already be over)."""
+                  start_date: date | None = None, warning_percent: int = 80, currency: str | None = None) -> Budget:
+    """Create a budget and evaluate its current period at once (spending may already be over).
+    It counts expenses in ``currency`` only (default: the user's currency)."""
     fields = _clean_fields(user=user, category=category, period=period, limit=limit,
-                           warning_percent=warning_percent)
-    budget = Budget(owner=user, start_date=start_date or user_today(user).replace(day=1), **fields)
+                           warning_percent=warning_percent, currency=currency,
+                           start_date=start_date or user_today(user).replace(day=1))
+    budget = Budget(owner=user, **fields)
     _save_unique(budget)
     budget_check(user=user, budget_ids=[budget.pk])
     return budget
@@ -88,14 +83,14 @@ def budget_create(*, user, category: Category, limit: Decimal, period: str = Bud
 
 @transaction.atomic
 def budget_update(*, user, budget_id: int, category: Category, limit: Decimal, period: str, start_date: date,
-                  warning_percent: int) -> Budget:
+                  warning_percent: int, currency: str | None = None) -> Budget:
     """Change an active budget and re-evaluate it. Alerts already given stay."""
     budget = Budget.objects.select_for_update().get(owner=user, pk=budget_id, is_active=True)
     fields = _clean_fields(user=user, category=category, period=period, limit=limit,
-                           warning_percent=warning_percent)
+                           warning_percent=warning_percent, start_date=start_date,
+                           currency=currency or budget.currency)
     for name, value in fields.items():
         setattr(budget, name, value)
-    budget.start_date = start_date
     _save_unique(budget)
     budget_check(user=user, budget_ids=[budget.pk])
     return budget
@@ -115,15 +110,16 @@ def budget_delete(*, user, budget_id: int) -> Budget:
 # The budget check
 # ---------------------------------------------------------------------------
 
-def _alert_message(*, budget: Budget, kind: str, spent: Decimal, window, currency: str) -> str:
+def _alert_message(*, budget: Budget, kind: str, spent: Decimal, window) -> str:
     period = budget.get_period_display().lower()
+    spent_text, limit_text = format_money(spent, budget.currency), format_money(budget.limit, budget.currency)
     when = f"{window.start.day} {window.start:%b %Y} – {window.end.day} {window.end:%b %Y}"
     percent = (spent * 100 / budget.limit).quantize(Decimal("1"))
     if kind == Alert.Kind.BUDGET_EXCEEDED:
-        return (f"You have exceeded your {period} “{budget.category.name}” budget: {spent:,.2f} {currency} spent "
-                f"of {budget.limit:,.2f} {currency} ({percent}%) for {when}.")
-    return (f"You have used {percent}% of your {period} “{budget.category.name}” budget: {spent:,.2f} {currency} "
-            f"spent of {budget.limit:,.2f} {currency} for {when} (warning at {budget.warning_percent}%).")
+        return (f"You have exceeded your {period} “{budget.category.name}” budget: {spent_text} spent "
+                f"of {limit_text} ({percent}%) for {when}.")
+    return (f"You have used {percent}% of your {period} “{budget.category.name}” budget: {spent_text} "
+            f"spent of {limit_text} for {when} (warning at {budget.warning_percent}%).")
 
 
 def _due_kind(*, budget: Budget, spent: Decimal) -> str | None:
@@ -160,7 +156,7 @@ def budget_check(*, user, budget_ids: Iterable[int] | None = None, changed_dates
         budgets = [b for b in budgets if any(day in windows[b.pk] for day in changed_dates[b.category_id])]
     if not budgets:
         return []
-    spent = spent_in_windows(user=user, windows={b.pk: (b.category_id, windows[b.pk]) for b in budgets})
+    spent = spent_in_windows(user=user, windows={b.pk: (b.category_id, b.currency, windows[b.pk]) for b in budgets})
 
     due = {}
     for budget in budgets:
@@ -176,8 +172,7 @@ def budget_check(*, user, budget_ids: Iterable[int] | None = None, changed_dates
     )
     new = [
         Alert(owner=user, budget=budget, period_start=start, kind=kind,
-              message=_alert_message(budget=budget, kind=kind, spent=spent[budget.pk], window=windows[budget.pk],
-                                     currency=user.default_currency))
+              message=_alert_message(budget=budget, kind=kind, spent=spent[budget.pk], window=windows[budget.pk]))
         for (budget_id, start, kind), budget in due.items()
         if (budget_id, start, kind) not in existing
     ]
@@ -199,7 +194,7 @@ def budget_check_for_changes(*, user, changes) -> list[Alert]:
     return budget_check(user=user, changed_dates=changed_dates)
 
 
-def budgets_recalculate(*, today: date | None = None) -> list[Alert]:
+def budget_recalculate_all(*, today: date | None = None) -> list[Alert]:
     """Every active budget's current period, user by user (one short transaction each,
     so no lock is held across users). Returns the alerts created."""
     from apps.users.models import User

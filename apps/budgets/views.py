@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse_lazy
 from django.views.generic import FormView, TemplateView
 
+from apps.core.forms import add_service_errors
+
 from .forms import BudgetForm
 from .models import Budget
 from .selectors import BudgetStatus, budget_vs_actual
@@ -53,7 +55,7 @@ class BudgetListView(TemplateView):
 
     def get_context_data(self, **kwargs):
         rows = [BudgetRow(status) for status in budget_vs_actual(user=self.request.user)]
-        return super().get_context_data(rows=rows, currency=self.request.user.default_currency, **kwargs)
+        return super().get_context_data(rows=rows, **kwargs)
 
 
 def _owned_active_budget(request, pk) -> Budget:
@@ -75,7 +77,7 @@ class BudgetFormView(FormView):
         try:
             budget = self.save(form)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, self.success_message.format(budget=budget,
                                                                    category=budget.category.name.capitalize()))

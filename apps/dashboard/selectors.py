@@ -5,62 +5,40 @@ accounts (a handful of rows per user) and the monthly totals (one row per accoun
 category, month and kind), never over the user's transaction history; the one
 query that reads transactions takes the newest six through the
 ``(owner, -occurred_on, -id)`` index. So the cost of the dashboard does not grow
-with the number of transactions.
+with the number of transactions. (A month other than the current one also reads
+the entries dated after its last day, through the (account, -occurred_on) index,
+to give the balances as they were then.)
 
-Months are first days of months; "today" is the date in the user's time zone.
+Amounts in different currencies are never added: every total is per currency, the
+user's default currency first. Months are first days of months; "today" is the date
+in the user's time zone (``apps.core.dates``).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import F, Q, Sum, Window
-from django.utils import timezone
+from django.db.models import Case, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
 
 from apps.accounts.models import Account
 from apps.alerts.models import Alert
 from apps.budgets.selectors import BudgetStatus, budget_vs_actual
+from apps.core.currencies import currency_order
+from apps.core.dates import month_end, month_label, month_start, shift_month, user_today
 from apps.transactions.models import MonthlyTotal, Transaction
-from apps.transactions.selectors import MonthlySpending, monthly_spending, parse_month
+from apps.transactions.selectors import MonthlySpending, monthly_spending
 
 ZERO = Decimal("0.00")
 HISTORY_MONTHS = 6
-# Months outside this range cannot be shown with their neighbours (the six-month
-# chart and the previous/next links), so they are refused like a malformed month.
-MIN_YEAR, MAX_YEAR = 1900, 9998
-MONTH_FORMAT = re.compile(r"[0-9]{4}-[0-9]{2}")
+MONEY = DecimalField(max_digits=16, decimal_places=2)
 
 
-# ---------------------------------------------------------------------------
-# Months
-# ---------------------------------------------------------------------------
-
-def user_today(user) -> date:
-    """Today's date where the user is (not where the server is)."""
-    return timezone.localdate(timezone=user.zoneinfo)
-
-
-def current_month(user, today: date | None = None) -> date:
-    return (today or user_today(user)).replace(day=1)
-
-
-def shift_month(month: date, months: int) -> date:
-    index = month.year * 12 + month.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def parse_dashboard_month(value: str) -> date:
-    """'YYYY-MM' -> first day of the month; ValueError with a message for the customer.
-    ASCII digits only: "２０２５-０６" passes str.isdigit() but is not what the API speaks."""
-    if not isinstance(value, str) or not MONTH_FORMAT.fullmatch(value):
-        raise ValueError("Use the form YYYY-MM, for example 2025-12.")
-    month = parse_month(value)
-    if not MIN_YEAR <= month.year <= MAX_YEAR:
-        raise ValueError(f"Choose a month between {MIN_YEAR} and {MAX_YEAR}.")
-    return month
+def balances_as_of(*, month: date, today: date) -> date | None:
+    """None for the current month (today's balances); the last day of any other month."""
+    return None if month_start(month) == month_start(today) else month_end(month)
 
 
 # ---------------------------------------------------------------------------
@@ -69,9 +47,12 @@ def parse_dashboard_month(value: str) -> date:
 
 @dataclass(frozen=True)
 class AccountSummary:
-    accounts: list[Account]  # open accounts, each with its balance
+    # The accounts open on ``as_of`` (today: the open ones), each with ``balance_on``, its
+    # balance at the end of ``as_of`` (today: its balance).
+    accounts: list[Account]
     by_currency: dict[str, Decimal]  # currency -> total balance, default currency first
     default_currency: str
+    as_of: date | None = None  # None: today's balances
 
     @property
     def total_accounts(self) -> int:
@@ -96,18 +77,43 @@ class AccountSummary:
         return len(self.by_currency) > 1
 
 
-def account_summary(*, user) -> AccountSummary:
-    """The user's open accounts and their totals per currency: one query, with the
-    per-currency sums computed by PostgreSQL as a window over the same rows."""
-    accounts = list(
-        Account.objects.filter(owner=user, closed_on__isnull=True)
-        .annotate(currency_total=Window(Sum("balance"), partition_by=[F("currency")]))
-        .order_by("name", "id")
+def _effect_after(*, user, day: date) -> Subquery:
+    """What an account's entries dated after ``day`` did to its balance (credits +, debits -)."""
+    signed = Case(When(kind__in=Transaction.CREDIT_KINDS, then=F("amount")), default=-F("amount"),
+                  output_field=MONEY)
+    later = (
+        Transaction.objects.filter(owner=user, account=OuterRef("pk"), occurred_on__gt=day)
+        .order_by()
+        .values("account")
+        .annotate(effect=Sum(signed))
+        .values("effect")
     )
+    return Coalesce(Subquery(later, output_field=MONEY), Value(ZERO), output_field=MONEY)
+
+
+def account_summary(*, user, as_of: date | None = None) -> AccountSummary:
+    """The user's accounts and their totals per currency, in one query.
+
+    Without ``as_of``: the open accounts with today's balances. With it: the accounts
+    open at the end of that day (opened by then, not yet closed) with their balances
+    then, the stored balance less the effect of every entry dated after it (one grouped
+    subquery per account over its (account, -occurred_on) index). The per-currency totals
+    add up the few rows read (a window in SQL would run those subqueries a second time)."""
+    accounts = Account.objects.filter(owner=user)
+    if as_of is None:
+        accounts = accounts.filter(closed_on__isnull=True).annotate(balance_on=F("balance"))
+    else:
+        accounts = (
+            accounts.filter(Q(closed_on__isnull=True) | Q(closed_on__gt=as_of), opened_on__lte=as_of)
+            .annotate(balance_on=F("balance") - _effect_after(user=user, day=as_of))
+        )
+    accounts = list(accounts.order_by("name", "id"))
+    totals: dict[str, Decimal] = {}
+    for a in accounts:
+        totals[a.currency] = totals.get(a.currency, ZERO) + a.balance_on
     default = user.default_currency
-    totals = {a.currency: a.currency_total for a in accounts}
-    by_currency = dict(sorted(totals.items(), key=lambda item: (item[0] != default, item[0])))
-    return AccountSummary(accounts=accounts, by_currency=by_currency, default_currency=default)
+    by_currency = {currency: totals[currency] for currency in currency_order(totals, default)}
+    return AccountSummary(accounts=accounts, by_currency=by_currency, default_currency=default, as_of=as_of)
 
 
 # ---------------------------------------------------------------------------
@@ -116,55 +122,61 @@ def account_summary(*, user) -> AccountSummary:
 
 @dataclass(frozen=True)
 class MonthFlow:
+    currency: str
     month: date
     income: Decimal
     spending: Decimal
 
     @property
     def label(self) -> str:
-        return self.month.strftime("%Y-%m")
+        return month_label(self.month)
 
     @property
     def net(self) -> Decimal:
         return self.income - self.spending
 
 
-def income_vs_spending(*, user, month: date, months: int = HISTORY_MONTHS) -> list[MonthFlow]:
-    """Income and spending (expenses; transfers are neither) for the ``months``
-    months ending with ``month``, oldest first, months without entries as zeros:
-    one grouped query over the monthly totals."""
-    month = month.replace(day=1)
+def income_vs_spending(*, user, month: date, months: int = HISTORY_MONTHS) -> dict[str, list[MonthFlow]]:
+    """Income and spending (expenses; transfers are neither) per currency for the
+    ``months`` months ending with ``month``, oldest first, months without entries as
+    zeros: one grouped query over the monthly totals. The user's default currency is
+    always there (first); another currency only when it has figures in those months."""
+    month = month_start(month)
     first = shift_month(month, -(months - 1))
     rows = (
-        MonthlyTotal.objects.filter(owner=user, month__gte=first, month__lte=month)
-        .values("month")
+        MonthlyTotal.objects.filter(owner=user, month__gte=first, month__lte=month, count__gt=0)
+        .values("account__currency", "month")
         .annotate(
-            income=Sum("total", filter=Q(kind="income"), default=ZERO),
-            spending=Sum("total", filter=Q(kind="expense"), default=ZERO),
+            income=Sum("total", filter=Q(kind=MonthlyTotal.Kind.INCOME), default=ZERO),
+            spending=Sum("total", filter=Q(kind=MonthlyTotal.Kind.EXPENSE), default=ZERO),
         )
-        .order_by("month")
+        .order_by()
     )
-    found = {row["month"]: row for row in rows}
-    flows = []
-    for i in range(months):
-        m = shift_month(first, i)
-        row = found.get(m)
-        flows.append(MonthFlow(month=m, income=row["income"] if row else ZERO,
-                               spending=row["spending"] if row else ZERO))
-    return flows
+    found = {(row["account__currency"], row["month"]): row for row in rows}
+    default = user.default_currency
+    history = {}
+    for currency in currency_order({currency for currency, _ in found} | {default}, default):
+        flows = []
+        for i in range(months):
+            m = shift_month(first, i)
+            row = found.get((currency, m))
+            flows.append(MonthFlow(currency=currency, month=m, income=row["income"] if row else ZERO,
+                                   spending=row["spending"] if row else ZERO))
+        history[currency] = flows
+    return history
 
 
 # ---------------------------------------------------------------------------
 # Transactions and alerts
 # ---------------------------------------------------------------------------
 
-def latest_transactions(*, user, limit: int = 6) -> list[Transaction]:
-    """The newest entries, read through the (owner, -occurred_on, -id) index with a LIMIT."""
-    return list(
-        Transaction.objects.filter(owner=user)
-        .select_related("account", "category")
-        .order_by("-occurred_on", "-id")[:limit]
-    )
+def latest_transactions(*, user, until: date | None = None, limit: int = 6) -> list[Transaction]:
+    """The newest entries (dated up to ``until``, for a past month), read through the
+    (owner, -occurred_on, -id) index with a LIMIT."""
+    entries = Transaction.objects.filter(owner=user)
+    if until is not None:
+        entries = entries.filter(occurred_on__lte=until)
+    return list(entries.select_related("account", "category").order_by("-occurred_on", "-id")[:limit])
 
 
 def unread_alert_count(*, user) -> int:
@@ -174,14 +186,6 @@ def unread_alert_count(*, user) -> int:
 # ---------------------------------------------------------------------------
 # What the JSON overview and the page show
 # ---------------------------------------------------------------------------
-
-def _budgets(*, user, month: date, today: date) -> list[BudgetStatus]:
-    # The current month shows each budget's current period (this week for a weekly
-    # budget); another month shows the periods of that month.
-    if month == current_month(user, today):
-        return budget_vs_actual(user=user, today=today)
-    return budget_vs_actual(user=user, month=month, today=today)
-
 
 @dataclass(frozen=True)
 class Overview:
@@ -195,19 +199,20 @@ class Overview:
 
     @property
     def month_label(self) -> str:
-        return self.month.strftime("%Y-%m")
+        return month_label(self.month)
 
 
 def dashboard_overview(*, user, month: date | None = None, today: date | None = None) -> Overview:
-    """Accounts, the month's spending, budget vs actual and unread alerts:
-    3 queries plus the budget selector's constant number."""
+    """Accounts (their balances at the end of ``month`` when it is not the current one),
+    the month's spending, budget vs actual and unread alerts: 3 queries plus the budget
+    selector's constant number."""
     today = today or user_today(user)
-    month = (month or today).replace(day=1)
+    month = month_start(month or today)
     return Overview(
         month=month,
-        accounts=account_summary(user=user),
+        accounts=account_summary(user=user, as_of=balances_as_of(month=month, today=today)),
         spending=monthly_spending(user=user, month=month),
-        budgets=_budgets(user=user, month=month, today=today),
+        budgets=budget_vs_actual(user=user, month=month, today=today),
         alerts_count=unread_alert_count(user=user),
     )
 
@@ -219,19 +224,26 @@ class DashboardPage:
     month: date
     today: date
     accounts: AccountSummary
-    spending: MonthlySpending  # the month, split by category
-    history: list[MonthFlow]  # the six months ending with ``month``, oldest first
+    spending: MonthlySpending  # the month, per currency and category
+    # Per currency (the default one first, always there): the six months ending with
+    # ``month``, oldest first.
+    history: dict[str, list[MonthFlow]]
     budgets: list[BudgetStatus]
     latest: list[Transaction] = field(default_factory=list)
     alerts_count: int = 0
 
     @property
+    def currency(self) -> str:
+        """The user's default currency: the one the month cards are in."""
+        return self.spending.currency
+
+    @property
     def this_month(self) -> MonthFlow:
-        return self.history[-1]
+        return self.history[self.currency][-1]
 
     @property
     def previous_month(self) -> MonthFlow:
-        return self.history[-2]
+        return self.history[self.currency][-2]
 
     @property
     def spending_change(self) -> Decimal:
@@ -246,28 +258,35 @@ class DashboardPage:
         return (self.spending_change * 100 / before).quantize(Decimal("0.1"))
 
     @property
+    def has_history(self) -> bool:
+        """Any income or spending in the six months, in any currency."""
+        return any(f.income or f.spending for flows in self.history.values() for f in flows)
+
+    @property
     def is_new_user(self) -> bool:
-        return not self.accounts.accounts and not self.latest
+        # Another month lists only the accounts open then: none then is not "new".
+        return self.accounts.as_of is None and not self.accounts.accounts and not self.latest
 
     @property
     def is_current_month(self) -> bool:
-        return self.month == self.today.replace(day=1)
+        return self.month == month_start(self.today)
 
 
 def dashboard_page(*, user, month: date | None = None, today: date | None = None) -> DashboardPage:
-    """The page's data in a constant number of queries: accounts, six months of
-    totals, the month's categories, the latest six entries, unread alerts, and the
-    budget selector's own constant number."""
+    """The page's data in a constant number of queries: accounts (their balances at the
+    end of ``month`` when it is not the current one), six months of totals, the month's
+    categories, the latest six entries, unread alerts, and the budget selector's own
+    constant number."""
     today = today or user_today(user)
-    month = (month or today).replace(day=1)
+    month = month_start(month or today)
+    as_of = balances_as_of(month=month, today=today)
     return DashboardPage(
         month=month,
         today=today,
-        accounts=account_summary(user=user),
+        accounts=account_summary(user=user, as_of=as_of),
         spending=monthly_spending(user=user, month=month),
         history=income_vs_spending(user=user, month=month),
-        budgets=_budgets(user=user, month=month, today=today),
-        latest=latest_transactions(user=user),
+        budgets=budget_vs_actual(user=user, month=month, today=today),
+        latest=latest_transactions(user=user, until=as_of),
         alerts_count=unread_alert_count(user=user),
     )
-

@@ -3,85 +3,121 @@ views only parse the month, pick a representation and handle errors."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
-import simplejson
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.text import capfirst
 from django.views.decorators.cache import never_cache
 
+from apps.core.api import json_endpoint, json_error, json_response
+from apps.core.dates import MAX_YEAR, MIN_YEAR, month_label, month_start, parse_month, shift_month, user_today
+
 from . import selectors
-
-
-def _url(*names: str) -> str:
-    """The first of ``names`` that exists: pages other issues add later win over
-    the list pages that exist from the start."""
-    for name in names:
-        try:
-            return reverse(name)
-        except NoReverseMatch:
-            continue
-    raise NoReverseMatch(f"None of {names} is a URL name.")
-
 
 # ---------------------------------------------------------------------------
 # HTML
 # ---------------------------------------------------------------------------
 
-def _chart_data(page: selectors.DashboardPage) -> dict:
-    """What static/js/dashboard.js draws. Amounts are strings (exact decimals);
-    the script turns them into numbers only to draw."""
+
+def currency_suffix(currency: str, default: str) -> str:
+    """What the element ids of a per-currency chart and table end with: nothing for the
+    default currency (``table-categories`` stays put), ``-eur`` for euros, and so on."""
+    return "" if currency == default else f"-{currency.lower()}"
+
+
+@dataclass(frozen=True)
+class CategorySection:
+    """One currency's spending by category: a chart and its table."""
+
+    currency: str
+    suffix: str
+    total: Decimal
+    by_category: dict[str, Decimal]
+
+
+@dataclass(frozen=True)
+class HistorySection:
+    """One currency's six months of income and spending: a chart and its table."""
+
+    currency: str
+    suffix: str
+    flows: list[selectors.MonthFlow]
+
+
+def category_sections(page: selectors.DashboardPage) -> list[CategorySection]:
+    """One per currency with spending in the month, the default currency first."""
+    return [CategorySection(currency=s.currency, suffix=currency_suffix(s.currency, page.currency),
+                            total=s.total, by_category=s.by_category)
+            for s in page.spending.by_currency.values()]
+
+
+def history_sections(page: selectors.DashboardPage) -> list[HistorySection]:
+    """The default currency's (always), then one per other currency with figures."""
+    return [HistorySection(currency=currency, suffix=currency_suffix(currency, page.currency), flows=flows)
+            for currency, flows in page.history.items()]
+
+
+def _chart_data(categories: list[CategorySection], history: list[HistorySection]) -> dict:
+    """What static/js/dashboard.js draws: one chart per section, each with its canvas id
+    and its currency. Amounts are strings (exact decimals); the script turns them into
+    numbers only to draw."""
     return {
-        "currency": page.accounts.default_currency,
-        "categories": {
-            "labels": [capfirst(name) for name in page.spending.by_category],
-            "values": [str(v) for v in page.spending.by_category.values()],
-        },
-        "history": {
-            "labels": [f.month.strftime("%b %Y") for f in page.history],
-            "income": [str(f.income) for f in page.history],
-            "spending": [str(f.spending) for f in page.history],
-        },
+        "categories": [
+            {"canvas": f"chart-categories{s.suffix}", "currency": s.currency,
+             "labels": [capfirst(name) for name in s.by_category],
+             "values": [str(v) for v in s.by_category.values()]}
+            for s in categories
+        ],
+        "history": [
+            {"canvas": f"chart-history{s.suffix}", "currency": s.currency,
+             "labels": [f"{f.month:%b %Y}" for f in s.flows],
+             "income": [str(f.income) for f in s.flows],
+             "spending": [str(f.spending) for f in s.flows]}
+            for s in history
+        ],
     }
 
 
-def _month_link(month: date | None) -> str | None:
-    return f"?month={month:%Y-%m}" if month else None
+def _month_link(month: date) -> str:
+    return f"?month={month_label(month)}"
 
 
 @never_cache
 def home(request):
     """The customer's dashboard for one month (``?month=YYYY-MM``, default this month
     in their time zone). A month that cannot be read falls back to this month."""
-    today = selectors.user_today(request.user)
-    month = today.replace(day=1)
+    today = user_today(request.user)
+    month = month_start(today)
     raw = request.GET.get("month", "").strip()
     if raw:
         try:
-            month = selectors.parse_dashboard_month(raw)
+            month = parse_month(raw)
         except ValueError as error:
             messages.error(request, f"“{raw[:20]}” is not a month we can show: {error} "
                                     f"Showing {month:%B %Y} instead.")
     page = selectors.dashboard_page(user=request.user, month=month, today=today)
-    previous = selectors.shift_month(page.month, -1)
-    following = selectors.shift_month(page.month, 1)
+    previous = shift_month(page.month, -1)
+    following = shift_month(page.month, 1)
+    categories, history = category_sections(page), history_sections(page)
     context = {
         "page": page,
-        "chart_data": _chart_data(page),
-        "month_value": f"{page.month:%Y-%m}",
-        "previous_url": _month_link(previous) if previous.year >= selectors.MIN_YEAR else None,
-        "next_url": _month_link(following) if following.year <= selectors.MAX_YEAR else None,
+        "category_sections": categories,
+        "history_sections": history,
+        "chart_data": _chart_data(categories, history),
+        "month_value": month_label(page.month),
+        "previous_url": _month_link(previous) if previous.year >= MIN_YEAR else None,
+        "next_url": _month_link(following) if following.year <= MAX_YEAR else None,
         "this_month_url": request.path if not page.is_current_month else None,
         # Overrides the navigation's own lazy count: the page already has it.
         "unread_alert_count": page.alerts_count,
         "urls": {
-            "add_account": _url("accounts:create", "accounts:list"),
-            "add_transaction": _url("transactions:create", "transactions:expense", "transactions:list"),
-            "add_budget": _url("budgets:create", "budgets:list"),
+            "add_account": reverse("accounts:create"),
+            "add_transaction": reverse("transactions:expense"),
+            "add_budget": reverse("budgets:create"),
             "accounts": reverse("accounts:list"),
             "transactions": reverse("transactions:list"),
             "budgets": reverse("budgets:list"),
@@ -95,12 +131,6 @@ def home(request):
 # JSON
 # ---------------------------------------------------------------------------
 
-def _json(data: dict, *, status: int = 200) -> HttpResponse:
-    # simplejson writes Decimal as a JSON number digit for digit (4500.10 stays
-    # 4500.10); the standard json module would go through float.
-    return HttpResponse(simplejson.dumps(data, use_decimal=True), status=status, content_type="application/json")
-
-
 def overview_data(overview: selectors.Overview) -> dict:
     accounts = {
         "total_accounts": overview.accounts.total_accounts,
@@ -108,33 +138,29 @@ def overview_data(overview: selectors.Overview) -> dict:
     }
     if overview.accounts.is_multi_currency:
         accounts["by_currency"] = dict(overview.accounts.by_currency)
+    spending = {"month": overview.month_label, "total_spent": overview.spending.total}
+    if overview.spending.is_multi_currency:
+        spending["by_currency"] = {currency: s.total for currency, s in overview.spending.by_currency.items()}
     return {
         "accounts": accounts,
-        "monthly_spending": {"month": overview.month_label, "total_spent": overview.spending.total},
+        "monthly_spending": spending,
         "budgets": [
-            {"budget_id": b.budget_id, "category": b.category, "limit": b.limit, "spent": b.spent,
-             "remaining": b.remaining, "exceeded": b.exceeded}
+            {"budget_id": b.budget_id, "category": b.category, "currency": b.currency, "limit": b.limit,
+             "spent": b.spent, "remaining": b.remaining, "exceeded": b.exceeded}
             for b in overview.budgets
         ],
         "alerts_count": overview.alerts_count,
     }
 
 
-@login_not_required  # an API answers 401 in JSON rather than redirecting to the login page
-@never_cache
+@json_endpoint
 def overview(request):
     """``GET /dashboard/overview[?month=YYYY-MM]``: the customer's money picture as JSON."""
-    if request.method not in ("GET", "HEAD"):
-        response = _json({"error": "Method not allowed: use GET."}, status=405)
-        response["Allow"] = "GET, HEAD"
-        return response
-    if not request.user.is_authenticated:
-        return _json({"error": "Authentication required: log in first."}, status=401)
     month = None
     raw = request.GET.get("month", "")
     if raw:
         try:
-            month = selectors.parse_dashboard_month(raw)
+            month = parse_month(raw)
         except ValueError as error:
-            return _json({"error": f"Invalid month '{raw[:20]}': {error}"}, status=400)
-    return _json(overview_data(selectors.dashboard_overview(user=request.user, month=month)))
+            return json_error(f"Invalid month '{raw[:20]}': {error}", status=400)
+    return json_response(overview_data(selectors.dashboard_overview(user=request.user, month=month)))

@@ -9,11 +9,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django_filters.fields import ModelChoiceField as FilterModelChoiceField
 
-from apps.accounts.forms import OwnedChoiceMixin
 from apps.accounts.models import Account
+from apps.core.dates import parse_month, shift_month
+from apps.core.forms import OwnedChoiceMixin
 
 from .models import Category, Transaction
-from .selectors import parse_month
 
 
 class MonthField(forms.CharField):
@@ -37,8 +37,7 @@ class MonthFilter(django_filters.Filter):
     def filter(self, qs, value: date | None):
         if value is None:
             return qs
-        next_month = date(value.year + value.month // 12, value.month % 12 + 1, 1)
-        return qs.filter(occurred_on__gte=value, occurred_on__lt=next_month)
+        return qs.filter(occurred_on__gte=value, occurred_on__lt=shift_month(value, 1))
 
 
 class _OwnedFilterChoiceField(OwnedChoiceMixin, FilterModelChoiceField):

@@ -9,11 +9,12 @@ import uuid
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.text import capfirst
 
-from apps.accounts.forms import AccountChoiceField, OwnedModelChoiceField, date_field, money_field
+from apps.accounts.forms import AccountChoiceField
 from apps.accounts.models import Account
+from apps.core.dates import user_today
+from apps.core.forms import OwnedModelChoiceField, date_field, money_field
 
 from .models import Category, Transaction
 
@@ -57,7 +58,18 @@ class OneTimeTokenForm(forms.Form):
         return cleaned
 
 
-class EntryForm(OneTimeTokenForm):
+class FarFutureConfirmMixin(forms.Form):
+    """A date more than a year ahead is refused by the ledger service unless confirmed: the
+    box is hidden until the service asks (``ask_to_confirm_far_future``)."""
+
+    confirm_far_future = forms.BooleanField(required=False, widget=forms.HiddenInput,
+                                            label="Yes, this date is right")
+
+    def ask_to_confirm_far_future(self):
+        self.fields["confirm_far_future"].widget = forms.CheckboxInput()
+
+
+class EntryForm(FarFutureConfirmMixin, OneTimeTokenForm):
     """Income or expense on one account."""
 
     account = AccountChoiceField(queryset=Account.objects.none(), empty_label="Choose an account")
@@ -66,44 +78,35 @@ class EntryForm(OneTimeTokenForm):
     occurred_on = date_field()
     description = forms.CharField(max_length=255, required=False)
 
-    field_order = ["account", "amount", "category", "occurred_on", "description", "form_token"]
+    field_order = ["account", "amount", "category", "occurred_on", "confirm_far_future", "description", "form_token"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         self.fields["account"].queryset = _open_accounts(user)
         self.fields["account"].owned_queryset = _all_accounts(user)
         self.fields["category"].queryset = Category.objects.for_user(user)
-        self.initial.setdefault("occurred_on", timezone.localdate(timezone=user.zoneinfo))
+        self.initial.setdefault("occurred_on", user_today(user))
 
 
-class TransferForm(OneTimeTokenForm):
+class TransferForm(FarFutureConfirmMixin, OneTimeTokenForm):
     from_account = AccountChoiceField(label="From", queryset=Account.objects.none(), empty_label="Choose an account")
     to_account = AccountChoiceField(label="To", queryset=Account.objects.none(), empty_label="Choose an account")
     amount = money_field()
     occurred_on = date_field()
     description = forms.CharField(max_length=255, required=False)
 
-    field_order = ["from_account", "to_account", "amount", "occurred_on", "description", "form_token"]
+    field_order = ["from_account", "to_account", "amount", "occurred_on", "confirm_far_future", "description",
+                   "form_token"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         for name in ("from_account", "to_account"):
             self.fields[name].queryset = _open_accounts(user)
             self.fields[name].owned_queryset = _all_accounts(user)
-        self.initial.setdefault("occurred_on", timezone.localdate(timezone=user.zoneinfo))
-
-    def clean(self):
-        cleaned = super().clean()
-        source, target = cleaned.get("from_account"), cleaned.get("to_account")
-        if source and target and source == target:
-            self.add_error("to_account", "Choose two different accounts.")
-        elif source and target and source.currency != target.currency:
-            self.add_error("to_account", f"Transfers need two accounts in the same currency "
-                                         f"({source.currency} and {target.currency} differ).")
-        return cleaned
+        self.initial.setdefault("occurred_on", user_today(user))
 
 
-class TransactionEditForm(forms.Form):
+class TransactionEditForm(FarFutureConfirmMixin, forms.Form):
     """Amount, date and description of any entry; also category and account of an
     income or expense (a transfer's two legs change together)."""
 
@@ -112,6 +115,8 @@ class TransactionEditForm(forms.Form):
     category = CategoryChoiceField(queryset=Category.objects.none())
     occurred_on = date_field()
     description = forms.CharField(max_length=255, required=False)
+
+    field_order = ["account", "amount", "category", "occurred_on", "confirm_far_future", "description"]
 
     def __init__(self, *args, user, entry: Transaction, **kwargs):
         kwargs.setdefault("initial", {

@@ -88,6 +88,10 @@ class Transaction(models.Model):
                 name="transactions_transfer_id_only_on_transfers",
             ),
             models.CheckConstraint(
+                condition=Q(transfer_id__isnull=False) | ~Q(kind__in=["transfer_in", "transfer_out"]),
+                name="transactions_transfers_have_transfer_id",
+            ),
+            models.CheckConstraint(
                 condition=Q(category__isnull=False) | ~Q(kind__in=["income", "expense"]),
                 name="transactions_income_expense_have_category",
             ),
@@ -105,16 +109,24 @@ class Transaction(models.Model):
         return self.transfer_id is not None
 
 
+# At module level so Meta.constraints can name it (a nested class is not in Meta's scope).
+class MonthlyTotalKind(models.TextChoices):
+    INCOME = "income", "Income"
+    EXPENSE = "expense", "Expense"
+
+
 class MonthlyTotal(models.Model):
     """Running totals per account, category, month and kind (income/expense),
     kept up to date in the same database transaction as every ledger entry, so
     monthly figures never need to sum a user's whole history."""
 
+    Kind = MonthlyTotalKind
+
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     account = models.ForeignKey("accounts.Account", on_delete=models.CASCADE, related_name="monthly_totals")
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
     month = models.DateField(help_text="First day of the month.")
-    kind = models.CharField(max_length=20, choices=[("income", "Income"), ("expense", "Expense")])
+    kind = models.CharField(max_length=20, choices=Kind.choices)
     total = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal("0.00"))
     count = models.IntegerField(default=0)
 
@@ -125,6 +137,7 @@ class MonthlyTotal(models.Model):
                                     name="monthly_total_unique_bucket"),
             models.CheckConstraint(condition=Q(total__gte=0) & Q(count__gte=0), name="monthly_total_non_negative"),
             models.CheckConstraint(condition=Q(month__day=1), name="monthly_total_first_of_month"),
+            models.CheckConstraint(condition=Q(kind__in=MonthlyTotalKind.values), name="monthly_total_kind_valid"),
         ]
 
 

@@ -5,16 +5,15 @@ the services; amounts are Decimal from a seeded random generator, so runs are re
 
 from __future__ import annotations
 
-import calendar
 import random
 from datetime import date
 from decimal import Decimal
 from functools import partial
 
 from django.db import transaction
-from django.utils import timezone
 
 from apps.accounts.models import Account
+from apps.core.dates import month_end, shift_month, user_today
 
 from . import services
 from .models import Category
@@ -30,22 +29,18 @@ def _amount(rng: random.Random, low: str, high: str) -> Decimal:
 
 
 def _months_ending(today: date, count: int) -> list[date]:
-    firsts, year, month = [], today.year, today.month
-    for _ in range(count):
-        firsts.append(date(year, month, 1))
-        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
-    return firsts[::-1]
+    return [shift_month(today, -n) for n in reversed(range(count))]
 
 
 def _day(first: date, day: int) -> date:
-    return first.replace(day=min(day, calendar.monthrange(first.year, first.month)[1]))
+    return first.replace(day=min(day, month_end(first).day))
 
 
 def _pay_card(*, user, occurred_on, checking, card):
     """Pay off what the card owes at that point, from checking."""
     owed = -Account.objects.get(pk=card.pk).balance
     if owed > 0:
-        services.transfer(user=user, from_account_id=checking.pk, to_account_id=card.pk, amount=owed,
+        services.transfer_create(user=user, from_account_id=checking.pk, to_account_id=card.pk, amount=owed,
                           occurred_on=occurred_on, description="Credit card payment")
 
 
@@ -55,7 +50,7 @@ def seed_ledger(customer, stdout) -> None:
         stdout.write(f"kept the ledger of {customer.email} (it already has accounts)")
         return
     rng = random.Random(20250101)
-    today = timezone.localdate(timezone=customer.zoneinfo)
+    today = user_today(customer)
     months = _months_ending(today, MONTHS)
     cat = {c.name: c for c in Category.objects.filter(owner__isnull=True)}
     currency = customer.default_currency
@@ -81,14 +76,14 @@ def seed_ledger(customer, stdout) -> None:
         events.append((when, len(events), partial(action, user=customer, occurred_on=when, **kwargs)))
 
     def expense(when, account, category, amount, description):
-        add(when, services.post_expense, account_id=account.pk, amount=amount, category=cat[category],
+        add(when, services.expense_post, account_id=account.pk, amount=amount, category=cat[category],
             description=description)
 
     for first in months:
-        add(_day(first, 1), services.post_income, account_id=checking.pk, amount=Decimal("4200.00"),
+        add(_day(first, 1), services.income_post, account_id=checking.pk, amount=Decimal("4200.00"),
             category=cat["salary"], description="Salary, Acme Corp")
         expense(_day(first, 2), checking, "rent", Decimal("1450.00"), "Rent, Elm Street flat")
-        add(_day(first, 3), services.transfer, from_account_id=checking.pk, to_account_id=savings.pk,
+        add(_day(first, 3), services.transfer_create, from_account_id=checking.pk, to_account_id=savings.pk,
             amount=Decimal("400.00"), description="Monthly savings")
         for day in (5, 12, 19, 26):
             expense(_day(first, day), checking, "food", _amount(rng, "45.00", "140.00"),

@@ -11,44 +11,65 @@ from django.db.models import DecimalField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from apps.accounts.models import Account
+from apps.core.currencies import currency_order
+from apps.core.dates import month_label, month_start
 
 from .models import MonthlyTotal, Transaction
 
+ZERO = Decimal("0.00")
 
-def parse_month(value: str) -> date:
-    """'YYYY-MM' -> the first day of that month; ValueError for anything else."""
-    if not isinstance(value, str) or len(value) != 7 or value[4] != "-":
-        raise ValueError("Use the form YYYY-MM, for example 2025-12.")
-    year, month = value[:4], value[5:]
-    if not (year.isdigit() and month.isdigit()) or not 1 <= int(month) <= 12 or int(year) < 1:
-        raise ValueError("Use the form YYYY-MM, for example 2025-12.")
-    return date(int(year), int(month), 1)
+
+@dataclass(frozen=True)
+class CurrencySpending:
+    """One currency's spending in a month: amounts in different currencies are never added."""
+
+    currency: str
+    total: Decimal
+    by_category: dict[str, Decimal] = field(default_factory=dict)  # category name -> spent, largest first
 
 
 @dataclass(frozen=True)
 class MonthlySpending:
     month: date
-    total: Decimal
-    by_category: dict[str, Decimal] = field(default_factory=dict)  # category name -> spent, largest first
+    currency: str  # the user's default currency: ``total`` and ``by_category`` are in it
+    total: Decimal  # spent in the default currency (0.00 when nothing was)
+    by_category: dict[str, Decimal] = field(default_factory=dict)  # the default currency's, largest first
+    # Every currency with spending in the month, the default currency first, then A-Z.
+    by_currency: dict[str, CurrencySpending] = field(default_factory=dict)
 
     @property
     def month_label(self) -> str:
-        return self.month.strftime("%Y-%m")
+        return month_label(self.month)
+
+    @property
+    def is_multi_currency(self) -> bool:
+        """Spending in a currency other than the default one (which ``total`` leaves out)."""
+        return any(currency != self.currency for currency in self.by_currency)
 
 
 def monthly_spending(*, user, month: date) -> MonthlySpending:
-    """A user's spending (expenses; transfers are not spending) in one month and its
-    split by category: one aggregate query over the monthly totals, whose size does
-    not grow with the user's history."""
-    month = month.replace(day=1)
+    """A user's spending (expenses; transfers are not spending) in one month, per currency
+    of the account and split by category: one aggregate query over the monthly totals,
+    whose size does not grow with the user's history."""
+    month = month_start(month)
     rows = (
-        MonthlyTotal.objects.filter(owner=user, month=month, kind="expense", count__gt=0)
-        .values("category__name")
+        MonthlyTotal.objects.filter(owner=user, month=month, kind=MonthlyTotal.Kind.EXPENSE, count__gt=0)
+        .values("account__currency", "category__name")
         .annotate(spent=Sum("total"))
         .order_by("-spent", "category__name")
     )
-    by_category = {row["category__name"]: row["spent"] for row in rows}
-    return MonthlySpending(month=month, total=sum(by_category.values(), Decimal("0.00")), by_category=by_category)
+    categories: dict[str, dict[str, Decimal]] = {}
+    for row in rows:
+        categories.setdefault(row["account__currency"], {})[row["category__name"]] = row["spent"]
+    default = user.default_currency
+    by_currency = {
+        currency: CurrencySpending(currency=currency, total=sum(categories[currency].values(), ZERO),
+                                   by_category=categories[currency])
+        for currency in currency_order(categories, default)
+    }
+    own = by_currency.get(default)
+    return MonthlySpending(month=month, currency=default, total=own.total if own else ZERO,
+                           by_category=dict(own.by_category) if own else {}, by_currency=by_currency)
 
 
 def transaction_list(*, user) -> QuerySet[Transaction]:

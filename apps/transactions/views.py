@@ -9,8 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from apps.accounts.forms import add_service_errors
 from apps.accounts.models import Account
+from apps.core.forms import add_service_errors
+from apps.core.money import format_money
 
 from . import selectors, services
 from .filters import TransactionFilter
@@ -19,8 +20,13 @@ from .models import Category, Transaction
 
 PAGE_SIZE = 25
 FORM_ERROR = "Please correct the errors below."
-EDITABLE_KINDS = (Transaction.Kind.OPENING, Transaction.Kind.INCOME, Transaction.Kind.EXPENSE,
-                  Transaction.Kind.TRANSFER_IN, Transaction.Kind.TRANSFER_OUT)
+
+
+def _show_service_errors(form, error: ValidationError, field_map: dict | None = None) -> None:
+    """The service's errors on the form; a date far ahead also shows the box that confirms it."""
+    add_service_errors(form, error, field_map)
+    if any(e.code == "far_future" for e in getattr(error, "error_dict", {}).get("occurred_on", [])):
+        form.ask_to_confirm_far_future()
 
 
 def transaction_list(request):
@@ -58,19 +64,19 @@ def _entry_view(request, *, kind):
     form = EntryForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        post = services.post_income if is_income else services.post_expense
+        post = services.income_post if is_income else services.expense_post
         try:
             entry = post(
                 user=request.user, account_id=data["account"].pk, amount=data["amount"],
                 category=data["category"], occurred_on=data["occurred_on"], description=data["description"],
-                form_token=data["form_token"],
+                form_token=data["form_token"], confirm_far_future=data["confirm_far_future"],
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            _show_service_errors(form, exc)
         else:
             # A replayed token returns the first submission's entry: the same result again.
-            messages.success(request, f"{entry.get_kind_display()} of {entry.amount:,.2f} {entry.account.currency} "
-                                      f"recorded on “{entry.account.name}”.")
+            amount = format_money(entry.amount, entry.account.currency)
+            messages.success(request, f"{entry.get_kind_display()} of {amount} recorded on “{entry.account.name}”.")
             return redirect("accounts:detail", pk=entry.account_id)
     return _money_form_page(request, form, "Add income" if is_income else "Add expense",
                             "Add income" if is_income else "Add expense")
@@ -93,16 +99,16 @@ def transfer_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            leg = services.transfer(
+            leg = services.transfer_create(
                 user=request.user, from_account_id=data["from_account"].pk, to_account_id=data["to_account"].pk,
                 amount=data["amount"], occurred_on=data["occurred_on"], description=data["description"],
-                form_token=data["form_token"],
+                form_token=data["form_token"], confirm_far_future=data["confirm_far_future"],
             )
         except ValidationError as exc:
-            add_service_errors(form, exc, {"account": "from_account"})
+            _show_service_errors(form, exc, {"account": "from_account"})
         else:
-            messages.success(request, f"Transferred {leg.amount:,.2f} {leg.account.currency} from “{leg.account.name}” "
-                                      f"to “{data['to_account'].name}”.")
+            amount = format_money(leg.amount, leg.account.currency)
+            messages.success(request, f"Transferred {amount} from “{leg.account.name}” to “{data['to_account'].name}”.")
             return redirect("accounts:detail", pk=leg.account_id)
     return _money_form_page(request, form, "Transfer between your accounts", "Transfer")
 
@@ -111,7 +117,7 @@ def _own_entry(request, pk) -> Transaction:
     entry = get_object_or_404(
         Transaction.objects.select_related("account", "category"), pk=pk, owner=request.user
     )
-    if entry.kind not in EDITABLE_KINDS:
+    if not services.entry_is_changeable(entry):
         raise Http404("This entry cannot be changed here.")
     return entry
 
@@ -123,15 +129,16 @@ def transaction_update(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            entry = services.edit_transaction(
+            entry = services.transaction_edit(
                 user=request.user, transaction_id=entry.pk, amount=data["amount"], occurred_on=data["occurred_on"],
                 description=data["description"], category=data.get("category"),
                 account_id=data["account"].pk if data.get("account") else None,
+                confirm_far_future=data["confirm_far_future"],
             )
         except Transaction.DoesNotExist:
             raise Http404("No such transaction.") from None
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            _show_service_errors(form, exc)
         else:
             messages.success(request, "Transaction saved; balances updated.")
             return redirect("accounts:detail", pk=entry.account_id)
@@ -148,14 +155,14 @@ def transaction_delete(request, pk):
     entry = _own_entry(request, pk)
     if request.method == "POST":
         try:
-            services.delete_transaction(user=request.user, transaction_id=entry.pk)
+            services.transaction_delete(user=request.user, transaction_id=entry.pk)
         except Transaction.DoesNotExist:
             raise Http404("No such transaction.") from None
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, f"{entry.get_kind_display()} of {entry.amount:,.2f} {entry.account.currency} "
-                                      "deleted; balances updated.")
+            amount = format_money(entry.amount, entry.account.currency)
+            messages.success(request, f"{entry.get_kind_display()} of {amount} deleted; balances updated.")
             return redirect("accounts:detail", pk=entry.account_id)
     return render(request, "transactions/transaction_confirm_delete.html", {"entry": entry})
 

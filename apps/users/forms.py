@@ -2,12 +2,18 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 
-from .models import TIME_ZONE_CHOICES, User, default_time_zone
+from apps.core.dates import time_zone_choices
+from apps.core.forms import CurrencyField
+
+from .models import User, default_currency, default_time_zone
 
 DUPLICATE_EMAIL_MESSAGE = "An account with this email address already exists."
 
 
 class RegistrationForm(forms.ModelForm):
+    """What a new customer types; apps.users.services.customer_register checks the time zone
+    and the currency and creates the user."""
+
     password1 = forms.CharField(
         label="Password",
         strip=False,
@@ -19,7 +25,8 @@ class RegistrationForm(forms.ModelForm):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
-    time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES, initial=default_time_zone)
+    time_zone = forms.ChoiceField(choices=time_zone_choices, initial=default_time_zone)
+    default_currency = CurrencyField(label="Currency", initial=default_currency)
 
     class Meta:
         model = User
@@ -31,12 +38,6 @@ class RegistrationForm(forms.ModelForm):
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError(DUPLICATE_EMAIL_MESSAGE)
         return email
-
-    def clean_default_currency(self):
-        code = self.cleaned_data["default_currency"].strip().upper()
-        if len(code) != 3 or not code.isalpha():
-            raise forms.ValidationError("Enter a three-letter ISO 4217 currency code, like USD or EUR.")
-        return code
 
     def clean(self):
         cleaned = super().clean()
@@ -50,13 +51,6 @@ class RegistrationForm(forms.ModelForm):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
-
-    def save(self, commit=True):
-        user = super().save(commit=False)
-        user.set_password(self.cleaned_data["password1"])
-        if commit:
-            user.save()
-        return user
 
 
 class EmailAuthenticationForm(AuthenticationForm):

@@ -1,11 +1,10 @@
-import zoneinfo
-
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 
-TIME_ZONE_CHOICES = sorted((tz, tz) for tz in zoneinfo.available_timezones())
+from apps.core.dates import zone_of
 
 
 class UserManager(BaseUserManager):
@@ -54,7 +53,9 @@ class User(AbstractUser):
     last_name = None
     email = models.EmailField("email address", unique=True)
     display_name = models.CharField(max_length=150)
-    time_zone = models.CharField(max_length=64, choices=TIME_ZONE_CHOICES, default=default_time_zone)
+    # No model choices: a list of every zone in the migrations would churn with tzdata; the
+    # form and the service check the name (apps.core.dates.is_time_zone).
+    time_zone = models.CharField(max_length=64, default=default_time_zone)
     default_currency = models.CharField(max_length=3, default=default_currency)
 
     USERNAME_FIELD = "email"
@@ -67,6 +68,9 @@ class User(AbstractUser):
         ordering = ["email"]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="users_user_email_ci_unique"),
+            models.CheckConstraint(
+                condition=Q(default_currency__regex=r"^[A-Z]{3}$"), name="users_default_currency_iso4217"
+            ),
         ]
 
     def __str__(self):
@@ -80,4 +84,4 @@ class User(AbstractUser):
 
     @property
     def zoneinfo(self):
-        return zoneinfo.ZoneInfo(self.time_zone)
+        return zone_of(self)

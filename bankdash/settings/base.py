@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "apps.core",
     "apps.users",
     "apps.accounts",
     "apps.transactions",
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "apps.budgets",
     "apps.dashboard",
     "apps.audit",
+    "apps.demo",
 ]
 
 MIDDLEWARE = [

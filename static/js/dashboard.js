@@ -1,7 +1,9 @@
 /* BankDash dashboard charts.
  *
  * Reads the figures the page embeds with Django's json_script (#dashboard-data),
- * so there is no inline script for the Content-Security-Policy to forbid. Amounts
+ * so there is no inline script for the Content-Security-Policy to forbid. There is
+ * one chart per currency (amounts in two currencies are never drawn on one scale):
+ * each entry names its canvas and its currency. Amounts
  * arrive as exact decimal strings; they become numbers here only to be drawn (the
  * tables beside each chart show the exact values). Without JavaScript, or if
  * Chart.js fails to load, the tables stay open and the empty chart boxes hidden.
@@ -35,15 +37,16 @@
 
   /* Show the chart, fold its table away (still one click, and always read by screen readers). */
   function reveal(canvas) {
-    var card = canvas.closest(".card-body");
     var box = canvas.closest("[data-chart-box]");
-    if (box) { box.hidden = false; }
-    var table = card && card.querySelector("[data-chart-table]");
-    if (table) { table.open = false; }
+    if (!box) { return; }
+    box.hidden = false;
+    // The chart's own table comes right after it (a card holds one pair per currency).
+    var table = box.nextElementSibling;
+    if (table && table.matches("[data-chart-table]")) { table.open = false; }
   }
 
   function drawCategories(data, money) {
-    var canvas = document.getElementById("chart-categories");
+    var canvas = document.getElementById(data.canvas);
     if (!canvas || !data.labels || !data.labels.length) { return; }
     reveal(canvas);
     new window.Chart(canvas, {
@@ -68,7 +71,7 @@
   }
 
   function drawHistory(data, money, tick) {
-    var canvas = document.getElementById("chart-history");
+    var canvas = document.getElementById(data.canvas);
     if (!canvas || !data.labels) { return; }
     reveal(canvas);
     new window.Chart(canvas, {
@@ -96,13 +99,15 @@
   function init() {
     var data = readData();
     if (!data || typeof window.Chart === "undefined") { return; }
-    var currency = data.currency || "USD";
-    var money = formatter(currency, 2);
     if (window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches) {
       window.Chart.defaults.animation = false;
     }
-    drawCategories(data.categories || {}, money);
-    drawHistory(data.history || {}, money, formatter(currency, 0));
+    (data.categories || []).forEach(function (chart) {
+      drawCategories(chart, formatter(chart.currency, 2));
+    });
+    (data.history || []).forEach(function (chart) {
+      drawHistory(chart, formatter(chart.currency, 2), formatter(chart.currency, 0));
+    });
   }
 
   if (document.readyState === "loading") {

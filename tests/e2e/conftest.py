@@ -5,7 +5,8 @@ Every page a test opens through the ``App`` helper is checked: no console error 
 violations are console errors), no uncaught exception, no failed request, no error
 response for a static file, axe-core finds no serious or critical violation and every
 form field has a label. Without /usr/bin/chromium the tests are skipped, with the reason
-in the ``-ra`` summary.
+in the ``-ra`` summary; in CI (the CI environment variable set, e.g. CI=true) a missing
+Chromium is a failure instead: the run stops at collection with the reason.
 """
 
 from __future__ import annotations
@@ -36,6 +37,15 @@ SKIP_REASON = (
     f"e2e: Chromium not found at {CHROMIUM}; browser tests skipped "
     "(install it with `apt-get install chromium`; .ci/run does so when it can)"
 )
+CI_FAILURE = (
+    f"e2e: Chromium not found at {CHROMIUM} and CI is set: in CI the browser tests must run, "
+    "not be skipped. Install Debian's Chromium (`apt-get install chromium`) on the runner, "
+    "or unset CI to skip them locally."
+)
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}
 
 
 @pytest.hookimpl(trylast=True)  # after pytest-django sorts the items
@@ -48,6 +58,8 @@ def pytest_collection_modifyitems(config, items):
         browser_tests.append(item)
         item.add_marker(pytest.mark.e2e)
         if chromium_missing:
+            if in_ci():
+                raise pytest.UsageError(CI_FAILURE)
             item.add_marker(pytest.mark.skip(reason=SKIP_REASON))
     # Browser tests run last: the fast tests report first, and the browser's event loop
     # (see allow_orm_beside_playwright) exists only once every other test has run.
@@ -252,7 +264,7 @@ def publish_screenshot():
 @pytest.fixture
 def make_customer():
     """``make_customer(email)`` -> a customer whose password is ``CUSTOMER_PASSWORD``."""
-    from apps.users.tests.factories import UserFactory
+    from tests.factories import UserFactory
 
     def _make(email: str, **kwargs):
         return UserFactory(email=email, **kwargs)
@@ -262,6 +274,6 @@ def make_customer():
 
 @pytest.fixture
 def customer_password():
-    from apps.users.tests.factories import PASSWORD
+    from tests.factories import PASSWORD
 
     return PASSWORD

@@ -1,16 +1,20 @@
-"""What must not happen: an overdraft, and one customer seeing another's money."""
+"""What must not happen: an overdraft, and one customer seeing another's money.
+
+The clock is not frozen here (the live server and the browser share the real one, see
+tests/clock.py): dates are the customer's today, as the services and pages compute it,
+and the budget's window is given explicitly, so the data agree with each other on any date."""
 
 import uuid
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from apps.accounts.models import Account
 from apps.budgets.services import budget_create
+from apps.core.dates import user_today
 from apps.transactions.models import Category, Transaction
-from apps.transactions.services import account_open, post_expense, post_income
+from apps.transactions.services import account_open, expense_post, income_post
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -49,12 +53,12 @@ def first_customers_money(user):
     """An account, income, an expense over a budget (so an alert), a budget."""
     food = Category.objects.get(owner__isnull=True, name="food")
     salary = Category.objects.get(owner__isnull=True, name="salary")
-    account = account_open(user=user, name="Private checking", opening_balance=Decimal("900.00"))
-    today = timezone.localdate()
-    post_income(user=user, account_id=account.pk, amount=Decimal("1200.00"), category=salary,
+    today = user_today(user)  # the customer's today, the one the services use
+    account = account_open(user=user, name="Private checking", opening_balance=Decimal("900.00"), opened_on=today)
+    income_post(user=user, account_id=account.pk, amount=Decimal("1200.00"), category=salary,
                 occurred_on=today, description="Secret salary", form_token=uuid.uuid4())
-    budget_create(user=user, category=food, limit=Decimal("50.00"))
-    expense = post_expense(user=user, account_id=account.pk, amount=Decimal("75.25"), category=food,
+    budget_create(user=user, category=food, limit=Decimal("50.00"), start_date=today.replace(day=1))
+    expense = expense_post(user=user, account_id=account.pk, amount=Decimal("75.25"), category=food,
                            occurred_on=today, description="Secret dinner", form_token=uuid.uuid4())
     return account, expense
 

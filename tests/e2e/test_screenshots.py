@@ -1,6 +1,10 @@
 """What a person sees: the main pages with the demo customer's data, on a desktop and on
 a phone, saved under test-artifacts/screenshots/ (`make screenshots` also publishes the
-desktop dashboard to docs/dashboard.png for the README)."""
+desktop dashboard to docs/dashboard.png for the README).
+
+The default tier takes the dashboard (the busiest page: charts, tables, progress bars) at
+both sizes; the full tier (BANKDASH_FULL_TESTS=1, as .ci/run and `make screenshots` set)
+takes every page at every size."""
 
 import io
 
@@ -8,11 +12,14 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from tests.tiers import by_tier
+
 from .support import DESKTOP, PHONE
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-PAGES = [("dashboard", "/"), ("transactions", "/transactions/"), ("budgets", "/budgets/"), ("alerts", "/alerts/")]
+ALL_PAGES = [("dashboard", "/"), ("transactions", "/transactions/"), ("budgets", "/budgets/"), ("alerts", "/alerts/")]
+PAGES = by_tier(ALL_PAGES[:1], ALL_PAGES)
 VIEWPORTS = {
     "desktop": {"viewport": DESKTOP},
     "phone": {"viewport": PHONE, "is_mobile": True, "has_touch": True},

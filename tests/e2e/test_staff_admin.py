@@ -1,5 +1,6 @@
 """Staff log in to the admin (with their second factor when it is required) and find a
-customer's transactions."""
+customer's transactions. The clock is not frozen (see tests/clock.py): the entries are
+dated the customer's today."""
 
 import re
 import uuid
@@ -7,13 +8,13 @@ from decimal import Decimal
 
 import pytest
 from django.apps import apps
-from django.utils import timezone
 from playwright.sync_api import expect
 
+from apps.core.dates import user_today
 from apps.transactions.models import Category
-from apps.transactions.services import account_open, post_expense
+from apps.transactions.services import account_open, expense_post
 from apps.users.roles import SUPPORT
-from apps.users.tests.factories import UserFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -35,8 +36,8 @@ def test_staff_logs_in_to_the_admin_and_finds_the_customers_transactions(app, ma
     account = account_open(user=customer, name="Carla's checking", opening_balance=Decimal("300.00"))
     food = Category.objects.get(owner__isnull=True, name="food")
     for amount, description in ((Decimal("12.40"), "Corner shop"), (Decimal("48.99"), "Weekly groceries")):
-        post_expense(user=customer, account_id=account.pk, amount=amount, category=food,
-                     occurred_on=timezone.localdate(), description=description, form_token=uuid.uuid4())
+        expense_post(user=customer, account_id=account.pk, amount=amount, category=food,
+                     occurred_on=user_today(customer), description=description, form_token=uuid.uuid4())
     make_customer("someone-else@example.com")
     staff = UserFactory(email="sam@example.com", role=SUPPORT)  # is_staff, view permissions
     code = totp_code_for(staff)

@@ -15,6 +15,7 @@ from datetime import date
 from django import forms
 from django.db import connection, transaction
 
+from apps.core.forms import MoneyField
 from tests.conftest import FUZZ_PASSWORD as PASSWORD
 from tests.security.test_ownership_enumeration import (
     NOT_IDS,
@@ -93,7 +94,7 @@ def baseline_value(name: str, bound: forms.BoundField, taken: dict):
         return ""
     if isinstance(f, forms.EmailField):
         return f"fuzz{next(_emails)}@example.com"
-    if isinstance(f, forms.DecimalField):
+    if isinstance(f, (forms.DecimalField, MoneyField)):
         return "10.00"
     if isinstance(f, forms.IntegerField):
         return str(max(f.min_value or 1, 1))

@@ -63,7 +63,9 @@ def typed_catalogue(field) -> list[str]:
     """The catalogue entries that aim at this kind of field."""
     from django import forms
 
-    if isinstance(field, (forms.DecimalField, forms.IntegerField, forms.FloatField)):
+    from apps.core.forms import MoneyField
+
+    if isinstance(field, (forms.DecimalField, forms.IntegerField, forms.FloatField, MoneyField)):
         return NUMBERS
     if isinstance(field, (forms.DateField, forms.DateTimeField)):
         return DATES

@@ -27,9 +27,11 @@ from tests.reliability.invariants import ledger_problems
 from .forms import PASSWORD, diff_rows, discover_form_pages, snapshot_rows
 from .hostile import count_hostile_request, hostile_field_value, sweep_catalogue
 
-EXAMPLES = int(os.environ.get("BANKDASH_HYPOTHESIS_EXAMPLES", "50"))
+# The loaded hypothesis profile sizes the run (root conftest.py: "default" 50, derandomized;
+# HYPOTHESIS_PROFILE=random more, random); BANKDASH_HYPOTHESIS_EXAMPLES overrides it.
+EXAMPLES = int(os.environ.get("BANKDASH_HYPOTHESIS_EXAMPLES") or settings.default.max_examples)
 FUZZ_SETTINGS = settings(
-    max_examples=EXAMPLES, deadline=None, database=None, derandomize=False,
+    max_examples=EXAMPLES, deadline=None, database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                            HealthCheck.data_too_large],
 )

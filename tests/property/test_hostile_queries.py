@@ -19,7 +19,9 @@ from tests.security.test_ownership_enumeration import NOT_IDS, all_routes
 from .forms import _candidate_urls, _rolled_back, diff_rows, snapshot_rows
 from .hostile import CATALOGUE, DATES, IDS, NUMBERS, count_hostile_request, hostile_value
 
-EXAMPLES = int(os.environ.get("BANKDASH_HYPOTHESIS_EXAMPLES", "50"))
+# The loaded hypothesis profile sizes the run (root conftest.py: "default" 50, derandomized;
+# HYPOTHESIS_PROFILE=random more, random); BANKDASH_HYPOTHESIS_EXAMPLES overrides it.
+EXAMPLES = int(os.environ.get("BANKDASH_HYPOTHESIS_EXAMPLES") or settings.default.max_examples)
 QUERY_SETTINGS = settings(
     max_examples=max(EXAMPLES // 4, 10), deadline=None, database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

@@ -20,7 +20,9 @@ from tests.reliability.invariants import ledger_problems
 
 from .hostile import NUMBERS, count_hostile_request
 
-EXAMPLES = int(os.environ.get("BANKDASH_HYPOTHESIS_EXAMPLES", "50"))
+# The loaded hypothesis profile sizes the run (root conftest.py: "default" 50, derandomized;
+# HYPOTHESIS_PROFILE=random more, random); BANKDASH_HYPOTHESIS_EXAMPLES overrides it.
+EXAMPLES = int(os.environ.get("BANKDASH_HYPOTHESIS_EXAMPLES") or settings.default.max_examples)
 
 amounts = st.one_of(
     st.sampled_from(NUMBERS + ["999999999999.99", "999999999000.00", "0.01", "1e11"]),
@@ -43,16 +45,16 @@ def test_services_refuse_bad_amounts_cleanly(fuzz_world, operation, amount, day)
     with transaction.atomic():
         try:
             if operation == "income":
-                services.post_income(user=user, account_id=checking.pk, amount=amount,
+                services.income_post(user=user, account_id=checking.pk, amount=amount,
                                      category=holdings["category"], occurred_on=day)
             elif operation == "expense":
-                services.post_expense(user=user, account_id=checking.pk, amount=amount,
+                services.expense_post(user=user, account_id=checking.pk, amount=amount,
                                       category=holdings["category"], occurred_on=day)
             elif operation == "transfer":
-                services.transfer(user=user, from_account_id=savings.pk, to_account_id=checking.pk,
+                services.transfer_create(user=user, from_account_id=savings.pk, to_account_id=checking.pk,
                                   amount=amount, occurred_on=day)
             elif operation == "edit":
-                services.edit_transaction(user=user, transaction_id=holdings["income"].pk, amount=amount,
+                services.transaction_edit(user=user, transaction_id=holdings["income"].pk, amount=amount,
                                           occurred_on=day)
             else:
                 services.account_open(user=user, name="Fuzz", opened_on=day, opening_balance=amount)
@@ -67,15 +69,16 @@ def test_a_credit_beyond_what_a_balance_can_hold_is_refused(fuzz_world):
     balance it overflowed NUMERIC(14, 2): a DataError (500) instead of a clear refusal."""
     holdings = fuzz_world["holdings"]
     user, checking, huge = holdings.user, holdings["checking"], Decimal("999999999999.99")
+    day = holdings["income"].occurred_on  # a day every account of the holdings is open (tests.clock.TODAY)
     before = dict(user.accounts.values_list("pk", "balance"))
     with pytest.raises(ValidationError, match="largest amount"):
-        services.post_income(user=user, account_id=checking.pk, amount=huge, category=holdings["category"],
-                             occurred_on=date(2025, 1, 1))
+        services.income_post(user=user, account_id=checking.pk, amount=huge, category=holdings["category"],
+                             occurred_on=day)
     with pytest.raises(ValidationError, match="largest amount"):
-        services.edit_transaction(user=user, transaction_id=holdings["income"].pk, amount=huge,
-                                  occurred_on=date(2025, 1, 1))
+        services.transaction_edit(user=user, transaction_id=holdings["income"].pk, amount=huge,
+                                  occurred_on=day)
     with pytest.raises(ValidationError):
-        services.transfer(user=user, from_account_id=holdings["credit_card"].pk, to_account_id=checking.pk,
-                          amount=huge, occurred_on=date(2025, 1, 1))
+        services.transfer_create(user=user, from_account_id=holdings["credit_card"].pk, to_account_id=checking.pk,
+                          amount=huge, occurred_on=day)
     assert dict(user.accounts.values_list("pk", "balance")) == before
     assert ledger_problems([user.pk]) == []

@@ -27,7 +27,7 @@ import time
 import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -41,7 +41,11 @@ from apps.transactions.models import Category, Transaction
 
 D = Decimal
 CENT = D("0.01")
-TODAY = date.today()
+# "Now" for the simulation, the same in the pytest process and in the worker processes
+# (each travels here with time-machine, ticking): the budgets' current windows, the dates
+# below and the services' "today" agree even when a run crosses midnight or a month end.
+NOW = datetime(2025, 12, 15, 12, 0, tzinfo=UTC)
+TODAY = NOW.date()
 DATES = [TODAY - timedelta(days=n) for n in range(0, 45)]  # this month and the last (monthly totals)
 # More than any simulated account can ever hold, yet far from the 10^12 column limit (a credit
 # near that limit is a separate case: tests/reliability/test_faults.py).
@@ -276,9 +280,9 @@ class Simulation:
     def _post(self, rng, customer, entries, result, kind, token=None):
         account = rng.choice(customer.accounts)
         if kind == "income":
-            amount, category, post = self._amount(rng, 20000), customer.salary, services.post_income
+            amount, category, post = self._amount(rng, 20000), customer.salary, services.income_post
         else:
-            amount, category, post = self._amount(rng, 25000), customer.food, services.post_expense
+            amount, category, post = self._amount(rng, 25000), customer.food, services.expense_post
         try:
             row = post(user=customer.user, account_id=account, amount=amount, category=category,
                        occurred_on=rng.choice(DATES), description=f"sim {kind}", form_token=token)
@@ -302,8 +306,8 @@ class Simulation:
         source, target = rng.sample(customer.accounts, 2)
         amount = self._amount(rng, 30000)
         try:
-            row = services.transfer(user=customer.user, from_account_id=source, to_account_id=target, amount=amount,
-                                    occurred_on=rng.choice(DATES), description="sim transfer")
+            row = services.transfer_create(user=customer.user, from_account_id=source, to_account_id=target,
+                                           amount=amount, occurred_on=rng.choice(DATES), description="sim transfer")
         except ValidationError:
             result.outcomes["transfer:refused"] += 1
             return
@@ -321,7 +325,7 @@ class Simulation:
         if entry.kind != "transfer" and rng.random() < 0.3:
             account = rng.choice(customer.accounts)  # move an income/expense to another account
         try:
-            services.edit_transaction(user=customer.user, transaction_id=entry.pk, amount=amount,
+            services.transaction_edit(user=customer.user, transaction_id=entry.pk, amount=amount,
                                       occurred_on=rng.choice(DATES), description="sim edited",
                                       account_id=account if entry.kind != "transfer" else None)
         except ValidationError:
@@ -337,7 +341,7 @@ class Simulation:
             return self._op_expense(rng, customer, others, entries, result)
         entry = rng.choice(entries)
         try:
-            services.delete_transaction(user=customer.user, transaction_id=entry.pk)
+            services.transaction_delete(user=customer.user, transaction_id=entry.pk)
         except ValidationError:
             result.outcomes["delete:refused"] += 1  # removing an income would overdraw
             return
@@ -346,7 +350,7 @@ class Simulation:
         self._book_entry(result, entry, -1)
         # Deleting it again finds nothing.
         self._refused(result, "fail_delete_twice",
-                      lambda: services.delete_transaction(user=customer.user, transaction_id=entry.pk),
+                      lambda: services.transaction_delete(user=customer.user, transaction_id=entry.pk),
                       expect=(Transaction.DoesNotExist,))
 
     def _op_replay_token(self, rng, customer, others, entries, result):
@@ -355,7 +359,7 @@ class Simulation:
         entry = self._post(rng, customer, entries, result, rng.choice(["income", "expense"]), token=token)
         if entry is None:
             return
-        post = services.post_income if entry.kind == "income" else services.post_expense
+        post = services.income_post if entry.kind == "income" else services.expense_post
         category = customer.salary if entry.kind == "income" else customer.food
         try:
             again = post(user=customer.user, account_id=entry.account_id, amount=entry.amount, category=category,
@@ -369,18 +373,18 @@ class Simulation:
 
     # -- requests that must fail ---------------------------------------------------------
     def _op_fail_overdraft(self, rng, customer, others, entries, result):
-        self._refused(result, "fail_overdraft", lambda: services.post_expense(
+        self._refused(result, "fail_overdraft", lambda: services.expense_post(
             user=customer.user, account_id=rng.choice(customer.accounts), amount=HUGE, category=customer.food,
             occurred_on=TODAY))
 
     def _op_fail_transfer_overdraft(self, rng, customer, others, entries, result):
         source, target = rng.sample(customer.accounts, 2)
-        self._refused(result, "fail_transfer_overdraft", lambda: services.transfer(
+        self._refused(result, "fail_transfer_overdraft", lambda: services.transfer_create(
             user=customer.user, from_account_id=source, to_account_id=target, amount=HUGE, occurred_on=TODAY))
 
     def _op_fail_foreign_account(self, rng, customer, others, entries, result):
         other = rng.choice(others)
-        post = rng.choice([services.post_income, services.post_expense])
+        post = rng.choice([services.income_post, services.expense_post])
         self._refused(result, "fail_foreign_account", lambda: post(
             user=customer.user, account_id=rng.choice(other.accounts), amount=D("1.00"), category=customer.food,
             occurred_on=TODAY))
@@ -389,7 +393,7 @@ class Simulation:
         other = rng.choice(others)
         mine, theirs = rng.choice(customer.accounts), rng.choice(other.accounts)
         source, target = (mine, theirs) if rng.random() < 0.5 else (theirs, mine)
-        self._refused(result, "fail_foreign_transfer", lambda: services.transfer(
+        self._refused(result, "fail_foreign_transfer", lambda: services.transfer_create(
             user=customer.user, from_account_id=source, to_account_id=target, amount=D("1.00"), occurred_on=TODAY))
 
     def _op_fail_foreign_entry(self, rng, customer, others, entries, result):
@@ -398,19 +402,19 @@ class Simulation:
             return
         pk = rng.choice(theirs)
         if rng.random() < 0.5:
-            call = lambda: services.delete_transaction(user=customer.user, transaction_id=pk)  # noqa: E731
+            call = lambda: services.transaction_delete(user=customer.user, transaction_id=pk)  # noqa: E731
         else:
-            call = lambda: services.edit_transaction(  # noqa: E731
+            call = lambda: services.transaction_edit(  # noqa: E731
                 user=customer.user, transaction_id=pk, amount=D("1.00"), occurred_on=TODAY)
         self._refused(result, "fail_foreign_entry", call, expect=(Transaction.DoesNotExist,))
 
     def _op_fail_closed_account(self, rng, customer, others, entries, result):
         if rng.random() < 0.5:
-            call = lambda: services.post_income(  # noqa: E731
+            call = lambda: services.income_post(  # noqa: E731
                 user=customer.user, account_id=customer.closed_account, amount=D("10.00"),
                 category=customer.salary, occurred_on=TODAY)
         else:
-            call = lambda: services.transfer(  # noqa: E731
+            call = lambda: services.transfer_create(  # noqa: E731
                 user=customer.user, from_account_id=customer.accounts[0], to_account_id=customer.closed_account,
                 amount=D("0.01"), occurred_on=TODAY)
         self._refused(result, "fail_closed_account", call)
@@ -419,24 +423,24 @@ class Simulation:
         amount = rng.choice(BAD_AMOUNTS)
         choice = rng.randrange(3)
         if choice == 0:
-            call = lambda: services.post_income(  # noqa: E731
+            call = lambda: services.income_post(  # noqa: E731
                 user=customer.user, account_id=customer.accounts[0], amount=amount, category=customer.salary,
                 occurred_on=TODAY)
         elif choice == 1:
-            call = lambda: services.transfer(  # noqa: E731
+            call = lambda: services.transfer_create(  # noqa: E731
                 user=customer.user, from_account_id=customer.accounts[0], to_account_id=customer.accounts[1],
                 amount=amount, occurred_on=TODAY)
         else:
             if not entries:
                 return
             pk = rng.choice(entries).pk
-            call = lambda: services.edit_transaction(  # noqa: E731
+            call = lambda: services.transaction_edit(  # noqa: E731
                 user=customer.user, transaction_id=pk, amount=amount, occurred_on=TODAY)
         self._refused(result, "fail_bad_amount", call)
 
     def _op_fail_same_account(self, rng, customer, others, entries, result):
         account = rng.choice(customer.accounts)
-        self._refused(result, "fail_same_account", lambda: services.transfer(
+        self._refused(result, "fail_same_account", lambda: services.transfer_create(
             user=customer.user, from_account_id=account, to_account_id=account, amount=D("1.00"),
             occurred_on=TODAY))
 
@@ -445,7 +449,7 @@ class Simulation:
         if not spent:
             return
         entry = rng.choice(spent)
-        self._refused(result, "fail_edit_overdraft", lambda: services.edit_transaction(
+        self._refused(result, "fail_edit_overdraft", lambda: services.transaction_edit(
             user=customer.user, transaction_id=entry.pk, amount=HUGE, occurred_on=TODAY))
 
     # -- after the run -----------------------------------------------------------------

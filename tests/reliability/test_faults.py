@@ -78,7 +78,9 @@ def _fault(kind: str):
 
 
 def _inject_after_first_balance_update(monkeypatch, strike, hits):
-    original = services._apply_deltas
+    from apps.transactions.services import postings  # the money movements call ledger.apply_deltas from here
+
+    original = postings.apply_deltas
 
     def apply_deltas(accounts, deltas):
         moving = sorted(pk for pk, delta in deltas.items() if delta)
@@ -88,7 +90,7 @@ def _inject_after_first_balance_update(monkeypatch, strike, hits):
         strike()
         original(accounts, {pk: deltas[pk] for pk in moving[1:]})
 
-    monkeypatch.setattr(services, "_apply_deltas", apply_deltas)
+    monkeypatch.setattr(postings, "apply_deltas", apply_deltas)
 
 
 def _inject_after_first_leg_row(monkeypatch, strike, hits):
@@ -109,7 +111,7 @@ def _customer(committed_db):
     food = Category.objects.create(owner=user, name="food")
     checking = services.account_open(user=user, name="Checking", opened_on=TODAY, opening_balance=D("500.00"))
     savings = services.account_open(user=user, name="Savings", opened_on=TODAY, opening_balance=D("100.00"))
-    services.post_expense(user=user, account_id=checking.pk, amount=D("12.34"), category=food, occurred_on=TODAY)
+    services.expense_post(user=user, account_id=checking.pk, amount=D("12.34"), category=food, occurred_on=TODAY)
     return user, checking, savings
 
 
@@ -141,7 +143,7 @@ def test_transfer_interrupted_after_first_leg_writes_neither_leg(committed_db, m
     inject(monkeypatch, strike, hits)
 
     with pytest.raises(raised):
-        services.transfer(user=user, from_account_id=checking.pk, to_account_id=savings.pk, amount=D("200.00"),
+        services.transfer_create(user=user, from_account_id=checking.pk, to_account_id=savings.pk, amount=D("200.00"),
                           occurred_on=TODAY, description="interrupted", form_token=token)
     assert hits, "the fault point was never reached: the test would prove nothing"
     monkeypatch.undo()
@@ -150,9 +152,9 @@ def test_transfer_interrupted_after_first_leg_writes_neither_leg(committed_db, m
     assert not Transaction.objects.filter(owner=user, description="interrupted").exists()
 
     # The token was not burnt: the customer's retry goes through, exactly once.
-    services.transfer(user=user, from_account_id=checking.pk, to_account_id=savings.pk, amount=D("200.00"),
+    services.transfer_create(user=user, from_account_id=checking.pk, to_account_id=savings.pk, amount=D("200.00"),
                       occurred_on=TODAY, description="retried", form_token=token)
-    services.transfer(user=user, from_account_id=checking.pk, to_account_id=savings.pk, amount=D("200.00"),
+    services.transfer_create(user=user, from_account_id=checking.pk, to_account_id=savings.pk, amount=D("200.00"),
                       occurred_on=TODAY, description="retried", form_token=token)  # a replay: no-op
     after = _state(user)
     assert after["balances"] == {checking.pk: D("287.66"), savings.pk: D("300.00")}
@@ -164,7 +166,7 @@ def test_transfer_interrupted_after_first_leg_writes_neither_leg(committed_db, m
 @pytest.mark.parametrize("operation", ["edit_transfer", "delete_transfer"])
 def test_edit_or_delete_interrupted_after_first_leg_changes_nothing(committed_db, monkeypatch, fault, operation):
     user, checking, savings = _customer(committed_db)
-    out_leg = services.transfer(user=user, from_account_id=checking.pk, to_account_id=savings.pk,
+    out_leg = services.transfer_create(user=user, from_account_id=checking.pk, to_account_id=savings.pk,
                                 amount=D("50.00"), occurred_on=TODAY, description="original")
     before = _state(user)
     strike, raised = _fault(fault)
@@ -173,10 +175,10 @@ def test_edit_or_delete_interrupted_after_first_leg_changes_nothing(committed_db
 
     with pytest.raises(raised):
         if operation == "edit_transfer":
-            services.edit_transaction(user=user, transaction_id=out_leg.pk, amount=D("75.00"),
-                                      occurred_on=date(2025, 5, 1), description="edited")
+            services.transaction_edit(user=user, transaction_id=out_leg.pk, amount=D("75.00"),
+                                      occurred_on=date(2025, 7, 1), description="edited")  # another month
         else:
-            services.delete_transaction(user=user, transaction_id=out_leg.pk)
+            services.transaction_delete(user=user, transaction_id=out_leg.pk)
     assert hits
     monkeypatch.undo()
 

@@ -38,7 +38,12 @@ def _serve(settings_module: str, database_name: str, tasks, results, start) -> N
     # The parent's test database, not the development one the settings name.
     settings.DATABASES["default"]["NAME"] = database_name
     django.setup()
-    from .simulation import run_share
+    import time_machine
+
+    from .simulation import NOW, run_share
+
+    # The parent's clock (tests/reliability/test_simulation.py travels there too).
+    time_machine.travel(NOW, tick=True).start()
 
     def wait_for_the_other_processes():
         start.wait(START_TIMEOUT)

@@ -24,7 +24,6 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from uuid import UUID
 
 import pytest
@@ -36,10 +35,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter, UUIDConverter
 from django.urls.resolvers import RoutePattern
 
+from tests.clock import TODAY
 from tests.factories import customer_with_everything
 
 ID_NAME = re.compile(r"^(pk|id|uuid|.+_(id|pk|uuid))$")
-NOT_IDS = {"year": date.today().year, "month": date.today().month, "day": 1, "week": 1, "page": 1}
+NOT_IDS = {"year": TODAY.year, "month": TODAY.month, "day": 1, "week": 1, "page": 1}
 ALLOWED_FOR_STRANGER = {403, 404}
 MAX_COMBINATIONS = 400
 
@@ -307,8 +307,8 @@ def _stranger_values(route: Route, probe: Probe, found: list[Candidate]) -> list
 
 
 @pytest.fixture
-def customers(db, django_user_model):
-    from apps.users.tests.factories import UserFactory
+def customers(db, django_user_model, frozen_now):
+    from tests.factories import UserFactory
 
     a, b = UserFactory(email="owner-a@example.com"), UserFactory(email="stranger-b@example.com")
     holdings_a, holdings_b = customer_with_everything(a), customer_with_everything(b)

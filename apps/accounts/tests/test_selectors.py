@@ -5,9 +5,7 @@ import pytest
 
 from apps.accounts import selectors
 from apps.accounts.models import Account
-from apps.accounts.tests.factories import AccountFactory, CreditCardFactory
-from apps.transactions.tests.factories import expense
-from apps.users.tests.factories import UserFactory
+from tests.factories import AccountFactory, CreditCardFactory, UserFactory, expense
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,7 @@ from django.db import IntegrityError, transaction
 
 from apps.accounts import services
 from apps.accounts.models import Account
-from apps.accounts.tests.factories import AccountFactory, CreditCardFactory
-from apps.transactions.tests.factories import expense
+from tests.factories import AccountFactory, CreditCardFactory, expense
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +60,7 @@ def test_close_needs_a_zero_balance():
 def test_credit_card_owing_money_cannot_close():
     card = CreditCardFactory()
     expense(card, "5.00")
-    with pytest.raises(ValidationError, match="still holds -5.00 USD"):
+    with pytest.raises(ValidationError, match="still holds −5.00 USD"):
         services.account_close(user=card.owner, account_id=card.pk)
 
 

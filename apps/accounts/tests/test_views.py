@@ -5,9 +5,8 @@ import pytest
 from django.urls import reverse
 
 from apps.accounts.models import Account
-from apps.accounts.tests.factories import AccountFactory
 from apps.transactions.models import Transaction
-from apps.transactions.tests.factories import expense, income
+from tests.factories import AccountFactory, expense, income
 from tests.helpers import messages_of
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +60,11 @@ def test_create_credit_card_with_limit(logged_in, user):
     ({"opening_balance": "10000000000000"}, "opening_balance", "too large"),
     ({"opening_balance": "1.234"}, "opening_balance", "two decimal places"),
     ({"account_number": "12"}, "account_number", "four digits"),
-    ({"currency": "EU"}, "currency", "at least 3"),
+    ({"currency": "EU"}, "currency", "ISO 4217"),
+    ({"currency": "XYZ"}, "currency", "ISO 4217"),
+    ({"currency": "ÄÖÜ"}, "currency", "ISO 4217"),
+    ({"opening_balance": "12,50"}, "opening_balance", "12,50: use 12.50"),
+    ({"opening_balance": "1e3"}, "opening_balance", "for example 12.50"),
     ({"opened_on": "2025-02-30"}, "opened_on", "real date"),
 ])
 def test_create_errors_keep_the_input_and_write_nothing(logged_in, change, field, message):
@@ -80,7 +83,7 @@ def test_detail_lists_the_accounts_transactions_paginated(logged_in, user):
     account = AccountFactory(owner=user, opening_balance=Decimal("10.00"))
     other = AccountFactory(owner=user)
     for day in range(1, 30):
-        income(account, "1.00", occurred_on=date(2025, 2, day if day <= 28 else 28))
+        income(account, "1.00", on=date(2025, 2, day if day <= 28 else 28))
     income(other, "7.00", description="elsewhere")
     response = logged_in.get(reverse("accounts:detail", args=[account.pk]))
     assert response.status_code == 200

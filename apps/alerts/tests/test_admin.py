@@ -3,9 +3,8 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from apps.alerts.models import Alert
-from apps.alerts.tests.factories import AlertFactory
 from apps.users.roles import AUDITOR, SUPPORT, sync_roles
-from apps.users.tests.factories import UserFactory
+from tests.factories import AlertFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.alerts.context_processors import unread_alerts
-from apps.alerts.tests.factories import AlertFactory
-from apps.users.tests.factories import UserFactory
+from tests.factories import AlertFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -4,9 +4,8 @@ from django.utils import timezone
 
 from apps.alerts.models import Alert
 from apps.alerts.services import alert_mark_all_read, alert_mark_read, system_alert_broadcast
-from apps.alerts.tests.factories import AlertFactory
 from apps.users.roles import AUDITOR, SUPPORT
-from apps.users.tests.factories import UserFactory
+from tests.factories import AlertFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

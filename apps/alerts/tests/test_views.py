@@ -3,8 +3,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.alerts.models import Alert
-from apps.alerts.tests.factories import AlertFactory
-from apps.users.tests.factories import UserFactory
+from tests.factories import AlertFactory, UserFactory
 from tests.helpers import messages_of
 
 pytestmark = pytest.mark.django_db

@@ -5,10 +5,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from apps.accounts.tests.factories import AccountFactory
 from apps.audit.models import AuditEvent
 from apps.transactions.models import Category, Transaction
-from apps.users.tests.factories import AuditorFactory, SupportFactory, UserFactory
+from tests.factories import AccountFactory, AuditorFactory, SupportFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 Action = AuditEvent.Action

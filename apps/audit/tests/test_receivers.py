@@ -12,11 +12,9 @@ from django.db import transaction
 from django.test import RequestFactory
 from django.urls import reverse
 
-from apps.accounts.tests.factories import AccountFactory
 from apps.audit import context
 from apps.audit.models import AuditEvent
-from apps.transactions.tests.factories import default_category, expense, income, transfer
-from apps.users.tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, AccountFactory, UserFactory, default_category, expense, income, transfer
 
 pytestmark = pytest.mark.django_db
 Action = AuditEvent.Action
@@ -106,10 +104,10 @@ def test_every_kind_of_movement_is_recorded_once():
     income(account, "50.00")  # 2
     row = expense(account, "20.00")  # 3
     transfer(account, other, "5.00")  # 4 (both legs in one event)
-    from apps.transactions.services import delete_transaction, edit_transaction
+    from apps.transactions.services import transaction_delete, transaction_edit
 
-    edit_transaction(user=account.owner, transaction_id=row.pk, amount=Decimal("25.00"), occurred_on=date(2025, 3, 11))
-    delete_transaction(user=account.owner, transaction_id=row.pk)  # 6
+    transaction_edit(user=account.owner, transaction_id=row.pk, amount=Decimal("25.00"), occurred_on=date(2025, 3, 11))
+    transaction_delete(user=account.owner, transaction_id=row.pk)  # 6
     movements = events(Action.MONEY_MOVEMENT)
     assert len(movements) == 6
     assert [len(m.details["changes"]) for m in movements] == [1, 1, 1, 2, 2, 1]

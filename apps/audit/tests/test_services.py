@@ -5,11 +5,10 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from apps.accounts.tests.factories import AccountFactory, CreditCardFactory
 from apps.audit.models import AuditEvent
 from apps.transactions.models import Transaction
 from apps.transactions.services import adjustment_post
-from apps.users.tests.factories import SupportFactory, UserFactory
+from tests.factories import AccountFactory, CreditCardFactory, SupportFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

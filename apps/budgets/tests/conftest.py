@@ -1,12 +1,18 @@
 import pytest
 
-from apps.budgets.periods import month_window, user_today
+from apps.core.dates import month_window, user_today
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock(frozen_now):
+    """Every budget test runs at tests.clock.NOW (15 December 2025, 12:00 UTC): the current
+    period, "this month" and the services' today cannot change during a run."""
 
 
 @pytest.fixture
-def today(db):
+def today(db, frozen_now):
     """Today for a UTC user (the factories' time zone): budgets' current period is this month."""
-    from apps.users.tests.factories import UserFactory
+    from tests.factories import UserFactory
 
     return user_today(UserFactory.build())
 

@@ -6,8 +6,7 @@ from django.core.management import call_command
 
 from apps.alerts.models import Alert
 from apps.budgets.models import Budget
-from apps.budgets.tests.factories import BudgetFactory, account, category, expense
-from apps.users.tests.factories import UserFactory
+from tests.factories import BudgetFactory, UserFactory, account, category, expense
 
 pytestmark = pytest.mark.django_db
 
@@ -23,10 +22,10 @@ def test_recalculate_budgets_creates_missing_alerts_then_nothing(today):
     BudgetFactory(owner=alice, limit=Decimal("1000.00"))
     BudgetFactory(owner=bob, category=category("rent"), limit=Decimal("1000.00"))
     BudgetFactory(owner=bob, category=category("transport"), limit=Decimal("1000.00"), is_active=False)
-    expense(alice, account(alice), "90.00", today)
-    bob_account = account(bob)
-    expense(bob, bob_account, "85.00", today, name="rent")
-    expense(bob, bob_account, "500.00", today, name="transport")
+    expense(account(alice, opening="10000.00"), "90.00", on=today)
+    bob_account = account(bob, opening="10000.00")
+    expense(bob_account, "85.00", on=today, category="rent")
+    expense(bob_account, "500.00", on=today, category="transport")
     # Limits lowered behind the services' back (e.g. a data fix): the alerts are now due.
     Budget.objects.update(limit=Decimal("100.00"))
     assert not Alert.objects.exists()

@@ -8,10 +8,9 @@ from django.db import connection
 
 from apps.alerts.models import Alert
 from apps.budgets.models import Budget
-from apps.budgets.periods import user_today
-from apps.budgets.tests.factories import BudgetFactory, account, category
+from apps.core.dates import user_today
 from apps.transactions import services as ledger
-from apps.users.tests.factories import UserFactory
+from tests.factories import BudgetFactory, UserFactory, account, category
 
 THREADS = 20
 
@@ -21,7 +20,7 @@ THREADS = 20
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_expenses_crossing_the_limit_alert_exactly_once():
     user = UserFactory()
-    accounts = [account(user, balance=Decimal("100.00"), name=f"Account {i}") for i in range(10)]
+    accounts = [account(user, f"Account {i}", opening=Decimal("100.00")) for i in range(10)]
     monthly = BudgetFactory(owner=user, limit=Decimal("100.00"))  # warning past 80, exceeded past 100
     yearly = BudgetFactory(owner=user, period=Budget.Period.YEARLY, limit=Decimal("110.00"))
     food, today = category("food"), user_today(user)
@@ -31,7 +30,7 @@ def test_concurrent_expenses_crossing_the_limit_alert_exactly_once():
     def spend(i):
         try:
             barrier.wait(timeout=10)
-            ledger.post_expense(user=user, account_id=accounts[i % len(accounts)].pk, amount=Decimal("6.00"),
+            ledger.expense_post(user=user, account_id=accounts[i % len(accounts)].pk, amount=Decimal("6.00"),
                                 category=food, occurred_on=today)
         except Exception as error:  # reported below, with the thread that failed
             errors.append((i, repr(error)))

@@ -2,7 +2,8 @@ from datetime import date
 
 import pytest
 
-from apps.budgets.periods import Window, add_months, month_window, window_containing
+from apps.budgets.periods import window_containing
+from apps.core.dates import Window, add_months, month_window
 
 
 def window(period, start, day):
@@ -116,3 +117,16 @@ def test_add_months_and_month_window():
     assert add_months(date(2024, 11, 30), -12) == date(2023, 11, 30)
     assert month_window(date(2024, 2, 10)) == Window(date(2024, 2, 1), date(2024, 2, 29))
     assert month_window(date(2025, 12, 1)) == Window(date(2025, 12, 1), date(2025, 12, 31))
+
+
+@pytest.mark.parametrize(("period", "start", "day", "expected"), [
+    ("weekly", date(2025, 12, 1), date(2025, 11, 30), (date(2025, 11, 24), date(2025, 11, 30))),
+    ("monthly", date(2025, 12, 1), date(2025, 9, 30), (date(2025, 9, 1), date(2025, 9, 30))),
+    ("monthly", date(2025, 12, 15), date(2025, 10, 14), (date(2025, 9, 15), date(2025, 10, 14))),
+    ("quarterly", date(2026, 1, 1), date(2025, 11, 30), (date(2025, 10, 1), date(2025, 12, 31))),
+    ("yearly", date(2026, 1, 1), date(2025, 6, 30), (date(2025, 1, 1), date(2025, 12, 31))),
+])
+def test_extend_back_gives_the_rules_window_before_the_start(period, start, day, expected):
+    window = window_containing(period=period, start_date=start, day=day, extend_back=True)
+    assert (window.start, window.end) == expected
+    assert window_containing(period=period, start_date=start, day=day).start == start  # without: the first one

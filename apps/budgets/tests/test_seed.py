@@ -8,8 +8,7 @@ from apps.alerts.models import Alert
 from apps.budgets.models import Budget
 from apps.budgets.seed import seed_budgets
 from apps.budgets.selectors import budget_vs_actual
-from apps.budgets.tests.factories import account, expense
-from apps.users.tests.factories import UserFactory
+from tests.factories import UserFactory, account, expense
 
 pytestmark = pytest.mark.django_db
 
@@ -32,11 +31,11 @@ def test_seed_without_transactions_creates_everyday_budgets_and_no_alerts():
 
 def test_seed_gives_one_exceeded_and_one_warning_budget_with_their_alerts(today, this_month):
     customer = UserFactory()
-    acct = account(customer)
-    expense(customer, acct, "1523.40", today, name="rent")
-    expense(customer, acct, "212.35", today, name="food")
-    expense(customer, acct, "18.00", today, name="transport")
-    expense(customer, acct, "999.00", this_month.start - timedelta(days=1), name="shopping")  # last month
+    acct = account(customer, opening="10000.00")
+    expense(acct, "1523.40", on=today, category="rent")
+    expense(acct, "212.35", on=today, category="food")
+    expense(acct, "18.00", on=today, category="transport")
+    expense(acct, "999.00", on=this_month.start - timedelta(days=1), category="shopping")  # last month
     seed(customer)
     statuses = budget_vs_actual(user=customer)
     # Everyday categories first (rent is a fixed cost), biggest spending first.
@@ -50,7 +49,7 @@ def test_seed_gives_one_exceeded_and_one_warning_budget_with_their_alerts(today,
 
 def test_seed_with_one_spending_category_falls_back_to_a_yearly_budget(today):
     customer = UserFactory()
-    expense(customer, account(customer), "300.00", today, name="rent")
+    expense(account(customer, opening="10000.00"), "300.00", on=today, category="rent")
     seed(customer)
     statuses = budget_vs_actual(user=customer)
     assert [(s.category, s.period) for s in statuses if s.exceeded] == [("rent", "monthly")]
@@ -60,9 +59,9 @@ def test_seed_with_one_spending_category_falls_back_to_a_yearly_budget(today):
 
 def test_seed_is_idempotent(today):
     customer = UserFactory()
-    acct = account(customer)
-    expense(customer, acct, "523.40", today, name="rent")
-    expense(customer, acct, "212.35", today, name="food")
+    acct = account(customer, opening="10000.00")
+    expense(acct, "523.40", on=today, category="rent")
+    expense(acct, "212.35", on=today, category="food")
     seed(customer)
     before = (list(Budget.objects.values_list("pk", "limit")), list(Alert.objects.values_list("pk", flat=True)))
     output = seed(customer)

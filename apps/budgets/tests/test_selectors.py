@@ -6,32 +6,32 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from apps.budgets.models import Budget
-from apps.budgets.periods import month_window, user_today
+from apps.budgets.periods import window_containing
 from apps.budgets.selectors import BudgetStatus, budget_vs_actual
-from apps.budgets.tests.factories import BudgetFactory, account, category, expense
+from apps.core.dates import month_window, user_today
 from apps.transactions import services as ledger
-from apps.users.tests.factories import UserFactory
+from tests.factories import BudgetFactory, UserFactory, account, category, expense
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def acct(user):
-    return account(user)
+    return account(user, opening="10000.00")
 
 
 def test_status_values(user, acct, today, this_month):
     food = BudgetFactory(owner=user, limit=Decimal("200.00"))
     rent = BudgetFactory(owner=user, category=category("rent"), limit=Decimal("100.00"))
     transport = BudgetFactory(owner=user, category=category("transport"), limit=Decimal("100.00"))
-    expense(user, acct, "125.50", today)
-    expense(user, acct, "100.01", today, name="rent")
-    expense(user, acct, "80.01", today, name="transport")
+    expense(acct, "125.50", on=today)
+    expense(acct, "100.01", on=today, category="rent")
+    expense(acct, "80.01", on=today, category="transport")
     statuses = {s.budget_id: s for s in budget_vs_actual(user=user)}
     assert statuses[food.pk] == BudgetStatus(
         budget_id=food.pk, category="food", period="monthly", limit=Decimal("200.00"), spent=Decimal("125.50"),
         remaining=Decimal("74.50"), exceeded=False, warning=False, percent_used=Decimal("62.8"),
-        period_start=this_month.start, period_end=this_month.end,
+        period_start=this_month.start, period_end=this_month.end, currency="USD", as_of=today,
     )
     assert (statuses[rent.pk].exceeded, statuses[rent.pk].warning, statuses[rent.pk].remaining) == \
         (True, False, Decimal("-0.01"))
@@ -40,7 +40,7 @@ def test_status_values(user, acct, today, this_month):
 
 def test_spent_equal_to_limit_is_not_exceeded(user, acct, today):
     BudgetFactory(owner=user, limit=Decimal("100.00"))
-    expense(user, acct, "100.00", today)
+    expense(acct, "100.00", on=today)
     [status] = budget_vs_actual(user=user)
     assert (status.spent, status.exceeded, status.remaining, status.percent_used) == \
         (Decimal("100.00"), False, Decimal("0.00"), Decimal("100.0"))
@@ -48,18 +48,18 @@ def test_spent_equal_to_limit_is_not_exceeded(user, acct, today):
 
 def test_transfers_income_other_categories_periods_and_users_are_not_counted(user, acct, today, this_month):
     BudgetFactory(owner=user, limit=Decimal("100.00"))
-    savings = account(user, balance=Decimal("0.00"), name="Savings")
-    ledger.transfer(user=user, from_account_id=acct.pk, to_account_id=savings.pk, amount=Decimal("50.00"),
+    savings = account(user, "Savings", opening=Decimal("0.00"))
+    ledger.transfer_create(user=user, from_account_id=acct.pk, to_account_id=savings.pk, amount=Decimal("50.00"),
                     occurred_on=today)
-    ledger.post_income(user=user, account_id=acct.pk, amount=Decimal("50.00"), category=category("food"),
+    ledger.income_post(user=user, account_id=acct.pk, amount=Decimal("50.00"), category=category("food"),
                        occurred_on=today)
-    expense(user, acct, "50.00", today, name="rent")
-    expense(user, acct, "50.00", this_month.start - timedelta(days=1))
-    expense(user, acct, "50.00", this_month.end + timedelta(days=1))
+    expense(acct, "50.00", on=today, category="rent")
+    expense(acct, "50.00", on=this_month.start - timedelta(days=1))
+    expense(acct, "50.00", on=this_month.end + timedelta(days=1))
     other = UserFactory()
-    expense(other, account(other), "50.00", today)
-    expense(user, acct, "1.25", this_month.start)
-    expense(user, acct, "2.50", this_month.end)
+    expense(account(other, opening="10000.00"), "50.00", on=today)
+    expense(acct, "1.25", on=this_month.start)
+    expense(acct, "2.50", on=this_month.end)
     [status] = budget_vs_actual(user=user)
     assert status.spent == Decimal("3.75")
 
@@ -77,16 +77,27 @@ def test_no_budgets_is_an_empty_list_in_one_query(user, django_assert_num_querie
         assert budget_vs_actual(user=user) == []
 
 
-def test_given_month_uses_the_calendar_month_for_every_period(user, acct, today, this_month):
-    weekly = BudgetFactory(owner=user, period=Budget.Period.WEEKLY, start_date=today, limit=Decimal("10.00"))
+def test_a_past_month_judges_each_budget_on_its_own_period_at_that_months_end(user, acct, today, this_month):
+    """Not against a whole month of spending: a weekly budget is judged on the week that
+    holds the month's last day, counting what was spent up to that day."""
     last_month = month_window(this_month.start - timedelta(days=1))
-    expense(user, acct, "30.00", last_month.start)
-    expense(user, acct, "40.00", last_month.end)
-    expense(user, acct, "99.00", today)
+    start = last_month.end - timedelta(days=7 * 10 + 2)  # weeks run start+7n .. ; the last one holds month end
+    weekly = BudgetFactory(owner=user, period=Budget.Period.WEEKLY, start_date=start, limit=Decimal("10.00"))
+    week = window_containing(period="weekly", start_date=start, day=last_month.end)
+    expense(acct, "30.00", on=last_month.start)  # an earlier week of that month
+    expense(acct, "4.00", on=week.start)
+    expense(acct, "5.00", on=last_month.end)
+    expense(acct, "99.00", on=today)  # after that month: not counted
     [status] = budget_vs_actual(user=user, month=last_month.start)
     assert status.budget_id == weekly.pk
+    assert (status.period_start, status.period_end, status.as_of) == (week.start, week.end, last_month.end)
+    assert (status.spent, status.exceeded, status.remaining) == (Decimal("9.00"), False, Decimal("1.00"))
+    # A budget that started after that month is judged there on the period its rule gives.
+    rent = BudgetFactory(owner=user, category=category("rent"), start_date=this_month.start)
+    expense(acct, "12.00", on=last_month.end, category="rent")
+    status = {s.budget_id: s for s in budget_vs_actual(user=user, month=last_month.start)}[rent.pk]
     assert (status.period_start, status.period_end, status.spent) == (last_month.start, last_month.end,
-                                                                      Decimal("70.00"))
+                                                                      Decimal("12.00"))
 
 
 def test_current_period_follows_today_argument(user, acct, this_month):
@@ -110,17 +121,17 @@ def test_current_period_is_computed_in_the_users_time_zone():
 
 def _budgets(user, count):
     for i in range(count):
-        BudgetFactory(owner=user, category=category(f"custom {i}", owner=user), limit=Decimal("10.00"))
+        BudgetFactory(owner=user, category=category(f"custom {i}", user=user), limit=Decimal("10.00"))
 
 
 def test_constant_number_of_queries_for_1_and_50_budgets(acct, today):
     counts = {}
     for count in (1, 50):
         user = UserFactory()
-        mine = account(user)
+        mine = account(user, opening="10000.00")
         _budgets(user, count)
         for i in range(0, count, 7):
-            expense(user, mine, "11.00", today, name=f"custom {i}")
+            expense(mine, "11.00", on=today, category=f"custom {i}")
         with CaptureQueriesContext(connection) as queries:
             statuses = budget_vs_actual(user=user)
         assert len(statuses) == count

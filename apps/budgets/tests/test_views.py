@@ -7,16 +7,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.budgets.models import Budget
-from apps.budgets.tests.factories import BudgetFactory, account, category, expense
-from apps.users.tests.factories import UserFactory
+from tests.factories import BudgetFactory, UserFactory, account, category, expense
 from tests.helpers import messages_of
 
 pytestmark = pytest.mark.django_db
 
 
 def form_data(**overrides):
-    data = {"category": category("food").pk, "period": "monthly", "limit": "250.00", "start_date": "2025-01-01",
-            "warning_percent": "80"}
+    data = {"category": category("food").pk, "period": "monthly", "limit": "250.00", "currency": "USD",
+            "start_date": "2025-01-01", "warning_percent": "80"}
     return {**data, **overrides}
 
 
@@ -35,13 +34,13 @@ def test_empty_state(logged_in):
 
 
 def test_list_shows_progress_bars_in_three_colours(logged_in, user, today):
-    acct = account(user)
+    acct = account(user, opening="10000.00")
     ok = BudgetFactory(owner=user, category=category("food"), limit=Decimal("100.00"))
     warn = BudgetFactory(owner=user, category=category("rent"), limit=Decimal("100.00"))
     over = BudgetFactory(owner=user, category=category("transport"), limit=Decimal("100.00"))
-    expense(user, acct, "10.00", today)
-    expense(user, acct, "85.00", today, name="rent")
-    expense(user, acct, "150.00", today, name="transport")
+    expense(acct, "10.00", on=today)
+    expense(acct, "85.00", on=today, category="rent")
+    expense(acct, "150.00", on=today, category="transport")
     BudgetFactory(category=category("health"))  # someone else's
     html = logged_in.get(reverse("budgets:list")).content.decode()
 
@@ -55,7 +54,7 @@ def test_list_shows_progress_bars_in_three_colours(logged_in, user, today):
     assert 'aria-valuenow="150.0" aria-valuemin="0" aria-valuemax="150.0"' in card(over)
     assert 'aria-valuemax="100"' in card(warn)
     assert "bg-danger" in card(over) and "bg-danger" in card(over) and "Over the limit" in card(over)
-    assert 'aria-valuetext="150.0% used: 150.00 of 100.00 USD. Over the limit."' in card(over)
+    assert 'aria-valuetext="150.0% used: 150.00 USD of 100.00 USD. Over the limit."' in card(over)
     assert "budget-bar-100" in card(over) and "budget-bar-85" in card(warn)  # the bar stops at full width
     assert "Over by" in card(over) and "50.00 USD" in card(over)
     assert "Health" not in html
@@ -66,7 +65,7 @@ def test_list_page_query_count_does_not_grow_with_budgets(client, today):
     for count in (1, 50):
         user = UserFactory()
         for i in range(count):
-            BudgetFactory(owner=user, category=category(f"custom {i}", owner=user))
+            BudgetFactory(owner=user, category=category(f"custom {i}", user=user))
         client.force_login(user)
         client.get(reverse("budgets:list"))  # warm up (session, content types)
         with CaptureQueriesContext(connection) as queries:
@@ -95,10 +94,12 @@ def test_create_form_defaults_to_the_first_of_this_month(logged_in, this_month):
 
 
 @pytest.mark.parametrize(("overrides", "field", "error"), [
-    ({"limit": "0"}, "limit", "Enter a limit greater than zero."),
-    ({"limit": "-10.00"}, "limit", "Enter a limit greater than zero."),
-    ({"limit": "1.005"}, "limit", "Ensure that there are no more than 2 decimal places."),
-    ({"limit": "lots"}, "limit", "Enter a number."),
+    ({"limit": "0"}, "limit", "Enter an amount greater than zero."),
+    ({"limit": "-10.00"}, "limit", "Enter an amount greater than zero."),
+    ({"limit": "1.005"}, "limit", "Use at most two decimal places (cents)."),
+    ({"limit": "lots"}, "limit", "Enter an amount as a number, for example 12.50."),
+    ({"limit": "12,50"}, "limit", "12,50: use 12.50."),
+    ({"currency": "JPY"}, "currency", "Select a valid choice. JPY is not one of the available choices."),
     ({"warning_percent": "0"}, "warning_percent", "Choose a threshold between 1 and 100 percent."),
     ({"warning_percent": "101"}, "warning_percent", "Choose a threshold between 1 and 100 percent."),
     ({"category": "999999"}, "category", "Choose one of your categories."),
@@ -120,14 +121,14 @@ def test_create_rejects_bad_input_with_a_clear_error_and_keeps_the_input(logged_
 
 
 def test_create_rejects_another_users_category(logged_in, user):
-    theirs = category("hobbies", owner=UserFactory())
+    theirs = category("hobbies", user=UserFactory())
     response = logged_in.post(reverse("budgets:create"), form_data(category=theirs.pk))
     assert response.context["form"].errors["category"] == ["Choose one of your categories."]
     assert not Budget.objects.filter(owner=user).exists()
 
 
 def test_create_accepts_own_category(logged_in, user):
-    mine = category("hobbies", owner=user)
+    mine = category("hobbies", user=user)
     logged_in.post(reverse("budgets:create"), form_data(category=mine.pk))
     assert Budget.objects.get(owner=user).category == mine
 
@@ -137,7 +138,7 @@ def test_create_rejects_a_duplicate_active_budget(logged_in, user):
     response = logged_in.post(reverse("budgets:create"), form_data(limit="321.00"))
     assert response.status_code == 200
     assert response.context["form"].errors["category"] == [
-        "You already have an active monthly budget for “Food”. Edit that one instead."
+        "You already have an active monthly budget in USD for “Food”. Edit that one instead."
     ]
     assert 'value="321.00"' in response.content.decode()
     assert Budget.objects.filter(owner=user).count() == 1
@@ -176,7 +177,7 @@ def test_edit_keeping_its_own_category_is_not_a_duplicate(logged_in, user):
 def test_edit_rejects_zero(logged_in, user):
     budget = BudgetFactory(owner=user, limit=Decimal("100.00"))
     response = logged_in.post(reverse("budgets:edit", args=[budget.pk]), form_data(limit="0"))
-    assert response.context["form"].errors["limit"] == ["Enter a limit greater than zero."]
+    assert response.context["form"].errors["limit"] == ["Enter an amount greater than zero."]
     budget.refresh_from_db()
     assert budget.limit == Decimal("100.00")
 

@@ -11,9 +11,8 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from apps.alerts.models import Alert
-
-from . import factories as f
-from .conftest import NOW, freeze_now
+from tests import factories as f
+from tests.clock import NOW
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +66,7 @@ def test_overview_equals_sums_of_the_rows_created(client, scenario):
         budget = scenario.budgets[name]
         spent = scenario.spent(december, name)
         expected_budgets.append({
-            "budget_id": budget.pk, "category": name, "limit": budget.limit, "spent": spent,
+            "budget_id": budget.pk, "category": name, "currency": "USD", "limit": budget.limit, "spent": spent,
             "remaining": budget.limit - spent, "exceeded": spent > budget.limit,
         })
     assert data["budgets"] == expected_budgets
@@ -84,15 +83,18 @@ def test_overview_for_another_month(client, scenario):
     assert by_category["shopping"]["spent"] == Decimal("310.40")
     assert by_category["shopping"]["exceeded"] is True
     assert by_category["food"]["spent"] == scenario.spent(november, "food") == Decimal("51.25")
-    # Balances are today's, whatever the month.
-    assert data["accounts"]["total_balance"] == sum(
+    # Balances are those at the end of that month, not today's.
+    end = date(2025, 11, 30)
+    assert data["accounts"] == {"total_accounts": 3, "total_balance": sum(
+        (scenario.balance(n, on=end) for n in ("Checking", "Savings", "Card")), Decimal(0))}
+    assert data["accounts"]["total_balance"] != sum(
         (scenario.balance(n) for n in ("Checking", "Savings", "Card")), Decimal(0))
 
 
 def test_overview_writes_decimals_digit_for_digit(client, user_factory, now):
     user = user_factory()
     account = f.account(user, "Main", opening=Decimal("4500.10"))
-    f.expense(user, account, "1200.00", date(2025, 12, 3), "rent")
+    f.expense(account, "1200.00", on=date(2025, 12, 3), category="rent")
     client.force_login(user)
 
     response = client.get(OVERVIEW)
@@ -138,7 +140,7 @@ def test_overview_anonymous_gets_401_json_not_a_redirect(client):
 
 
 @pytest.mark.parametrize("month", ["2025-13", "abc", "2025-1", "2025-00", "25-12", "2025-12-01", "0000-01",
-                                   "２０２５-１２", "2025-12\n"])
+                                   "0001-01", "9999-12", "２０２５-１２", "²⁰²⁵-⁰⁶", "2025-12\n", " 2025-06"])
 def test_overview_malformed_month_is_400_json(client, user_factory, month):
     client.force_login(user_factory())
     response, data = get_json(client, month=month)
@@ -169,21 +171,22 @@ def test_overview_is_not_cached(client, user_factory, now):
     ],
 )
 def test_overview_default_month_at_the_boundary_in_the_users_time_zone(
-        client, user_factory, monkeypatch, time_zone, moment, month):
+        client, user_factory, time_machine, time_zone, moment, month):
     user = user_factory(time_zone=time_zone)
     account = f.account(user, "Main", opening=Decimal("1000.00"))
-    f.expense(user, account, "11.11", date(2025, 11, 30), "food")
-    f.expense(user, account, "22.22", date(2025, 12, 1), "food")
+    f.expense(account, "11.11", on=date(2025, 11, 30), category="food")
+    f.expense(account, "22.22", on=date(2025, 12, 1), category="food")
     budget = f.budget(user, "food", "20.00")
-    freeze_now(monkeypatch, moment)
+    time_machine.move_to(moment, tick=False)
     client.force_login(user)
 
     _, data = get_json(client)
 
     spent = {"2025-11": Decimal("11.11"), "2025-12": Decimal("22.22")}[month]
     assert data["monthly_spending"] == {"month": month, "total_spent": spent}
-    assert data["budgets"] == [{"budget_id": budget.pk, "category": "food", "limit": Decimal("20.00"),
-                                "spent": spent, "remaining": Decimal("20.00") - spent, "exceeded": spent > 20}]
+    assert data["budgets"] == [{"budget_id": budget.pk, "category": "food", "currency": "USD",
+                                "limit": Decimal("20.00"), "spent": spent, "remaining": Decimal("20.00") - spent,
+                                "exceeded": spent > 20}]
 
 
 # ---------------------------------------------------------------------------
@@ -236,10 +239,14 @@ def test_page_sections(client, scenario):
     # Spending by category: chart data (strings) and its table.
     data = json.loads(unescape(re.search(r'id="dashboard-data" type="application/json">(.*?)</script>', html,
                                          re.S).group(1)))
-    assert data["categories"]["labels"][:2] == ["Rent", "Food"]
-    assert data["categories"]["values"][:2] == ["1200.00", "141.05"]
-    assert data["history"]["spending"] == [str(scenario.spent(date(2025, m, 1))) for m in range(7, 13)]
-    assert data["history"]["income"] == [str(scenario.earned(date(2025, m, 1))) for m in range(7, 13)]
+    # One chart per currency, each naming its canvas and currency: here one currency.
+    [categories], [history_chart] = data["categories"], data["history"]
+    assert (categories["canvas"], categories["currency"]) == ("chart-categories", "USD")
+    assert (history_chart["canvas"], history_chart["currency"]) == ("chart-history", "USD")
+    assert categories["labels"][:2] == ["Rent", "Food"]
+    assert categories["values"][:2] == ["1200.00", "141.05"]
+    assert history_chart["spending"] == [str(scenario.spent(date(2025, m, 1))) for m in range(7, 13)]
+    assert history_chart["income"] == [str(scenario.earned(date(2025, m, 1))) for m in range(7, 13)]
     table = re.search(r'id="table-categories".*?</table>', html, re.S).group(0)
     assert 'data-amount="141.05"' in table and ">Food<" in table
     history = re.search(r'id="table-history".*?</table>', html, re.S).group(0)
@@ -355,22 +362,23 @@ def test_overview_budgets_of_every_period_shape_equal_the_row_sums(client, user_
     day = date(2025, 8, 1)
     while day <= date(2026, 2, 28):
         amount = Decimal("1.00") + Decimal(day.toordinal() % 97) / 100
-        f.expense(user, account, amount, day, "food")
+        f.expense(account, amount, on=day, category="food")
         food.append((day, amount))
         if day.day in (1, 15):
-            f.expense(other, theirs, "9.99", day, "food")
-            f.transfer(user, account, savings, "50.00", day)
-            f.income(user, account, "75.00", day, "food")  # income in the same category is not spending
+            f.expense(theirs, "9.99", on=day, category="food")
+            f.transfer(account, savings, "50.00", on=day)
+            f.income(account, "75.00", on=day, category="food")  # income in the same category is not spending
         day += timedelta(days=1)
     budgets = {
-        # period: (start date, the window containing 15 Dec 2025)
-        Budget.Period.WEEKLY: (date(2025, 1, 1), date(2025, 12, 10), date(2025, 12, 16)),
-        Budget.Period.MONTHLY: (date(2025, 1, 15), date(2025, 12, 15), date(2026, 1, 14)),
-        Budget.Period.QUARTERLY: (date(2025, 2, 10), date(2025, 11, 10), date(2026, 2, 9)),
-        Budget.Period.YEARLY: (date(2024, 2, 29), date(2025, 2, 28), date(2026, 2, 27)),
+        # period: (start date, the window containing 15 Dec 2025, the start of the one containing 30 Nov 2025)
+        Budget.Period.WEEKLY: (date(2025, 1, 1), date(2025, 12, 10), date(2025, 12, 16), date(2025, 11, 26)),
+        Budget.Period.MONTHLY: (date(2025, 1, 15), date(2025, 12, 15), date(2026, 1, 14), date(2025, 11, 15)),
+        Budget.Period.QUARTERLY: (date(2025, 2, 10), date(2025, 11, 10), date(2026, 2, 9), date(2025, 11, 10)),
+        Budget.Period.YEARLY: (date(2024, 2, 29), date(2025, 2, 28), date(2026, 2, 27), date(2025, 2, 28)),
     }
-    ids = {f.budget(user, "food", "100.00", period=period, start=start).pk: (first, last)
-           for period, (start, first, last) in budgets.items()}
+    made = {f.budget(user, "food", "100.00", period=period, start=start).pk: (first, last, november_start)
+            for period, (start, first, last, november_start) in budgets.items()}
+    ids = {pk: (first, last) for pk, (first, last, _) in made.items()}
     client.force_login(user)
 
     _, data = get_json(client)
@@ -379,6 +387,9 @@ def test_overview_budgets_of_every_period_shape_equal_the_row_sums(client, user_
         first, last = ids[b["budget_id"]]
         assert b["spent"] == sum((a for d, a in food if first <= d <= last), Decimal(0)), b
 
-    _, data = get_json(client, month="2025-11")  # a given month: the calendar month for every budget
-    november = sum((a for d, a in food if (d.year, d.month) == (2025, 11)), Decimal(0))
-    assert [b["spent"] for b in data["budgets"]] == [november] * 4
+    # A past month: each budget's own period containing its last day, counted up to that day.
+    _, data = get_json(client, month="2025-11")
+    assert len(data["budgets"]) == 4
+    for b in data["budgets"]:
+        start = made[b["budget_id"]][2]
+        assert b["spent"] == sum((a for d, a in food if start <= d <= date(2025, 11, 30)), Decimal(0)), b

@@ -5,10 +5,8 @@ from django.contrib import admin
 from django.test import RequestFactory
 
 from apps.accounts.models import Account
-from apps.accounts.tests.factories import AccountFactory
 from apps.transactions.models import Category, MonthlyTotal, Transaction
-from apps.transactions.tests.factories import expense
-from apps.users.tests.factories import AuditorFactory, SupportFactory, UserFactory
+from tests.factories import AccountFactory, AuditorFactory, SupportFactory, UserFactory, expense
 
 pytestmark = pytest.mark.django_db
 

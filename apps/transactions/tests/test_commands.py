@@ -13,9 +13,8 @@ from django.core.management import call_command
 from django.db import connection
 
 from apps.accounts.models import Account
-from apps.accounts.tests.factories import AccountFactory
 from apps.transactions.models import MonthlyTotal
-from apps.transactions.tests.factories import expense, income
+from tests.factories import AccountFactory, expense, income
 
 pytestmark = pytest.mark.django_db
 
@@ -43,8 +42,8 @@ def corrupt_monthly_total(account, value):
 @pytest.fixture
 def ledger():
     account = AccountFactory(name="Checking", opening_balance=Decimal("100.00"))
-    income(account, "50.00", occurred_on=date(2025, 3, 1))
-    expense(account, "20.25", occurred_on=date(2025, 3, 2))
+    income(account, "50.00", on=date(2025, 3, 1))
+    expense(account, "20.25", on=date(2025, 3, 2))
     return account
 
 

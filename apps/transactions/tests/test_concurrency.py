@@ -12,11 +12,9 @@ from django.db import connection
 
 from apps.accounts import services as account_services
 from apps.accounts.models import Account
-from apps.accounts.tests.factories import AccountFactory
 from apps.transactions import services
 from apps.transactions.models import FormSubmission, Transaction
-from apps.transactions.tests.factories import default_category
-from apps.users.tests.factories import UserFactory
+from tests.factories import AccountFactory, UserFactory, default_category
 
 # serialized_rollback: the flush after a transactional test would also remove the default
 # categories and roles that data migrations made; this puts them back for later tests.
@@ -58,7 +56,7 @@ def test_many_expenses_at_once_never_overdraw_and_lose_no_update():
     amount, threads = Decimal("7.30"), 24  # 24 x 7.30 = 175.20 > 100: only 13 can fit
 
     def spend(i):
-        return services.post_expense(user=account.owner, account_id=account.pk, amount=amount, category=food,
+        return services.expense_post(user=account.owner, account_id=account.pk, amount=amount, category=food,
                                      occurred_on=DAY, description=f"thread {i}")
 
     results, errors = run_at_once(threads, spend)
@@ -82,7 +80,7 @@ def test_transfers_in_both_directions_at_once_do_not_deadlock_and_conserve_money
     def shuffle(i):
         source, target, amount = (a, b, Decimal("7.00")) if i % 2 else (b, a, Decimal("5.00"))
         for _ in range(rounds):
-            services.transfer(user=user, from_account_id=source.pk, to_account_id=target.pk, amount=amount,
+            services.transfer_create(user=user, from_account_id=source.pk, to_account_id=target.pk, amount=amount,
                               occurred_on=DAY)
 
     _, errors = run_at_once(threads, shuffle)
@@ -98,7 +96,7 @@ def test_same_form_token_posted_ten_times_at_once_creates_one_transaction():
     food, token = default_category("food"), uuid.uuid4()
 
     def submit(i):
-        return services.post_expense(user=account.owner, account_id=account.pk, amount=Decimal("10.00"),
+        return services.expense_post(user=account.owner, account_id=account.pk, amount=Decimal("10.00"),
                                      category=food, occurred_on=DAY, form_token=token).pk
 
     results, errors = run_at_once(10, submit)
@@ -116,7 +114,7 @@ def test_same_transfer_token_posted_at_once_moves_money_once():
     token = uuid.uuid4()
 
     def submit(i):
-        return services.transfer(user=user, from_account_id=a.pk, to_account_id=b.pk, amount=Decimal("30.00"),
+        return services.transfer_create(user=user, from_account_id=a.pk, to_account_id=b.pk, amount=Decimal("30.00"),
                                  occurred_on=DAY, form_token=token).pk
 
     results, errors = run_at_once(10, submit)
@@ -127,19 +125,19 @@ def test_same_transfer_token_posted_at_once_moves_money_once():
 def test_edits_and_deletes_racing_with_expenses_keep_the_balance_right():
     account = AccountFactory(opening_balance=Decimal("200.00"))
     food = default_category("food")
-    entries = [services.post_expense(user=account.owner, account_id=account.pk, amount=Decimal("10.00"),
+    entries = [services.expense_post(user=account.owner, account_id=account.pk, amount=Decimal("10.00"),
                                      category=food, occurred_on=DAY) for _ in range(6)]
 
     def work(i):
         if i < 6:
             entry = entries[i]
             if i % 2:
-                services.delete_transaction(user=account.owner, transaction_id=entry.pk)
+                services.transaction_delete(user=account.owner, transaction_id=entry.pk)
             else:
-                services.edit_transaction(user=account.owner, transaction_id=entry.pk, amount=Decimal("25.00"),
+                services.transaction_edit(user=account.owner, transaction_id=entry.pk, amount=Decimal("25.00"),
                                           occurred_on=DAY)
         else:
-            services.post_expense(user=account.owner, account_id=account.pk, amount=Decimal("12.00"),
+            services.expense_post(user=account.owner, account_id=account.pk, amount=Decimal("12.00"),
                                   category=food, occurred_on=DAY)
 
     _, errors = run_at_once(16, work)
@@ -158,7 +156,7 @@ def test_close_racing_with_income_never_leaves_a_closed_account_with_money():
     def work(i):
         if i % 2:
             return account_services.account_close(user=account.owner, account_id=account.pk)
-        return services.post_income(user=account.owner, account_id=account.pk, amount=Decimal("5.00"),
+        return services.income_post(user=account.owner, account_id=account.pk, amount=Decimal("5.00"),
                                     category=salary, occurred_on=DAY)
 
     _, errors = run_at_once(10, work)

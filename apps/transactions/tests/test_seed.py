@@ -3,15 +3,16 @@ from io import StringIO
 
 import pytest
 from django.db.models import Min
-from django.utils import timezone
 
 from apps.accounts.models import Account
 from apps.transactions.models import Transaction
 from apps.transactions.seed import seed_ledger
 from apps.transactions.selectors import monthly_spending
-from apps.users.tests.factories import UserFactory
+from tests.clock import TODAY
+from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+# The seed writes six months up to today: the clock stays at tests.clock.NOW.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
 
 def test_seed_creates_three_accounts_and_six_months():
@@ -26,7 +27,7 @@ def test_seed_creates_three_accounts_and_six_months():
     entries = Transaction.objects.filter(owner=customer)
     months = {d.replace(day=1) for d in entries.values_list("occurred_on", flat=True)}
     assert len(months) == 6
-    assert max(months) == timezone.localdate(timezone=customer.zoneinfo).replace(day=1)
+    assert max(months) == TODAY.replace(day=1)  # a UTC customer
     categories = set(entries.exclude(category=None).values_list("category__name", flat=True))
     assert {"salary", "rent", "food", "transport", "utilities", "entertainment", "shopping", "health"} <= categories
     assert entries.filter(kind="transfer_in", account=accounts["savings"]).count() >= 5

@@ -7,13 +7,20 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from apps.accounts.models import Account
-from apps.accounts.tests.factories import AccountFactory, CreditCardFactory
 from apps.transactions import services
 from apps.transactions.models import Category, FormSubmission, MonthlyTotal, Transaction
 from apps.transactions.selectors import monthly_spending
 from apps.transactions.signals import ledger_changed
-from apps.transactions.tests.factories import CategoryFactory, default_category, expense, income, transfer
-from apps.users.tests.factories import UserFactory
+from tests.factories import (
+    AccountFactory,
+    CategoryFactory,
+    CreditCardFactory,
+    UserFactory,
+    default_category,
+    expense,
+    income,
+    transfer,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -36,10 +43,13 @@ def test_opening_balance_is_the_first_ledger_entry():
 
 
 def test_opening_without_balance_writes_no_entry_and_credit_limit_only_for_cards():
-    account = AccountFactory(credit_limit=Decimal("500.00"))  # not a card: the limit is dropped
     card = CreditCardFactory(credit_limit=Decimal("500.00"))
     assert Transaction.objects.count() == 0
-    assert (account.credit_limit, card.credit_limit) == (Decimal("0.00"), Decimal("500.00"))
+    assert card.credit_limit == Decimal("500.00")
+    # The service refuses a limit on another kind of account (it used to drop it silently).
+    with pytest.raises(ValidationError, match="Only credit cards have a credit limit"):
+        AccountFactory(owner=card.owner, credit_limit=Decimal("500.00"))
+    assert Account.objects.filter(owner=card.owner).count() == 1
 
 
 @pytest.mark.parametrize("bad", [Decimal("-1.00"), Decimal("0.001")])
@@ -54,9 +64,9 @@ def test_opening_balance_must_be_a_positive_amount_in_cents(bad):
 
 def test_income_and_expense_move_the_balance_and_the_monthly_totals():
     account = AccountFactory(opening_balance=Decimal("100.00"))
-    income(account, "1200.00", occurred_on=date(2025, 3, 1))
-    expense(account, "45.10", occurred_on=date(2025, 3, 2))
-    expense(account, "4.90", occurred_on=date(2025, 3, 31))
+    income(account, "1200.00", on=date(2025, 3, 1))
+    expense(account, "45.10", on=date(2025, 3, 2))
+    expense(account, "4.90", on=date(2025, 3, 31))
     assert balance(account) == Decimal("1250.00")
     food = MonthlyTotal.objects.get(account=account, kind="expense", month=date(2025, 3, 1))
     assert (food.total, food.count) == (Decimal("50.00"), 2)
@@ -104,7 +114,7 @@ def test_credit_card_may_go_down_to_minus_its_limit_but_not_further():
 def test_bad_amounts_are_refused(amount):
     account = AccountFactory(opening_balance=Decimal("10.00"))
     with pytest.raises(ValidationError) as exc:
-        services.post_income(user=account.owner, account_id=account.pk, amount=amount,
+        services.income_post(user=account.owner, account_id=account.pk, amount=amount,
                              category=default_category("salary"), occurred_on=date(2025, 1, 1))
     assert "amount" in exc.value.message_dict
     assert Transaction.objects.filter(kind="income").count() == 0
@@ -113,11 +123,11 @@ def test_bad_amounts_are_refused(amount):
 def test_another_users_account_or_category_is_refused():
     mine, theirs = AccountFactory(opening_balance=Decimal("10.00")), AccountFactory(opening_balance=Decimal("10.00"))
     with pytest.raises(ValidationError) as exc:
-        services.post_expense(user=mine.owner, account_id=theirs.pk, amount=Decimal("1.00"),
+        services.expense_post(user=mine.owner, account_id=theirs.pk, amount=Decimal("1.00"),
                               category=default_category(), occurred_on=date(2025, 1, 1))
     assert "account" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
-        services.post_expense(user=mine.owner, account_id=mine.pk, amount=Decimal("1.00"),
+        services.expense_post(user=mine.owner, account_id=mine.pk, amount=Decimal("1.00"),
                               category=CategoryFactory(owner=theirs.owner), occurred_on=date(2025, 1, 1))
     assert "category" in exc.value.message_dict
     assert (balance(mine), balance(theirs)) == (Decimal("10.00"), Decimal("10.00"))
@@ -126,7 +136,7 @@ def test_another_users_account_or_category_is_refused():
 def test_own_category_can_be_used():
     account = AccountFactory()
     mine = CategoryFactory(owner=account.owner, name="pets")
-    entry = services.post_income(user=account.owner, account_id=account.pk, amount=Decimal("3.00"), category=mine,
+    entry = services.income_post(user=account.owner, account_id=account.pk, amount=Decimal("3.00"), category=mine,
                                  occurred_on=date(2025, 1, 1))
     assert entry.category == mine
 
@@ -167,7 +177,7 @@ def test_transfer_refusals_write_nothing():
     with pytest.raises(ValidationError, match="different accounts"):
         transfer(source, source, "1.00")
     with pytest.raises(ValidationError, match="your accounts"):
-        services.transfer(user=user, from_account_id=source.pk, to_account_id=other.pk, amount=Decimal("1.00"),
+        services.transfer_create(user=user, from_account_id=source.pk, to_account_id=other.pk, amount=Decimal("1.00"),
                           occurred_on=date(2025, 1, 1))
     assert Transaction.objects.count() == before
     assert (balance(source), balance(target), balance(euro), balance(other)) == (
@@ -216,8 +226,8 @@ def test_token_unique_constraint_holds_in_the_database():
 
 def test_edit_expense_moves_the_balance_by_the_difference():
     account = AccountFactory(opening_balance=Decimal("100.00"))
-    entry = expense(account, "30.00", occurred_on=date(2025, 3, 5))
-    services.edit_transaction(user=account.owner, transaction_id=entry.pk, amount=Decimal("45.25"),
+    entry = expense(account, "30.00", on=date(2025, 3, 5))
+    services.transaction_edit(user=account.owner, transaction_id=entry.pk, amount=Decimal("45.25"),
                               occurred_on=date(2025, 4, 2), description="edited",
                               category=default_category("health"))
     assert balance(account) == Decimal("54.75")
@@ -233,7 +243,7 @@ def test_edit_moves_an_income_to_another_account():
     user = UserFactory()
     a, b = AccountFactory(owner=user), AccountFactory(owner=user)
     entry = income(a, "80.00")
-    services.edit_transaction(user=user, transaction_id=entry.pk, amount=Decimal("80.00"),
+    services.transaction_edit(user=user, transaction_id=entry.pk, amount=Decimal("80.00"),
                               occurred_on=entry.occurred_on, account_id=b.pk)
     assert (balance(a), balance(b)) == (Decimal("0.00"), Decimal("80.00"))
 
@@ -243,16 +253,16 @@ def test_edit_refused_when_it_would_overdraw():
     paid_in = income(account, "100.00")
     entry = expense(account, "60.00")
     with pytest.raises(ValidationError, match="Not enough money"):
-        services.edit_transaction(user=account.owner, transaction_id=entry.pk, amount=Decimal("100.01"),
+        services.transaction_edit(user=account.owner, transaction_id=entry.pk, amount=Decimal("100.01"),
                                   occurred_on=entry.occurred_on)
     with pytest.raises(ValidationError, match="Not enough money"):  # shrinking an income below what was spent
-        services.edit_transaction(user=account.owner, transaction_id=paid_in.pk, amount=Decimal("59.99"),
+        services.transaction_edit(user=account.owner, transaction_id=paid_in.pk, amount=Decimal("59.99"),
                                   occurred_on=paid_in.occurred_on)
     assert balance(account) == Decimal("40.00")
     entry.refresh_from_db()
     paid_in.refresh_from_db()
     assert (entry.amount, paid_in.amount) == (Decimal("60.00"), Decimal("100.00"))
-    services.edit_transaction(user=account.owner, transaction_id=entry.pk, amount=Decimal("100.00"),
+    services.transaction_edit(user=account.owner, transaction_id=entry.pk, amount=Decimal("100.00"),
                               occurred_on=entry.occurred_on)
     assert balance(account) == Decimal("0.00")
 
@@ -262,13 +272,13 @@ def test_edit_transfer_changes_both_legs():
     a, b = AccountFactory(owner=user, opening_balance=Decimal("100.00")), AccountFactory(owner=user)
     leg = transfer(a, b, "40.00")
     incoming = Transaction.objects.get(transfer_id=leg.transfer_id, kind="transfer_in")
-    services.edit_transaction(user=user, transaction_id=incoming.pk, amount=Decimal("70.00"),
+    services.transaction_edit(user=user, transaction_id=incoming.pk, amount=Decimal("70.00"),
                               occurred_on=date(2025, 3, 11))
     assert (balance(a), balance(b)) == (Decimal("30.00"), Decimal("70.00"))
     assert set(Transaction.objects.filter(transfer_id=leg.transfer_id).values_list("amount", flat=True)) == {
         Decimal("70.00")}
     with pytest.raises(ValidationError):
-        services.edit_transaction(user=user, transaction_id=leg.pk, amount=Decimal("100.01"),
+        services.transaction_edit(user=user, transaction_id=leg.pk, amount=Decimal("100.01"),
                                   occurred_on=date(2025, 3, 11))
     assert (balance(a), balance(b)) == (Decimal("30.00"), Decimal("70.00"))
 
@@ -278,11 +288,11 @@ def test_delete_gives_the_money_back_and_is_refused_when_it_would_overdraw():
     paid_in = income(account, "100.00")
     spent = expense(account, "70.00")
     with pytest.raises(ValidationError, match="Not enough money"):
-        services.delete_transaction(user=account.owner, transaction_id=paid_in.pk)
+        services.transaction_delete(user=account.owner, transaction_id=paid_in.pk)
     assert Transaction.objects.filter(pk=paid_in.pk).exists()
-    services.delete_transaction(user=account.owner, transaction_id=spent.pk)
+    services.transaction_delete(user=account.owner, transaction_id=spent.pk)
     assert balance(account) == Decimal("100.00")
-    services.delete_transaction(user=account.owner, transaction_id=paid_in.pk)
+    services.transaction_delete(user=account.owner, transaction_id=paid_in.pk)
     assert balance(account) == Decimal("0.00")
     assert not Transaction.objects.exists()
 
@@ -291,7 +301,7 @@ def test_delete_transfer_removes_both_legs():
     user = UserFactory()
     a, b = AccountFactory(owner=user, opening_balance=Decimal("100.00")), AccountFactory(owner=user)
     leg = transfer(a, b, "40.00")
-    services.delete_transaction(user=user, transaction_id=leg.pk)
+    services.transaction_delete(user=user, transaction_id=leg.pk)
     assert (balance(a), balance(b)) == (Decimal("100.00"), Decimal("0.00"))
     assert not Transaction.objects.filter(transfer_id=leg.transfer_id).exists()
 
@@ -300,10 +310,10 @@ def test_edit_and_delete_of_another_users_entry_are_not_found():
     mine, theirs = AccountFactory(), AccountFactory()
     entry = income(theirs, "10.00")
     with pytest.raises(Transaction.DoesNotExist):
-        services.edit_transaction(user=mine.owner, transaction_id=entry.pk, amount=Decimal("1.00"),
+        services.transaction_edit(user=mine.owner, transaction_id=entry.pk, amount=Decimal("1.00"),
                                   occurred_on=entry.occurred_on)
     with pytest.raises(Transaction.DoesNotExist):
-        services.delete_transaction(user=mine.owner, transaction_id=entry.pk)
+        services.transaction_delete(user=mine.owner, transaction_id=entry.pk)
     assert balance(theirs) == Decimal("10.00")
 
 
@@ -311,7 +321,7 @@ def test_deleted_entrys_token_replays_as_already_submitted():
     account = AccountFactory()
     token = uuid.uuid4()
     entry = income(account, "10.00", form_token=token)
-    services.delete_transaction(user=account.owner, transaction_id=entry.pk)
+    services.transaction_delete(user=account.owner, transaction_id=entry.pk)
     with pytest.raises(ValidationError, match="already submitted"):
         income(account, "10.00", form_token=token)
     assert balance(account) == Decimal("0.00")

@@ -9,9 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.accounts.models import Account
-from apps.accounts.tests.factories import AccountFactory
 from apps.transactions.models import Category, Transaction
-from apps.transactions.tests.factories import CategoryFactory, default_category, expense, income, transfer
+from tests.factories import AccountFactory, CategoryFactory, default_category, expense, income, transfer
 from tests.helpers import messages_of
 
 pytestmark = pytest.mark.django_db
@@ -42,8 +41,8 @@ def entry_data(account_, **overrides):
 # --- transactions list -------------------------------------------------------
 
 def test_list_shows_only_own_rows_newest_first_with_currency(logged_in, user, account):
-    expense(account, "4.20", occurred_on=date(2025, 3, 1), description="older")
-    expense(account, "5.30", occurred_on=date(2025, 3, 9), description="newer")
+    expense(account, "4.20", on=date(2025, 3, 1), description="older")
+    expense(account, "5.30", on=date(2025, 3, 9), description="newer")
     other = AccountFactory(opening_balance=Decimal("50.00"))
     expense(other, "9.99", description="not mine")
     response = logged_in.get(reverse("transactions:list"))
@@ -58,7 +57,7 @@ def test_list_shows_only_own_rows_newest_first_with_currency(logged_in, user, ac
 
 def test_list_is_paginated_by_25(logged_in, account):
     for day in range(1, 31):
-        income(account, "1.00", occurred_on=date(2025, 1, day))
+        income(account, "1.00", on=date(2025, 1, day))
     page1 = logged_in.get(reverse("transactions:list"))
     assert len(page1.context["page_obj"].object_list) == 25
     assert page1.context["page_obj"].paginator.count == 31
@@ -69,12 +68,12 @@ def test_list_is_paginated_by_25(logged_in, account):
 def test_list_filters(logged_in, user, account):
     savings = AccountFactory(owner=user, name="Savings")
     mine = CategoryFactory(owner=user, name="pets")
-    expense(account, "1.00", occurred_on=date(2025, 2, 28), description="Feb food")
-    expense(account, "2.00", occurred_on=date(2025, 3, 1), description="March FOOD shop")
-    services_income = income(savings, "3.00", occurred_on=date(2025, 3, 31), description="March pay")
+    expense(account, "1.00", on=date(2025, 2, 28), description="Feb food")
+    expense(account, "2.00", on=date(2025, 3, 1), description="March FOOD shop")
+    services_income = income(savings, "3.00", on=date(2025, 3, 31), description="March pay")
     from apps.transactions import services
 
-    services.post_expense(user=user, account_id=account.pk, amount=Decimal("4.00"), category=mine,
+    services.expense_post(user=user, account_id=account.pk, amount=Decimal("4.00"), category=mine,
                           occurred_on=date(2025, 3, 15), description="Vet")
 
     def descriptions(**params):
@@ -127,7 +126,7 @@ def test_list_uses_a_constant_number_of_queries(logged_in, user, django_assert_m
         target = account if i % 2 else other
         from apps.transactions import services
 
-        services.post_income(user=user, account_id=target.pk, amount=Decimal("1.00"), category=category,
+        services.income_post(user=user, account_id=target.pk, amount=Decimal("1.00"), category=category,
                              occurred_on=start + timedelta(days=i))
     with django_assert_max_num_queries(len(one_row)):
         response = logged_in.get(url, {"page": 1})
@@ -290,7 +289,7 @@ def test_edit_transfer_has_no_account_or_category(logged_in, user, account):
     savings = AccountFactory(owner=user)
     leg = transfer(account, savings, "10.00")
     response = logged_in.get(reverse("transactions:update", args=[leg.pk]))
-    assert set(response.context["form"].fields) == {"amount", "occurred_on", "description"}
+    assert set(response.context["form"].fields) == {"amount", "occurred_on", "description", "confirm_far_future"}
     response = logged_in.post(reverse("transactions:update", args=[leg.pk]),
                               {"amount": "15.00", "occurred_on": "2025-03-10", "description": ""})
     assert response.status_code == 302

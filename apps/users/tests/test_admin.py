@@ -5,8 +5,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from apps.users.roles import CUSTOMER, SUPPORT
-
-from .factories import SupportFactory, UserFactory
+from tests.factories import SupportFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -4,10 +4,11 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-from apps.users.management.commands.seed_demo import DEMO_PASSWORD
 from apps.users.models import User
+from apps.users.seed import DEMO_PASSWORD
 
-pytestmark = pytest.mark.django_db
+# The demo seed writes months relative to today: the clock stays at tests.clock.NOW.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
 
 def row_counts():

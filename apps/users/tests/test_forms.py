@@ -1,8 +1,7 @@
 import pytest
 
 from apps.users.forms import DUPLICATE_EMAIL_MESSAGE, RegistrationForm
-
-from .factories import UserFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -21,9 +20,6 @@ def test_valid_form_normalises_email_and_currency():
     assert form.is_valid(), form.errors
     assert form.cleaned_data["email"] == "new@example.com"
     assert form.cleaned_data["default_currency"] == "EUR"
-    user = form.save()
-    assert user.check_password(GOOD["password1"])
-    assert user.password != GOOD["password1"]
 
 
 def test_duplicate_email_in_another_case():
@@ -54,8 +50,15 @@ def test_mismatched_passwords():
     assert form.errors["password2"] == ["The two passwords do not match."]
 
 
-@pytest.mark.parametrize("code", ["E1", "12$", "€UR"])
+@pytest.mark.parametrize("code", ["E1", "12$", "€UR", "XYZ", "ÄÖÜ"])
 def test_bad_currency_code(code):
     form = RegistrationForm(data={**GOOD, "default_currency": code})
     assert not form.is_valid()
-    assert "three-letter" in form.errors["default_currency"][0]
+    assert "ISO 4217" in form.errors["default_currency"][0]
+
+
+@pytest.mark.parametrize("zone", ["Mars/Base", "", "../../etc/passwd", "utc+2"])
+def test_bad_time_zone(zone):
+    form = RegistrationForm(data={**GOOD, "time_zone": zone})
+    assert not form.is_valid()
+    assert "time_zone" in form.errors

@@ -8,7 +8,7 @@ from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
 from django.utils import timezone
 
-from .factories import PASSWORD, SupportFactory, UserFactory
+from tests.factories import PASSWORD, SupportFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 LIMIT = 5

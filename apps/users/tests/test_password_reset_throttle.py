@@ -5,7 +5,7 @@ from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 
-from .factories import UserFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

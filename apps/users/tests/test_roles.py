@@ -6,11 +6,9 @@ from django.contrib.auth.models import Group
 from django.test import RequestFactory
 from django.urls import NoReverseMatch, reverse
 
-from apps.accounts.tests.factories import AccountFactory
 from apps.transactions.models import Transaction
 from apps.users.roles import AUDITOR, CUSTOMER, ROLES, SUPPORT, sync_roles
-
-from .factories import AuditorFactory, SupportFactory, UserFactory
+from tests.factories import AccountFactory, AuditorFactory, SupportFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from .factories import UserFactory
+from tests.factories import UserFactory
 
 BASE_DIR = Path(settings.BASE_DIR)
 

@@ -14,9 +14,8 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.audit.models import AuditEvent
-from apps.users import services, two_factor
-
-from .factories import PASSWORD, SupportFactory, UserFactory
+from apps.users import selectors, services, two_factor
+from tests.factories import PASSWORD, SupportFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +37,7 @@ def wrong_code(device) -> str:
 def enrolled():
     """A customer with a confirmed app and ten recovery codes."""
     user = UserFactory(email="two@example.com")
-    device = services.totp_device_for_setup(user=user)
+    device = services.totp_device_get_or_create(user=user)
     codes = services.two_factor_enable(user=user, device=device, code=app_code(device))
     return user, device, codes
 
@@ -59,7 +58,7 @@ def test_setup_page_shows_a_qr_code_and_the_key_and_keeps_them(client):
     second = client.get(reverse("two_factor")).content.decode()
     assert secret in second  # a reload does not invalidate a QR code already scanned
     assert TOTPDevice.objects.filter(user=user, confirmed=False).count() == 1
-    assert not services.two_factor_enabled(user=user)
+    assert not selectors.two_factor_enabled(user=user)
 
 
 def test_a_wrong_code_does_not_turn_it_on(client):
@@ -70,7 +69,7 @@ def test_a_wrong_code_does_not_turn_it_on(client):
     response = client.post(reverse("two_factor"), {"code": wrong_code(device)})
     assert response.status_code == 200
     assert "That code does not match" in response.content.decode()
-    assert not services.two_factor_enabled(user=user)
+    assert not selectors.two_factor_enabled(user=user)
     assert not StaticToken.objects.filter(device__user=user).exists()
 
 
@@ -207,10 +206,10 @@ def test_turning_it_off_needs_a_current_code(client, enrolled):
     verified_client(client, user, device)
     response = client.post(reverse("two_factor_disable"), {"code": wrong_code(device)})
     assert "That code is not valid." in response.content.decode()
-    assert services.two_factor_enabled(user=user)
+    assert selectors.two_factor_enabled(user=user)
     response = client.post(reverse("two_factor_disable"), {"code": codes[3]})
     assert response.status_code == 302
-    assert not services.two_factor_enabled(user=user)
+    assert not selectors.two_factor_enabled(user=user)
     assert not StaticToken.objects.filter(device__user=user).exists()
     client.post(reverse("logout"))
     assert password_step(client).url == reverse("dashboard:home")  # the password is enough again
@@ -253,7 +252,7 @@ def test_staff_without_a_device_are_sent_to_set_one_up(client, staff_must_verify
 
 def test_staff_with_a_device_but_an_unverified_session_pass_the_code_first(client, staff_must_verify):
     staff = SupportFactory()
-    device = services.totp_device_for_setup(user=staff)
+    device = services.totp_device_get_or_create(user=staff)
     services.two_factor_enable(user=staff, device=device, code=app_code(device))
     client.force_login(staff)
     response = client.get("/admin/users/user/", follow=True)
@@ -265,7 +264,7 @@ def test_staff_with_a_device_but_an_unverified_session_pass_the_code_first(clien
 
 def test_staff_log_in_with_password_and_code_straight_into_the_admin(client, staff_must_verify):
     staff = SupportFactory(email="sam@example.com")
-    device = services.totp_device_for_setup(user=staff)
+    device = services.totp_device_get_or_create(user=staff)
     services.two_factor_enable(user=staff, device=device, code=app_code(device))
     response = client.get("/admin/", follow=True)
     assert response.redirect_chain[-1][0] == "/login/?next=/admin/"
@@ -277,13 +276,13 @@ def test_staff_log_in_with_password_and_code_straight_into_the_admin(client, sta
 
 def test_staff_cannot_turn_it_off_while_it_is_required(client, staff_must_verify):
     staff = SupportFactory()
-    device = services.totp_device_for_setup(user=staff)
+    device = services.totp_device_get_or_create(user=staff)
     services.two_factor_enable(user=staff, device=device, code=app_code(device))
     verified_client(client, staff, device)
     assert "Turn off two-factor" not in client.get(reverse("two_factor")).content.decode()
     response = client.post(reverse("two_factor_disable"), {"code": app_code(device, steps_ahead=1)}, follow=True)
     assert "Staff accounts must keep two-factor authentication on." in response.content.decode()
-    assert services.two_factor_enabled(user=staff)
+    assert selectors.two_factor_enabled(user=staff)
 
 
 def test_the_admins_own_password_page_is_the_sites(client):

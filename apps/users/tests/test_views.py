@@ -7,12 +7,11 @@ from django.contrib.auth import SESSION_KEY
 from django.core import mail
 from django.urls import reverse
 
-from apps.users import views
+from apps.users import services
 from apps.users.forms import DUPLICATE_EMAIL_MESSAGE
 from apps.users.models import User
 from apps.users.roles import CUSTOMER
-
-from .factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -90,13 +89,13 @@ def test_mismatched_passwords(client):
 
 def test_registration_race_on_the_same_email_is_a_form_error(client):
     """Both requests pass clean_email(); the unique index refuses the second one."""
-    real = views.customer_register
+    real = services.customer_register
 
-    def other_request_commits_first(*, form):
+    def other_request_commits_first(**kwargs):
         User.objects.create_user("reg.user@example.com", "x-other-password", display_name="First")
-        return real(form=form)
+        return real(**kwargs)
 
-    with mock.patch.object(views, "customer_register", other_request_commits_first):
+    with mock.patch.object(services, "customer_register", other_request_commits_first):
         response = client.post(reverse("register"), REGISTRATION)
     assert_form_error_keeps_input(response, "email", DUPLICATE_EMAIL_MESSAGE)
     assert User.objects.get().display_name == "First"

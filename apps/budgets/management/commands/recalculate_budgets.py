@@ -1,13 +1,13 @@
 from django.core.management.base import BaseCommand
 
-from apps.budgets.services import budgets_recalculate
+from apps.budgets.services import budget_recalculate_all
 
 
 class Command(BaseCommand):
     help = "Re-evaluate every active budget's current period and create the alerts that are missing."
 
     def handle(self, *args, **options):
-        created = budgets_recalculate()
+        created = budget_recalculate_all()
         for alert in created:
             self.stdout.write(f"created {alert.kind} for {alert.owner.email}: {alert.message}")
         if created:

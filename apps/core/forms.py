@@ -1,0 +1,126 @@
+"""Form pieces several apps share: the money field, the date field, choices among the
+user's own objects, and showing a service's errors on a form."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import Http404
+
+from .currencies import clean_currency
+from .money import MAX_AMOUNT, parse_money
+
+
+class CurrencyField(forms.CharField):
+    """An ISO 4217 code, typed in any case ("eur" -> "EUR"); anything else is refused."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 3)
+        kwargs.setdefault("help_text", "ISO 4217 code, for example USD or EUR.")
+        kwargs.setdefault("widget", forms.TextInput(attrs={"autocapitalize": "characters", "size": 4}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return value
+        try:
+            return clean_currency(value)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["currency"], code="invalid") from None
+
+
+class MoneyField(forms.Field):
+    """A money amount typed as text (``inputmode=decimal``: phones show a number pad,
+    and no browser rewrites "12,50" into 1250), read by apps.core.money.parse_money."""
+
+    widget = forms.TextInput
+
+    def __init__(self, *, min_value: Decimal | None = Decimal("0.01"), **kwargs):
+        self.min_value = min_value
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "inputmode": "decimal", "autocomplete": "off",
+                "spellcheck": "false"}
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            return f"{value:.2f}"
+        return value
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            # A sign is read here and judged against min_value below, with its own message.
+            amount = parse_money(str(value), allow_negative=True)
+        except ValueError as error:
+            raise ValidationError(str(error), code="invalid") from None
+        if abs(amount) >= MAX_AMOUNT:
+            raise ValidationError("That amount is too large.", code="max_value")
+        return amount
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and self.min_value is not None and value < self.min_value:
+            message = "Enter an amount greater than zero." if self.min_value > 0 else "The amount cannot be negative."
+            raise ValidationError(message, code="min_value")
+
+
+def money_field(*, label="Amount", required=True, **kwargs) -> MoneyField:
+    return MoneyField(label=label, required=required,
+                      error_messages={"required": f"Enter the {label.lower()}."}, **kwargs)
+
+
+def date_field(*, label="Date", **kwargs) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        error_messages={"required": "Enter a date.", "invalid": "Enter a real date, for example 2025-02-28."},
+        **kwargs,
+    )
+
+
+class OwnedChoiceMixin:
+    """A choice among the user's own objects. An id that is none of the user's objects
+    (another customer's, or no object at all) answers 404, like the same id in a URL,
+    so forms cannot be used to probe other customers' ids. One of the user's own
+    objects that is not offered (e.g. a closed account) is a normal form error."""
+
+    def __init__(self, *args, owned_queryset=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owned_queryset = owned_queryset
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError as exc:
+            if exc.code != "invalid_choice":
+                raise
+            owned = self.owned_queryset if self.owned_queryset is not None else self.queryset
+            try:
+                is_owned = owned.filter(pk=value).exists()
+            except (ValueError, TypeError, ValidationError):
+                raise exc from None  # not an id at all: a plain form error
+            if not is_owned:
+                raise Http404("No such object.") from None
+            raise
+
+
+class OwnedModelChoiceField(OwnedChoiceMixin, forms.ModelChoiceField):
+    pass
+
+
+def add_service_errors(form, error: ValidationError, field_map: dict | None = None) -> None:
+    """Show a service's ValidationError on the form: a message keyed by a field goes next to
+    that field (renamed through ``field_map``), anything else at the top of the form."""
+    field_map = field_map or {}
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for key, errors in error.error_dict.items():
+        name = field_map.get(key, key)
+        form.add_error(name if name in form.fields else None, [m for e in errors for m in e.messages])

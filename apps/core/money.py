@@ -1,0 +1,78 @@
+"""Money: how it is read from what a customer types, checked, and written out.
+
+One rule for reading: ASCII digits, at most one decimal separator (the point, until users
+have a locale of their own) and at most two decimals; nothing else. "12,50", "1e3",
+"1_000", "١٠٠" and "５" are refused with a message, never reinterpreted (a browser's
+number input would silently turn "12,50" into 1250). One formatter for writing, used by
+templates, messages and alert texts alike: grouping and a real minus sign (U+2212).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+
+CENT = Decimal("0.01")
+# NUMERIC(14, 2): the largest balance, amount or limit a column holds is below 10^12.
+MAX_AMOUNT = Decimal("1e12")
+MINUS = "\u2212"
+
+
+def parse_money(text, *, allow_negative: bool = False, decimal_separator: str = ".") -> Decimal:
+    """What the customer typed -> Decimal, or ValueError with a message that shows what to type."""
+    raw = (text or "").strip()
+    body = raw
+    sign = ""
+    if body[:1] in ("-", MINUS):
+        if not allow_negative:
+            raise ValueError("Enter the amount without a minus sign.")
+        sign, body = "-", body[1:].lstrip()
+    other = "," if decimal_separator == "." else "."
+    pattern = rf"[0-9]+(?:{re.escape(decimal_separator)}[0-9]+)?|{re.escape(decimal_separator)}[0-9]+"
+    if re.fullmatch(pattern, body):
+        whole, _, decimals = body.partition(decimal_separator)
+        if len(decimals) > 2:
+            raise ValueError("Use at most two decimal places (cents).")
+        return Decimal(f"{sign}{whole or '0'}.{decimals or '0'}")
+    example = f"12{decimal_separator}50"
+    if re.fullmatch(rf"[0-9]+{re.escape(other)}[0-9]{{1,2}}", body):
+        raise ValueError(f"{raw}: use {sign}{body.replace(other, decimal_separator)}.")
+    if re.fullmatch(rf"[0-9]{{1,3}}(?:{re.escape(other)}[0-9]{{3}})+(?:{re.escape(decimal_separator)}[0-9]+)?",
+                    body):
+        raise ValueError(f"{raw}: use {sign}{body.replace(other, '')}, without thousands separators.")
+    raise ValueError(f"Enter an amount as a number, for example {example}.")
+
+
+def cents(amount, *, field: str = "amount", allow_zero: bool = False) -> Decimal:
+    """A Decimal amount checked for the ledger: finite, > 0 (or >= 0), below MAX_AMOUNT,
+    at most two decimals. ValidationError keyed by ``field`` otherwise."""
+    try:
+        amount = Decimal(amount)
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValidationError({field: "Enter an amount as a number, for example 12.50."}) from None
+    if not amount.is_finite() or amount < 0 or (amount == 0 and not allow_zero):
+        raise ValidationError({field: "Enter an amount greater than zero."})
+    if amount >= MAX_AMOUNT:  # first: quantizing 1e309 to cents raises InvalidOperation
+        raise ValidationError({field: "That amount is too large."})
+    if amount != amount.quantize(CENT):
+        raise ValidationError({field: "Use at most two decimal places (cents)."})
+    return amount.quantize(CENT)
+
+
+def format_amount(value) -> str:
+    """``Decimal("-1234.5")`` -> ``"−1,234.50"``."""
+    value = Decimal(value)
+    return f"{MINUS if value < 0 else ''}{abs(value):,.2f}"
+
+
+def format_money(value, currency: str = "") -> str:
+    """``Decimal("1234.5"), "USD"`` -> ``"1,234.50 USD"``; a negative amount starts with U+2212."""
+    return f"{format_amount(value)} {currency}".strip()
+
+
+def format_signed(value, currency: str = "") -> str:
+    """An effect on a balance: ``+1,200.00 USD`` or ``−45.10 USD``."""
+    value = Decimal(value)
+    return f"{'+' if value >= 0 else MINUS}{format_amount(abs(value))} {currency}".strip()

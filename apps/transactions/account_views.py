@@ -1,0 +1,61 @@
+"""The account pages that need the ledger: opening an account (its opening balance is a
+ledger entry) and an account's page with its entries. They sit here, above accounts, so
+that accounts never imports the ledger; bankdash/urls.py serves them in the "accounts"
+namespace beside apps.accounts.urls."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.views.decorators.http import require_http_methods
+
+from apps.accounts.forms import AccountCreateForm
+from apps.accounts.models import Account
+from apps.core.forms import add_service_errors
+from apps.core.money import format_money
+
+from . import selectors, services
+
+PAGE_SIZE = 25
+FORM_ERROR = "Please correct the errors below."
+
+
+@require_http_methods(["GET", "POST"])
+def account_create(request):
+    form = AccountCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            account = services.account_open(
+                user=request.user, name=data["name"], kind=data["kind"], currency=data["currency"],
+                institution=data["institution"], number_last4=data["account_number"],
+                credit_limit=data["credit_limit"], opened_on=data["opened_on"],
+                opening_balance=data["opening_balance"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc, {"amount": "opening_balance", "number_last4": "account_number"})
+        else:
+            messages.success(request, f"Account “{account.name}” opened with "
+                                      f"{format_money(account.balance, account.currency)}.")
+            return redirect("accounts:detail", pk=account.pk)
+    if form.errors:
+        messages.error(request, FORM_ERROR)
+    return render(request, "form_page.html", {
+        "form": form, "title": "Open an account", "submit_label": "Open account",
+        "cancel_url": reverse("accounts:list"),
+    })
+
+
+def account_detail(request, pk):
+    account = get_object_or_404(Account, pk=pk, owner=request.user)
+    entries = selectors.transaction_list(user=request.user).filter(account=account)
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "transactions/account_detail.html", {"account": account, "page_obj": page})
+
+
+# Served under /accounts/ in the "accounts" namespace (bankdash/urls.py).
+urlpatterns = [
+    path("new/", account_create, name="create"),
+    path("<int:pk>/", account_detail, name="detail"),
+]

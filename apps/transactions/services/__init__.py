@@ -1,0 +1,27 @@
+"""Every money movement of BankDash, and the other writes of the ledger.
+
+- ``postings``: opening an account, income, expense, transfers, editing and deleting entries
+- ``corrections``: staff corrections (adjustments with a reason)
+- ``categories``: the user's own categories
+- ``repair``: operators' repair of stored balances and monthly totals from the ledger rows
+- ``ledger``: the building blocks they share (locks, balance moves, monthly totals, the signal)
+"""
+
+from .categories import category_create
+from .corrections import adjustment_post
+from .postings import (
+    FAR_FUTURE_DAYS,
+    account_open,
+    entry_is_changeable,
+    expense_post,
+    income_post,
+    transaction_delete,
+    transaction_edit,
+    transfer_create,
+)
+from .repair import LedgerRepair, ledger_repair
+
+__all__ = [
+    "FAR_FUTURE_DAYS", "LedgerRepair", "account_open", "adjustment_post", "category_create", "entry_is_changeable",
+    "expense_post", "income_post", "ledger_repair", "transaction_delete", "transaction_edit", "transfer_create",
+]

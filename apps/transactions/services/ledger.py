@@ -1,0 +1,168 @@
+"""The building blocks every money movement is made of.
+
+A posting is one ``transaction.atomic`` block that
+1. claims the form's one-time token (if given), so a replayed POST posts once;
+2. locks the account rows it touches with ``SELECT ... FOR UPDATE`` in primary-key
+   order (two transfers in opposite directions cannot deadlock);
+3. refuses a change that would overdraw (``ValidationError`` with a message a
+   customer understands), then moves the balance with an ``F()`` update;
+4. writes the ledger rows and the monthly totals;
+5. sends ``ledger_changed`` inside the same transaction (budgets, alerts, audit).
+
+So ``account.balance == sum(credits) - sum(debits)`` holds at every commit, and the
+database constraints (balance >= 0 or >= -credit limit, amount > 0, transfer legs equal
+and opposite) are the last guard.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+
+from apps.accounts.models import Account
+from apps.core.dates import MAX_YEAR, MIN_YEAR, in_date_range, user_today
+from apps.core.money import MAX_AMOUNT, format_money
+
+from ..models import Category, FormSubmission, MonthlyTotal, Transaction
+from ..signals import LedgerChange, ledger_changed
+
+Kind = Transaction.Kind
+# An entry dated further ahead than this is most likely a typo in the year: it needs a yes.
+FAR_FUTURE_DAYS = 366
+
+
+def lock_accounts(*, user, account_ids) -> dict[int, Account]:
+    """Lock the user's accounts in primary-key order; another user's id is 'not found'."""
+    ids = sorted({int(i) for i in account_ids})
+    accounts = {a.pk: a for a in Account.objects.select_for_update().filter(owner=user, pk__in=ids).order_by("pk")}
+    if len(accounts) != len(ids):
+        raise ValidationError({"account": "Choose one of your accounts."})
+    return accounts
+
+
+def apply_deltas(accounts: dict[int, Account], deltas: dict[int, Decimal]) -> None:
+    """Move locked balances by ``deltas``, refusing any overdraft."""
+    for pk in sorted(deltas):
+        delta = deltas[pk]
+        if delta == 0:
+            continue
+        account = accounts[pk]
+        if account.is_closed:
+            raise ValidationError({"account": f"The account “{account.name}” is closed."})
+        new_balance = account.balance + delta
+        if delta > 0 and new_balance >= MAX_AMOUNT:
+            # The column would overflow (a DataError, i.e. a 500): refuse it like an overdraft.
+            raise ValidationError(
+                {"amount": f"That would take the balance of “{account.name}” beyond the largest amount "
+                           f"an account can hold."}
+            )
+        if delta < 0 and new_balance < -account.credit_limit:
+            raise ValidationError(
+                {"amount": f"Not enough money in “{account.name}”: this would take the balance to "
+                           f"{format_money(new_balance, account.currency)}. "
+                           f"Available: {format_money(account.available, account.currency)}."}
+            )
+        Account.objects.filter(pk=pk).update(balance=F("balance") + delta)
+        account.balance = new_balance
+
+
+def effects(rows) -> dict[int, Decimal]:
+    deltas: dict[int, Decimal] = defaultdict(Decimal)
+    for row in rows:
+        deltas[row.account_id] += row.signed_amount
+    return deltas
+
+
+def bump_monthly_totals(rows, sign: int) -> None:
+    """Add (sign=1) or remove (sign=-1) income/expense rows from the monthly totals,
+    with an upsert that is safe under concurrency."""
+    buckets: dict[tuple, list] = {}
+    for row in rows:
+        if row.kind not in (Kind.INCOME, Kind.EXPENSE):
+            continue
+        key = (row.owner_id, row.account_id, row.category_id, row.occurred_on.replace(day=1), row.kind)
+        total = buckets.setdefault(key, [Decimal(0), 0])
+        total[0] += sign * row.amount
+        total[1] += sign
+    if not buckets:
+        return
+    table = MonthlyTotal._meta.db_table
+    if sign > 0:
+        sql = (
+            f"INSERT INTO {table} (owner_id, account_id, category_id, month, kind, total, count) "  # noqa: S608
+            "VALUES (%s, %s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (account_id, category_id, month, kind) DO UPDATE "
+            f"SET total = {table}.total + EXCLUDED.total, count = {table}.count + EXCLUDED.count"
+        )
+        params = [(*key, total, count) for key, (total, count) in sorted(buckets.items())]
+    else:
+        # The bucket exists (the row being removed was counted in it). PostgreSQL checks
+        # constraints on the proposed INSERT row, so removal is a plain UPDATE.
+        sql = (
+            f"UPDATE {table} SET total = total + %s, count = count + %s "  # noqa: S608
+            "WHERE owner_id = %s AND account_id = %s AND category_id = %s AND month = %s AND kind = %s"
+        )
+        params = [(total, count, *key) for key, (total, count) in sorted(buckets.items())]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+def changes_of(rows, action) -> list[LedgerChange]:
+    return [
+        LedgerChange(transaction_id=r.pk, kind=r.kind, category_id=r.category_id, amount=r.amount,
+                     occurred_on=r.occurred_on, action=action)
+        for r in rows
+    ]
+
+
+def claim_token(*, user, token):
+    """Record the form's one-time token. Returns (submission, is_first). A concurrent
+    duplicate waits on the unique index until the first commits, then sees it."""
+    if not token:
+        return None, True
+    try:
+        with transaction.atomic():
+            return FormSubmission.objects.create(owner=user, token=token), True
+    except IntegrityError:
+        return FormSubmission.objects.select_related("transaction").get(owner=user, token=token), False
+
+
+def replayed(submission):
+    if submission.transaction is None:
+        raise ValidationError("This form was already submitted.")
+    return submission.transaction
+
+
+def check_category(*, user, category) -> Category:
+    if category is None or not Category.objects.for_user(user).filter(pk=category.pk).exists():
+        raise ValidationError({"category": "Choose one of your categories."})
+    return category
+
+
+def check_date(*, user, accounts, occurred_on: date, confirm_far_future: bool = False) -> None:
+    """An entry cannot be dated before its account was opened; one dated more than
+    FAR_FUTURE_DAYS ahead (in the user's time zone) needs ``confirm_far_future``."""
+    if not in_date_range(occurred_on):
+        raise ValidationError({"occurred_on": f"Choose a date between the years {MIN_YEAR} and {MAX_YEAR}."})
+    for account in accounts:
+        if occurred_on < account.opened_on:
+            raise ValidationError({"occurred_on": f"“{account.name}” was opened on {account.opened_on:%Y-%m-%d}: "
+                                                  "choose that day or a later one."})
+    if not confirm_far_future and occurred_on > user_today(user) + timedelta(days=FAR_FUTURE_DAYS):
+        raise ValidationError({"occurred_on": ValidationError(
+            f"{occurred_on:%Y-%m-%d} is more than a year from today. If that is right, tick the box to confirm.",
+            code="far_future")})
+
+
+def record(rows, *, user, submission=None, action="created", **signal_kwargs):
+    Transaction.objects.bulk_create(rows)
+    bump_monthly_totals(rows, +1)
+    if submission is not None:
+        submission.transaction = rows[0]
+        submission.save(update_fields=["transaction"])
+    ledger_changed.send(sender=Transaction, user=user, changes=changes_of(rows, action), **signal_kwargs)

@@ -1,0 +1,13 @@
+"""The users app's pages, one module per journey: ``registration``, ``sign_in`` (password
+and second factor), ``two_factor`` (set-up, recovery codes, turning it off), ``password``
+(change and reset)."""
+
+from .password import PasswordChangeView, PasswordResetConfirmView, PasswordResetView
+from .registration import RegisterView
+from .sign_in import EmailLoginView, LoginVerifyView
+from .two_factor import RecoveryCodesView, TwoFactorDisableView, TwoFactorView
+
+__all__ = [
+    "EmailLoginView", "LoginVerifyView", "PasswordChangeView", "PasswordResetConfirmView", "PasswordResetView",
+    "RecoveryCodesView", "RegisterView", "TwoFactorDisableView", "TwoFactorView",
+]

@@ -1,0 +1,41 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.http import HttpResponseRedirect
+
+from apps.users.security import client_ip
+
+from .. import services
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    def form_valid(self, form):
+        services.password_set(user=form.user, password=form.cleaned_data["new_password1"], how="change")
+        update_session_auth_hash(self.request, form.user)
+        messages.success(self.request, "Your password has been changed.")
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    def form_valid(self, form):
+        services.password_set(user=form.user, password=form.cleaned_data["new_password1"], how="reset")
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset view, limited per client IP and per email address."""
+
+    def form_valid(self, form):
+        limit, window = settings.PASSWORD_RESET_RATE_LIMIT
+        seconds = int(window.total_seconds())
+        allowed = services.password_reset_throttle(email=form.cleaned_data["email"], ip=client_ip(self.request),
+                                                   limit=limit, window_seconds=seconds)
+        if not allowed:
+            form.add_error(None, f"Too many password reset requests. Please wait {seconds // 60} minutes "
+                                 "and try again.")
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        return super().form_valid(form)
