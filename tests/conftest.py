@@ -1,4 +1,4 @@
-"""Shared by the cross-cutting suites: figures the issue asks to report (patterns
+"""Shared by the cross-cutting suites: figures worth reporting (patterns
 covered, hostile inputs tried, simulation size) are collected here, printed in the
 terminal summary and written to test-artifacts/figures.txt."""
 

@@ -4,6 +4,7 @@ command or a shell session that calls the service is recorded the same way."""
 
 from __future__ import annotations
 
+from django.contrib.auth import user_login_failed
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -119,13 +120,18 @@ def two_factor_disable(*, user, code: str) -> None:
     two_factor_changed.send(sender=User, user=user, request=None, action="disabled")
 
 
-def two_factor_verify(*, user, code: str):
+def two_factor_verify(*, user, code: str, request=None):
     """The second factor at login: the confirmed device that accepts ``code`` (a 6-digit app
-    code or an unused recovery code, which is then spent), or None."""
+    code or an unused recovery code, which is then spent), or None. A wrong code counts as a
+    failed login (django-axes locks out after the same 5 as for passwords; ``request`` gives
+    it the client's address)."""
     device = _device_accepting(user=user, code=code)
-    if device is not None:
-        two_factor_changed.send(sender=User, user=user, request=None, action="verified",
-                                device=device.__class__.__name__)
+    if device is None:
+        user_login_failed.send(sender=__name__, request=request,
+                               credentials={"username": user.email, "factor": "two-factor code"})
+        return None
+    two_factor_changed.send(sender=User, user=user, request=None, action="verified",
+                            device=device.__class__.__name__)
     return device
 
 

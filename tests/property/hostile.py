@@ -97,7 +97,7 @@ def hostile_field_value(field=None, extra=()):
 
 
 def count_hostile_request(values: int) -> None:
-    """Count what was thrown at the application (issue 6.6 asks for the total; it is printed
+    """Count what was thrown at the application (the total is printed
     in the terminal summary and written to test-artifacts/hostile_inputs.txt)."""
     add_to_figure("hostile requests sent (forms, JSON, query strings, services)", 1)
     add_to_figure(HOSTILE_VALUES, values)

@@ -1,4 +1,4 @@
-"""Issue 6.6: bad input never hurts, for every form of the project.
+"""Bad input never hurts, for every form of the project.
 
 The forms are discovered (tests/property/forms.py), not listed. For each, hypothesis
 replaces some fields of a valid body with hostile values (huge and tiny numbers,
@@ -38,7 +38,7 @@ FUZZ_SETTINGS = settings(
 SUCCESS = (301, 302, 303)
 MARKERS = ("alert(1)", "onerror")
 
-# The forms the issue names; discovery must find (at least) these.
+# The forms that must exist; discovery must find (at least) these.
 EXPECTED_FORMS = {
     "register (visitor)", "login (visitor)", "accounts:create (customer)", "accounts:update (customer)",
     "transactions:income (customer)", "transactions:expense (customer)", "transactions:transfer (customer)",
@@ -115,7 +115,7 @@ def _pages(world):
     return discover_form_pages(world["visitor"], world["client"], world["customer"], world["other"])
 
 
-def test_discovery_finds_every_form_the_issue_names(fuzz_world, report_figure):
+def test_discovery_finds_every_form_that_must_exist(fuzz_world, report_figure):
     pages = _pages(fuzz_world)
     labels = {p.label for p in pages}
     print("\nforms found: " + ", ".join(sorted(labels)))

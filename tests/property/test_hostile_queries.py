@@ -1,4 +1,4 @@
-"""Issue 6.6 for what is read from the query string: the dashboard JSON (`?month=`),
+"""What is read from the query string: the dashboard JSON (`?month=`),
 the dashboard page, list filters and pagination, `?account=` on the money forms,
 `?next=` on the login page. Every GET page of the project (found by walking the URL
 patterns, ids being the customer's own) gets hostile values for the parameters it

@@ -1,4 +1,4 @@
-"""Issue 6.6 below the forms: the ledger services are the last line, called by views,
+"""Below the forms: the ledger services are the last line, called by views,
 the admin correction and commands. Any amount (huge, tiny, NaN, Infinity, -0, 1e309,
 sub-cent, text) either succeeds or raises ValidationError - never a database error -
 and the ledger invariants hold after every call."""

@@ -3,7 +3,7 @@ database connection) and killed connections cannot live inside one test transact
 
 So the tests here do not use pytest-django's per-test transaction; they share
 `committed_db`, which opens the database for the whole package, keeps what the
-tests commit until the end, then checks the whole ledger once more (issue 6.7c:
+tests commit until the end, then checks the whole ledger once more (
 `recalculate_balances --check` stays green after the whole suite) and puts the
 database back the way Django's `serialized_rollback` does: flush, then reload what
 was there before (the migrations' default categories and roles that other tests

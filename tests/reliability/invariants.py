@@ -10,7 +10,7 @@ import io
 from collections import defaultdict
 from decimal import Decimal
 
-from django.core.management import call_command, get_commands
+from django.core.management import call_command
 from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncMonth
 
@@ -111,15 +111,8 @@ def ledger_problems(owner_ids=None) -> list[str]:
     )
 
 
-def has_recalculate_balances() -> bool:
-    return "recalculate_balances" in get_commands()
-
-
 def recalculate_balances_check() -> tuple[bool, str]:
-    """Run `recalculate_balances --check` (written with another issue). Returns (green, output);
-    (True, "") when the command does not exist yet."""
-    if not has_recalculate_balances():
-        return True, ""
+    """Run `recalculate_balances --check`. Returns (green, output)."""
     out, err = io.StringIO(), io.StringIO()
     try:
         call_command("recalculate_balances", "--check", stdout=out, stderr=err)

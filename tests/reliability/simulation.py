@@ -1,4 +1,4 @@
-"""A seeded load simulation of the ledger services (issue 6.7b).
+"""A seeded load simulation of the ledger services.
 
 N threads (each with its own database connection) act for 3 customers (thread i for
 customer i % 3) on a few shared accounts, mixing income, expenses, transfers, edits,
@@ -166,17 +166,9 @@ class Simulation:
     @staticmethod
     def _budget(*, user, category, start, period, limit):
         """Food budgets low enough that the simulated spending crosses them: alerts get
-        written under concurrency. Through the budgets service when it has the expected
-        signature (another issue), else as a model row."""
-        create = getattr(budget_services, "budget_create", None)
-        if create is not None:
-            try:
-                return create(user=user, category=category, period=period, limit=limit, start_date=start,
-                              warning_percent=80)
-            except TypeError:
-                pass
-        return Budget.objects.create(owner=user, category=category, period=period, limit=limit,
-                                     start_date=start, warning_percent=80)
+        written under concurrency."""
+        return budget_services.budget_create(user=user, category=category, period=period, limit=limit,
+                                             start_date=start, warning_percent=80)
 
     # -- run ----------------------------------------------------------------------------
     def thread_counts(self) -> list[int]:

@@ -1,4 +1,4 @@
-"""Issue 6.7a: a fault in the middle of a money movement leaves no trace.
+"""a fault in the middle of a money movement leaves no trace.
 
 The fault strikes after the first leg is written (its balance moved, or its ledger row
 inserted) and before the second: an exception inside the atomic block, the server

@@ -1,14 +1,14 @@
-"""Issue 6.7b/c: the ledger invariant under load, for 10 seeds (full tier).
+"""The ledger invariant under load, for 10 seeds (full tier).
 
 Its size follows the test tier (tests/tiers.py): the default tier (`make test`) runs a
 short simulation, seeds 0 and 1 x 2,000 operations (enough for every outcome and alert
 check below; seeds 2..9 are marked `full` and skipped with the reason); the full tier
-(BANKDASH_FULL_TESTS=1, as .ci/run sets) runs the issue's 10 seeds x 10,000 operations.
+(BANKDASH_FULL_TESTS=1, as .ci/run sets) runs 10 seeds x 10,000 operations.
 
 Environment (overrides the tier):
     BANKDASH_SIM_SEED=<n>        run (replay) only seed n
     BANKDASH_SIM_SEEDS=<k>       run seeds 0..k-1 (default: 10, of which the default tier runs 2)
-    BANKDASH_SIM_OPS=<n>         operations per seed (default 2,000, full tier 10,000: the issue's figure)
+    BANKDASH_SIM_OPS=<n>         operations per seed (default 2,000, full tier 10,000)
     BANKDASH_SIM_THREADS=<n>     threads (default 16; 1 replays one exact history)
     BANKDASH_SIM_PROCESSES=<n>   worker processes the threads are spread over (default 2;
                                  1 runs every thread in the pytest process)
@@ -38,7 +38,7 @@ from apps.alerts.models import Alert
 from tests.conftest import add_to_figure, record_figure
 from tests.tiers import by_tier
 
-from .invariants import has_recalculate_balances, ledger_problems, recalculate_balances_check
+from .invariants import ledger_problems, recalculate_balances_check
 from .simulation import NOW, Simulation
 from .workers import pool_for
 
@@ -103,7 +103,7 @@ def test_ledger_invariant_holds_under_concurrent_mixed_operations(committed_db, 
           f"in {simulation.elapsed:.1f}s "
           f"({done / max(simulation.elapsed, 1e-9):.0f} ops/s); "
           f"budget alerts: {alerts}; "
-          f"recalculate_balances --check: {'run' if has_recalculate_balances() else 'not available yet'}; "
+          "recalculate_balances --check: run; "
           + ", ".join(f"{k}={v}" for k, v in sorted(outcomes.items())))
 
     assert not problems, (

@@ -1,4 +1,4 @@
-"""Issue 6.3: ownership everywhere, proved by enumeration.
+"""Ownership everywhere, proved by enumeration.
 
 The test walks every URL pattern of the project (django.urls.get_resolver(), through
 every include) except the admin, keeps each pattern that takes an object id (an int or

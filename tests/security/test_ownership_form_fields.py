@@ -1,4 +1,4 @@
-"""Issue 6.3, the other way in: ids in form fields. Every form the customer can post
+"""Ownership, the other way in: ids in form fields. Every form the customer can post
 (discovered, not listed: tests/property/forms.py) gets, in each of its object-choice
 fields, the id of another customer's object of that kind. The form must refuse it
 (a 404 or a form error, never a success redirect) and nothing may be written."""

@@ -1,4 +1,4 @@
-"""What the audit trail records, with who and from which IP (issue 6 point 4)."""
+"""What the audit trail records, with who and from which IP."""
 
 import uuid
 from datetime import date

@@ -1,4 +1,4 @@
-"""Brute-force protection with django-axes: 5 failures lock the account and the IP (issue 6 point 1)."""
+"""Brute-force protection with django-axes: 5 failures lock the account and the IP."""
 
 from datetime import timedelta
 

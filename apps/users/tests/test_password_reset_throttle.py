@@ -1,4 +1,4 @@
-"""Password reset requests are limited per IP and per email address (issue 6 point 1)."""
+"""Password reset requests are limited per IP and per email address."""
 
 import pytest
 from django.core import mail

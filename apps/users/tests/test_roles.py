@@ -1,4 +1,4 @@
-"""Roles as groups, and what each role may do in the admin (issue 2 point 6)."""
+"""Roles as groups, and what each role may do in the admin."""
 
 import pytest
 from django.contrib import admin

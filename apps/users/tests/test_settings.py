@@ -1,4 +1,4 @@
-"""Production settings and security headers (issue 2 point 2, issue 6 point 2).
+"""Production settings and security headers.
 
 The production checks run in a subprocess: settings are read once per process."""
 

@@ -1,4 +1,4 @@
-"""Two-factor authentication (django-otp TOTP + recovery codes), issue 6 point 8.
+"""Two-factor authentication (django-otp TOTP + recovery codes).
 
 Codes are real: computed from the device's key like an authenticator app would."""
 

@@ -1,4 +1,4 @@
-"""Registration, login, logout, redirects and password pages (issue 2)."""
+"""Registration, login, logout, redirects and password pages."""
 
 from unittest import mock
 

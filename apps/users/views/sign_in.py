@@ -1,7 +1,7 @@
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_lockout_response
 from django.contrib import messages
-from django.contrib.auth import login, user_login_failed
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect
@@ -64,9 +64,9 @@ class LoginVerifyView(FormView):
         if not AxesProxyHandler.is_allowed(request, credentials):
             two_factor.clear(request)
             return get_lockout_response(request, None, credentials)
-        device = services.two_factor_verify(user=self.user, code=form.cleaned_data["code"])
+        device = services.two_factor_verify(user=self.user, code=form.cleaned_data["code"], request=request)
         if device is None:
-            return self._wrong_code(form, credentials)
+            return self._wrong_code(form)
         if self.pending is not None:
             two_factor.clear(request)
             login(request, self.user, backend=self.pending.backend)
@@ -77,10 +77,7 @@ class LoginVerifyView(FormView):
                                       "Create new ones from the two-factor page if you are running low.")
         return redirect(self.next_url)
 
-    def _wrong_code(self, form, credentials):
-        # A wrong code counts as a failed login: django-axes locks out after the same 5.
-        user_login_failed.send(sender=__name__, credentials={**credentials, "factor": "two-factor code"},
-                               request=self.request)
+    def _wrong_code(self, form):
         if self.pending is not None and two_factor.count_failure(self.request) >= two_factor.MAX_CODE_FAILURES:
             messages.error(self.request, "Too many wrong codes. Please log in again.")
             return redirect("login")
