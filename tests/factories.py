@@ -238,6 +238,7 @@ def customer_with_everything(user, *, today: date | None = None) -> Holdings:
     an own category, a budget and an alert: each through its service where one exists.
     ``today`` defaults to the user's today, which the services use too (tests freeze the
     clock with the ``frozen_now`` fixture, so it is tests.clock.TODAY)."""
+    from apps.bills import services as bill_services
     from apps.budgets import services as budget_services
     from apps.core.dates import user_today
 
@@ -262,10 +263,17 @@ def customer_with_everything(user, *, today: date | None = None) -> Holdings:
     budget = budget_services.budget_create(user=user, category=food, limit=D("50.00"), start_date=opened)
     budget_alert = Alert.objects.filter(owner=user, budget=budget).first()
     system_alert = Alert.objects.create(owner=user, kind=Alert.Kind.SYSTEM, message="Scheduled maintenance")
+    # A manual bill due today (so the mark-paid page has an occurrence) and a recurring transfer.
+    bill = bill_services.recurring_create(user=user, kind="bill", name="Market box", amount=D("30.00"),
+                                          account_id=checking.pk, category=food, starts_on=today)
+    standing_order = bill_services.recurring_create(user=user, kind="transfer", name="Saving", amount=D("10.00"),
+                                                    account_id=checking.pk, to_account_id=savings.pk,
+                                                    frequency="weekly", starts_on=today)
     objects = {
         "checking": checking, "savings": savings, "credit_card": card, "closed_account": closed,
         "income": income, "expense": expense, "transfer_out": transfer_out, "transfer_in": transfer_in,
-        "category": food, "budget": budget, "system_alert": system_alert,
+        "category": food, "budget": budget, "system_alert": system_alert, "bill": bill,
+        "standing_order": standing_order,
     }
     if budget_alert is not None:
         objects["budget_alert"] = budget_alert

@@ -17,9 +17,11 @@ ALLOWED = {
     "transactions": {"core", "users", "accounts"},
     "alerts": {"core", "users"},
     "budgets": {"core", "users", "accounts", "transactions", "alerts"},
-    "dashboard": {"core", "users", "accounts", "transactions", "alerts", "budgets"},
-    "audit": {"core", "users", "accounts", "transactions"},
-    "demo": {"core", "users", "accounts", "transactions", "alerts", "budgets"},
+    "bills": {"core", "users", "accounts", "transactions", "alerts"},
+    "rewards": {"core", "users", "accounts", "transactions", "alerts", "bills"},
+    "dashboard": {"core", "users", "accounts", "transactions", "alerts", "budgets", "bills", "rewards"},
+    "audit": {"core", "users", "accounts", "transactions", "rewards"},
+    "demo": {"core", "users", "accounts", "transactions", "alerts", "budgets", "bills", "rewards"},
 }
 
 

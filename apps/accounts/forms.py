@@ -82,3 +82,11 @@ class AccountUpdateForm(forms.Form):
     name = forms.CharField(max_length=100)
     institution = forms.CharField(label="Institution name", max_length=100, required=False)
     account_number = AccountNumberField(help_text="Leave as is, enter a new number, or clear it.")
+    forecast_buffer = money_field(
+        label="Keep at least", min_value=Decimal("0.00"), required=False,
+        help_text="Your buffer: the forecast warns you before the balance is projected to go below it, and "
+                  "“safe to spend” leaves it aside. Empty or 0: no buffer.",
+    )
+
+    def clean_forecast_buffer(self):
+        return self.cleaned_data.get("forecast_buffer") or Decimal("0.00")

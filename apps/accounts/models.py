@@ -34,6 +34,13 @@ class Account(models.Model):
         max_digits=14, decimal_places=2, default=Decimal("0.00"),
         help_text="Credit cards only: how far below zero the balance may go.",
     )
+    # What the customer wants to keep in the account: the forecast (apps.bills.forecast) warns
+    # when a projected balance goes below it, and "safe to spend" leaves it aside.
+    # db_default: a row written around the ORM (raw SQL, an import) gets no buffer, not an error.
+    forecast_buffer = models.DecimalField(
+        "keep at least", max_digits=14, decimal_places=2, default=Decimal("0.00"), db_default=Decimal("0.00"),
+        help_text="The forecast warns you before the balance is projected to go below this amount.",
+    )
     opened_on = models.DateField()
     closed_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -64,6 +71,7 @@ class Account(models.Model):
             models.CheckConstraint(
                 condition=Q(closed_on__isnull=True) | Q(balance=0), name="accounts_closed_with_zero_balance"
             ),
+            models.CheckConstraint(condition=Q(forecast_buffer__gte=0), name="accounts_forecast_buffer_non_negative"),
         ]
 
     def __str__(self):

@@ -4,11 +4,12 @@ ledger entry) is apps.transactions.services.account_open."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
 from apps.core.dates import user_today
-from apps.core.money import format_money
+from apps.core.money import cents, format_money
 
 from .models import Account
 
@@ -32,15 +33,18 @@ def account_name_clean(*, user, name: str, account_id: int | None = None) -> str
     return name
 
 
-def account_update(*, user, account_id: int, name: str, institution: str = "", number_last4: str = "") -> Account:
-    """Rename an account or change its institution or last four digits; never its balance."""
+def account_update(*, user, account_id: int, name: str, institution: str = "", number_last4: str = "",
+                   forecast_buffer: Decimal | None = None) -> Account:
+    """Rename an account or change its institution, last four digits or forecast buffer
+    (None: unchanged); never its balance."""
     name = account_name_clean(user=user, name=name, account_id=account_id)
     if number_last4 and not LAST4_RE.match(number_last4):
         raise ValidationError({"number_last4": "Enter the last four digits of the account number."})
+    fields = {"name": name, "institution": (institution or "").strip(), "number_last4": number_last4 or ""}
+    if forecast_buffer is not None:
+        fields["forecast_buffer"] = cents(forecast_buffer, field="forecast_buffer", allow_zero=True)
     # One UPDATE of the descriptive columns only: a concurrent posting's balance change is untouched.
-    updated = Account.objects.filter(pk=account_id, owner=user).update(
-        name=name, institution=(institution or "").strip(), number_last4=number_last4 or ""
-    )
+    updated = Account.objects.filter(pk=account_id, owner=user).update(**fields)
     if not updated:
         raise Account.DoesNotExist("No such account.")
     return Account.objects.get(pk=account_id, owner=user)

@@ -22,7 +22,7 @@ class SystemAlertForm(forms.Form):
             if not email:
                 self.add_error("email", "Enter the email of the customer to send the alert to.")
             else:
-                cleaned["user"] = customers().filter(email__iexact=email).first()
+                cleaned["user"] = customers().filter(email=email).first()  # stored in its normal form
                 if cleaned["user"] is None:
                     self.add_error("email", "No active customer has this email address.")
         return cleaned

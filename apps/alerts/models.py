@@ -13,6 +13,16 @@ class AlertKind(models.TextChoices):
     BUDGET_WARNING = "budget_warning", "Budget warning"
     BUDGET_EXCEEDED = "budget_exceeded", "Budget exceeded"
     SYSTEM = "system", "System"
+    # Bills and recurring money (apps.bills): once per occurrence, deduplicated there.
+    BILL_REMINDER = "bill_reminder", "Bill reminder"
+    BILL_OVERDUE = "bill_overdue", "Bill overdue"
+    AUTOPAY_FAILED = "autopay_failed", "Automatic payment failed"
+    # The forecast (apps.bills.forecast_alerts): once per occurrence that takes it below the buffer.
+    FORECAST_LOW = "forecast_low", "Low balance ahead"
+
+
+# The kinds that belong to a budget's period (and only those carry a budget).
+BUDGET_KINDS = (AlertKind.BUDGET_WARNING, AlertKind.BUDGET_EXCEEDED)
 
 
 class Alert(models.Model):
@@ -25,6 +35,10 @@ class Alert(models.Model):
     budget = models.ForeignKey("budgets.Budget", null=True, blank=True, on_delete=models.CASCADE,
                                related_name="alerts")
     period_start = models.DateField(null=True, blank=True)
+    # What makes an alert "the same one" for the app that writes it (for example
+    # "forecast:<account>:<due date>:<item>"): unique, so it is written once however often
+    # and however concurrently the check runs. Empty for alerts deduplicated otherwise.
+    dedupe_key = models.CharField(max_length=100, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -36,9 +50,10 @@ class Alert(models.Model):
         constraints = [
             # A user is told once per budget, period and kind.
             models.UniqueConstraint(fields=["budget", "period_start", "kind"], name="alerts_once_per_budget_period"),
+            models.UniqueConstraint(fields=["dedupe_key"], name="alerts_dedupe_key_unique"),
             models.CheckConstraint(condition=Q(kind__in=AlertKind.values), name="alerts_kind_valid"),
             models.CheckConstraint(
-                condition=Q(kind="system") | (Q(budget__isnull=False) & Q(period_start__isnull=False)),
+                condition=~Q(kind__in=BUDGET_KINDS) | (Q(budget__isnull=False) & Q(period_start__isnull=False)),
                 name="alerts_budget_alerts_have_budget_and_period",
             ),
         ]

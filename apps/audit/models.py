@@ -17,6 +17,7 @@ class AuditAction(models.TextChoices):
     MONEY_MOVEMENT = "money_movement", "Money movement"
     CORRECTION = "correction", "Staff correction"
     ADMIN_CHANGE = "admin_change", "Admin change"
+    POINTS_ADJUSTMENT = "points_adjustment", "Points granted or removed"
 
 
 class AuditEvent(models.Model):

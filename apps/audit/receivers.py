@@ -5,15 +5,21 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_save
 
+from apps.rewards.signals import points_adjusted
 from apps.transactions.signals import ledger_changed
+from apps.users.backends import refused_by_lockout
 from apps.users.models import UserManager
 from apps.users.signals import password_changed, password_reset_requested, two_factor_changed
 
-from .services import Action, audit_record, money_movement_record
+from .services import Action, audit_record, money_movement_record, points_adjustment_record
 
 
 def on_ledger_changed(sender, user, changes, **kwargs):
     money_movement_record(owner=user, changes=changes, actor=kwargs.get("actor"), reason=kwargs.get("reason", ""))
+
+
+def on_points_adjusted(sender, entry, actor, **kwargs):
+    points_adjustment_record(entry=entry, actor=actor)
 
 
 def on_logged_in(sender, request, user, **kwargs):
@@ -25,6 +31,8 @@ def on_logged_out(sender, request, user, **kwargs):
 
 
 def on_login_failed(sender, credentials, request=None, **kwargs):
+    if refused_by_lockout(request):  # not a wrong password: on_locked_out records the refusal
+        return
     audit_record(action=Action.LOGIN_FAILED, request=request,
                  actor_email=UserManager.normalize_email(credentials.get("username")),
                  details={"factor": credentials.get("factor", "password")})
@@ -64,6 +72,7 @@ def on_admin_log_entry(sender, instance, created, **kwargs):
 
 def connect():
     ledger_changed.connect(on_ledger_changed, dispatch_uid="audit.ledger_changed")
+    points_adjusted.connect(on_points_adjusted, dispatch_uid="audit.points_adjusted")
     user_logged_in.connect(on_logged_in, dispatch_uid="audit.user_logged_in")
     user_logged_out.connect(on_logged_out, dispatch_uid="audit.user_logged_out")
     user_login_failed.connect(on_login_failed, dispatch_uid="audit.user_login_failed")

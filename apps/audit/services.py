@@ -57,3 +57,12 @@ def money_movement_record(*, owner, changes, actor=None, reason: str = "") -> Au
         request=request, actor=actor, object_type="transactions.transaction",
         object_id=",".join(str(i) for i in ids), details=details,
     )
+
+
+def points_adjustment_record(*, entry, actor) -> AuditEvent:
+    """Staff granted or removed a customer's points (apps.rewards.signals.points_adjusted)."""
+    return audit_record(
+        action=Action.POINTS_ADJUSTMENT, actor=actor, obj=entry,
+        details={"owner_id": entry.owner_id, "owner_email": entry.owner.email, "points": entry.points,
+                 "kind": entry.kind, "reason": entry.reason},
+    )

@@ -22,7 +22,8 @@ def json_error(message: str, *, status: int) -> HttpResponse:
 
 
 def json_endpoint(view):
-    """GET/HEAD only (405 JSON otherwise), 401 JSON when logged out, never cached."""
+    """GET/HEAD only (405 JSON otherwise), 401 JSON when logged out, never cached. Marked
+    ``is_json_endpoint``, so its errors (404, 500, 503) are JSON too (apps.core.errors)."""
 
     @login_not_required
     @never_cache
@@ -36,4 +37,5 @@ def json_endpoint(view):
             return json_error("Authentication required: log in first.", status=401)
         return view(request, *args, **kwargs)
 
+    wrapper.is_json_endpoint = True
     return wrapper

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.signals import request_finished
 
 
 class CoreConfig(AppConfig):
@@ -6,3 +7,8 @@ class CoreConfig(AppConfig):
 
     name = "apps.core"
     label = "core"
+
+    def ready(self):
+        from . import receivers
+
+        request_finished.connect(receivers.forget_request_id, dispatch_uid="bankdash.core.forget_request_id")

@@ -25,9 +25,11 @@ from django.db.models.functions import Coalesce
 
 from apps.accounts.models import Account
 from apps.alerts.models import Alert
+from apps.bills.forecast import Event, account_forecasts
 from apps.budgets.selectors import BudgetStatus, budget_vs_actual
 from apps.core.currencies import currency_order
 from apps.core.dates import month_end, month_label, month_start, shift_month, user_today
+from apps.rewards.selectors import points_total
 from apps.transactions.models import MonthlyTotal, Transaction
 from apps.transactions.selectors import MonthlySpending, monthly_spending
 
@@ -184,6 +186,49 @@ def unread_alert_count(*, user) -> int:
 
 
 # ---------------------------------------------------------------------------
+# Safe to spend (apps.bills.forecast)
+# ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SafeToSpendRow:
+    account: Account
+    amount: Decimal  # balance - buffer - payments due before the account's next income
+    next_income: Event | None
+
+
+@dataclass(frozen=True)
+class SafeToSpend:
+    """Per account and per currency (the default one first). Credit cards are left out:
+    borrowing is not money to spend."""
+
+    rows: list[SafeToSpendRow]
+    by_currency: dict[str, Decimal]
+    has_schedule: bool  # any bill, income or transfer on these accounts
+
+    @property
+    def is_multi_currency(self) -> bool:
+        return len(self.by_currency) > 1
+
+
+def safe_to_spend(*, user, accounts: list[Account], today: date) -> SafeToSpend | None:
+    """Safe to spend on each of ``accounts`` (open, with today's balances) that is not a
+    credit card: two queries (the recurring items and their occurrences), one without items,
+    whatever the number of accounts and bills; None without such an account."""
+    spendable = [a for a in accounts if a.kind != Account.Kind.CREDIT_CARD]
+    if not spendable:
+        return None
+    forecasts = account_forecasts(user=user, accounts=spendable, today=today)
+    rows = [SafeToSpendRow(account=a, amount=forecasts[a.pk].safe_to_spend, next_income=forecasts[a.pk].next_income)
+            for a in spendable]
+    totals: dict[str, Decimal] = {}
+    for row in rows:
+        totals[row.account.currency] = totals.get(row.account.currency, ZERO) + row.amount
+    return SafeToSpend(rows=rows,
+                       by_currency={c: totals[c] for c in currency_order(totals, user.default_currency)},
+                       has_schedule=any(f.has_schedule for f in forecasts.values()))
+
+
+# ---------------------------------------------------------------------------
 # What the JSON overview and the page show
 # ---------------------------------------------------------------------------
 
@@ -231,6 +276,8 @@ class DashboardPage:
     budgets: list[BudgetStatus]
     latest: list[Transaction] = field(default_factory=list)
     alerts_count: int = 0
+    safe_to_spend: SafeToSpend | None = None  # the current month only: it is about today
+    reward_points: int = 0
 
     @property
     def currency(self) -> str:
@@ -275,18 +322,22 @@ class DashboardPage:
 def dashboard_page(*, user, month: date | None = None, today: date | None = None) -> DashboardPage:
     """The page's data in a constant number of queries: accounts (their balances at the
     end of ``month`` when it is not the current one), six months of totals, the month's
-    categories, the latest six entries, unread alerts, and the budget selector's own
-    constant number."""
+    categories, the latest six entries, unread alerts, reward points, and the budget selector's own
+    constant number; the current month also reads the recurring items and their occurrences
+    for safe to spend (two queries, one when there are none)."""
     today = today or user_today(user)
     month = month_start(month or today)
     as_of = balances_as_of(month=month, today=today)
+    accounts = account_summary(user=user, as_of=as_of)
     return DashboardPage(
         month=month,
         today=today,
-        accounts=account_summary(user=user, as_of=as_of),
+        accounts=accounts,
+        safe_to_spend=safe_to_spend(user=user, accounts=accounts.accounts, today=today) if as_of is None else None,
         spending=monthly_spending(user=user, month=month),
         history=income_vs_spending(user=user, month=month),
         budgets=budget_vs_actual(user=user, month=month, today=today),
         latest=latest_transactions(user=user, until=as_of),
         alerts_count=unread_alert_count(user=user),
+        reward_points=points_total(user=user),
     )

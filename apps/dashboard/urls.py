@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.home, name="dashboard"),
     path("dashboard/overview", views.overview, name="overview"),
+    path("dashboard/expense-preview", views.expense_preview, name="expense_preview"),
 ]

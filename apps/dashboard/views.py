@@ -13,10 +13,22 @@ from django.urls import reverse
 from django.utils.text import capfirst
 from django.views.decorators.cache import never_cache
 
+from apps.accounts.models import Account
 from apps.core.api import json_endpoint, json_error, json_response
-from apps.core.dates import MAX_YEAR, MIN_YEAR, month_label, month_start, parse_month, shift_month, user_today
+from apps.core.dates import (
+    MAX_YEAR,
+    MIN_YEAR,
+    in_date_range,
+    month_label,
+    month_start,
+    parse_month,
+    shift_month,
+    user_today,
+)
+from apps.core.money import MAX_AMOUNT, parse_money
+from apps.transactions.models import Category
 
-from . import selectors
+from . import previews, selectors
 
 # ---------------------------------------------------------------------------
 # HTML
@@ -164,3 +176,57 @@ def overview(request):
         except ValueError as error:
             return json_error(f"Invalid month '{raw[:20]}': {error}", status=400)
     return json_response(overview_data(selectors.dashboard_overview(user=request.user, month=month)))
+
+
+# ---------------------------------------------------------------------------
+# What an expense will do (the expense form asks as the customer types)
+# ---------------------------------------------------------------------------
+
+def _query_id(raw: str | None) -> int | None:
+    """An id from the query string; None when it cannot be one (answered as 'not found')."""
+    if not raw or not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
+        return None
+    return int(raw)
+
+
+@json_endpoint
+def expense_preview(request):
+    """``GET /dashboard/expense-preview?account=ID&amount=12.50[&category=ID][&date=YYYY-MM-DD]``:
+    ``{"lines": [{"text": ..., "level": "info|warning|danger"}]}``, the lines the expense
+    form shows before saving (apps.dashboard.previews). An amount that cannot be read yet gives
+    one warning line (the form's own message); 400 for a date that cannot be read; 404 for an
+    account (open) or a category that is not the customer's."""
+    account_id = _query_id(request.GET.get("account"))
+    account = (Account.objects.filter(owner=request.user, pk=account_id, closed_on__isnull=True).first()
+               if account_id is not None else None)
+    if account is None:
+        return json_error("No such account.", status=404)
+    # An amount being typed that cannot be read yet is not a failed request: the preview says
+    # what the form will say on saving ("12,50: use 12.50."), as a warning line.
+    try:
+        amount = parse_money(request.GET.get("amount", ""), allow_negative=True)  # as the form reads it
+    except ValueError as error:
+        return json_response({"lines": [{"text": str(error), "level": "warning"}]})
+    if amount <= 0 or amount >= MAX_AMOUNT:
+        text = "Enter an amount greater than zero." if amount <= 0 else "That amount is too large."
+        return json_response({"lines": [{"text": text, "level": "warning"}]})
+    category = None
+    raw_category = request.GET.get("category", "")
+    if raw_category:
+        category_id = _query_id(raw_category)
+        category = (Category.objects.for_user(request.user).filter(pk=category_id).first()
+                    if category_id is not None else None)
+        if category is None:
+            return json_error("No such category.", status=404)
+    occurred_on = user_today(request.user)
+    raw_date = request.GET.get("date", "")
+    if raw_date:
+        try:
+            occurred_on = date.fromisoformat(raw_date)
+        except ValueError:
+            occurred_on = None
+        if occurred_on is None or len(raw_date) != 10 or not raw_date.isascii() or not in_date_range(occurred_on):
+            return json_error("Give the date as YYYY-MM-DD.", status=400)
+    notes = previews.expense_effects(user=request.user, account=account, amount=amount, category=category,
+                                     occurred_on=occurred_on)
+    return json_response({"lines": [{"text": note.text, "level": note.level} for note in notes]})

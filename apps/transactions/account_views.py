@@ -15,7 +15,7 @@ from apps.accounts.models import Account
 from apps.core.forms import add_service_errors
 from apps.core.money import format_money
 
-from . import selectors, services
+from . import extensions, selectors, services
 
 PAGE_SIZE = 25
 FORM_ERROR = "Please correct the errors below."
@@ -51,7 +51,11 @@ def account_detail(request, pk):
     account = get_object_or_404(Account, pk=pk, owner=request.user)
     entries = selectors.transaction_list(user=request.user).filter(account=account)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "transactions/account_detail.html", {"account": account, "page_obj": page})
+    return render(request, "transactions/account_detail.html", {
+        "account": account, "page_obj": page,
+        # Sections from the apps above the ledger (the forecast): apps.transactions.extensions.
+        "sections": extensions.account_sections(request, account),
+    })
 
 
 # Served under /accounts/ in the "accounts" namespace (bankdash/urls.py).

@@ -13,7 +13,7 @@ from apps.accounts.models import Account
 from apps.core.forms import add_service_errors
 from apps.core.money import format_money
 
-from . import selectors, services
+from . import extensions, selectors, services
 from .filters import TransactionFilter
 from .forms import CategoryForm, EntryForm, TransactionEditForm, TransferForm
 from .models import Category, Transaction
@@ -50,11 +50,12 @@ def _preselected_account(request):
     return get_object_or_404(Account, pk=account_id, owner=request.user).pk
 
 
-def _money_form_page(request, form, title, submit_label):
+def _money_form_page(request, form, title, submit_label, **extra):
     if form.errors:
         messages.error(request, FORM_ERROR)
     return render(request, "transactions/transaction_form.html", {
         "form": form, "title": title, "submit_label": submit_label, "cancel_url": reverse("transactions:list"),
+        **extra,
     })
 
 
@@ -76,10 +77,15 @@ def _entry_view(request, *, kind):
         else:
             # A replayed token returns the first submission's entry: the same result again.
             amount = format_money(entry.amount, entry.account.currency)
-            messages.success(request, f"{entry.get_kind_display()} of {amount} recorded on “{entry.account.name}”.")
+            # The apps above the ledger (budgets, bills) add what the expense did: the same
+            # lines the form previewed (apps.transactions.extensions).
+            notes = [] if is_income else extensions.expense_notes(user=request.user, entry=entry)
+            messages.success(request, " ".join([f"{entry.get_kind_display()} of {amount} recorded on "
+                                                f"“{entry.account.name}”.", *notes]))
             return redirect("accounts:detail", pk=entry.account_id)
     return _money_form_page(request, form, "Add income" if is_income else "Add expense",
-                            "Add income" if is_income else "Add expense")
+                            "Add income" if is_income else "Add expense",
+                            expense_preview_url=None if is_income else extensions.expense_preview_url())
 
 
 @require_http_methods(["GET", "POST"])

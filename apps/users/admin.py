@@ -1,11 +1,14 @@
+from axes.admin import AccessAttemptAdmin as AxesAccessAttemptAdmin
+from axes.models import AccessAttempt
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 
 from apps.core.dates import time_zone_choices
 from apps.core.forms import CurrencyField
 
+from . import services
 from .models import User
 
 
@@ -32,3 +35,33 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "display_name", "password1", "password2")}),
     )
+
+
+# django-axes registers its own admin for the attempts (axes comes before apps.users in
+# INSTALLED_APPS); this one adds the unlocks support staff need.
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(AxesAccessAttemptAdmin):
+    """Failed logins in the cool-off window. An account's lock adds up its attempts from
+    every IP, an IP's lock those on every account: "Unlock" lifts the whole lock, not one row.
+    The same from a shell: ``manage.py login_unlock --email ... --ip ...``."""
+
+    actions = ["unlock_accounts", "unlock_addresses", "cleanup_expired_attempts"]
+
+    @admin.action(permissions=["delete"], description="Unlock the accounts (every attempt on their emails)")
+    def unlock_accounts(self, request, queryset):
+        self._unlock(request, queryset, emails=set(queryset.exclude(username=None).values_list("username", flat=True)))
+
+    @admin.action(permissions=["delete"], description="Unlock the IP addresses (every attempt from them)")
+    def unlock_addresses(self, request, queryset):
+        self._unlock(request, queryset, ips=set(queryset.exclude(ip_address=None).values_list("ip_address", flat=True)))
+
+    def _unlock(self, request, queryset, *, emails=(), ips=()):
+        # Recorded like a deletion (the audit trail copies the admin's log).
+        self.log_deletions(request, queryset)
+        count = sum(services.login_unlock(email=email) for email in emails)
+        count += sum(services.login_unlock(ip_address=ip) for ip in ips)
+        unlocked = ", ".join(sorted(emails) + sorted(ips))
+        self.message_user(request, f"Unlocked {unlocked} ({count} attempt records removed).", messages.SUCCESS)

@@ -1,19 +1,36 @@
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.exceptions import ValidationError
 
 from apps.core.dates import time_zone_choices
 from apps.core.forms import CurrencyField
 
+from . import services
 from .models import User, default_currency, default_time_zone
 
-DUPLICATE_EMAIL_MESSAGE = "An account with this email address already exists."
+
+class NormalEmailField(forms.EmailField):
+    """An email address read in its normal form (UserManager.normalize_email) before it is
+    validated: what the login, the reset and the registration look up or store."""
+
+    def to_python(self, value):
+        return User.objects.normalize_email(super().to_python(value))
 
 
-class RegistrationForm(forms.ModelForm):
-    """What a new customer types; apps.users.services.customer_register checks the time zone
-    and the currency and creates the user."""
+class RegistrationForm(forms.Form):
+    """What a new customer types; apps.users.services.customer_register checks the address,
+    the time zone and the currency. Whether the address is taken is not the form's business
+    (no model or constraint validation here): the page answers the same either way, and the
+    email that follows tells the address's owner."""
 
+    email = NormalEmailField(
+        label="Email address", max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+    display_name = forms.CharField(label="Display name", max_length=150)
+    time_zone = forms.ChoiceField(choices=time_zone_choices, initial=default_time_zone)
+    default_currency = CurrencyField(label="Currency", initial=default_currency)
     password1 = forms.CharField(
         label="Password",
         strip=False,
@@ -25,19 +42,12 @@ class RegistrationForm(forms.ModelForm):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
-    time_zone = forms.ChoiceField(choices=time_zone_choices, initial=default_time_zone)
-    default_currency = CurrencyField(label="Currency", initial=default_currency)
-
-    class Meta:
-        model = User
-        fields = ("email", "display_name", "time_zone", "default_currency")
-        widgets = {"email": forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})}
 
     def clean_email(self):
-        email = User.objects.normalize_email(self.cleaned_data["email"])
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(DUPLICATE_EMAIL_MESSAGE)
-        return email
+        try:
+            return services.registration_email_clean(email=self.cleaned_data["email"])
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["email"]) from None
 
     def clean(self):
         cleaned = super().clean()
@@ -53,10 +63,32 @@ class RegistrationForm(forms.ModelForm):
         return cleaned
 
 
+class ActivationForm(forms.Form):
+    password = forms.CharField(
+        label="Password", strip=False,
+        help_text="The password you chose when you registered.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+
+
 class EmailAuthenticationForm(AuthenticationForm):
-    username = forms.EmailField(
+    """The login: the address is authenticated (and counted by the lockout) in its normal form."""
+
+    username = NormalEmailField(
         label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
     )
+
+
+class EmailPasswordResetForm(PasswordResetForm):
+    """Django's reset form, finding the account by an exact match on the normal form of the
+    address (Django's own look-up folds case in PostgreSQL, which the login does not)."""
+
+    email = NormalEmailField(label="Email", max_length=254,
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+    def get_users(self, email):
+        normal = User.objects.normalize_email(email)
+        return (user for user in User.objects.filter(email=normal, is_active=True) if user.has_usable_password())
 
 
 class TwoFactorCodeForm(forms.Form):

@@ -1,3 +1,5 @@
+import unicodedata
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
@@ -12,11 +14,15 @@ class UserManager(BaseUserManager):
 
     @classmethod
     def normalize_email(cls, email):
-        # Emails are unique case-insensitively: store them lower-cased.
-        return (email or "").strip().lower()
+        """The one form of an address that is stored, looked up (exactly), counted by the
+        login lockout and by the throttles: NFKC (fullwidth letters, the long s "ſ" and the
+        Kelvin sign become their ASCII letters), without surrounding spaces, lower-cased by
+        Python. Look-ups never fold case again in PostgreSQL, whose upper() turns the
+        dotless "ı" into "I" where Python keeps it apart: one rule decides, not two."""
+        return unicodedata.normalize("NFKC", email or "").strip().lower()
 
     def get_by_natural_key(self, username):
-        return self.get(email__iexact=username)
+        return self.get(**{self.model.USERNAME_FIELD: self.normalize_email(username)})
 
     def _create_user(self, email, password, **extra_fields):
         if not email:
@@ -68,6 +74,9 @@ class User(AbstractUser):
         ordering = ["email"]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="users_user_email_ci_unique"),
+            # Stored in the normal form (UserManager.normalize_email): no upper-case letter and
+            # no surrounding space, so an exact look-up finds it whoever wrote the row.
+            models.CheckConstraint(condition=~Q(email__regex=r"[A-Z]|^\s|\s$"), name="users_user_email_normal_form"),
             models.CheckConstraint(
                 condition=Q(default_currency__regex=r"^[A-Z]{3}$"), name="users_default_currency_iso4217"
             ),

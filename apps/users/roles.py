@@ -27,6 +27,10 @@ SUPPORT_PERMISSIONS = (
     "axes.view_accessfailurelog",
     "axes.view_accesslog",
     "audit.view_auditevent",
+    "bills.view_recurringitem",
+    "bills.view_occurrence",
+    "rewards.view_pointsentry",
+    "rewards.add_pointsentry",  # grant or remove points, with a reason (audited)
 )
 
 # Read-only for auditors, except the second-factor secrets (TOTP keys, recovery codes).

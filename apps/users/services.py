@@ -1,13 +1,21 @@
-"""Writes of the users app: registration, passwords, two-factor authentication. Each one
-that the audit trail records sends its signal here (apps.users.signals), so a view, a
-command or a shell session that calls the service is recorded the same way."""
+"""Writes of the users app: registration and activation, passwords, two-factor authentication,
+lockout unlocks. Each one that the audit trail records sends its signal here
+(apps.users.signals), so a view, a command or a shell session that calls the service is
+recorded the same way."""
 
 from __future__ import annotations
 
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.auth import user_login_failed
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -16,12 +24,18 @@ from apps.core.dates import is_time_zone
 
 from .models import User
 from .roles import CUSTOMER
+from .security import parse_ip
 from .signals import password_changed, password_reset_requested, two_factor_changed
 from .throttle import hit
+from .tokens import activation_token
 
 RECOVERY_CODE_COUNT = 10
 TOTP_DEVICE_NAME = "Authenticator app"
 RECOVERY_DEVICE_NAME = "Recovery codes"
+NON_ASCII_EMAIL_MESSAGE = ("Please use an address written with plain letters (a-z), digits and punctuation: "
+                           "addresses with accented or non-Latin letters cannot be registered.")
+# The email column's own unique index and the case-insensitive one (models.User.Meta).
+EMAIL_UNIQUE_CONSTRAINTS = ("users_user_email_key", "users_user_email_ci_unique")
 
 
 def profile_clean(*, time_zone: str, default_currency: str) -> dict:
@@ -32,15 +46,98 @@ def profile_clean(*, time_zone: str, default_currency: str) -> dict:
     return {"time_zone": time_zone, "default_currency": clean_currency(default_currency, field="default_currency")}
 
 
+def registration_email_clean(*, email: str) -> str:
+    """A new customer's address in its normal form (UserManager.normalize_email), ASCII
+    only: "sısi@x" (a dotless ı) or "sİsi@x" would otherwise be a second account that
+    reads like "sisi@x" on every page and in every email."""
+    normal = User.objects.normalize_email(email)
+    if not normal.isascii():
+        raise ValidationError({"email": NON_ASCII_EMAIL_MESSAGE})
+    return normal
+
+
+def registration_throttle(*, ip: str | None) -> bool:
+    """Count a registration post against the client's IP; False when it is over
+    settings.REGISTRATION_RATE_LIMIT. Counted outside any transaction, in the shared store."""
+    limit, window = settings.REGISTRATION_RATE_LIMIT
+    return hit(scope="register-ip", key=ip or "-", limit=limit, window_seconds=int(window.total_seconds()))
+
+
 @transaction.atomic
 def customer_register(*, email: str, display_name: str, password: str, time_zone: str,
-                      default_currency: str) -> User:
-    """Create a customer (email, name, time zone, currency, password) in the customer group."""
+                      default_currency: str, site_url: str) -> User | None:
+    """Register a customer, answering the same whether the address is free or taken.
+
+    A free address: a new customer (in the customer group), inactive until the link emailed
+    to the address is followed (customer_activate); returns it. A taken address: nothing
+    changes; its owner is emailed that someone tried (with the way to reset the password),
+    or, for an account still waiting for activation, sent its link again; returns None.
+    ``site_url`` ("https://bankdash.example.com") starts the links in the emails."""
+    email = registration_email_clean(email=email)
     profile = profile_clean(time_zone=time_zone, default_currency=default_currency)
-    user = User(email=User.objects.normalize_email(email), display_name=" ".join(display_name.split()), **profile)
+    user = User(email=email, display_name=" ".join(display_name.split()), is_active=False, **profile)
+    # Hashed even when the address is taken: both answers take the same time.
     user.set_password(password)
-    user.save()
-    user.groups.add(Group.objects.get_or_create(name=CUSTOMER)[0])
+    existing = User.objects.filter(email=email).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError as error:  # a concurrent registration of the same address won
+            if getattr(getattr(error.__cause__, "diag", None), "constraint_name", None) not in EMAIL_UNIQUE_CONSTRAINTS:
+                raise
+            existing = User.objects.get(email=email)
+        else:
+            user.groups.add(Group.objects.get_or_create(name=CUSTOMER)[0])
+            _email_activation_link(user=user, site_url=site_url, again=False)
+            return user
+    limit, window = settings.REGISTRATION_RATE_LIMIT
+    # The owner of a taken address hears of it, at most ``limit`` times a window.
+    if hit(scope="register-email", key=email, limit=limit, window_seconds=int(window.total_seconds())):
+        if not existing.is_active and existing.last_login is None:
+            # Never activated: the latest registration's details replace the pending ones (so
+            # a stranger who registered the address first cannot keep its owner out), and the
+            # new password invalidates every earlier link. The link alone activates nothing:
+            # customer_activate asks for this password.
+            existing.display_name, existing.password = user.display_name, user.password
+            existing.time_zone, existing.default_currency = user.time_zone, user.default_currency
+            existing.save(update_fields=["display_name", "password", "time_zone", "default_currency"])
+            _email_activation_link(user=existing, site_url=site_url, again=True)
+        else:
+            _email_user(existing, "already_registered", {
+                "reset_url": site_url + reverse("password_reset"), "login_url": site_url + reverse("login")})
+    return None
+
+
+def _email_activation_link(*, user: User, site_url: str, again: bool) -> None:
+    path = reverse("activate", args=[urlsafe_base64_encode(force_bytes(user.pk)), activation_token.make_token(user)])
+    _email_user(user, "activation", {"activation_url": site_url + path, "again": again,
+                                     "valid_days": settings.PASSWORD_RESET_TIMEOUT // (24 * 3600)})
+
+
+def _email_user(user: User, template: str, context: dict) -> None:
+    """users/emails/<template>_subject.txt and _body.txt, sent once the transaction commits."""
+    context = {"user": user, **context}
+    subject = " ".join(render_to_string(f"users/emails/{template}_subject.txt", context).split())
+    body = render_to_string(f"users/emails/{template}_body.txt", context)
+    transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))
+
+
+@transaction.atomic
+def customer_activate(*, user: User, token: str, password: str) -> User:
+    """Activate a registered customer with the token of the emailed link (single use) and
+    the password chosen at registration: the link proves the address, the password proves
+    it is the person who registered (someone who registered another's address cannot have
+    its owner activate an account whose password they know)."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_active or not activation_token.check_token(user, token):
+        raise ValidationError("This activation link is invalid or has expired.")
+    if not user.check_password(password or ""):
+        raise ValidationError({"password": "That is not the password chosen when this account was registered. "
+                                           "If you did not register, ignore this page; to start again, register "
+                                           "with your own password."})
+    user.is_active = True
+    user.save(update_fields=["is_active"])
     return user
 
 
@@ -78,9 +175,25 @@ def totp_device_get_or_create(*, user) -> TOTPDevice:
     return device or TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
 
 
-@transaction.atomic
+def two_factor_code_throttle(*, user) -> None:
+    """Count a code typed to set up or turn off two-factor authentication; refused once
+    settings.TWO_FACTOR_RATE_LIMIT is reached for this user. django-otp's own throttle is
+    off (OTP_*_THROTTLE_FACTOR = 0: it refused a right code typed a second after a wrong
+    one); at login, the lockout counts wrong codes (two_factor_verify)."""
+    limit, window = settings.TWO_FACTOR_RATE_LIMIT
+    if not hit(scope="two-factor-code", key=str(user.pk), limit=limit, window_seconds=int(window.total_seconds())):
+        raise ValidationError({"code": f"Too many codes tried. Please wait {int(window.total_seconds()) // 60} "
+                                       "minutes and try again."})
+
+
 def two_factor_enable(*, user, device: TOTPDevice, code: str) -> list[str]:
     """Confirm the app with a code it shows now; returns fresh recovery codes (shown once)."""
+    two_factor_code_throttle(user=user)  # outside the transaction: a wrong code still counts
+    return _two_factor_enable(user=user, device=device, code=code)
+
+
+@transaction.atomic
+def _two_factor_enable(*, user, device: TOTPDevice, code: str) -> list[str]:
     device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user, confirmed=False)
     if not _totp_code_ok(device, code):
         raise ValidationError({"code": "That code does not match. Check the time on your phone and try again."})
@@ -110,9 +223,14 @@ def _new_recovery_codes(*, user) -> list[str]:
     return codes
 
 
-@transaction.atomic
 def two_factor_disable(*, user, code: str) -> None:
     """Turn two-factor off; it takes a current code, so a stolen session alone cannot."""
+    two_factor_code_throttle(user=user)  # outside the transaction: a wrong code still counts
+    _two_factor_disable(user=user, code=code)
+
+
+@transaction.atomic
+def _two_factor_disable(*, user, code: str) -> None:
     if _device_accepting(user=user, code=code) is None:
         raise ValidationError({"code": "That code is not valid."})
     TOTPDevice.objects.filter(user=user).delete()
@@ -123,8 +241,9 @@ def two_factor_disable(*, user, code: str) -> None:
 def two_factor_verify(*, user, code: str, request=None):
     """The second factor at login: the confirmed device that accepts ``code`` (a 6-digit app
     code or an unused recovery code, which is then spent), or None. A wrong code counts as a
-    failed login (django-axes locks out after the same 5 as for passwords; ``request`` gives
-    it the client's address)."""
+    failed login of this user's account (django-axes: the account locks after the same 5 as
+    for passwords; ``request`` gives it the client's address, whose own limit is higher).
+    Each code is judged on its own: a right one right after a wrong one is accepted."""
     device = _device_accepting(user=user, code=code)
     if device is None:
         user_login_failed.send(sender=__name__, request=request,
@@ -153,3 +272,24 @@ def _device_accepting(*, user, code: str):
 def _totp_code_ok(device: TOTPDevice, code: str) -> bool:
     code = "".join((code or "").split())
     return len(code) == 6 and code.isdigit() and device.verify_token(code)
+
+
+# ---------------------------------------------------------------------------
+# Lockouts (django-axes): support unlocks
+# ---------------------------------------------------------------------------
+
+def login_unlock(*, email: str | None = None, ip_address: str | None = None) -> int:
+    """Forget the failed logins counted against an account (any spelling of its address)
+    and/or from an IP address, which lifts their lockout; returns how many records went."""
+    if not email and not ip_address:
+        raise ValidationError("Name an email address or an IP address to unlock.")
+    attempts = AccessAttempt.objects.none()
+    if email:
+        attempts |= AccessAttempt.objects.filter(username=User.objects.normalize_email(email))
+    if ip_address:
+        ip = parse_ip(ip_address)
+        if ip is None:
+            raise ValidationError(f"“{ip_address[:60]}” is not an IP address.")
+        attempts |= AccessAttempt.objects.filter(ip_address=ip)
+    _, deleted = attempts.delete()
+    return deleted.get(AccessAttempt._meta.label, 0)

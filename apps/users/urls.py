@@ -4,6 +4,8 @@ from . import views
 
 urlpatterns = [
     path("register/", views.RegisterView.as_view(), name="register"),
+    path("register/done/", views.RegisterDoneView.as_view(), name="register_done"),
+    path("activate/<uidb64>/<token>/", views.ActivateView.as_view(), name="activate"),
     path("login/", views.EmailLoginView.as_view(), name="login"),
     path("login/verify/", views.LoginVerifyView.as_view(), name="login_verify"),
     path("account/two-factor/", views.TwoFactorView.as_view(), name="two_factor"),

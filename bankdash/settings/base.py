@@ -39,15 +39,29 @@ INSTALLED_APPS = [
     "apps.transactions",
     "apps.alerts",
     "apps.budgets",
+    "apps.bills",
+    "apps.rewards",
     "apps.dashboard",
     "apps.audit",
     "apps.demo",
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request carries its id (apps.core.logging).
+    "apps.core.middleware.RequestIdMiddleware",
+    # /health/ for load balancers: before the HTTPS redirect, the host check and the session.
+    "apps.core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # High up, so every answer carries the policy, even one that a middleware below failed
+    # on (a host we do not serve, the database down while loading the session).
+    "csp.middleware.CSPMiddleware",
+    # Below WhiteNoise: static files keep their cache lifetime; everything private gets no-store.
+    "apps.core.middleware.NoStoreMiddleware",
+    # The database down, busy or read-only: 503 with Retry-After (JSON on JSON paths).
+    "apps.core.middleware.DatabaseUnavailableMiddleware",
+    # Django's, tolerating a read-only database when only the expiry would be refreshed.
+    "apps.core.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -56,7 +70,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a flagged login request into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -90,12 +103,27 @@ else:
     DATABASES = {"default": local_database(BASE_DIR)}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False  # money-moving services own their transactions
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# A kept connection is checked before a request reuses it: after a database restart the
+# next request reconnects instead of failing (apps.core answers 503 while it is down).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A server that does not answer at all (not even "refused") fails a request in seconds.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+    "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
+# Bounded waits for web requests only: bankdash/wsgi.py and asgi.py set these on each
+# connection they open (apps.core.db), so migrations and operators' commands are not cut
+# off. A request that hits one answers 503 "busy, try again"; its atomic write rolls back.
+# Measured in bench/RESULTS.md: the slowest page query takes milliseconds.
+DATABASE_REQUEST_TIMEOUTS = {
+    "lock_timeout": env("DATABASE_LOCK_TIMEOUT", default="3s"),
+    "statement_timeout": env("DATABASE_STATEMENT_TIMEOUT", default="10s"),
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "users.User"
 AUTHENTICATION_BACKENDS = [
-    # First: refuses a locked-out account or IP before any password is checked.
-    "axes.backends.AxesStandaloneBackend",
+    # First: refuses a locked-out account or IP before any password is checked
+    # (django-axes' backend, marking the refusal so the audit does not call it a wrong password).
+    "apps.users.backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
@@ -107,14 +135,20 @@ LOGOUT_REDIRECT_URL = "login"
 BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
 
-# Brute force (django-axes, database handler): 5 failed logins lock the account (any IP)
-# and the IP (any account) until 15 minutes have passed since the last counted failure.
-AXES_FAILURE_LIMIT = 5
+# Brute force (django-axes, database handler with a limit per parameter: apps.users.lockout).
+# A failed login is a wrong password or a wrong second-factor code, counted against the
+# account that gave it. 5 lock the account (from any IP); 50 lock the IP (on any accounts:
+# an office or a mobile carrier puts many people behind one address). A lock lasts until
+# 15 minutes have passed since the last counted failure.
+AXES_HANDLER = "apps.users.lockout.LockoutHandler"
+AXES_FAILURE_LIMIT = 5  # per account
+LOCKOUT_IP_FAILURE_LIMIT = 50  # per IP address
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_FORM_FIELD = "username"  # the login form's email field is named "username"
-AXES_USERNAME_CALLABLE = "apps.users.security.axes_username"  # case-insensitive, like login
+AXES_USERNAME_CALLABLE = "apps.users.security.axes_username"  # the email's normal form, as the login
 AXES_CLIENT_IP_CALLABLE = "apps.users.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "apps.users.lockout.lockout_response"  # says whether the account or the IP
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 # A success does not wipe the counters: one good login from an IP must not reset the
 # failures that IP piled up against other accounts.
@@ -123,12 +157,21 @@ AXES_RESET_ON_SUCCESS = False
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
-# Password reset requests per client IP and per email address, per window (apps.users.throttle).
+# Rate limits (apps.users.throttle: counters shared by every worker, in Redis when REDIS_URL
+# is set, else in PostgreSQL). Password reset requests per client IP and per email address;
+# registration posts per client IP (and emails to one address); codes tried per user to set
+# up or turn off two-factor authentication.
 PASSWORD_RESET_RATE_LIMIT = (5, timedelta(minutes=15))
+REGISTRATION_RATE_LIMIT = (10, timedelta(hours=1))
+TWO_FACTOR_RATE_LIMIT = (10, timedelta(minutes=15))
 
 # Two-factor authentication (django-otp): optional for customers, required for staff in the admin.
 STAFF_REQUIRE_TWO_FACTOR = env.bool("STAFF_REQUIRE_TWO_FACTOR", default=True)
 OTP_TOTP_ISSUER = "BankDash"
+# django-otp's own throttle off: it refused a right code typed a second after a wrong one.
+# Wrong codes are limited by the lockout at login and by TWO_FACTOR_RATE_LIMIT elsewhere.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -145,6 +188,13 @@ USE_TZ = True
 
 # ISO 4217 code used for new users and accounts, and for dashboard totals.
 DEFAULT_CURRENCY = env("DEFAULT_CURRENCY", default="USD")
+
+# What the ledger's pages show from the apps above it, which it never imports (apps/transactions/extensions.py).
+LEDGER_EXTENSIONS = {
+    "expense_notes": ["apps.dashboard.previews.expense_notes"],
+    "expense_preview": "dashboard:expense_preview",
+    "account_sections": ["apps.bills.views_forecast.account_forecast_section"],
+}
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -182,7 +232,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 MESSAGE_TAGS = {40: "danger"}  # messages.ERROR -> Bootstrap's alert-danger
 
-# Redis is optional: with REDIS_URL set it backs the cache and the sessions.
+# Redis is optional: with REDIS_URL set it backs the cache, the sessions and the rate-limit
+# counters (which otherwise live in PostgreSQL, never in one process's memory).
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
@@ -193,9 +244,26 @@ else:
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="BankDash <no-reply@bankdash.local>")
 
+# Paths whose errors (404, 500, 503) are JSON, besides views made with apps.core.api.json_endpoint.
+JSON_PATH_PREFIXES = ["/dashboard/overview", "/dashboard/expense-preview", "/forecast", "/health/"]
+# A form posted without its CSRF token: the branded 403 page (JSON on JSON paths).
+CSRF_FAILURE_VIEW = "apps.core.errors.csrf_failure"
+
+# One JSON object per line on stderr (LOG_FORMAT=text for reading in a terminal), each with
+# the request's id. BankDash's own loggers ("bankdash.*": one line per request, refused money
+# movements, database failures) log from INFO; everything else from WARNING.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "apps.core.logging.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "apps.core.logging.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"],
+                    "formatter": env("LOG_FORMAT", default="json")},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
+    "loggers": {"bankdash": {"level": env("BANKDASH_LOG_LEVEL", default="INFO")}},
 }

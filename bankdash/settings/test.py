@@ -25,3 +25,6 @@ AUTHENTICATION_BACKENDS = [
 ]
 # Tests log staff in with force_login(); the tests of the staff two-factor rule turn it on.
 STAFF_REQUIRE_TWO_FACTOR = False
+# Rate-limit counters (apps.users.throttle) in PostgreSQL even if REDIS_URL is set: shared by
+# every process (the live server's threads, several workers) and rolled back with each test.
+REDIS_URL = ""

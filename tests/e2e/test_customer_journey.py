@@ -2,8 +2,10 @@
 
 import re
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
 from apps.accounts.models import Account
@@ -16,12 +18,20 @@ PASSWORD = "s3cure-Passw0rd!"
 
 
 def register(app, *, email, name):
+    """Register, then follow the activation link emailed to ``email`` (the live server runs
+    in this process: its locmem outbox is this test's) and activate: logged in."""
     app.goto("/register/")
     app.field("Email address").fill(email)
     app.field("Display name").fill(name)
     app.field("Password").fill(PASSWORD)
     app.field("Confirm password").fill(PASSWORD)
     app.submit("Create account")
+    expect(app.page.get_by_role("heading", name="Check your email")).to_be_visible()
+    [message] = [m for m in mail.outbox if m.to == [email]]
+    link = next(word for word in message.body.split() if "/activate/" in word)
+    app.goto(urlsplit(link).path)
+    app.field("Password").fill(PASSWORD)
+    app.submit("Activate my account")
 
 
 def open_account(app, *, name, opening_balance):

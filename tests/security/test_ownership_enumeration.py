@@ -39,7 +39,7 @@ from tests.clock import TODAY
 from tests.factories import customer_with_everything
 
 ID_NAME = re.compile(r"^(pk|id|uuid|.+_(id|pk|uuid))$")
-NOT_IDS = {"year": TODAY.year, "month": TODAY.month, "day": 1, "week": 1, "page": 1}
+NOT_IDS = {"year": TODAY.year, "month": TODAY.month, "day": 1, "week": 1, "page": 1, "due_on": TODAY.isoformat()}
 ALLOWED_FOR_STRANGER = {403, 404}
 MAX_COMBINATIONS = 400
 

@@ -19,11 +19,16 @@ from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
-PAGE_QUERIES = 9  # session, user, accounts, month by category, six months, budgets (2), latest six, unread alerts
+PAGE_QUERIES = 10  # session, user, accounts, month by category, six months, budgets (2), latest six, unread alerts,
+# reward points
+# This month's page also shows "safe to spend" (apps.bills.forecast): the recurring items and
+# their occurrences, two queries however many bills (the second is skipped when there are no
+# items, so these customers' pages run 10). Another month's page does not: it is about today.
+CURRENT_PAGE_QUERIES = PAGE_QUERIES + 2
 OVERVIEW_QUERIES = 7  # session, user, accounts, month's spending, budgets (2), unread alerts
 # A past month reads the same queries: its balances come from the same accounts query (the
 # entries after its last day are a subquery there).
-URLS = [("/", PAGE_QUERIES), ("/dashboard/overview", OVERVIEW_QUERIES),
+URLS = [("/", CURRENT_PAGE_QUERIES), ("/dashboard/overview", OVERVIEW_QUERIES),
         ("/?month=2025-10", PAGE_QUERIES), ("/dashboard/overview?month=2025-10", OVERVIEW_QUERIES)]
 
 

@@ -16,6 +16,7 @@ and opposite) are the last guard.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
@@ -34,6 +35,14 @@ from ..signals import LedgerChange, ledger_changed
 Kind = Transaction.Kind
 # An entry dated further ahead than this is most likely a typo in the year: it needs a yes.
 FAR_FUTURE_DAYS = 366
+# One line per refused money movement: who, which account, how much, and why (ids and
+# amounts only: no names, no emails).
+logger = logging.getLogger("bankdash.ledger")
+
+
+def log_refusal(reason: str, *, user_id, level: int = logging.INFO, **fields) -> None:
+    logger.log(level, "money movement refused: %s", reason,
+               extra={"event": "refused", "reason": reason, "user_id": user_id, **fields})
 
 
 def lock_accounts(*, user, account_ids) -> dict[int, Account]:
@@ -41,6 +50,7 @@ def lock_accounts(*, user, account_ids) -> dict[int, Account]:
     ids = sorted({int(i) for i in account_ids})
     accounts = {a.pk: a for a in Account.objects.select_for_update().filter(owner=user, pk__in=ids).order_by("pk")}
     if len(accounts) != len(ids):
+        log_refusal("account_not_owned", user_id=user.pk, account_ids=ids, level=logging.WARNING)
         raise ValidationError({"account": "Choose one of your accounts."})
     return accounts
 
@@ -53,15 +63,19 @@ def apply_deltas(accounts: dict[int, Account], deltas: dict[int, Decimal]) -> No
             continue
         account = accounts[pk]
         if account.is_closed:
+            log_refusal("account_closed", user_id=account.owner_id, account_id=pk, amount=abs(delta))
             raise ValidationError({"account": f"The account “{account.name}” is closed."})
         new_balance = account.balance + delta
         if delta > 0 and new_balance >= MAX_AMOUNT:
             # The column would overflow (a DataError, i.e. a 500): refuse it like an overdraft.
+            log_refusal("balance_too_large", user_id=account.owner_id, account_id=pk, amount=delta)
             raise ValidationError(
                 {"amount": f"That would take the balance of “{account.name}” beyond the largest amount "
                            f"an account can hold."}
             )
         if delta < 0 and new_balance < -account.credit_limit:
+            log_refusal("overdraft", user_id=account.owner_id, account_id=pk, amount=-delta,
+                        available=account.available, currency=account.currency)
             raise ValidationError(
                 {"amount": f"Not enough money in “{account.name}”: this would take the balance to "
                            f"{format_money(new_balance, account.currency)}. "
@@ -134,12 +148,14 @@ def claim_token(*, user, token):
 
 def replayed(submission):
     if submission.transaction is None:
+        log_refusal("form_already_submitted", user_id=submission.owner_id)
         raise ValidationError("This form was already submitted.")
     return submission.transaction
 
 
 def check_category(*, user, category) -> Category:
     if category is None or not Category.objects.for_user(user).filter(pk=category.pk).exists():
+        log_refusal("category_not_owned", user_id=user.pk, category_id=getattr(category, "pk", None))
         raise ValidationError({"category": "Choose one of your categories."})
     return category
 
@@ -148,12 +164,15 @@ def check_date(*, user, accounts, occurred_on: date, confirm_far_future: bool = 
     """An entry cannot be dated before its account was opened; one dated more than
     FAR_FUTURE_DAYS ahead (in the user's time zone) needs ``confirm_far_future``."""
     if not in_date_range(occurred_on):
+        log_refusal("date_out_of_range", user_id=user.pk, occurred_on=occurred_on)
         raise ValidationError({"occurred_on": f"Choose a date between the years {MIN_YEAR} and {MAX_YEAR}."})
     for account in accounts:
         if occurred_on < account.opened_on:
+            log_refusal("before_account_opened", user_id=user.pk, account_id=account.pk, occurred_on=occurred_on)
             raise ValidationError({"occurred_on": f"“{account.name}” was opened on {account.opened_on:%Y-%m-%d}: "
                                                   "choose that day or a later one."})
     if not confirm_far_future and occurred_on > user_today(user) + timedelta(days=FAR_FUTURE_DAYS):
+        log_refusal("far_future_unconfirmed", user_id=user.pk, occurred_on=occurred_on)
         raise ValidationError({"occurred_on": ValidationError(
             f"{occurred_on:%Y-%m-%d} is more than a year from today. If that is right, tick the box to confirm.",
             code="far_future")})

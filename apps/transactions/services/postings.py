@@ -29,6 +29,7 @@ from .ledger import (
     claim_token,
     effects,
     lock_accounts,
+    log_refusal,
     record,
     replayed,
 )
@@ -109,6 +110,7 @@ def transfer_create(*, user, from_account_id: int, to_account_id: int, amount: D
                     confirm_far_future: bool = False) -> Transaction:
     """Move money between two of the user's own accounts; returns the outgoing leg."""
     if int(from_account_id) == int(to_account_id):
+        log_refusal("same_account_transfer", user_id=user.pk, account_id=int(from_account_id), amount=amount)
         raise ValidationError({"to_account": "Choose two different accounts."})
     submission, first = claim_token(user=user, token=form_token)
     if not first:
@@ -117,6 +119,8 @@ def transfer_create(*, user, from_account_id: int, to_account_id: int, amount: D
     accounts = lock_accounts(user=user, account_ids=[from_account_id, to_account_id])
     source, target = accounts[int(from_account_id)], accounts[int(to_account_id)]
     if source.currency != target.currency:
+        log_refusal("currency_mismatch", user_id=user.pk, account_id=source.pk, to_account_id=target.pk,
+                    amount=amount)
         raise ValidationError(
             {"to_account": f"Transfers need two accounts in the same currency "
                            f"({source.currency} and {target.currency} differ)."}
@@ -141,6 +145,7 @@ def _lock_entry_rows(*, user, transaction_id) -> list[Transaction]:
     if row is None:
         raise Transaction.DoesNotExist("No such transaction.")
     if not entry_is_changeable(row):
+        log_refusal("staff_correction_locked", user_id=user.pk, transaction_id=row.pk)
         raise ValidationError("This is a correction made by our staff: it cannot be changed or deleted here. "
                               "Contact support if it looks wrong.")
     query = Transaction.objects.filter(transfer_id=row.transfer_id) if row.transfer_id else \

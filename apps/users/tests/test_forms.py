@@ -1,7 +1,7 @@
 import pytest
 
-from apps.users.forms import DUPLICATE_EMAIL_MESSAGE, RegistrationForm
-from tests.factories import UserFactory
+from apps.users.forms import EmailAuthenticationForm, RegistrationForm
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,11 +22,38 @@ def test_valid_form_normalises_email_and_currency():
     assert form.cleaned_data["default_currency"] == "EUR"
 
 
-def test_duplicate_email_in_another_case():
+def test_a_taken_address_is_not_a_form_error():
+    """The page must answer the same for a taken address (the service emails its owner)."""
     UserFactory(email="taken@example.com")
     form = RegistrationForm(data={**GOOD, "email": "TAKEN@example.com"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["email"] == "taken@example.com"
+
+
+@pytest.mark.parametrize(("typed", "normal"), [
+    ("\uff4eew@example.com", "new@example.com"),  # fullwidth n
+    ("ne\u017f@example.com", "nes@example.com"),  # long s
+    ("\u00a0New@Example.COM\u3000", "new@example.com"),  # no-break and ideographic spaces
+])
+def test_the_email_is_read_in_its_normal_form(typed, normal):
+    form = RegistrationForm(data={**GOOD, "email": typed})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["email"] == normal
+
+
+@pytest.mark.parametrize("typed", ["n\u0131@example.com", "new@b\u00fccher.de"])
+def test_a_non_ascii_address_is_refused(typed):
+    form = RegistrationForm(data={**GOOD, "email": typed})
     assert not form.is_valid()
-    assert form.errors["email"] == [DUPLICATE_EMAIL_MESSAGE]
+    assert "plain letters (a-z)" in form.errors["email"][0]
+
+
+def test_the_login_form_authenticates_the_normal_form(rf):
+    user = UserFactory(email="login@example.com")
+    request = rf.post("/login/")
+    form = EmailAuthenticationForm(request, data={"username": "\uff4cOGIN@example.com ", "password": PASSWORD})
+    assert form.is_valid(), form.errors
+    assert form.get_user() == user
 
 
 @pytest.mark.parametrize(

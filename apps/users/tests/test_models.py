@@ -1,6 +1,8 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from hypothesis import given
+from hypothesis import strategies as st
 
 from apps.users.models import User
 from tests.factories import PASSWORD, UserFactory
@@ -40,9 +42,24 @@ def test_database_refuses_the_same_email_in_another_case():
         User.objects.bulk_create([User(email="DANA@example.com", display_name="Other")])
 
 
-def test_natural_key_lookup_is_case_insensitive():
+def test_natural_key_lookup_is_an_exact_match_on_the_normal_form():
     user = UserFactory(email="case@example.com")
     assert User.objects.get_by_natural_key("CASE@Example.com") == user
+    assert User.objects.get_by_natural_key("\uff43ase@example.com") == user  # fullwidth c: NFKC
+    with pytest.raises(User.DoesNotExist):
+        User.objects.get_by_natural_key("cas\u0131@example.com")  # ı: PostgreSQL's upper() would match
+
+
+def test_the_database_refuses_an_email_not_in_its_normal_form():
+    for email in ("Upper@example.com", " space@example.com"):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            User.objects.bulk_create([User(email=email, display_name="Raw")])
+
+
+@given(st.text())
+def test_normalising_twice_changes_nothing(text):
+    once = User.objects.normalize_email(text)
+    assert User.objects.normalize_email(once) == once
 
 
 def test_defaults_and_str(settings):

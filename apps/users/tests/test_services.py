@@ -2,13 +2,16 @@
 event from a page, a management command or a shell session."""
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django_otp.oath import totp
 
 from apps.audit.models import AuditEvent
 from apps.users import selectors, services
 from apps.users.models import User
-from tests.factories import UserFactory
+from apps.users.tokens import activation_token
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -43,20 +46,83 @@ def test_two_factor_changes_are_audited_by_the_services():
     assert not selectors.two_factor_enabled(user=user)
 
 
+SITE = "https://bankdash.example.com"
+
+
 @pytest.mark.parametrize(("field", "value"), [("time_zone", "Mars/Base"), ("default_currency", "XYZ"),
-                                              ("default_currency", "ÄÖÜ")])
-def test_registration_refuses_what_is_not_a_zone_or_a_currency(field, value):
+                                              ("default_currency", "ÄÖÜ"), ("email", "n\u0131@example.com"),
+                                              ("email", "new@b\u00fccher.de")])
+def test_registration_refuses_what_is_not_a_zone_a_currency_or_an_ascii_address(field, value):
     data = {"email": "new@example.com", "display_name": "New", "password": "a-long-unusual-passphrase",
-            "time_zone": "Europe/Paris", "default_currency": "EUR", field: value}
+            "time_zone": "Europe/Paris", "default_currency": "EUR", "site_url": SITE, field: value}
     with pytest.raises(ValidationError) as refused:
         services.customer_register(**data)
     assert field in refused.value.error_dict
     assert not User.objects.filter(email="new@example.com").exists()
 
 
-def test_registration_stores_the_normal_forms():
-    user = services.customer_register(email=" New@Example.COM ", display_name="  New   Person ",
-                                      password="a-long-unusual-passphrase", time_zone="Asia/Tokyo",
-                                      default_currency="jpy")
+def test_registration_stores_the_normal_forms(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        user = services.customer_register(email=" \uff2eew@Example.COM ", display_name="  New   Person ",
+                                          password="a-long-unusual-passphrase", time_zone="Asia/Tokyo",
+                                          default_currency="jpy", site_url=SITE)
     assert (user.email, user.display_name, user.default_currency) == ("new@example.com", "New Person", "JPY")
     assert user.groups.filter(name="customer").exists()
+    assert not user.is_active
+    [message] = mail.outbox
+    assert message.to == ["new@example.com"]
+    assert f"{SITE}/activate/" in message.body
+
+
+def test_a_taken_address_changes_nothing_and_returns_none(django_capture_on_commit_callbacks):
+    owner = UserFactory(email="new@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.customer_register(email="NEW@example.com", display_name="Other",
+                                          password="a-long-unusual-passphrase", time_zone="UTC",
+                                          default_currency="USD", site_url=SITE) is None
+    assert list(User.objects.all()) == [owner]
+    [message] = mail.outbox
+    assert f"{SITE}/password_reset/" in message.body
+
+
+def test_no_email_leaves_when_the_registration_rolls_back(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        services.customer_register(email="new@example.com", display_name="New", password="a-long-unusual-passphrase",
+                                   time_zone="UTC", default_currency="USD", site_url=SITE)
+        raise RuntimeError("the caller's transaction fails")
+    assert mail.outbox == []
+    assert not User.objects.exists()
+
+
+def test_activation_checks_the_token_and_the_password():
+    user = UserFactory(email="new@example.com", is_active=False)
+    with pytest.raises(ValidationError):
+        services.customer_activate(user=user, token="1-nonsense", password=PASSWORD)
+    token = activation_token.make_token(user)
+    with pytest.raises(ValidationError, match="not the password chosen"):
+        services.customer_activate(user=user, token=token, password="someone-elses-guess")
+    assert services.customer_activate(user=user, token=token, password=PASSWORD).is_active
+    with pytest.raises(ValidationError):  # once
+        services.customer_activate(user=user, token=token, password=PASSWORD)
+
+
+def test_a_stranger_who_registered_an_address_first_cannot_keep_its_owner_out(django_capture_on_commit_callbacks):
+    """Pre-claiming: the stranger's pending registration is replaced by the owner's, the
+    stranger's link stops working, and the owner activates with their own password."""
+    with django_capture_on_commit_callbacks(execute=True):
+        services.customer_register(email="owner@example.com", display_name="Stranger", password="strangers-secret-1",
+                                   time_zone="UTC", default_currency="USD", site_url=SITE)
+    stranger = User.objects.get(email="owner@example.com")
+    strangers_token = activation_token.make_token(stranger)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.customer_register(email="owner@example.com", display_name="Owner",
+                                          password="owners-own-passphrase", time_zone="Europe/Paris",
+                                          default_currency="EUR", site_url=SITE) is None
+    owner = User.objects.get(email="owner@example.com")
+    assert (owner.display_name, owner.time_zone, owner.default_currency) == ("Owner", "Europe/Paris", "EUR")
+    assert not activation_token.check_token(owner, strangers_token)
+    with pytest.raises(ValidationError):
+        services.customer_activate(user=owner, token=activation_token.make_token(owner),
+                                   password="strangers-secret-1")
+    assert services.customer_activate(user=owner, token=activation_token.make_token(owner),
+                                      password="owners-own-passphrase").is_active

@@ -4,9 +4,12 @@ Codes are real: computed from the device's key like an authenticator app would."
 
 import re
 import time
+from datetime import timedelta
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.auth import SESSION_KEY
+from django.db import connection
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
@@ -42,8 +45,8 @@ def enrolled():
     return user, device, codes
 
 
-def password_step(client, email="two@example.com", **extra):
-    return client.post(reverse("login"), {"username": email, "password": PASSWORD, **extra})
+def password_step(client, email="two@example.com", REMOTE_ADDR="127.0.0.1", **extra):  # noqa: N803
+    return client.post(reverse("login"), {"username": email, "password": PASSWORD, **extra}, REMOTE_ADDR=REMOTE_ADDR)
 
 
 # --- set-up --------------------------------------------------------------------
@@ -147,8 +150,55 @@ def test_wrong_codes_count_towards_the_lockout(client, enrolled):
         assert client.post(reverse("login_verify"), {"code": wrong_code(device)}).status_code == 200
     response = client.post(reverse("login_verify"), {"code": wrong_code(device)})
     assert response.status_code == 429  # django-axes: 5 failures for this account
+    assert "two@example.com" in response.content.decode()
     assert two_factor.PENDING_KEY not in client.session
     assert password_step(client).status_code == 429
+    assert AccessAttempt.objects.get().username == "two@example.com"
+
+
+def test_a_right_code_right_after_a_wrong_one_is_accepted(client, enrolled):
+    """Each code is judged on its own (django-otp's throttle, which refused it, is off)."""
+    user, device, codes = enrolled
+    password_step(client)
+    assert client.post(reverse("login_verify"), {"code": wrong_code(device)}).status_code == 200
+    assert client.post(reverse("login_verify"), {"code": wrong_code(device)}).status_code == 200
+    response = client.post(reverse("login_verify"), {"code": app_code(device, steps_ahead=1)})
+    assert response.status_code == 302
+    assert client.session[SESSION_KEY] == str(user.pk)
+
+
+def test_a_recovery_code_right_after_a_wrong_one_is_accepted(client, enrolled):
+    user, _, codes = enrolled
+    password_step(client)
+    client.post(reverse("login_verify"), {"code": "zzzzzzzz"})
+    assert client.post(reverse("login_verify"), {"code": codes[1]}).status_code == 302
+    assert client.session[SESSION_KEY] == str(user.pk)
+
+
+def test_one_staff_members_wrong_codes_do_not_lock_out_the_office(client, staff_must_verify):
+    """Five wrong codes from a staff member lock their account, not the office's address: a
+    colleague behind the same IP logs in with the right password, and the audit trail holds
+    no failed login for the colleague."""
+    office = "203.0.113.40"
+    staff = SupportFactory(email="sam@example.com")
+    device = services.totp_device_get_or_create(user=staff)
+    services.two_factor_enable(user=staff, device=device, code=app_code(device))
+    password_step(client, email="sam@example.com", REMOTE_ADDR=office)
+    for _ in range(4):
+        client.post(reverse("login_verify"), {"code": wrong_code(device)}, REMOTE_ADDR=office)
+    response = client.post(reverse("login_verify"), {"code": wrong_code(device)}, REMOTE_ADDR=office)
+    assert response.status_code == 429
+
+    newbie = UserFactory(email="newbie@example.com")
+    colleague = client.__class__()
+    response = password_step(colleague, email="newbie@example.com", REMOTE_ADDR=office)
+    assert response.status_code == 302
+    assert colleague.session[SESSION_KEY] == str(newbie.pk)
+    assert not AuditEvent.objects.filter(action="login_failed", actor_email="newbie@example.com").exists()
+    assert AuditEvent.objects.filter(action="login_failed", actor_email="sam@example.com",
+                                     details__factor="two-factor code").count() == 5
+    # The staff member's own account stays locked, from any address.
+    assert password_step(client.__class__(), email="sam@example.com", REMOTE_ADDR="198.51.100.9").status_code == 429
 
 
 def test_a_recovery_code_works_once(client, enrolled):
@@ -199,6 +249,22 @@ def test_new_recovery_codes_replace_the_old_ones(client, enrolled):
     tokens = set(StaticToken.objects.filter(device__user=user).values_list("token", flat=True))
     assert tokens == set(new)
     assert not tokens & set(old)
+
+
+def test_codes_to_turn_it_off_are_limited_per_user_in_the_shared_store(client, enrolled, settings):
+    user, device, codes = enrolled
+    settings.TWO_FACTOR_RATE_LIMIT = (4, timedelta(minutes=15))  # one was the set-up's (``enrolled``)
+    verified_client(client, user, device)
+    for _ in range(3):
+        response = client.post(reverse("two_factor_disable"), {"code": wrong_code(device)})
+        assert "That code is not valid." in response.content.decode()
+    response = client.post(reverse("two_factor_disable"), {"code": codes[0]})
+    assert "Too many codes tried. Please wait 15 minutes" in response.content.decode()
+    assert selectors.two_factor_enabled(user=user)
+    # The counter is a row every worker process reads, not one process's memory.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT hits FROM users_throttle_counter WHERE key LIKE 'throttle:two-factor-code:%%'")
+        assert cursor.fetchone() == (5,)
 
 
 def test_turning_it_off_needs_a_current_code(client, enrolled):

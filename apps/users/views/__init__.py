@@ -3,11 +3,12 @@ and second factor), ``two_factor`` (set-up, recovery codes, turning it off), ``p
 (change and reset)."""
 
 from .password import PasswordChangeView, PasswordResetConfirmView, PasswordResetView
-from .registration import RegisterView
+from .registration import ActivateView, RegisterDoneView, RegisterView
 from .sign_in import EmailLoginView, LoginVerifyView
 from .two_factor import RecoveryCodesView, TwoFactorDisableView, TwoFactorView
 
 __all__ = [
-    "EmailLoginView", "LoginVerifyView", "PasswordChangeView", "PasswordResetConfirmView", "PasswordResetView",
-    "RecoveryCodesView", "RegisterView", "TwoFactorDisableView", "TwoFactorView",
+    "ActivateView", "EmailLoginView", "LoginVerifyView", "PasswordChangeView", "PasswordResetConfirmView",
+    "PasswordResetView", "RecoveryCodesView", "RegisterDoneView", "RegisterView", "TwoFactorDisableView",
+    "TwoFactorView",
 ]

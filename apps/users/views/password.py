@@ -7,6 +7,7 @@ from django.http import HttpResponseRedirect
 from apps.users.security import client_ip
 
 from .. import services
+from ..forms import EmailPasswordResetForm
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -25,7 +26,10 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    """Django's reset view, limited per client IP and per email address."""
+    """Django's reset view, limited per client IP and per email address (the normal form,
+    the same the login and its lockout use), in the shared store of apps.users.throttle."""
+
+    form_class = EmailPasswordResetForm
 
     def form_valid(self, form):
         limit, window = settings.PASSWORD_RESET_RATE_LIMIT

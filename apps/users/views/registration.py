@@ -2,27 +2,22 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
 from django.shortcuts import redirect
 from django.utils.decorators import method_decorator
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView
 
 from apps.core.forms import add_service_errors
+from apps.users.security import client_ip
 
-from .. import services
-from ..forms import DUPLICATE_EMAIL_MESSAGE, RegistrationForm
-
-# The email column's own unique index and the case-insensitive one (models.User.Meta).
-EMAIL_UNIQUE_CONSTRAINTS = ("users_user_email_key", "users_user_email_ci_unique")
-
-
-def _is_email_conflict(error: IntegrityError) -> bool:
-    diag = getattr(error.__cause__, "diag", None)
-    return getattr(diag, "constraint_name", None) in EMAIL_UNIQUE_CONSTRAINTS
+from .. import selectors, services
+from ..forms import ActivationForm, RegistrationForm
 
 
 @method_decorator(login_not_required, name="dispatch")
 class RegisterView(FormView):
+    """The same answer for a free and a taken address (the check-your-email page): the
+    email that follows says which it was, to the address's owner only."""
+
     template_name = "users/register.html"
     form_class = RegistrationForm
 
@@ -31,23 +26,63 @@ class RegisterView(FormView):
             return redirect("dashboard:home")
         return super().dispatch(request, *args, **kwargs)
 
+    def post(self, request, *args, **kwargs):
+        if not services.registration_throttle(ip=client_ip(request)):
+            form = self.get_form()
+            form.is_valid()
+            form.add_error(None, "Too many registrations from your network. Please wait an hour and try again.")
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            user = services.customer_register(
+            services.customer_register(
                 email=data["email"], display_name=data["display_name"], password=data["password1"],
                 time_zone=data["time_zone"], default_currency=data["default_currency"],
+                site_url=self.request.build_absolute_uri("/").rstrip("/"),
             )
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
-        except IntegrityError as error:
-            # Two registrations with the same email raced past clean_email(); the
-            # unique index let one through and refused this one.
-            if not _is_email_conflict(error):
-                raise
-            form.add_error("email", DUPLICATE_EMAIL_MESSAGE)
-            return self.form_invalid(form)
-        login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(self.request, f"Welcome to BankDash, {user.display_name}!")
+        return redirect("register_done")
+
+
+@method_decorator(login_not_required, name="dispatch")
+class RegisterDoneView(TemplateView):
+    template_name = "users/register_done.html"
+
+
+@method_decorator(login_not_required, name="dispatch")
+class ActivateView(TemplateView):
+    """The emailed link: a page whose button (a POST, so a mail scanner that opens links
+    activates nothing) activates the account and logs the customer in."""
+
+    template_name = "users/activate.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.pending = selectors.customer_pending_activation(uidb64=kwargs["uidb64"], token=kwargs["token"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", ActivationForm())
+        return super().get_context_data(pending=self.pending, **kwargs)
+
+    def post(self, request, uidb64, token):
+        if self.pending is None:
+            return self.get(request, uidb64=uidb64, token=token)
+        form = ActivationForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        try:
+            user = services.customer_activate(user=self.pending, token=token, password=form.cleaned_data["password"])
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                return self.get(request, uidb64=uidb64, token=token)
+            add_service_errors(form, error)
+            return self.render_to_response(self.get_context_data(form=form))
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Welcome to BankDash, {user.display_name}!")
         return redirect("dashboard:home")

@@ -1,0 +1,87 @@
+"""Low-balance alerts from the forecast (apps.bills.forecast): when an account's projected
+balance goes below what its owner wants to keep, one ``forecast_low`` alert per occurrence
+that takes it there ("Checking is projected to reach −120.00 USD on 3 Mar 2026, after Rent
+(850.00 USD).").
+
+Once per occurrence
+-------------------
+Each alert carries the key ``forecast:<account>:<due date>:<item>`` in ``Alert.dedupe_key``,
+unique in the database: however often and however concurrently the check runs, an occurrence
+is told once (a later dip caused by another date, or another bill, is another alert).
+
+When it runs
+------------
+``post_recurring`` checks every customer with active items after posting, and every ledger
+change checks its owner's accounts once the change is committed (``forecast_alerts_after_commit``,
+from the ``ledger_changed`` receiver). After the commit, not inside the posting's transaction:
+while a bill's payment is being posted, the entry is in the ledger but its occurrence is not yet
+marked paid, and a check then would count the bill twice. The alert is derived from committed
+data, so a check that fails costs nothing but a later alert (the next run finds it again).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from functools import partial
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from apps.accounts.models import Account
+from apps.alerts.models import Alert
+
+from .forecast import account_forecasts, crossing_message
+
+logger = logging.getLogger("bankdash.bills")
+
+# How far ahead a dip is told.
+ALERT_DAYS = 30
+ALERT_MAX_LENGTH = Alert._meta.get_field("message").max_length
+
+
+def dedupe_key(*, account_id: int, due_on: date, item_id: int) -> str:
+    return f"forecast:{account_id}:{due_on:%Y-%m-%d}:{item_id}"
+
+
+@transaction.atomic
+def forecast_alerts_check(*, user, today: date | None = None) -> list[Alert]:
+    """Alert ``user`` of each occurrence that takes one of their open accounts below its
+    buffer in the next ALERT_DAYS days, once. Returns the alerts written. Four queries
+    (two when the user has no recurring item), whatever the number of items."""
+    accounts = list(Account.objects.filter(owner=user, closed_on__isnull=True).order_by("pk"))
+    candidates = {}
+    for forecast in account_forecasts(user=user, accounts=accounts, days=ALERT_DAYS, today=today).values():
+        for crossing in forecast.crossings():
+            event = crossing.culprit
+            key = dedupe_key(account_id=forecast.account.pk, due_on=event.due_on, item_id=event.item_id)
+            candidates.setdefault(key, Alert(owner=user, kind=Alert.Kind.FORECAST_LOW, dedupe_key=key,
+                                             message=crossing_message(forecast, crossing)[:ALERT_MAX_LENGTH]))
+    if not candidates:
+        return []
+    told = set(Alert.objects.filter(dedupe_key__in=list(candidates)).values_list("dedupe_key", flat=True))
+    new = [alert for key, alert in candidates.items() if key not in told]
+    # A concurrent check may write the same key first: the unique index keeps one.
+    Alert.objects.bulk_create(new, ignore_conflicts=True)
+    return new
+
+
+def forecast_alerts_after_commit(*, user) -> None:
+    """Check ``user``'s forecast once the current transaction commits (see the module)."""
+    transaction.on_commit(partial(forecast_alerts_check, user=user), robust=True)
+
+
+def forecast_alerts_send(*, today: date | None = None) -> tuple[int, int]:
+    """Check every customer with an active, running recurring item (each in its own
+    transaction; one failing is logged and the others go on). Returns (alerts, errors)."""
+    users = (get_user_model().objects
+             .filter(recurring_items__is_active=True, recurring_items__paused_on__isnull=True)
+             .distinct().order_by("pk"))
+    sent = errors = 0
+    for user in users:
+        try:
+            sent += len(forecast_alerts_check(user=user, today=today))
+        except Exception:
+            errors += 1
+            logger.exception("forecast alerts of user %s failed", user.pk)
+    return sent, errors
