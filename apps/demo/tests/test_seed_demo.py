@@ -4,6 +4,9 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
+from apps.audit.models import AuditEvent
+from apps.bills.models import RecurringItem
+from apps.rewards.selectors import points_total
 from apps.users.models import User
 from apps.users.seed import DEMO_PASSWORD
 
@@ -13,7 +16,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
 def row_counts():
     return {model._meta.label: model.objects.count() for model in apps.get_models()
-            if model._meta.app_label in ("users", "accounts", "transactions", "budgets", "alerts", "auth")}
+            if model._meta.app_label in ("users", "accounts", "transactions", "budgets", "alerts", "auth", "bills",
+                                         "rewards")}
 
 
 def test_seed_demo_creates_the_three_demo_logins():
@@ -26,6 +30,11 @@ def test_seed_demo_creates_the_three_demo_logins():
     assert [g.name for g in demo.groups.all()] == ["customer"]
     assert [g.name for g in staff.groups.all()] == ["support"]
     assert [g.name for g in auditor.groups.all()] == ["auditor"]
+    # Bills, a salary and reward points, granted through the audited staff path.
+    assert RecurringItem.objects.filter(owner=demo, kind="bill").count() >= 3
+    assert RecurringItem.objects.filter(owner=demo, kind="income").exists()
+    assert points_total(user=demo) == 50
+    assert AuditEvent.objects.filter(action="points_adjustment", actor=staff).exists()
 
 
 def test_seed_demo_is_idempotent():
