@@ -9,7 +9,7 @@ import pytest
 APPS = Path(__file__).resolve().parent.parent / "apps"
 
 # Each app and the apps it may import. audit listens to signals and nothing imports it;
-# demo seeds every app and nothing imports it; dashboard reads and nothing imports it.
+# demo seeds every app and nothing imports it; dashboard and insights read and nothing imports them.
 ALLOWED = {
     "core": set(),
     "users": {"core"},
@@ -20,6 +20,7 @@ ALLOWED = {
     "bills": {"core", "users", "accounts", "transactions", "alerts"},
     "rewards": {"core", "users", "accounts", "transactions", "alerts", "bills"},
     "dashboard": {"core", "users", "accounts", "transactions", "alerts", "budgets", "bills", "rewards"},
+    "insights": {"core", "users", "accounts", "transactions", "alerts", "budgets", "bills", "rewards"},
     "audit": {"core", "users", "accounts", "transactions", "rewards"},
     "demo": {"core", "users", "accounts", "transactions", "alerts", "budgets", "bills", "rewards"},
 }

@@ -28,13 +28,12 @@ from apps.alerts.models import Alert
 from apps.bills.forecast import Event, account_forecasts
 from apps.budgets.selectors import BudgetStatus, budget_vs_actual
 from apps.core.currencies import currency_order
-from apps.core.dates import month_end, month_label, month_start, shift_month, user_today
+from apps.core.dates import month_end, month_label, month_start, user_today
 from apps.rewards.selectors import points_total
-from apps.transactions.models import MonthlyTotal, Transaction
-from apps.transactions.selectors import MonthlySpending, monthly_spending
+from apps.transactions.models import Transaction
+from apps.transactions.selectors import MonthFlow, MonthlySpending, income_vs_spending, monthly_spending
 
 ZERO = Decimal("0.00")
-HISTORY_MONTHS = 6
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 
 
@@ -121,52 +120,6 @@ def account_summary(*, user, as_of: date | None = None) -> AccountSummary:
 # ---------------------------------------------------------------------------
 # Months of income and spending
 # ---------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class MonthFlow:
-    currency: str
-    month: date
-    income: Decimal
-    spending: Decimal
-
-    @property
-    def label(self) -> str:
-        return month_label(self.month)
-
-    @property
-    def net(self) -> Decimal:
-        return self.income - self.spending
-
-
-def income_vs_spending(*, user, month: date, months: int = HISTORY_MONTHS) -> dict[str, list[MonthFlow]]:
-    """Income and spending (expenses; transfers are neither) per currency for the
-    ``months`` months ending with ``month``, oldest first, months without entries as
-    zeros: one grouped query over the monthly totals. The user's default currency is
-    always there (first); another currency only when it has figures in those months."""
-    month = month_start(month)
-    first = shift_month(month, -(months - 1))
-    rows = (
-        MonthlyTotal.objects.filter(owner=user, month__gte=first, month__lte=month, count__gt=0)
-        .values("account__currency", "month")
-        .annotate(
-            income=Sum("total", filter=Q(kind=MonthlyTotal.Kind.INCOME), default=ZERO),
-            spending=Sum("total", filter=Q(kind=MonthlyTotal.Kind.EXPENSE), default=ZERO),
-        )
-        .order_by()
-    )
-    found = {(row["account__currency"], row["month"]): row for row in rows}
-    default = user.default_currency
-    history = {}
-    for currency in currency_order({currency for currency, _ in found} | {default}, default):
-        flows = []
-        for i in range(months):
-            m = shift_month(first, i)
-            row = found.get((currency, m))
-            flows.append(MonthFlow(currency=currency, month=m, income=row["income"] if row else ZERO,
-                                   spending=row["spending"] if row else ZERO))
-        history[currency] = flows
-    return history
-
 
 # ---------------------------------------------------------------------------
 # Transactions and alerts

@@ -12,11 +12,12 @@ from django.db.models.functions import Coalesce
 
 from apps.accounts.models import Account
 from apps.core.currencies import currency_order
-from apps.core.dates import month_label, month_start
+from apps.core.dates import month_label, month_start, shift_month
 
 from .models import MonthlyTotal, Transaction
 
 ZERO = Decimal("0.00")
+HISTORY_MONTHS = 6  # the dashboard's income vs spending
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,52 @@ def monthly_spending(*, user, month: date) -> MonthlySpending:
     own = by_currency.get(default)
     return MonthlySpending(month=month, currency=default, total=own.total if own else ZERO,
                            by_category=dict(own.by_category) if own else {}, by_currency=by_currency)
+
+
+@dataclass(frozen=True)
+class MonthFlow:
+    currency: str
+    month: date
+    income: Decimal
+    spending: Decimal
+
+    @property
+    def label(self) -> str:
+        return month_label(self.month)
+
+    @property
+    def net(self) -> Decimal:
+        return self.income - self.spending
+
+
+def income_vs_spending(*, user, month: date, months: int = HISTORY_MONTHS) -> dict[str, list[MonthFlow]]:
+    """Income and spending (expenses; transfers are neither) per currency for the
+    ``months`` months ending with ``month``, oldest first, months without entries as
+    zeros: one grouped query over the monthly totals. The user's default currency is
+    always there (first); another currency only when it has figures in those months."""
+    month = month_start(month)
+    first = shift_month(month, -(months - 1))
+    rows = (
+        MonthlyTotal.objects.filter(owner=user, month__gte=first, month__lte=month, count__gt=0)
+        .values("account__currency", "month")
+        .annotate(
+            income=Sum("total", filter=Q(kind=MonthlyTotal.Kind.INCOME), default=ZERO),
+            spending=Sum("total", filter=Q(kind=MonthlyTotal.Kind.EXPENSE), default=ZERO),
+        )
+        .order_by()
+    )
+    found = {(row["account__currency"], row["month"]): row for row in rows}
+    default = user.default_currency
+    history = {}
+    for currency in currency_order({currency for currency, _ in found} | {default}, default):
+        flows = []
+        for i in range(months):
+            m = shift_month(first, i)
+            row = found.get((currency, m))
+            flows.append(MonthFlow(currency=currency, month=m, income=row["income"] if row else ZERO,
+                                   spending=row["spending"] if row else ZERO))
+        history[currency] = flows
+    return history
 
 
 def transaction_list(*, user) -> QuerySet[Transaction]:

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "apps.bills",
     "apps.rewards",
     "apps.dashboard",
+    "apps.insights",
     "apps.audit",
     "apps.demo",
 ]
@@ -245,7 +246,7 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="BankDash <no-reply@bankdash.local>")
 
 # Paths whose errors (404, 500, 503) are JSON, besides views made with apps.core.api.json_endpoint.
-JSON_PATH_PREFIXES = ["/dashboard/overview", "/dashboard/expense-preview", "/forecast", "/health/"]
+JSON_PATH_PREFIXES = ["/dashboard/overview", "/dashboard/expense-preview", "/forecast", "/health/", "/insights/"]
 # A form posted without its CSRF token: the branded 403 page (JSON on JSON paths).
 CSRF_FAILURE_VIEW = "apps.core.errors.csrf_failure"
 

@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.reliability.invariants import ledger_problems
+from tests.tiers import by_tier
 
 from .forms import PASSWORD, diff_rows, discover_form_pages, snapshot_rows
 from .hostile import count_hostile_request, hostile_field_value, sweep_catalogue
@@ -151,13 +152,17 @@ def test_every_field_survives_every_catalogue_value_of_its_type(fuzz_world):
     failures = []
     foreign_ids = _foreign_ids(fuzz_world)
     before = snapshot_rows()
+    # The default tier sends every third value, a different third for each field, so each
+    # value still meets fields of its type; the full tier sends them all.
+    step, turn = by_tier(3, 1), 0
     for page in _pages(fuzz_world):
         client = fuzz_world["client"] if page.as_customer else fuzz_world["visitor"]
         for name, field in page.fields.items():
             if name not in page.baseline:
                 continue
             extra = foreign_ids if isinstance(field, forms.ModelChoiceField) else []
-            for value in [*sweep_catalogue(field), *extra]:
+            turn += 1
+            for value in [*sweep_catalogue(field)[turn % step::step], *extra]:
                 try:
                     check_post(page, client, {**page.baseline, name: value}, 1, before)
                 except AssertionError as error:

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from apps.core.schedules import FREQUENCIES, Schedule
+from tests.tiers import by_tier
 
 WINDOW_END = date(2035, 12, 31)
 
@@ -57,7 +58,7 @@ def ours(schedule: Schedule) -> list[date]:
     return schedule.between(date(1, 1, 1), WINDOW_END)
 
 
-@settings(max_examples=2000)
+@settings(max_examples=by_tier(300, 3000))  # thousands in the full tier (.ci/run)
 @given(
     frequency=st.sampled_from(sorted(FREQUENCIES)),
     anchor=st.dates(min_value=date(2000, 1, 1), max_value=date(2030, 12, 31)),
