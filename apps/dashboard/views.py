@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.contrib import messages
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.text import capfirst
@@ -15,17 +14,9 @@ from django.views.decorators.cache import never_cache
 
 from apps.accounts.models import Account
 from apps.core.api import json_endpoint, json_error, json_response
-from apps.core.dates import (
-    MAX_YEAR,
-    MIN_YEAR,
-    in_date_range,
-    month_label,
-    month_start,
-    parse_month,
-    shift_month,
-    user_today,
-)
+from apps.core.dates import in_date_range, parse_month, user_today
 from apps.core.money import MAX_AMOUNT, parse_money
+from apps.core.month_pages import month_from_query, month_nav
 from apps.transactions.models import Category
 
 from . import previews, selectors
@@ -94,36 +85,20 @@ def _chart_data(categories: list[CategorySection], history: list[HistorySection]
     }
 
 
-def _month_link(month: date) -> str:
-    return f"?month={month_label(month)}"
-
-
 @never_cache
 def home(request):
     """The customer's dashboard for one month (``?month=YYYY-MM``, default this month
     in their time zone). A month that cannot be read falls back to this month."""
     today = user_today(request.user)
-    month = month_start(today)
-    raw = request.GET.get("month", "").strip()
-    if raw:
-        try:
-            month = parse_month(raw)
-        except ValueError as error:
-            messages.error(request, f"“{raw[:20]}” is not a month we can show: {error} "
-                                    f"Showing {month:%B %Y} instead.")
+    month = month_from_query(request, today=today)
     page = selectors.dashboard_page(user=request.user, month=month, today=today)
-    previous = shift_month(page.month, -1)
-    following = shift_month(page.month, 1)
     categories, history = category_sections(page), history_sections(page)
     context = {
         "page": page,
         "category_sections": categories,
         "history_sections": history,
         "chart_data": _chart_data(categories, history),
-        "month_value": month_label(page.month),
-        "previous_url": _month_link(previous) if previous.year >= MIN_YEAR else None,
-        "next_url": _month_link(following) if following.year <= MAX_YEAR else None,
-        "this_month_url": request.path if not page.is_current_month else None,
+        **month_nav(request, month=page.month, today=today),
         # Overrides the navigation's own lazy count: the page already has it.
         "unread_alert_count": page.alerts_count,
         "urls": {
