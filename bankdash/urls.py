@@ -36,6 +36,8 @@ urlpatterns = [
     path("forecast", include("apps.bills.forecast_urls")),  # GET /forecast?account=ID&days=N (JSON)
     path("rewards/", include("apps.rewards.urls")),
     path("alerts/", include("apps.alerts.urls")),
+    path("rules/", include("apps.rules.urls")),
+    path("import/", include("apps.imports.urls")),
     path("insights/", include("apps.insights.urls")),
     path("", include("apps.dashboard.urls")),
 ]

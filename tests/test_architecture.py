@@ -19,10 +19,14 @@ ALLOWED = {
     "budgets": {"core", "users", "accounts", "transactions", "alerts"},
     "bills": {"core", "users", "accounts", "transactions", "alerts"},
     "rewards": {"core", "users", "accounts", "transactions", "alerts", "bills"},
+    # Categorisation rules read and recategorise ledger entries; the import applies them.
+    "rules": {"core", "users", "accounts", "transactions"},
+    "imports": {"core", "users", "accounts", "transactions", "rules"},
     "dashboard": {"core", "users", "accounts", "transactions", "alerts", "budgets", "bills", "rewards"},
     "insights": {"core", "users", "accounts", "transactions", "alerts", "budgets", "bills", "rewards"},
-    "audit": {"core", "users", "accounts", "transactions", "rewards"},
-    "demo": {"core", "users", "accounts", "transactions", "alerts", "budgets", "bills", "rewards"},
+    "audit": {"core", "users", "accounts", "transactions", "rewards", "rules", "imports"},
+    "demo": {"core", "users", "accounts", "transactions", "alerts", "budgets", "bills", "rewards", "rules",
+             "imports"},
 }
 
 

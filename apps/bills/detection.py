@@ -1,7 +1,8 @@
 """Bills the customer pays but has not set up, found in their expenses.
 
-The expenses of the last ~13 months are grouped by payee (``payee_key``: the description
-lower-cased, digits and punctuation taken out, spaces collapsed) and account. A group is a
+The expenses of the last ~13 months are grouped by payee (``payee_key`` of the entry's payee,
+or of its description when it has none: lower-cased, digits and punctuation taken out,
+spaces collapsed) and account. A group is a
 suggestion when its latest payments repeat: at least MIN_PAYMENTS of them, ~monthly (26 to
 35 days apart) or ~weekly (6 to 8 days apart), each amount within 15% of their median,
 the latest one recent enough for the bill to be still running; and the payee is not set up
@@ -27,6 +28,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
 from django.db.models import CharField, Exists, OuterRef, Value
+from django.db.models.functions import Coalesce, NullIf
 
 from apps.core.dates import user_today
 from apps.core.money import CENT
@@ -206,7 +208,10 @@ def bill_suggestions(*, user, today: date | None = None) -> list[BillSuggestion]
                     occurred_on__gte=today - timedelta(days=WINDOW_DAYS), occurred_on__lte=today)
             .annotate(pays_bill=Exists(paying))
             .order_by()
-            .values_list("description", "amount", "occurred_on", "account_id", "account__name", "account__currency",
+            # Who was paid: the entry's payee (one name per merchant, apps.transactions.payees),
+            # or its description when it has none.
+            .annotate(who=Coalesce(NullIf("payee", Value("")), "description"))
+            .values_list("who", "amount", "occurred_on", "account_id", "account__name", "account__currency",
                          "category_id", "pays_bill"))
     payments = [Payment(*row) for row in rows]
     if not payments:

@@ -361,7 +361,7 @@ def _post_to_ledger(item: RecurringItem, *, amount: Decimal, occurred_on: date) 
     if item.kind == Kind.TRANSFER:
         return ledger.transfer_create(from_account_id=item.account_id, to_account_id=item.to_account_id, **common)
     post = ledger.expense_post if item.kind == Kind.BILL else ledger.income_post
-    return post(account_id=item.account_id, category=item.category, **common)
+    return post(account_id=item.account_id, category=item.category, payee=item.name, **common)
 
 
 def _settle(occurrence: Occurrence, *, state: str, **changes) -> Occurrence:

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import CharField, F, Func, Sum, Value
-from django.db.models.functions import Coalesce, Lower, NullIf, Trim
+from django.db.models import CharField, F, Sum, Value
+from django.db.models.functions import Coalesce, NullIf
 
 from apps.accounts.selectors import account_totals_by_currency
 from apps.alerts.models import Alert
@@ -136,19 +136,10 @@ def cash_flows(*, user, month: date) -> dict[str, CashFlow]:
 # Top merchants
 # ---------------------------------------------------------------------------
 
-def _regexp_replace(expression, pattern: str, replacement: str) -> Func:
-    return Func(expression, Value(pattern), Value(replacement), Value("g"), function="REGEXP_REPLACE",
-                output_field=CharField())
-
-
 def merchant_name():
-    """Who was paid, until the ledger stores a payee: the description lower-cased, digits and
-    punctuation turned into spaces, whitespace collapsed ("STARBUCKS #1234" and "Starbucks"
-    are one merchant), and the category's name when nothing is left. When the ledger entry
-    gets its payee field (../shared/ARCHITECTURE.md: "the payee is a field of the ledger
-    entry"), this expression becomes that field."""
-    cleaned = _regexp_replace(_regexp_replace(Lower("description"), r"[[:digit:][:punct:]]+", " "), r"\s+", " ")
-    return Coalesce(NullIf(Trim(cleaned), Value("")), Lower("category__name"), output_field=CharField())
+    """Who was paid: the entry's payee (apps.transactions.payees: "AMZN Mktp US*2K4" and
+    "Amazon.com" are one payee), or the category's name for an expense with none."""
+    return Coalesce(NullIf("payee", Value("")), "category__name", output_field=CharField())
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,10 @@ class TransactionAdmin(admin.ModelAdmin):
     no one may; a superuser may only correct a description. Corrections of money go
     through apps.transactions.services (or `recalculate_balances`)."""
 
-    list_display = ("occurred_on", "owner", "account", "kind", "amount", "category", "description", "created_at")
+    list_display = ("occurred_on", "owner", "account", "kind", "amount", "category", "payee", "description",
+                    "created_at")
     list_filter = ("kind", "category", "occurred_on", "account__currency")
-    search_fields = ("description", "owner__email", "account__name", "=transfer_id")
+    search_fields = ("description", "payee", "owner__email", "account__name", "=transfer_id")
     date_hierarchy = "occurred_on"
     list_select_related = ("owner", "account", "category")
     ordering = ("-occurred_on", "-id")

@@ -7,6 +7,7 @@ from datetime import date
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django_filters.fields import ModelChoiceField as FilterModelChoiceField
 
 from apps.accounts.models import Account
@@ -78,7 +79,8 @@ class TransactionFilterForm(forms.Form):
 
 
 class TransactionFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(field_name="description", lookup_expr="icontains", label="Search description")
+    q = django_filters.CharFilter(method="search", label="Search")
+    merchant = django_filters.CharFilter(field_name="payee", lookup_expr="iexact", label="Payee")
     account = OwnedModelChoiceFilter(queryset=_accounts, empty_label="All accounts")
     month = MonthFilter(label="Month")
     category = OwnedModelChoiceFilter(queryset=_categories, empty_label="All categories")
@@ -87,4 +89,8 @@ class TransactionFilter(django_filters.FilterSet):
     class Meta:
         model = Transaction
         form = TransactionFilterForm
-        fields = ["q", "account", "month", "category", "kind"]
+        fields = ["q", "merchant", "account", "month", "category", "kind"]
+
+    def search(self, queryset, name, value):
+        """Words found in the description or the payee."""
+        return queryset.filter(Q(description__icontains=value) | Q(payee__icontains=value))

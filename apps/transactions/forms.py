@@ -17,6 +17,14 @@ from apps.core.dates import user_today
 from apps.core.forms import OwnedModelChoiceField, date_field, money_field
 
 from .models import Category, Transaction
+from .payees import PAYEE_MAX_LENGTH
+
+
+def payee_field():
+    return forms.CharField(
+        max_length=PAYEE_MAX_LENGTH, required=False,
+        help_text="Who was paid, or who paid you. Leave it empty to take it from the description.",
+    )
 
 
 class CategoryChoiceField(OwnedModelChoiceField):
@@ -76,9 +84,11 @@ class EntryForm(FarFutureConfirmMixin, OneTimeTokenForm):
     amount = money_field()
     category = CategoryChoiceField(queryset=Category.objects.none(), empty_label="Choose a category")
     occurred_on = date_field()
+    payee = payee_field()
     description = forms.CharField(max_length=255, required=False)
 
-    field_order = ["account", "amount", "category", "occurred_on", "confirm_far_future", "description", "form_token"]
+    field_order = ["account", "amount", "category", "occurred_on", "confirm_far_future", "payee", "description",
+                   "form_token"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
@@ -114,14 +124,15 @@ class TransactionEditForm(FarFutureConfirmMixin, forms.Form):
     amount = money_field()
     category = CategoryChoiceField(queryset=Category.objects.none())
     occurred_on = date_field()
+    payee = payee_field()
     description = forms.CharField(max_length=255, required=False)
 
-    field_order = ["account", "amount", "category", "occurred_on", "confirm_far_future", "description"]
+    field_order = ["account", "amount", "category", "occurred_on", "confirm_far_future", "payee", "description"]
 
     def __init__(self, *args, user, entry: Transaction, **kwargs):
         kwargs.setdefault("initial", {
             "account": entry.account_id, "amount": entry.amount, "category": entry.category_id,
-            "occurred_on": entry.occurred_on, "description": entry.description,
+            "occurred_on": entry.occurred_on, "payee": entry.payee, "description": entry.description,
         })
         super().__init__(*args, **kwargs)
         if entry.kind in (Transaction.Kind.INCOME, Transaction.Kind.EXPENSE):
@@ -134,6 +145,7 @@ class TransactionEditForm(FarFutureConfirmMixin, forms.Form):
         else:
             del self.fields["account"]
             del self.fields["category"]
+            del self.fields["payee"]
 
 
 class CategoryForm(forms.Form):

@@ -67,6 +67,11 @@ class Transaction(models.Model):
     category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="transactions")
     description = models.CharField(max_length=255, blank=True)
+    payee = models.CharField(
+        max_length=100, blank=True, db_default="",
+        help_text="Who was paid or who paid: one name per merchant (apps.transactions.payees). Bills, import, "
+                  "categorisation rules and insights read it.",
+    )
     occurred_on = models.DateField("date")
     created_at = models.DateTimeField(auto_now_add=True)
     transfer_id = models.UUIDField(null=True, blank=True, db_index=True)
@@ -77,6 +82,7 @@ class Transaction(models.Model):
             models.Index(fields=["owner", "-occurred_on", "-id"], name="tx_owner_date_idx"),
             models.Index(fields=["account", "-occurred_on", "-id"], name="tx_account_date_idx"),
             models.Index(fields=["owner", "category", "occurred_on"], name="tx_owner_cat_date_idx"),
+            models.Index(fields=["owner", "payee", "occurred_on"], name="tx_owner_payee_date_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="transactions_amount_positive"),

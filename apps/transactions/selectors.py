@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import DecimalField, F, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from apps.accounts.models import Account
@@ -126,6 +126,42 @@ def transaction_list(*, user) -> QuerySet[Transaction]:
         .select_related("account", "category")
         .order_by("-occurred_on", "-id")
     )
+
+
+@dataclass(frozen=True)
+class ListTotals:
+    """What a filtered list adds up to in one currency: money in (income, transfers in,
+    openings, credit corrections) and money out (expenses, transfers out, debit corrections)."""
+
+    currency: str
+    count: int
+    money_in: Decimal
+    money_out: Decimal
+
+    @property
+    def net(self) -> Decimal:
+        return self.money_in - self.money_out
+
+
+def list_totals(entries: QuerySet[Transaction], *, default_currency: str) -> list[ListTotals]:
+    """The totals of exactly the rows of a (filtered) list, per currency, the default
+    currency first: one grouped query. The Insights page links each figure to a list whose
+    totals here equal it."""
+    money = DecimalField(max_digits=16, decimal_places=2)
+
+    def total(kinds):
+        return Coalesce(Sum("amount", filter=Q(kind__in=kinds)), Value(ZERO), output_field=money)
+
+    rows = {
+        row["currency"]: row
+        for row in entries.order_by().values(currency=F("account__currency")).annotate(
+            n=Count("id"), money_in=total(Transaction.CREDIT_KINDS), money_out=total(Transaction.DEBIT_KINDS),
+        )
+    }
+    return [
+        ListTotals(currency=c, count=rows[c]["n"], money_in=rows[c]["money_in"], money_out=rows[c]["money_out"])
+        for c in currency_order(rows, default_currency)
+    ]
 
 
 # ---------------------------------------------------------------------------

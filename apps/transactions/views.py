@@ -34,9 +34,13 @@ def transaction_list(request):
         request.GET or None, queryset=selectors.transaction_list(user=request.user), request=request
     )
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    is_filtered = any(request.GET.get(name) for name in filterset.filters)
+    # A filtered list adds up what it shows (the Insights page links here: its figure and this
+    # total are the same rows); the whole history is not summed on every visit.
+    totals = (selectors.list_totals(filterset.qs, default_currency=request.user.default_currency)
+              if is_filtered and filterset.is_valid() else [])
     return render(request, "transactions/transaction_list.html", {
-        "filter": filterset, "page_obj": page,
-        "is_filtered": any(request.GET.get(name) for name in filterset.filters),
+        "filter": filterset, "page_obj": page, "is_filtered": is_filtered, "totals": totals,
     })
 
 
@@ -71,6 +75,7 @@ def _entry_view(request, *, kind):
                 user=request.user, account_id=data["account"].pk, amount=data["amount"],
                 category=data["category"], occurred_on=data["occurred_on"], description=data["description"],
                 form_token=data["form_token"], confirm_far_future=data["confirm_far_future"],
+                payee=data["payee"],
             )
         except ValidationError as exc:
             _show_service_errors(form, exc)
@@ -140,6 +145,8 @@ def transaction_update(request, pk):
                 description=data["description"], category=data.get("category"),
                 account_id=data["account"].pk if data.get("account") else None,
                 confirm_far_future=data["confirm_far_future"],
+                # The customer's payee; emptied, it follows the description again.
+                payee=data["payee"] if "payee" in form.fields else None,
             )
         except Transaction.DoesNotExist:
             raise Http404("No such transaction.") from None

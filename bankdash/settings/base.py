@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "apps.budgets",
     "apps.bills",
     "apps.rewards",
+    "apps.rules",
+    "apps.imports",
     "apps.dashboard",
     "apps.insights",
     "apps.audit",

@@ -54,9 +54,9 @@ def test_cash_flow(two_currencies):
 
 def test_top_merchants(two_currencies):
     body = get_json(two_currencies, "/insights/top-merchants")
-    assert body["top_merchants"] == [{"merchant": "shop", "total_spent": D("100.00")}]
-    assert body["by_currency"]["EUR"] == {"top_merchants": [{"merchant": "café paris", "total_spent": D("40.00")},
-                                                            {"merchant": "shop", "total_spent": D("30.00")}]}
+    assert body["top_merchants"] == [{"merchant": "Shop", "total_spent": D("100.00")}]
+    assert body["by_currency"]["EUR"] == {"top_merchants": [{"merchant": "Café Paris", "total_spent": D("40.00")},
+                                                            {"merchant": "Shop", "total_spent": D("30.00")}]}
 
 
 def test_burn_rate(two_currencies):

@@ -68,11 +68,11 @@ def test_top_merchants(client_of):
     assert get_json(client_of, "/insights/top-merchants") == {
         "month": "2025-12",
         "top_merchants": [
-            {"merchant": "landlord ltd", "total_spent": D("1200.00")},
-            {"merchant": "amazon com ab", "total_spent": D("99.99")},
+            {"merchant": "Landlord Ltd", "total_spent": D("1200.00")},
+            {"merchant": "Amazon", "total_spent": D("99.99")},
             {"merchant": "food", "total_spent": D("80.00")},
-            {"merchant": "starbucks", "total_spent": D("50.00")},
-            {"merchant": "cinema", "total_spent": D("25.00")},  # edited from 15.00; "big tv" was deleted
+            {"merchant": "Starbucks", "total_spent": D("50.00")},
+            {"merchant": "Cinema", "total_spent": D("25.00")},  # edited from 15.00; "big tv" was deleted
         ],  # then "uber trip" 20.00 and "other" 10.00: five only
         "currency": "USD",
     }
@@ -80,8 +80,8 @@ def test_top_merchants(client_of):
 
 def test_top_merchants_of_the_previous_month(client_of):
     assert get_json(client_of, "/insights/top-merchants?month=2025-11")["top_merchants"] == [
-        {"merchant": "landlord ltd", "total_spent": D("1200.00")},
-        {"merchant": "market", "total_spent": D("300.00")},
+        {"merchant": "Landlord Ltd", "total_spent": D("1200.00")},
+        {"merchant": "Market", "total_spent": D("300.00")},
     ]
 
 

@@ -44,7 +44,7 @@ def test_auckland_is_already_in_december_while_utc_is_in_november(client, time_m
                                  "trend": "decrease"}
     assert get_json(client, "/insights/cash-flow")["month"] == "2025-12"
     assert get_json(client, "/insights/top-merchants")["top_merchants"] == [
-        {"merchant": "cafe", "total_spent": D("20.00")}]
+        {"merchant": "Cafe", "total_spent": D("20.00")}]
     # November is a past month for this customer: all its 30 days elapsed.
     assert get_json(client, "/insights/burn-rate?month=2025-11")["days_elapsed"] == 30
 

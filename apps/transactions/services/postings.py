@@ -17,6 +17,7 @@ from apps.core.dates import user_today
 from apps.core.money import cents
 
 from ..models import Category, FormSubmission, Transaction
+from ..payees import clean_payee, normalise_payee
 from ..signals import ledger_changed
 from .ledger import (
     FAR_FUTURE_DAYS,
@@ -70,7 +71,7 @@ def account_open(*, user, name: str, kind: str = Account.Kind.CHECKING, currency
 
 
 def _post(*, user, account_id, kind, amount, category, description, occurred_on, form_token,
-          confirm_far_future) -> Transaction:
+          confirm_far_future, payee) -> Transaction:
     submission, first = claim_token(user=user, token=form_token)
     if not first:
         return replayed(submission)
@@ -79,8 +80,9 @@ def _post(*, user, account_id, kind, amount, category, description, occurred_on,
     accounts = lock_accounts(user=user, account_ids=[account_id])
     account = accounts[int(account_id)]
     check_date(user=user, accounts=[account], occurred_on=occurred_on, confirm_far_future=confirm_far_future)
-    row = Transaction(owner=user, account=account, kind=kind, amount=amount,
-                      category=category, description=description, occurred_on=occurred_on)
+    row = Transaction(owner=user, account=account, kind=kind, amount=amount, category=category,
+                      description=description, payee=clean_payee(payee, description=description),
+                      occurred_on=occurred_on)
     apply_deltas(accounts, effects([row]))
     record([row], user=user, submission=submission)
     return row
@@ -89,19 +91,21 @@ def _post(*, user, account_id, kind, amount, category, description, occurred_on,
 @transaction.atomic
 def income_post(*, user, account_id: int, amount: Decimal, category: Category, occurred_on: date,
                 description: str = "", form_token: uuid.UUID | None = None,
-                confirm_far_future: bool = False) -> Transaction:
+                confirm_far_future: bool = False, payee: str | None = None) -> Transaction:
+    """``payee`` empty or None: the description's normalised payee (apps.transactions.payees)."""
     return _post(user=user, account_id=account_id, kind=Kind.INCOME, amount=amount, category=category,
                  description=description, occurred_on=occurred_on, form_token=form_token,
-                 confirm_far_future=confirm_far_future)
+                 confirm_far_future=confirm_far_future, payee=payee)
 
 
 @transaction.atomic
 def expense_post(*, user, account_id: int, amount: Decimal, category: Category, occurred_on: date,
                  description: str = "", form_token: uuid.UUID | None = None,
-                 confirm_far_future: bool = False) -> Transaction:
+                 confirm_far_future: bool = False, payee: str | None = None) -> Transaction:
+    """``payee`` empty or None: the description's normalised payee (apps.transactions.payees)."""
     return _post(user=user, account_id=account_id, kind=Kind.EXPENSE, amount=amount, category=category,
                  description=description, occurred_on=occurred_on, form_token=form_token,
-                 confirm_far_future=confirm_far_future)
+                 confirm_far_future=confirm_far_future, payee=payee)
 
 
 @transaction.atomic
@@ -159,16 +163,22 @@ def _lock_entry_rows(*, user, transaction_id) -> list[Transaction]:
 @transaction.atomic
 def transaction_edit(*, user, transaction_id: int, amount: Decimal, occurred_on: date, description: str = "",
                      category: Category | None = None, account_id: int | None = None,
-                     confirm_far_future: bool = False) -> Transaction:
-    """Change an entry (both legs of a transfer). Refused if it would overdraw any account."""
+                     confirm_far_future: bool = False, payee: str | None = None) -> Transaction:
+    """Change an entry (both legs of a transfer). Refused if it would overdraw any account.
+    ``payee`` None keeps a payee the customer chose and follows the description when the
+    payee was the description's own; a transfer has none."""
     amount = cents(amount)
     old_rows = _lock_entry_rows(user=user, transaction_id=transaction_id)
     new_rows = []
     for old in old_rows:
         new = Transaction(pk=old.pk, owner_id=old.owner_id, account_id=old.account_id, kind=old.kind, amount=amount,
                           category_id=old.category_id, description=description, occurred_on=occurred_on,
-                          created_at=old.created_at, transfer_id=old.transfer_id)
+                          created_at=old.created_at, transfer_id=old.transfer_id, payee=old.payee)
         if old.kind in (Kind.INCOME, Kind.EXPENSE):
+            if payee is not None:
+                new.payee = clean_payee(payee, description=description)
+            elif old.payee == normalise_payee(old.description):
+                new.payee = normalise_payee(description)
             new.category = check_category(user=user, category=category or old.category)
             if account_id is not None:
                 new.account_id = int(account_id)
@@ -182,7 +192,8 @@ def transaction_edit(*, user, transaction_id: int, amount: Decimal, occurred_on:
                confirm_far_future=confirm_far_future)
     apply_deltas(accounts, deltas)
     bump_monthly_totals(old_rows, -1)
-    Transaction.objects.bulk_update(new_rows, ["account", "amount", "category", "description", "occurred_on"])
+    Transaction.objects.bulk_update(new_rows,
+                                    ["account", "amount", "category", "description", "occurred_on", "payee"])
     bump_monthly_totals(new_rows, +1)
     ledger_changed.send(sender=Transaction, user=user,
                         changes=changes_of(old_rows, "edited") + changes_of(new_rows, "edited"))

@@ -131,7 +131,8 @@ def test_list_uses_a_constant_number_of_queries(logged_in, user, django_assert_m
     with django_assert_max_num_queries(len(one_row)):
         response = logged_in.get(url, {"page": 1})
     assert response.context["page_obj"].paginator.count == 100
-    with django_assert_max_num_queries(len(one_row)):
+    # A filtered list also adds up what it shows: one grouped query more, whatever the size.
+    with django_assert_max_num_queries(len(one_row) + 1):
         logged_in.get(url, {"page": 4, "month": "2024-03", "q": "x", "kind": "income", "account": account.pk})
 
 
