@@ -235,12 +235,13 @@ class Holdings:
 
 def customer_with_everything(user, *, today: date | None = None) -> Holdings:
     """Accounts (checking, savings, credit card, closed), income, expense, a transfer,
-    an own category, a budget and an alert: each through its service where one exists.
+    an own category, a budget, an alert, a bill, a categorisation rule: each through its service where one exists.
     ``today`` defaults to the user's today, which the services use too (tests freeze the
     clock with the ``frozen_now`` fixture, so it is tests.clock.TODAY)."""
     from apps.bills import services as bill_services
     from apps.budgets import services as budget_services
     from apps.core.dates import user_today
+    from apps.rules import services as rule_services
 
     today = today or user_today(user)
     opened = today.replace(day=1)
@@ -269,11 +270,13 @@ def customer_with_everything(user, *, today: date | None = None) -> Holdings:
     standing_order = bill_services.recurring_create(user=user, kind="transfer", name="Saving", amount=D("10.00"),
                                                     account_id=checking.pk, to_account_id=savings.pk,
                                                     frequency="weekly", starts_on=today)
+    rule = rule_services.rule_create(user=user, name="Market", pattern="market", set_category=food,
+                                     set_payee="Market")
     objects = {
         "checking": checking, "savings": savings, "credit_card": card, "closed_account": closed,
         "income": income, "expense": expense, "transfer_out": transfer_out, "transfer_in": transfer_in,
         "category": food, "budget": budget, "system_alert": system_alert, "bill": bill,
-        "standing_order": standing_order,
+        "standing_order": standing_order, "rule": rule,
     }
     if budget_alert is not None:
         objects["budget_alert"] = budget_alert

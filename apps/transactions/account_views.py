@@ -15,7 +15,7 @@ from apps.accounts.models import Account
 from apps.core.forms import add_service_errors
 from apps.core.money import format_money
 
-from . import extensions, selectors, services
+from . import export_views, extensions, selectors, services
 
 PAGE_SIZE = 25
 FORM_ERROR = "Please correct the errors below."
@@ -55,6 +55,7 @@ def account_detail(request, pk):
         "account": account, "page_obj": page,
         # Sections from the apps above the ledger (the forecast): apps.transactions.extensions.
         "sections": extensions.account_sections(request, account),
+        "statement_month": export_views.default_statement_month(request.user),
     })
 
 
@@ -62,4 +63,8 @@ def account_detail(request, pk):
 urlpatterns = [
     path("new/", account_create, name="create"),
     path("<int:pk>/", account_detail, name="detail"),
+    path("<int:pk>/export.csv", export_views.account_csv, name="export_csv"),
+    path("<int:pk>/statement/", export_views.statement_redirect, name="statement_redirect"),
+    # /accounts/7/statement/2025-11.pdf (two int converters: the ownership enumeration test fills year and month)
+    path("<int:pk>/statement/<int:year>-<int:month>.pdf", export_views.account_statement_pdf, name="statement"),
 ]

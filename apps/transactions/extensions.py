@@ -9,6 +9,11 @@ setting and loaded by dotted path:
         "expense_preview": "dashboard:expense_preview",
         # Callables (request, account) -> a dict with "template" (rendered with ``section``), or None.
         "account_sections": ["apps.bills.views_forecast.account_forecast_section"],
+        # A callable (user) -> bool: whether the income/expense form offers "Let my rules choose".
+        "entry_rules_enabled": "apps.rules.selectors.applies_on_manual_entry_for",
+        # A callable (user, description, payee, amount, kind, account_id) -> (category_id, payee,
+        # rule_name) or None: what the user's categorisation rules say about an entry typed by hand.
+        "entry_rules": "apps.rules.engine.entry_rules",
     }
 
 A setting rather than a signal: the pages ask a question and show the answers in a fixed
@@ -57,3 +62,19 @@ def account_sections(request, account) -> list[dict]:
     """The extra sections of an account's page, in the setting's order."""
     sections = (_load(path)(request, account) for path in _setting("account_sections", ()))
     return [section for section in sections if section]
+
+
+def entry_rules_enabled(user) -> bool:
+    """Whether the income/expense form may leave the category to the user's rules."""
+    if not _setting("entry_rules", None):
+        return False
+    enabled = _setting("entry_rules_enabled", None)
+    return bool(_load(enabled)(user)) if enabled else True
+
+
+def entry_rules(*, user, description: str, payee: str, amount, kind: str, account_id: int):
+    """What the user's rules say about an entry typed by hand: (category_id, payee, rule_name) or None."""
+    path = _setting("entry_rules", None)
+    if not path:
+        return None
+    return _load(path)(user, description, payee, amount, kind, account_id)

@@ -90,12 +90,16 @@ class EntryForm(FarFutureConfirmMixin, OneTimeTokenForm):
     field_order = ["account", "amount", "category", "occurred_on", "confirm_far_future", "payee", "description",
                    "form_token"]
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, rules_choose: bool = False, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         self.fields["account"].queryset = _open_accounts(user)
         self.fields["account"].owned_queryset = _all_accounts(user)
         self.fields["category"].queryset = Category.objects.for_user(user)
         self.initial.setdefault("occurred_on", user_today(user))
+        if rules_choose:
+            # The user asked their categorisation rules to choose (apps.transactions.extensions "entry_rules").
+            self.fields["category"].required = False
+            self.fields["category"].empty_label = "Let my rules choose"
 
 
 class TransferForm(FarFutureConfirmMixin, OneTimeTokenForm):

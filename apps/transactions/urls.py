@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import export_views, views
 
 app_name = "transactions"
 
 urlpatterns = [
     path("", views.transaction_list, name="list"),
+    path("export.csv", export_views.transactions_csv, name="export_csv"),
     path("income/new/", views.income_create, name="income"),
     path("expense/new/", views.expense_create, name="expense"),
     path("transfer/new/", views.transfer_create, name="transfer"),

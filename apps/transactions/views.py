@@ -63,23 +63,53 @@ def _money_form_page(request, form, title, submit_label, **extra):
     })
 
 
+class _NoCategory(Exception):
+    """No category chosen and none from the rules: the form shows the error."""
+
+
+def _category_from_rules(request, form, *, kind):
+    """The category (and payee) the user's rules choose for the entry typed in ``form``:
+    (category, payee, rule name), or (None, ...) with the error on the form."""
+    data = form.cleaned_data
+    found = extensions.entry_rules(user=request.user, description=data["description"], payee=data["payee"],
+                                   amount=data["amount"], kind=kind, account_id=data["account"].pk)
+    category_id, rule_payee, rule_name = found if found else (None, "", "")
+    category = Category.objects.for_user(request.user).filter(pk=category_id).first() if category_id else None
+    if category is None:
+        form.add_error("category", f"Your rule “{rule_name}” sets only the payee: choose a category." if found
+                       else "No rule matched: choose a category.")
+        return None, data["payee"], ""
+    # A payee the customer typed wins over the rule's clean name.
+    return category, data["payee"] or rule_payee, rule_name
+
+
 def _entry_view(request, *, kind):
     is_income = kind == Transaction.Kind.INCOME
     initial = {"account": _preselected_account(request)} if request.method == "GET" else {}
-    form = EntryForm(request.POST or None, user=request.user, initial=initial)
+    form = EntryForm(request.POST or None, user=request.user, initial=initial,
+                     rules_choose=extensions.entry_rules_enabled(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         post = services.income_post if is_income else services.expense_post
+        category, payee, rule_name = data["category"], data["payee"], ""
+        if category is None:  # left to the user's rules (the field is required otherwise)
+            category, payee, rule_name = _category_from_rules(request, form, kind=kind)
         try:
+            if category is None:
+                raise _NoCategory
             entry = post(
                 user=request.user, account_id=data["account"].pk, amount=data["amount"],
-                category=data["category"], occurred_on=data["occurred_on"], description=data["description"],
+                category=category, occurred_on=data["occurred_on"], description=data["description"],
                 form_token=data["form_token"], confirm_far_future=data["confirm_far_future"],
-                payee=data["payee"],
+                payee=payee,
             )
+        except _NoCategory:
+            pass  # the form says why
         except ValidationError as exc:
             _show_service_errors(form, exc)
         else:
+            if rule_name:
+                messages.info(request, f"Category “{entry.category.name}” chosen by your rule “{rule_name}”.")
             # A replayed token returns the first submission's entry: the same result again.
             amount = format_money(entry.amount, entry.account.currency)
             # The apps above the ledger (budgets, bills) add what the expense did: the same

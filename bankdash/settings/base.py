@@ -197,6 +197,9 @@ LEDGER_EXTENSIONS = {
     "expense_notes": ["apps.dashboard.previews.expense_notes"],
     "expense_preview": "dashboard:expense_preview",
     "account_sections": ["apps.bills.views_forecast.account_forecast_section"],
+    # The user's categorisation rules on the income/expense form ("Let my rules choose").
+    "entry_rules_enabled": "apps.rules.selectors.applies_on_manual_entry_for",
+    "entry_rules": "apps.rules.engine.entry_rules",
 }
 
 STATIC_URL = "/static/"

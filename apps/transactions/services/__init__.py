@@ -19,6 +19,7 @@ from .postings import (
     transaction_edit,
     transfer_create,
 )
+from .recategorise import entries_recategorise  # noqa: F401  (the rules app applies rules to past entries)
 from .repair import LedgerRepair, ledger_repair
 
 __all__ = [

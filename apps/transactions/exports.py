@@ -1,0 +1,191 @@
+"""What leaves BankDash as a file: the transactions as CSV (streamed) and an account's
+monthly statement as PDF.
+
+CSV: rows are read through a server-side cursor (``QuerySet.iterator``; psycopg 3 and
+Django declare a named cursor on PostgreSQL) and written one by one into a streamed
+response, so a million-row export holds one chunk of rows in memory at a time. A text cell
+that a spreadsheet would take for a formula (it starts with = + - @, a tab or a carriage
+return) gets a leading apostrophe (OWASP "CSV injection"); the amount is a plain signed
+number, never altered.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from django.db.models import Q, QuerySet, Sum
+
+from apps.accounts.models import Account
+from apps.core.dates import shift_month
+from apps.core.money import format_amount
+
+from .models import Transaction
+
+CSV_HEADER = ("date", "account", "kind", "payee", "description", "category", "amount", "currency")
+CHUNK_SIZE = 2000
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+KIND_LABELS = dict(Transaction.Kind.choices)
+CREDIT_KINDS = frozenset(str(k) for k in Transaction.CREDIT_KINDS)
+ZERO = Decimal("0.00")
+
+
+def neutralise(text: str) -> str:
+    """A text cell a spreadsheet will show as text, not run as a formula."""
+    return "'" + text if text and text.startswith(FORMULA_STARTS) else text
+
+
+class _Echo:
+    """A file-like object whose write returns what it was given (csv.writer -> the stream)."""
+
+    def write(self, value):
+        return value
+
+
+def csv_rows(entries: QuerySet[Transaction]) -> Iterator[str]:
+    """The CSV lines of ``entries`` (in their order), header first: one query, read in chunks."""
+    writer = csv.writer(_Echo())
+    yield writer.writerow(CSV_HEADER)
+    rows = entries.values_list("occurred_on", "account__name", "kind", "payee", "description", "category__name",
+                               "amount", "account__currency")
+    for occurred_on, account, kind, payee, description, category, amount, currency in rows.iterator(
+            chunk_size=CHUNK_SIZE):
+        signed = amount if kind in CREDIT_KINDS else -amount
+        yield writer.writerow((
+            occurred_on.isoformat(), neutralise(account), KIND_LABELS.get(kind, kind), neutralise(payee or ""),
+            neutralise(description or ""), neutralise(category or ""), str(signed), currency,
+        ))
+
+
+# ---------------------------------------------------------------------------
+# The monthly statement (PDF)
+# ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class StatementLine:
+    occurred_on: date
+    text: str
+    signed_amount: Decimal
+    balance: Decimal
+
+
+@dataclass(frozen=True)
+class Statement:
+    account_name: str
+    currency: str
+    month: date
+    opening: Decimal
+    money_in: Decimal
+    money_out: Decimal
+    lines: list[StatementLine]
+
+    @property
+    def closing(self) -> Decimal:
+        return self.opening + self.money_in - self.money_out
+
+
+def _signed_sum():
+    return (Sum("amount", filter=Q(kind__in=Transaction.CREDIT_KINDS), default=ZERO)
+            - Sum("amount", filter=Q(kind__in=Transaction.DEBIT_KINDS), default=ZERO))
+
+
+def statement_for(*, account: Account, month: date) -> Statement:
+    """The account's statement for ``month`` (its first day): the balance before the month
+    (one aggregate over the account/date index), then every entry with its running balance."""
+    end = shift_month(month, 1)
+    opening = Transaction.objects.filter(account=account, occurred_on__lt=month).aggregate(
+        balance=_signed_sum())["balance"] or ZERO
+    entries = Transaction.objects.filter(account=account, occurred_on__gte=month, occurred_on__lt=end).select_related(
+        "category").order_by("occurred_on", "id")
+    balance, money_in, money_out, lines = opening, ZERO, ZERO, []
+    for entry in entries:
+        signed = entry.signed_amount
+        balance += signed
+        if signed > 0:
+            money_in += signed
+        else:
+            money_out -= signed
+        parts = [entry.payee, entry.description if entry.description != entry.payee else "",
+                 entry.category.name.capitalize() if entry.category else entry.get_kind_display()]
+        lines.append(StatementLine(occurred_on=entry.occurred_on, text=" · ".join(p for p in parts if p),
+                                   signed_amount=signed, balance=balance))
+    return Statement(account_name=account.name, currency=account.currency, month=month, opening=opening,
+                     money_in=money_in, money_out=money_out, lines=lines)
+
+
+# DejaVu Sans covers accented Latin, Greek and Cyrillic. Debian's fonts-dejavu-core puts it here
+# (it is on the project's machines); fpdf2 ships no font. Without it the statement falls back to
+# the PDF core font Helvetica, which has Latin-1 only: other characters print as "?".
+UNICODE_FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
+
+
+def _unicode_font() -> tuple[Path, Path] | None:
+    for folder in UNICODE_FONT_DIRS:
+        regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
+        if regular.exists() and bold.exists():
+            return regular, bold
+    return None
+
+
+def statement_pdf(statement: Statement) -> bytes:
+    from fpdf import FPDF
+    from fpdf.enums import XPos, YPos
+
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(auto=True, margin=15)
+    font = _unicode_font()
+    if font:
+        pdf.add_font("Body", "", str(font[0]))
+        pdf.add_font("Body", "B", str(font[1]))
+        family, text = "Body", str
+    else:
+        family = "Helvetica"
+
+        def text(value):
+            value = str(value).replace("\u2212", "-").replace("\u2026", "...")
+            return value.encode("latin-1", "replace").decode("latin-1")
+
+    def money(value: Decimal) -> str:
+        return f"{format_amount(value)} {statement.currency}"
+
+    def signed(value: Decimal) -> str:
+        return ("+" if value > 0 else "-" if value < 0 else "") + format_amount(abs(value))
+
+    def row(cells, widths, *, bold=False, aligns=None):
+        pdf.set_font(family, "B" if bold else "", 9)
+        for i, (cell, width) in enumerate(zip(cells, widths, strict=True)):
+            last = i == len(cells) - 1
+            pdf.cell(width, 6, text(cell), align=(aligns or "L" * len(cells))[i],
+                     new_x=XPos.LMARGIN if last else XPos.RIGHT, new_y=YPos.NEXT if last else YPos.TOP)
+
+    pdf.add_page()
+    pdf.set_title(text(f"Statement {statement.month:%Y-%m} {statement.account_name}"))
+    pdf.set_font(family, "B", 14)
+    pdf.cell(0, 8, text(f"Statement of {statement.account_name}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(family, "", 10)
+    pdf.cell(0, 6, text(f"Month: {statement.month:%Y-%m} · Currency: {statement.currency}"),
+             new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(2)
+    summary = (("Opening balance", statement.opening), ("Money in", statement.money_in),
+               ("Money out", statement.money_out), ("Closing balance", statement.closing))
+    for label, value in summary:
+        row((f"{label}:", money(value)), (45, 60), aligns="LR")
+    pdf.ln(3)
+    widths = (24, 96, 35, 35)
+    row(("Date", "Details", "Amount", "Balance"), widths, bold=True, aligns="LLRR")
+    row(("", "Opening balance", "", format_amount(statement.opening)), widths, aligns="LLRR")
+    for line in statement.lines:
+        details = line.text if len(line.text) <= 60 else line.text[:59] + "…"
+        row((line.occurred_on.isoformat(), details, signed(line.signed_amount), format_amount(line.balance)),
+            widths, aligns="LLRR")
+    row(("", "Closing balance", "", format_amount(statement.closing)), widths, bold=True, aligns="LLRR")
+    return bytes(pdf.output())
+
+
+def iter_bytes(lines: Iterable[str]) -> Iterator[bytes]:
+    for line in lines:
+        yield line.encode("utf-8")
