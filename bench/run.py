@@ -93,7 +93,7 @@ def make_customer(rows: int, *, days: int, budget_day: int):
         # Started a year ago, on ``budget_day`` of the month (budgets start on the 1st by default).
         start = today.replace(year=today.year - 1, day=budget_day)
         Budget.objects.create(owner=user, category=Category.objects.get(owner__isnull=True, name=name),
-                              limit=Decimal(limit), start_date=start)
+                              limit=Decimal(limit), start_date=start, currency=user.default_currency)
     for i in range(3):
         Alert.objects.create(owner=user, kind=Alert.Kind.SYSTEM, message=f"Bench alert {i}")
     with connection.cursor() as cursor:

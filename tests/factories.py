@@ -235,12 +235,14 @@ class Holdings:
 
 def customer_with_everything(user, *, today: date | None = None) -> Holdings:
     """Accounts (checking, savings, credit card, closed), income, expense, a transfer,
-    an own category, a budget, an alert, a bill, a categorisation rule: each through its service where one exists.
+    an own category, a budget, an alert, a bill, a categorisation rule, an import and a
+    column mapping: each through its service where one exists.
     ``today`` defaults to the user's today, which the services use too (tests freeze the
     clock with the ``frozen_now`` fixture, so it is tests.clock.TODAY)."""
     from apps.bills import services as bill_services
     from apps.budgets import services as budget_services
     from apps.core.dates import user_today
+    from apps.imports.models import ImportBatch, MappingProfile
     from apps.rules import services as rule_services
 
     today = today or user_today(user)
@@ -270,13 +272,18 @@ def customer_with_everything(user, *, today: date | None = None) -> Holdings:
     standing_order = bill_services.recurring_create(user=user, kind="transfer", name="Saving", amount=D("10.00"),
                                                     account_id=checking.pk, to_account_id=savings.pk,
                                                     frequency="weekly", starts_on=today)
+    # A statement import waiting for its preview to be confirmed, and a saved column mapping.
+    import_batch = ImportBatch.objects.create(owner=user, file_name="statement.csv", sha256="0" * 64, format="csv",
+                                              status="previewed")
+    mapping = MappingProfile.objects.create(owner=user, name="My bank", header_signature="x",
+                                            mapping={"date": 0, "amount": 1})
     rule = rule_services.rule_create(user=user, name="Market", pattern="market", set_category=food,
                                      set_payee="Market")
     objects = {
         "checking": checking, "savings": savings, "credit_card": card, "closed_account": closed,
         "income": income, "expense": expense, "transfer_out": transfer_out, "transfer_in": transfer_in,
         "category": food, "budget": budget, "system_alert": system_alert, "bill": bill,
-        "standing_order": standing_order, "rule": rule,
+        "standing_order": standing_order, "rule": rule, "import_batch": import_batch, "mapping": mapping,
     }
     if budget_alert is not None:
         objects["budget_alert"] = budget_alert

@@ -18,6 +18,8 @@ class AuditAction(models.TextChoices):
     CORRECTION = "correction", "Staff correction"
     ADMIN_CHANGE = "admin_change", "Admin change"
     POINTS_ADJUSTMENT = "points_adjustment", "Points granted or removed"
+    IMPORT_POSTED = "import_posted", "Statement imported"
+    IMPORT_UNDONE = "import_undone", "Statement import undone"
 
 
 class AuditEvent(models.Model):

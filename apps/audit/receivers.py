@@ -5,13 +5,14 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_save
 
+from apps.imports.signals import import_posted, import_undone
 from apps.rewards.signals import points_adjusted
 from apps.transactions.signals import ledger_changed
 from apps.users.backends import refused_by_lockout
 from apps.users.models import UserManager
 from apps.users.signals import password_changed, password_reset_requested, two_factor_changed
 
-from .services import Action, audit_record, money_movement_record, points_adjustment_record
+from .services import Action, audit_record, import_record, money_movement_record, points_adjustment_record
 
 
 def on_ledger_changed(sender, user, changes, **kwargs):
@@ -20,6 +21,14 @@ def on_ledger_changed(sender, user, changes, **kwargs):
 
 def on_points_adjusted(sender, entry, actor, **kwargs):
     points_adjustment_record(entry=entry, actor=actor)
+
+
+def on_import_posted(sender, batch, user, **kwargs):
+    import_record(batch=batch, user=user)
+
+
+def on_import_undone(sender, batch, user, removed, **kwargs):
+    import_record(batch=batch, user=user, undone=True, removed=removed)
 
 
 def on_logged_in(sender, request, user, **kwargs):
@@ -73,6 +82,8 @@ def on_admin_log_entry(sender, instance, created, **kwargs):
 def connect():
     ledger_changed.connect(on_ledger_changed, dispatch_uid="audit.ledger_changed")
     points_adjusted.connect(on_points_adjusted, dispatch_uid="audit.points_adjusted")
+    import_posted.connect(on_import_posted, dispatch_uid="audit.import_posted")
+    import_undone.connect(on_import_undone, dispatch_uid="audit.import_undone")
     user_logged_in.connect(on_logged_in, dispatch_uid="audit.user_logged_in")
     user_logged_out.connect(on_logged_out, dispatch_uid="audit.user_logged_out")
     user_login_failed.connect(on_login_failed, dispatch_uid="audit.user_login_failed")

@@ -66,3 +66,16 @@ def points_adjustment_record(*, entry, actor) -> AuditEvent:
         details={"owner_id": entry.owner_id, "owner_email": entry.owner.email, "points": entry.points,
                  "kind": entry.kind, "reason": entry.reason},
     )
+
+
+def import_record(*, batch, user, undone: bool = False, removed: int = 0) -> AuditEvent:
+    """A statement import posted or undone (apps.imports.signals), inside its transaction."""
+    details = {"owner_id": user.pk, "owner_email": user.email, "file_name": batch.file_name, "sha256": batch.sha256,
+               "format": batch.format, "rows": batch.row_count, "posted": batch.posted_count,
+               "duplicates": batch.duplicate_count, "errors": batch.error_count, "skipped": batch.skipped_count}
+    if undone:
+        details["removed_entries"] = removed
+    request = context.current_request()
+    actor = None if request is not None and request.user.is_authenticated else user
+    return audit_record(action=Action.IMPORT_UNDONE if undone else Action.IMPORT_POSTED, request=request,
+                        actor=actor, obj=batch, details=details)

@@ -5,6 +5,7 @@ from . import views
 app_name = "insights"
 
 urlpatterns = [
+    path("", views.page, name="page"),
     path("spending", views.spending, name="spending"),
     path("cash-flow", views.cash_flow, name="cash_flow"),
     path("top-merchants", views.top_merchants, name="top_merchants"),

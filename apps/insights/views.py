@@ -1,4 +1,5 @@
-"""``GET /insights/...``: the insights JSON endpoints. Each reads one selector for the month
+"""``GET /insights/``: the Insights page (``page``), and ``GET /insights/...``: the insights
+JSON endpoints. Each endpoint reads one selector for the month
 (``?month=YYYY-MM``, default the user's current month) and answers the default currency's
 figures at the top level, with ``"currency"``, plus ``"by_currency"`` (the same figures for
 every currency, the default one first) when another currency has figures. 401 JSON when
@@ -10,9 +11,13 @@ from collections.abc import Callable
 from datetime import date
 
 from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
 
 from apps.core.api import json_endpoint, json_error, json_response
 from apps.core.dates import month_label, month_start, parse_month, user_today
+from apps.core.month_pages import month_nav
 
 from . import selectors
 
@@ -123,3 +128,73 @@ def burn_rate(request):
         return error
     return json_response(_burn_rate(selectors.burn_rates(user=request.user, month=month, today=today),
                                              month))
+
+
+# ---------------------------------------------------------------------------
+# The page
+# ---------------------------------------------------------------------------
+
+def _amounts(values) -> list[str]:
+    """Exact decimals as strings: static/js/insights.js turns them into numbers only to draw."""
+    return [str(v) for v in values]
+
+
+def _chart_data(page: selectors.InsightsPage) -> dict:
+    """What static/js/insights.js draws: per currency, each chart's canvas id and its figures
+    (the tables beside the charts hold the same figures, exact and linked)."""
+    labels = [f"{m:%b %Y}" for m in page.months]
+    charts = []
+    for s in page.sections:
+        slug = s.currency.lower()
+        charts.append({
+            "currency": s.currency,
+            "cash_flow": {"canvas": f"chart-cash-flow-{slug}", "labels": labels,
+                          "income": _amounts(m.income.amount for m in s.cash_flow),
+                          "spending": _amounts(m.spending.amount for m in s.cash_flow),
+                          "net": _amounts(m.net for m in s.cash_flow)},
+            "categories": {"canvas": f"chart-categories-{slug}", "labels": labels,
+                           "series": [{"name": c.name.capitalize(), "values": _amounts(f.amount for f in c.months)}
+                                      for c in s.categories]},
+            "changes": {"canvas": f"chart-changes-{slug}", "labels": [c.name.capitalize() for c in s.changes],
+                        "values": _amounts(c.change for c in s.changes)},
+            "merchants": {"canvas": f"chart-merchants-{slug}",
+                          "labels": [m.name if m.has_payee else f"{m.name.capitalize()}, no payee"
+                                     for m in s.merchants],
+                          "now": _amounts(m.now for m in s.merchants),
+                          "before": _amounts(m.before for m in s.merchants),
+                          "now_label": f"{page.month:%b %Y}", "before_label": f"{page.months[-2]:%b %Y}"},
+            "net_worth": {"canvas": f"chart-net-worth-{slug}", "labels": labels,
+                          "values": _amounts(n.total for n in s.net_worth)},
+            "sankey": {"canvas": f"chart-sankey-{slug}", "labels": s.node_labels,
+                       "flows": [{"from": f.source, "to": f.target, "flow": str(f.amount)} for f in s.flows]},
+        })
+    return {"charts": charts}
+
+
+@never_cache
+def page(request):
+    """``GET /insights/[?month=YYYY-MM]``: twelve months of cash flow, spending by category,
+    merchants, month-over-month change, burn rate, net worth, the money's flow and the health
+    score, per currency, every figure linked to the transactions that make it up. A month that
+    cannot be read answers 400 with a page that says why."""
+    today = user_today(request.user)
+    raw = request.GET.get("month", "").strip()
+    month = month_start(today)
+    if raw:
+        try:
+            month = parse_month(raw)
+        except ValueError as error:
+            return render(request, "insights/bad_month.html", {
+                "raw": raw[:20], "error": str(error), **month_nav(request, month=month, today=today),
+            }, status=400)
+    insights = selectors.insights_page(user=request.user, month=month, today=today)
+    return render(request, "insights/page.html", {
+        "page": insights,
+        "chart_data": _chart_data(insights),
+        "list_url": reverse("transactions:list"),
+        "urls": {"add_account": reverse("accounts:create"), "add_transaction": reverse("transactions:expense"),
+                 "add_income": reverse("transactions:income"), "budgets": reverse("budgets:list")},
+        **month_nav(request, month=insights.month, today=today),
+        # The navigation's own lazy count would read what the health score already has.
+        **({"unread_alert_count": insights.unread_alerts} if insights.unread_alerts is not None else {}),
+    })

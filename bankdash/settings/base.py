@@ -209,6 +209,7 @@ STATICFILES_DIRS = [
     # Front-end packages from the npm registry (package.json), served by whitenoise.
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
     ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
+    ("vendor/chartjs-sankey", BASE_DIR / "node_modules" / "chartjs-chart-sankey" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -251,7 +252,10 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="BankDash <no-reply@bankdash.local>")
 
 # Paths whose errors (404, 500, 503) are JSON, besides views made with apps.core.api.json_endpoint.
-JSON_PATH_PREFIXES = ["/dashboard/overview", "/dashboard/expense-preview", "/forecast", "/health/", "/insights/"]
+JSON_PATH_PREFIXES = ["/dashboard/overview", "/dashboard/expense-preview", "/forecast", "/health/",
+                      # The Insights JSON endpoints (the page /insights/ itself is HTML).
+                      "/insights/spending", "/insights/cash-flow", "/insights/top-merchants",
+                      "/insights/health-score", "/insights/burn-rate"]
 # A form posted without its CSRF token: the branded 403 page (JSON on JSON paths).
 CSRF_FAILURE_VIEW = "apps.core.errors.csrf_failure"
 

@@ -14,9 +14,10 @@ from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
-# session + user, then: two months of spending | one of totals | the month's expenses grouped |
-# totals, budgets (2), balances, unread alerts, reward points | the month's spending.
-QUERIES = {"/insights/spending": 4, "/insights/cash-flow": 3, "/insights/top-merchants": 3,
+# session + user, then: two months of spending | one of totals | the merchant cache, and when it
+# lacks the month its expenses grouped and the cache written (+ category names when an expense has
+# no payee) | totals, budgets (2), balances, unread alerts, reward points | the month's spending.
+QUERIES = {"/insights/spending": 4, "/insights/cash-flow": 3, "/insights/top-merchants": 6,
            "/insights/health-score": 8, "/insights/burn-rate": 3}
 
 
@@ -47,7 +48,8 @@ def test_query_count_does_not_grow_with_the_month(client, time_machine, django_a
 
 
 def test_top_merchants_reads_only_the_months_rows(client, time_machine):
-    """The one read of ledger rows is bounded to the month's days (the owner's date index)."""
+    """The one read of ledger rows (filling the merchant cache) is bounded to the month's days
+    (the owner's date index); the next request reads the cache alone."""
     time_machine.move_to(dt.datetime(2025, 12, 15, 12, 0, tzinfo=dt.UTC), tick=False)
     customer(client, 3)
     with CaptureQueriesContext(connection) as captured:
@@ -55,3 +57,6 @@ def test_top_merchants_reads_only_the_months_rows(client, time_machine):
     sql = next(q["sql"] for q in captured.captured_queries if "GROUP BY" in q["sql"] and "payee" in q["sql"])
     assert "occurred_on\" >= '2025-12-01'" in sql and "occurred_on\" <= '2025-12-31'" in sql
     assert "\"owner_id\" = " in sql
+    with CaptureQueriesContext(connection) as again:
+        client.get("/insights/top-merchants")
+    assert len(again) == 3  # session, user, the cache

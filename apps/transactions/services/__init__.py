@@ -2,11 +2,14 @@
 
 - ``postings``: opening an account, income, expense, transfers, editing and deleting entries
 - ``corrections``: staff corrections (adjustments with a reason)
+- ``batch``: many entries posted (or removed) in one atomic call: a statement import and its undo
+- ``recategorise``: categories and payees of many entries changed at once (categorisation rules)
 - ``categories``: the user's own categories
 - ``repair``: operators' repair of stored balances and monthly totals from the ledger rows
 - ``ledger``: the building blocks they share (locks, balance moves, monthly totals, the signal)
 """
 
+from .batch import BatchEntry, BatchEntryError, entries_delete, entries_post
 from .categories import category_create
 from .corrections import adjustment_post
 from .postings import (
@@ -19,10 +22,11 @@ from .postings import (
     transaction_edit,
     transfer_create,
 )
-from .recategorise import entries_recategorise  # noqa: F401  (the rules app applies rules to past entries)
+from .recategorise import entries_recategorise
 from .repair import LedgerRepair, ledger_repair
 
 __all__ = [
+    "BatchEntry", "BatchEntryError", "entries_delete", "entries_post", "entries_recategorise",
     "FAR_FUTURE_DAYS", "LedgerRepair", "account_open", "adjustment_post", "category_create", "entry_is_changeable",
     "expense_post", "income_post", "ledger_repair", "transaction_delete", "transaction_edit", "transfer_create",
 ]

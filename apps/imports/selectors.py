@@ -1,0 +1,50 @@
+"""Reads for the import pages, scoped to the owner."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db.models import Count
+
+from apps.accounts.models import Account
+from apps.transactions.models import Category
+
+from .models import ImportBatch, ImportRow, MappingProfile
+
+PAGE_SIZE = 50
+
+
+def batch_list(*, user):
+    return ImportBatch.objects.filter(owner=user).exclude(status=ImportBatch.Status.CANCELLED) \
+        .select_related("account").order_by("-created_at", "-id")
+
+
+def profile_list(*, user):
+    return MappingProfile.objects.filter(owner=user).order_by("name")
+
+
+def preview_page(*, batch: ImportBatch, page):
+    rows = ImportRow.objects.filter(batch=batch).select_related("account", "category").order_by("position")
+    return Paginator(rows, PAGE_SIZE).get_page(page)
+
+
+def outcome_counts(*, batch: ImportBatch) -> dict:
+    counts = dict.fromkeys(ImportRow.Outcome.values, 0)
+    for row in ImportRow.objects.filter(batch=batch).values("outcome").annotate(n=Count("id")):
+        counts[row["outcome"]] = row["n"]
+    counts["selected"] = ImportRow.objects.filter(batch=batch, selected=True).count()
+    return counts
+
+
+def category_choices(*, user):
+    return list(Category.objects.for_user(user).order_by("name").values_list("pk", "name"))
+
+
+def unknown_account_refs(*, batch: ImportBatch, limit: int = 20) -> list[str]:
+    """The references of a multi-account file that name none of the customer's accounts."""
+    return list(ImportRow.objects.filter(batch=batch, outcome=ImportRow.Outcome.ERROR, account__isnull=True)
+                .exclude(account_ref="").filter(reason__startswith="no account named")
+                .values_list("account_ref", flat=True).distinct().order_by("account_ref")[:limit])
+
+
+def open_accounts(*, user):
+    return list(Account.objects.filter(owner=user, closed_on__isnull=True).order_by("name").values_list("pk", "name"))

@@ -1,0 +1,57 @@
+"""The Insights page in a browser: every chart drawn (Sankey included) under the strict CSP,
+tables folded away but present, no console error, axe-core clean; a phone viewport too."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from apps.accounts.models import Account
+from apps.transactions.models import Category
+from apps.transactions.services import account_open, expense_post, income_post, transfer_create
+
+from .support import PHONE
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def test_the_insights_page(app, open_app, make_customer, customer_password):
+    user = make_customer("ines@example.com")
+    today = timezone.localdate()
+    month = today.replace(day=1)
+    last = (month - timedelta(days=1)).replace(day=1)
+    c = {x.name: x for x in Category.objects.filter(owner__isnull=True)}
+    checking = account_open(user=user, name="Checking", opening_balance=Decimal("2000.00"), opened_on=date(2024, 1, 1))
+    savings = account_open(user=user, name="Savings", kind=Account.Kind.SAVINGS, opened_on=date(2024, 1, 1))
+    euros = account_open(user=user, name="Euros", currency="EUR", opening_balance=Decimal("300.00"),
+                         opened_on=date(2024, 1, 1))
+    for m in (last, month):
+        income_post(user=user, account_id=checking.pk, amount=Decimal("2500.00"), category=c["salary"], occurred_on=m)
+        expense_post(user=user, account_id=checking.pk, amount=Decimal("900.00"), category=c["rent"], occurred_on=m,
+                     description="Landlord")
+        expense_post(user=user, account_id=checking.pk, amount=Decimal("84.20"), category=c["food"], occurred_on=m,
+                     description="STARBUCKS #12")
+        expense_post(user=user, account_id=euros.pk, amount=Decimal("12.00"), category=c["food"], occurred_on=m,
+                     description="Café")
+    transfer_create(user=user, from_account_id=checking.pk, to_account_id=savings.pk, amount=Decimal("100.00"),
+                    occurred_on=month)
+    app.login(user.email, customer_password)
+    app.goto("/insights/")
+    for slug in ("usd", "eur"):
+        for chart in ("cash-flow", "categories", "changes", "merchants", "net-worth", "sankey"):
+            expect(app.page.locator(f"#chart-{chart}-{slug}")).to_be_visible()
+        expect(app.page.locator(f"#table-cash-flow-{slug}")).to_be_hidden()
+    app.check(force=True)
+    app.screenshot("insights-desktop")
+    app.page.locator("#table-cash-flow-usd").locator("xpath=ancestor::details").locator("summary").click()
+    expect(app.page.locator("#table-cash-flow-usd")).to_be_visible()
+    phone = open_app(viewport=PHONE)
+    phone.login(user.email, customer_password)
+    phone.goto("/insights/")
+    expect(phone.page.locator("#chart-sankey-usd")).to_be_visible()
+    phone.check(force=True)
+    width = phone.page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert width <= 0
+    phone.screenshot("insights-phone")
