@@ -28,11 +28,12 @@ class UploadForm(forms.Form):
         error_messages={"required": "Choose a file to import.", "empty": "This file is empty."},
     )
     account = AccountField(queryset=Account.objects.none(), required=False,
+                           empty_label="The file names the account of each row",
                            help_text="The account the statement belongs to. Leave it empty for a file that names "
                                      "the account on every row (or an OFX/CAMT file whose account number "
                                      "matches one of yours).")
     profile = forms.ModelChoiceField(queryset=MappingProfile.objects.none(), required=False,
-                                     label="Saved column mapping (CSV)",
+                                     label="Saved column mapping (CSV)", empty_label="Find it from the file's columns",
                                      help_text="Leave it empty: a mapping saved for the same columns is used.")
     date_format = forms.ChoiceField(choices=DATE_FORMAT_CHOICES, initial="auto")
 
@@ -51,6 +52,7 @@ class MappingForm(forms.Form):
     decimal = forms.ChoiceField(choices=DECIMAL_CHOICES, initial="auto", label="Decimal separator")
     statement_account = AccountField(
         queryset=Account.objects.none(), required=False, label="The file's account",
+        empty_label="The account column names it",
         help_text="For a file of one account. Leave it empty if you chose an account column.")
     profile_name = forms.CharField(max_length=100, required=False, label="Save this mapping as",
                                    help_text="A name, to use these columns again for the next file like this one.")

@@ -28,6 +28,7 @@ from apps.budgets.models import Budget
 from apps.budgets.selectors import budget_vs_actual
 from apps.core.currencies import currency_order
 from apps.core.dates import month_end, month_label, month_start, shift_month, user_today
+from apps.core.money import format_money
 from apps.rewards.selectors import points_total
 from apps.transactions.models import Category, MonthlyTotal, Transaction
 from apps.transactions.selectors import income_vs_spending, monthly_spending
@@ -288,8 +289,9 @@ def _savings_component(flow: Flow, currency: str) -> Component:
     rate = flow.net / flow.income
     points = _share_of_points(rate / SAVINGS_TARGET)
     return Component("savings_rate", points, COMPONENT_POINTS, _percent(flow.net, flow.income),
-                     f"You kept {_percent(flow.net, flow.income)}% of your income ({flow.net} of {flow.income} "
-                     f"{currency}). Keeping 20% or more earns all {COMPONENT_POINTS} points, less earns a share, "
+                     f"You kept {_percent(flow.net, flow.income)}% of your income "
+                     f"({format_money(flow.net, currency)} of {format_money(flow.income, currency)}). Keeping 20% "
+                     f"or more earns all {COMPONENT_POINTS} points, less earns a share, "
                      "spending more than you earn earns none.")
 
 
@@ -300,8 +302,9 @@ def _ratio_component(flow: Flow, currency: str) -> Component:
     ratio = flow.spending / flow.income
     points = _share_of_points((RATIO_NONE - ratio) / (RATIO_NONE - RATIO_FULL))
     return Component("expense_income_ratio", points, COMPONENT_POINTS, _percent(flow.spending, flow.income),
-                     f"You spent {_percent(flow.spending, flow.income)}% of your income ({flow.spending} of "
-                     f"{flow.income} {currency}). Spending half of it or less earns all {COMPONENT_POINTS} points, "
+                     f"You spent {_percent(flow.spending, flow.income)}% of your income "
+                     f"({format_money(flow.spending, currency)} of {format_money(flow.income, currency)}). Spending "
+                     f"half of it or less earns all {COMPONENT_POINTS} points, "
                      "spending all of it or more earns none, in between earns a share.")
 
 
@@ -324,13 +327,13 @@ def _buffer_component(balance: Decimal, average: Decimal, currency: str) -> Comp
         points = COMPONENT_POINTS if balance > 0 else 0
         return Component("buffer_months", points, COMPONENT_POINTS, None,
                          f"No spending in {currency} in the {BUFFER_HISTORY_MONTHS} months before this one to measure "
-                         f"your balance of {balance} {currency} against ({points} points).")
+                         f"your balance of {format_money(balance, currency)} against ({points} points).")
     months = balance / average
     return Component("buffer_months", _share_of_points(months / BUFFER_TARGET_MONTHS), COMPONENT_POINTS,
                      months.quantize(TENTH, rounding=ROUND_HALF_UP),
-                     f"Your balance of {balance} {currency} would cover "
+                     f"Your balance of {format_money(balance, currency)} would cover "
                      f"{months.quantize(TENTH, rounding=ROUND_HALF_UP)} months of your average spending "
-                     f"({average.quantize(CENT, rounding=ROUND_HALF_UP)} {currency} a month over the "
+                     f"({format_money(average.quantize(CENT, rounding=ROUND_HALF_UP), currency)} a month over the "
                      f"{BUFFER_HISTORY_MONTHS} months before this one). {target}")
 
 

@@ -109,7 +109,7 @@ def statement_for(*, account: Account, month: date) -> Statement:
             money_in += signed
         else:
             money_out -= signed
-        parts = [entry.payee, entry.description if entry.description != entry.payee else "",
+        parts = [entry.payee, entry.description_beyond_payee,
                  entry.category.name.capitalize() if entry.category else entry.get_kind_display()]
         lines.append(StatementLine(occurred_on=entry.occurred_on, text=" · ".join(p for p in parts if p),
                                    signed_amount=signed, balance=balance))

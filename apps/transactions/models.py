@@ -111,6 +111,13 @@ class Transaction(models.Model):
         return self.amount if self.kind in self.CREDIT_KINDS else -self.amount
 
     @property
+    def description_beyond_payee(self) -> str:
+        """The description where it says more than the payee made from it ("" otherwise)."""
+        from .payees import normalise_payee
+
+        return "" if normalise_payee(self.description) == self.payee else self.description
+
+    @property
     def is_transfer(self):
         return self.transfer_id is not None
 

@@ -18,7 +18,8 @@ from .support import DESKTOP, PHONE
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-ALL_PAGES = [("dashboard", "/"), ("transactions", "/transactions/"), ("budgets", "/budgets/"), ("alerts", "/alerts/")]
+ALL_PAGES = [("dashboard", "/"), ("transactions", "/transactions/"), ("budgets", "/budgets/"), ("alerts", "/alerts/"),
+             ("insights", "/insights/"), ("import", "/import/"), ("rules", "/rules/")]
 PAGES = by_tier(ALL_PAGES[:1], ALL_PAGES)
 VIEWPORTS = {
     "desktop": {"viewport": DESKTOP},

@@ -125,7 +125,7 @@ def test_health_score(client_of):
     assert (body["status"], body["month"], body["currency"]) == ("excellent", "2025-12", "USD")
     assert "by_currency" not in body
     assert "2 of your 3 USD budgets" in components["budgets_kept"]["explanation"]
-    assert "4015.01 USD" in components["buffer_months"]["explanation"]
+    assert "4,015.01 USD" in components["buffer_months"]["explanation"]
     assert all(c["explanation"] for c in body["components"])
 
 
