@@ -62,8 +62,11 @@ class BrowserProblems:
 
     def _on_request_failed(self, request: Request) -> None:
         failure = request.failure or ""
-        # A click that navigates away aborts what the old page was still fetching: not a fault.
-        if "ERR_ABORTED" in failure and request.resource_type == "document":
+        # A click that navigates away aborts what the old page was still fetching (the document,
+        # or a script's fetch still in flight, such as the expense form's preview on a busy
+        # machine): not a fault. A server that fails answers an error status or resets the
+        # connection (ERR_CONNECTION_*, ERR_EMPTY_RESPONSE), which are still reported.
+        if "ERR_ABORTED" in failure and request.resource_type in ("document", "fetch", "xhr"):
             return
         self.problems.append(f"request failed: {request.method} {request.url} ({failure})")
 
