@@ -2,7 +2,7 @@
 #
 # Test tiers (tests/tiers.py):
 #   make test                        default tier, a few minutes: ruff, then every suite (unit, integration,
-#                                    hypothesis property tests, a short load simulation of 2 seeds x 2,000
+#                                    hypothesis property tests, a short load simulation of 1 seed x 2,000
 #                                    operations, the browser journeys, the dashboard screenshots)
 #   BANKDASH_FULL_TESTS=1 make test  full tier (what .ci/run runs; `make test-full` is the same): also the long
 #                                    simulation (10 seeds x 10,000 operations), every page at every size in the
@@ -13,7 +13,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-full lint deps assets migrate seed bench e2e screenshots clean
+.PHONY: run test test-full lint deps assets migrate seed bench bench-client e2e screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,11 +38,16 @@ seed: migrate
 run: seed
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@echo ""
-	@echo "BankDash is at http://127.0.0.1:8000  (Ctrl+C stops it)"
+	@echo "BankDash is at http://127.0.0.1:8000, with one background worker (Ctrl+C stops both)"
 	@echo "  customer: demo@example.com    / bankdash-demo"
 	@echo "  support:  staff@example.com   / bankdash-demo"
 	@echo "  auditor:  auditor@example.com / bankdash-demo"
+	@echo "  emails (alerts) are printed here; set EMAIL_URL=smtp://host:port to send them"
 	@echo ""
+	@# The worker in the background, the web server in the foreground; whichever way the server
+	@# stops (Ctrl+C, an error), the worker is stopped (SIGTERM: it finishes its job) and waited for.
+	@$(BIN)/python manage.py procrastinate worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 lint: deps
@@ -67,7 +72,13 @@ e2e: deps
 screenshots: deps
 	BANKDASH_FULL_TESTS=1 BANKDASH_PUBLISH_SCREENSHOTS=1 $(BIN)/python -m pytest tests/e2e -k screenshots
 
+# The benchmark through gunicorn (production settings) driven by wrk: ratios to a logged-in hello
+# in the same run (bench/README.md); about 25 minutes with its 1,000,000-entry and 2,000-customer sizes.
 bench: deps
+	$(BIN)/python bench/server.py
+
+# The quick profile through Django's test client.
+bench-client: deps
 	$(BIN)/python bench/run.py
 
 clean:

@@ -39,5 +39,6 @@ urlpatterns = [
     path("rules/", include("apps.rules.urls")),
     path("import/", include("apps.imports.urls")),
     path("insights/", include("apps.insights.urls")),
+    path("notifications/", include("apps.notifications.urls")),
     path("", include("apps.dashboard.urls")),
 ]

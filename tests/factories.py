@@ -239,11 +239,15 @@ def customer_with_everything(user, *, today: date | None = None) -> Holdings:
     column mapping: each through its service where one exists.
     ``today`` defaults to the user's today, which the services use too (tests freeze the
     clock with the ``frozen_now`` fixture, so it is tests.clock.TODAY)."""
+    from django.utils import timezone
+
+    from apps.accounts.models import OnboardingProgress
     from apps.bills import services as bill_services
     from apps.budgets import services as budget_services
     from apps.core.dates import user_today
     from apps.imports.models import ImportBatch, MappingProfile
     from apps.rules import services as rule_services
+    from apps.transactions.models import CATEGORY_COLOURS, CategoryPreference
 
     today = today or user_today(user)
     opened = today.replace(day=1)
@@ -256,6 +260,8 @@ def customer_with_everything(user, *, today: date | None = None) -> Holdings:
                                  credit_limit=D("500.00"))
     closed = services.account_open(user=user, name="Old account", opened_on=opened)
     Account.objects.filter(pk=closed.pk).update(closed_on=today)
+    archived = services.account_open(user=user, name="Archived account", opened_on=opened)
+    Account.objects.filter(pk=archived.pk).update(closed_on=today, archived_on=today)
     income = services.income_post(user=user, account_id=checking.pk, amount=D("2000.00"), category=salary,
                                   occurred_on=today, description="Salary")
     expense = services.expense_post(user=user, account_id=checking.pk, amount=D("80.25"), category=food,
@@ -272,6 +278,11 @@ def customer_with_everything(user, *, today: date | None = None) -> Holdings:
     standing_order = bill_services.recurring_create(user=user, kind="transfer", name="Saving", amount=D("10.00"),
                                                     account_id=checking.pk, to_account_id=savings.pk,
                                                     frequency="weekly", starts_on=today)
+    # A default category this customer hid and coloured, and the dashboard checklist dismissed.
+    hidden_default = CategoryPreference.objects.create(
+        owner=user, category=Category.objects.get(owner=None, name="entertainment"), hidden=True,
+        colour=CATEGORY_COLOURS[0][0])
+    onboarding = OnboardingProgress.objects.create(owner=user, checklist_dismissed_at=timezone.now())
     # A statement import waiting for its preview to be confirmed, and a saved column mapping.
     import_batch = ImportBatch.objects.create(owner=user, file_name="statement.csv", sha256="0" * 64, format="csv",
                                               status="previewed")
@@ -284,6 +295,7 @@ def customer_with_everything(user, *, today: date | None = None) -> Holdings:
         "income": income, "expense": expense, "transfer_out": transfer_out, "transfer_in": transfer_in,
         "category": food, "budget": budget, "system_alert": system_alert, "bill": bill,
         "standing_order": standing_order, "rule": rule, "import_batch": import_batch, "mapping": mapping,
+        "archived_account": archived, "hidden_default": hidden_default, "onboarding": onboarding,
     }
     if budget_alert is not None:
         objects["budget_alert"] = budget_alert

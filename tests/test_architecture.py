@@ -24,6 +24,8 @@ ALLOWED = {
     "imports": {"core", "users", "accounts", "transactions", "rules"},
     "dashboard": {"core", "users", "accounts", "transactions", "alerts", "budgets", "bills", "rewards"},
     "insights": {"core", "users", "accounts", "transactions", "alerts", "budgets", "bills", "rewards"},
+    # Notifications deliver alerts and run the worker's periodic jobs (bills, budgets, clean-ups); nothing imports it.
+    "notifications": {"core", "users", "accounts", "transactions", "alerts", "budgets", "bills", "imports"},
     "audit": {"core", "users", "accounts", "transactions", "rewards", "rules", "imports"},
     "demo": {"core", "users", "accounts", "transactions", "alerts", "budgets", "bills", "rewards", "rules",
              "imports"},

@@ -90,3 +90,13 @@ class AccountUpdateForm(forms.Form):
 
     def clean_forecast_buffer(self):
         return self.cleaned_data.get("forecast_buffer") or Decimal("0.00")
+
+
+class CreditLimitForm(forms.Form):
+    credit_limit = money_field(
+        label="Credit limit", min_value=Decimal("0.00"), required=False,
+        help_text="How far below zero the balance may go. It cannot be lower than what you already owe.",
+    )
+
+    def clean_credit_limit(self):
+        return self.cleaned_data.get("credit_limit") or Decimal("0.00")

@@ -43,6 +43,9 @@ class Account(models.Model):
     )
     opened_on = models.DateField()
     closed_on = models.DateField(null=True, blank=True)
+    # An archived account is a closed one the customer no longer wants to see in lists and
+    # menus; its history stays (statements, exports, the insights' past months).
+    archived_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -72,6 +75,8 @@ class Account(models.Model):
                 condition=Q(closed_on__isnull=True) | Q(balance=0), name="accounts_closed_with_zero_balance"
             ),
             models.CheckConstraint(condition=Q(forecast_buffer__gte=0), name="accounts_forecast_buffer_non_negative"),
+            models.CheckConstraint(condition=Q(archived_on__isnull=True) | Q(closed_on__isnull=False),
+                                   name="accounts_archived_only_when_closed"),
         ]
 
     def __str__(self):
@@ -86,6 +91,22 @@ class Account(models.Model):
         return self.closed_on is not None
 
     @property
+    def is_archived(self):
+        return self.archived_on is not None
+
+    @property
     def available(self):
         """What can still be spent: the balance plus any credit line."""
         return self.balance + self.credit_limit
+
+
+class OnboardingProgress(models.Model):
+    """What a customer chose about the dashboard's first-run checklist (open an account, add
+    a transaction or import a statement, set a budget): the steps themselves are read from
+    their data; only "hide this checklist" needs remembering."""
+
+    owner = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="onboarding")
+    checklist_dismissed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"onboarding of user {self.owner_id}"

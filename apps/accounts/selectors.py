@@ -7,9 +7,14 @@ from django.db.models import Count, F, QuerySet, Sum
 from .models import Account
 
 
-def account_list(*, user) -> QuerySet[Account]:
-    """The user's accounts, open ones first."""
-    return Account.objects.filter(owner=user).order_by(F("closed_on").asc(nulls_first=True), "name", "id")
+def account_list(*, user, archived: bool = False) -> QuerySet[Account]:
+    """The user's accounts, open ones first; archived ones only when asked (and then only them)."""
+    return Account.objects.filter(owner=user, archived_on__isnull=not archived).order_by(
+        F("closed_on").asc(nulls_first=True), "name", "id")
+
+
+def archived_count(*, user) -> int:
+    return Account.objects.filter(owner=user, archived_on__isnull=False).count()
 
 
 def account_totals_by_currency(*, user) -> list[dict]:

@@ -7,11 +7,13 @@ import re
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
 
 from apps.core.dates import user_today
 from apps.core.money import cents, format_money
 
-from .models import Account
+from .models import Account, OnboardingProgress
 
 LAST4_RE = re.compile(r"^[0-9]{4}$")
 
@@ -66,3 +68,69 @@ def account_close(*, user, account_id: int) -> Account:
             "Only an account with a zero balance can be closed: transfer or spend what is left first."
         )
     return account
+
+
+@transaction.atomic
+def account_credit_limit_set(*, user, account_id: int, credit_limit: Decimal) -> Account:
+    """Change a credit card's limit. Refused when the balance is already below minus the new
+    limit: the row is locked first, so a purchase committing meanwhile is counted (the
+    database's balance-within-limit constraint is the last guard)."""
+    account = Account.objects.select_for_update().get(pk=account_id, owner=user)  # DoesNotExist: not theirs
+    if account.kind != Account.Kind.CREDIT_CARD:
+        raise ValidationError({"credit_limit": "Only credit cards have a credit limit."})
+    if account.is_closed:
+        raise ValidationError({"credit_limit": f"“{account.name}” is closed: reopen it first."})
+    limit = cents(credit_limit or 0, field="credit_limit", allow_zero=True)
+    if account.balance < -limit:
+        raise ValidationError({"credit_limit": (
+            f"The balance of “{account.name}” is already {format_money(account.balance, account.currency)}: "
+            f"the limit cannot be lower than {format_money(-account.balance, account.currency)}.")})
+    Account.objects.filter(pk=account.pk).update(credit_limit=limit)
+    account.credit_limit = limit
+    return account
+
+
+@transaction.atomic
+def account_reopen(*, user, account_id: int) -> Account:
+    """Open a closed (or archived) account again; its history is where it was."""
+    account = Account.objects.select_for_update().get(pk=account_id, owner=user)
+    if not account.is_closed:
+        raise ValidationError(f"“{account.name}” is already open.")
+    Account.objects.filter(pk=account.pk).update(closed_on=None, archived_on=None)
+    account.closed_on = account.archived_on = None
+    return account
+
+
+@transaction.atomic
+def account_archive(*, user, account_id: int) -> Account:
+    """Hide a closed account from the lists and menus; its history stays (statements, exports,
+    past months). Only a closed account (so with a zero balance: no money goes out of sight)."""
+    account = Account.objects.select_for_update().get(pk=account_id, owner=user)
+    if account.is_archived:
+        raise ValidationError(f"“{account.name}” is already archived.")
+    if not account.is_closed:
+        raise ValidationError(f"Close “{account.name}” before archiving it: only a closed account can be archived.")
+    account.archived_on = user_today(user)
+    Account.objects.filter(pk=account.pk).update(archived_on=account.archived_on)
+    return account
+
+
+@transaction.atomic
+def account_unarchive(*, user, account_id: int) -> Account:
+    """Show an archived account in the lists again (it stays closed)."""
+    account = Account.objects.select_for_update().get(pk=account_id, owner=user)
+    if not account.is_archived:
+        raise ValidationError(f"“{account.name}” is not archived.")
+    Account.objects.filter(pk=account.pk).update(archived_on=None)
+    account.archived_on = None
+    return account
+
+
+@transaction.atomic
+def onboarding_checklist_dismiss(*, user) -> OnboardingProgress:
+    """Hide the dashboard's first-run checklist for good (remembered per user)."""
+    progress, _ = OnboardingProgress.objects.select_for_update().get_or_create(owner=user)
+    if progress.checklist_dismissed_at is None:
+        progress.checklist_dismissed_at = timezone.now()
+        progress.save(update_fields=["checklist_dismissed_at"])
+    return progress

@@ -11,19 +11,24 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from apps.core.forms import add_service_errors
+from apps.core.money import format_money
 
 from . import selectors, services
-from .forms import AccountUpdateForm
+from .forms import AccountUpdateForm, CreditLimitForm
 from .models import Account
 
 FORM_ERROR = "Please correct the errors below."
 
 
 def account_list(request):
-    page = Paginator(selectors.account_list(user=request.user), 50).get_page(request.GET.get("page"))
+    """The user's accounts; ``?archived=1`` lists the archived ones instead."""
+    archived = request.GET.get("archived") == "1"
+    page = Paginator(selectors.account_list(user=request.user, archived=archived), 50).get_page(
+        request.GET.get("page"))
     return render(request, "accounts/account_list.html", {
-        "page_obj": page,
-        "totals": selectors.account_totals_by_currency(user=request.user),
+        "page_obj": page, "archived": archived,
+        "archived_count": 0 if archived else selectors.archived_count(user=request.user),
+        "totals": [] if archived else selectors.account_totals_by_currency(user=request.user),
     })
 
 
@@ -69,3 +74,71 @@ def account_close(request, pk):
             messages.success(request, f"Account “{account.name}” closed.")
             return redirect("accounts:detail", pk=account.pk)
     return render(request, "accounts/account_confirm_close.html", {"account": account, "error": error})
+
+
+@require_http_methods(["GET", "POST"])
+def account_credit_limit(request, pk):
+    account = get_object_or_404(Account, pk=pk, owner=request.user, kind=Account.Kind.CREDIT_CARD)
+    form = CreditLimitForm(request.POST or None, initial={"credit_limit": account.credit_limit})
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = services.account_credit_limit_set(user=request.user, account_id=account.pk,
+                                                        credit_limit=form.cleaned_data["credit_limit"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Credit limit of “{account.name}” set to "
+                                      f"{format_money(account.credit_limit, account.currency)}.")
+            return redirect("accounts:detail", pk=account.pk)
+    if form.errors:
+        messages.error(request, FORM_ERROR)
+    return render(request, "form_page.html", {
+        "form": form, "title": f"Credit limit of “{account.name}”", "submit_label": "Save limit",
+        "cancel_url": reverse("accounts:detail", kwargs={"pk": account.pk}),
+    })
+
+
+# What each state change does: (service, page heading, what happens, button, message when done).
+STATE_CHANGES = {
+    "reopen": (services.account_reopen, "Reopen “{name}”",
+               "The account is open again: you can add income, expenses and transfers to it. Its history is kept.",
+               "Reopen account", "Account “{name}” reopened."),
+    "archive": (services.account_archive, "Archive “{name}”",
+                "The account disappears from your account list and menus; its history stays (statements, exports, "
+                "past months). You can show it again from the archived accounts.",
+                "Archive account", "Account “{name}” archived."),
+    "unarchive": (services.account_unarchive, "Show “{name}” again",
+                  "The account comes back to your account list (it stays closed until you reopen it).",
+                  "Show again", "Account “{name}” is back in your list."),
+}
+
+
+def _state_change(request, pk, change: str):
+    account = get_object_or_404(Account, pk=pk, owner=request.user)
+    service, heading, details, button, done = STATE_CHANGES[change]
+    if request.method == "POST":
+        try:
+            account = service(user=request.user, account_id=account.pk)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, done.format(name=account.name))
+        return redirect("accounts:detail", pk=account.pk)
+    return render(request, "accounts/account_state_change.html", {
+        "account": account, "heading": heading.format(name=account.name), "details": details, "button": button,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def account_reopen(request, pk):
+    return _state_change(request, pk, "reopen")
+
+
+@require_http_methods(["GET", "POST"])
+def account_archive(request, pk):
+    return _state_change(request, pk, "archive")
+
+
+@require_http_methods(["GET", "POST"])
+def account_unarchive(request, pk):
+    return _state_change(request, pk, "unarchive")

@@ -1,18 +1,53 @@
-"""Alert writes. Budget alerts are created by apps.budgets.services.budget_check; this
-module marks alerts read and sends the staff's system alerts."""
+"""Alert writes. Every alert is created through ``alerts_raise`` (budgets, bills, the forecast
+and the staff's system alerts call it), which sends ``alerts_raised`` with the rows it
+inserted; this module also marks alerts read."""
 
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.constants import OnConflict
 from django.utils import timezone
 
 from apps.users.roles import CUSTOMER
 
 from .models import Alert
+from .signals import alerts_raised
 
 MESSAGE_MAX_LENGTH = Alert._meta.get_field("message").max_length
+BATCH_SIZE = 1000
+
+
+def _insert_ignoring_conflicts(alerts: list[Alert]) -> list[Alert]:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING id: the ids of the rows really written (a row
+    another transaction wrote first is skipped), read back in one more query."""
+    fields = [f for f in Alert._meta.concrete_fields if not f.primary_key and not f.generated]
+    ids = []
+    for start in range(0, len(alerts), BATCH_SIZE):
+        rows = Alert.objects._insert(alerts[start:start + BATCH_SIZE], fields=fields,
+                                     returning_fields=[Alert._meta.pk], on_conflict=OnConflict.IGNORE)
+        ids += [row[0] for row in rows if row]  # a single skipped row comes back as None
+    return list(Alert.objects.filter(pk__in=ids).order_by("pk")) if ids else []
+
+
+# No savepoint (a posting raises alerts on its hot path): all or nothing with the caller's transaction.
+@transaction.atomic(savepoint=False)
+def alerts_raise(alerts: list[Alert], *, ignore_conflicts: bool = False) -> list[Alert]:
+    """The one way alerts are created. Inserts ``alerts`` (with ``ignore_conflicts``, a row that
+    breaks a unique constraint, such as an alert already given for this budget period or
+    dedupe key, is skipped) and sends ``alerts_raised`` with the rows inserted, inside the
+    caller's transaction. Returns the rows inserted."""
+    alerts = list(alerts)
+    if not alerts:
+        return []
+    if ignore_conflicts:
+        inserted = _insert_ignoring_conflicts(alerts)
+    else:
+        inserted = Alert.objects.bulk_create(alerts, batch_size=BATCH_SIZE)
+    if inserted:
+        alerts_raised.send(sender=Alert, alerts=inserted)
+    return inserted
 
 
 def alert_mark_read(*, user, alert_id: int) -> bool:
@@ -43,5 +78,4 @@ def system_alert_broadcast(*, message: str, users=None) -> int:
         raise ValidationError({"message": f"Keep the message to {MESSAGE_MAX_LENGTH} characters."})
     owner_ids = customers().values_list("pk", flat=True) if users is None else {u.pk for u in users}
     alerts = [Alert(owner_id=pk, kind=Alert.Kind.SYSTEM, message=message) for pk in sorted(owner_ids)]
-    Alert.objects.bulk_create(alerts, batch_size=1000)
-    return len(alerts)
+    return len(alerts_raise(alerts))

@@ -30,6 +30,7 @@ from django.db import transaction
 
 from apps.accounts.models import Account
 from apps.alerts.models import Alert
+from apps.alerts.services import alerts_raise
 
 from .forecast import account_forecasts, crossing_message
 
@@ -62,8 +63,7 @@ def forecast_alerts_check(*, user, today: date | None = None) -> list[Alert]:
     told = set(Alert.objects.filter(dedupe_key__in=list(candidates)).values_list("dedupe_key", flat=True))
     new = [alert for key, alert in candidates.items() if key not in told]
     # A concurrent check may write the same key first: the unique index keeps one.
-    Alert.objects.bulk_create(new, ignore_conflicts=True)
-    return new
+    return alerts_raise(new, ignore_conflicts=True)
 
 
 def forecast_alerts_after_commit(*, user) -> None:

@@ -1,4 +1,7 @@
+from django.core.exceptions import ValidationError
+
 from . import forecast_alerts, services
+from .models import RecurringItem
 
 
 def reopen_occurrences_on_ledger_change(sender, *, user, changes, **kwargs):
@@ -7,3 +10,19 @@ def reopen_occurrences_on_ledger_change(sender, *, user, changes, **kwargs):
 
 def check_forecast_on_ledger_change(sender, *, user, **kwargs):
     forecast_alerts.forecast_alerts_after_commit(user=user)
+
+
+def move_items_on_category_merge(sender, *, user, source, target, **kwargs):
+    """A category merge moves the user's bills and incomes of ``source`` to ``target``; one the
+    target cannot hold (a bill into an income-only category) refuses the whole merge."""
+    items = RecurringItem.objects.filter(owner=user, category=source)
+    misfit = items.exclude(kind__in=_kinds_fitting(target.kind)).first()
+    if misfit is not None:
+        raise ValidationError({"target": f"“{misfit.name}” ({misfit.get_kind_display().lower()}) cannot move to "
+                                         f"“{target.name}”, a category for {target.get_kind_display().lower()}: "
+                                         "choose another category."})
+    items.update(category=target)
+
+
+def _kinds_fitting(category_kind: str) -> list[str]:
+    return {"income": ["income"], "expense": ["bill"]}.get(category_kind, ["bill", "income"])

@@ -45,6 +45,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Account
 from apps.alerts.models import Alert
+from apps.alerts.services import alerts_raise
 from apps.core.dates import MAX_YEAR, user_today
 from apps.core.money import cents, format_money
 from apps.core.schedules import Schedule
@@ -497,8 +498,8 @@ def _post_one(*, item_id: int, occurrence_id: int, summary: RunSummary) -> None:
             reason = _failure_reason(error)
             occurrence.item = item
             _settle(occurrence, state=State.FAILED, failure_reason=reason)
-            Alert.objects.create(owner=item.owner, kind=Alert.Kind.AUTOPAY_FAILED,
-                                 message=_failure_message(item, occurrence, reason))
+            alerts_raise([Alert(owner=item.owner, kind=Alert.Kind.AUTOPAY_FAILED,
+                                message=_failure_message(item, occurrence, reason))])
             summary.failed.append(occurrence)
             logger.info("recurring posting refused", extra={"occurrence_id": occurrence.pk, "reason": reason})
         else:
@@ -595,7 +596,7 @@ def _remind_item(*, item_id: int, today: date | None, summary: RunSummary) -> No
                     alerts.append(Alert(owner=item.owner, kind=Alert.Kind.BILL_OVERDUE,
                                         message=_overdue_message(item, occurrence)))
                     summary.overdue_alerts += 1
-        Alert.objects.bulk_create(alerts)
+        alerts_raise(alerts)
 
 
 def bill_reminders_send(*, today: date | None = None, summary: RunSummary | None = None) -> RunSummary:

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils.text import capfirst
 
 from apps.alerts.models import Alert
+from apps.alerts.services import alerts_raise
 from apps.core.currencies import clean_currency
 from apps.core.dates import user_today
 from apps.core.money import cents, format_money
@@ -176,9 +177,8 @@ def budget_check(*, user, budget_ids: Iterable[int] | None = None, changed_dates
         for (budget_id, start, kind), budget in due.items()
         if (budget_id, start, kind) not in existing
     ]
-    if new:
-        Alert.objects.bulk_create(new, ignore_conflicts=True)
-    return new
+    # A concurrent check may write the same alert first: the unique constraint keeps one.
+    return alerts_raise(new, ignore_conflicts=True)
 
 
 def budget_check_for_changes(*, user, changes) -> list[Alert]:
@@ -204,3 +204,26 @@ def budget_recalculate_all(*, today: date | None = None) -> list[Alert]:
         with transaction.atomic():
             created += budget_check(user=user, today=today)
     return created
+
+
+@transaction.atomic
+def budgets_move_category(*, user, source: Category, target: Category) -> list[int]:
+    """A category merge (apps.transactions.services.category_merge): the user's budgets on
+    ``source`` move to ``target`` and are checked against what the target now holds.
+    Refused (the whole merge rolls back) when the user has an active budget on both
+    categories for the same period and currency: two limits for one category would be
+    ambiguous, and the customer chooses which to keep. Returns the moved budgets' ids."""
+    budgets = list(Budget.objects.select_for_update().filter(owner=user, category__in=[source, target])
+                   .order_by("pk"))
+    on_target = {(b.period, b.currency) for b in budgets if b.category_id == target.pk and b.is_active}
+    clashes = [b for b in budgets if b.category_id == source.pk and b.is_active and (b.period, b.currency) in on_target]
+    if clashes:
+        names = "; ".join(f"{Budget.Period(b.period).label.lower()} in {b.currency}" for b in clashes)
+        raise ValidationError({"target": f"You have budgets for both “{capfirst(source.name)}” and "
+                                         f"“{capfirst(target.name)}” ({names}). Delete or deactivate one of each pair "
+                                         "first, then merge."})
+    moved = [b.pk for b in budgets if b.category_id == source.pk]
+    if moved:
+        Budget.objects.filter(pk__in=moved).update(category=target)
+        budget_check(user=user, budget_ids=moved)
+    return moved

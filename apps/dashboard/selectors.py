@@ -20,18 +20,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Case, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
-from apps.accounts.models import Account
+from apps.accounts.models import Account, OnboardingProgress
 from apps.alerts.models import Alert
 from apps.bills.forecast import Event, account_forecasts
+from apps.budgets.models import Budget
 from apps.budgets.selectors import BudgetStatus, budget_vs_actual
 from apps.core.currencies import currency_order
 from apps.core.dates import month_end, month_label, month_start, user_today
 from apps.rewards.selectors import points_total
-from apps.transactions.models import Transaction
+from apps.transactions.models import MonthlyTotal, Transaction
 from apps.transactions.selectors import MonthFlow, MonthlySpending, income_vs_spending, monthly_spending
+from apps.users.models import User
 
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=16, decimal_places=2)
@@ -294,3 +296,52 @@ def dashboard_page(*, user, month: date | None = None, today: date | None = None
         alerts_count=unread_alert_count(user=user),
         reward_points=points_total(user=user),
     )
+
+
+# ---------------------------------------------------------------------------
+# The first-run checklist
+# ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FirstRunChecklist:
+    """The three first steps and which are done (each read from the data it leaves)."""
+
+    has_account: bool
+    has_entry: bool  # an income, expense or transfer, typed or imported (an opening balance is not one)
+    has_budget: bool
+
+    @property
+    def done_count(self) -> int:
+        return sum((self.has_account, self.has_entry, self.has_budget))
+
+    @property
+    def is_complete(self) -> bool:
+        return self.done_count == 3
+
+
+def first_run_checklist(*, user) -> FirstRunChecklist | None:
+    """The checklist while the user has a step left and has not hidden it; None otherwise.
+    One query (three EXISTS and the dismissal)."""
+    row = (
+        User.objects.filter(pk=user.pk)
+        .values(
+            dismissed=Exists(OnboardingProgress.objects.filter(owner=user, checklist_dismissed_at__isnull=False)),
+            has_account=Exists(Account.objects.filter(owner=user)),
+            # Income and expenses through the monthly totals, transfers through the (owner,
+            # category, date) index (they have no category): no scan of the ledger.
+            has_entry=Exists(MonthlyTotal.objects.filter(owner=user, count__gt=0)) | Exists(
+                Transaction.objects.filter(owner=user, category__isnull=True, kind__in=TRANSFER_KINDS)),
+            has_budget=Exists(Budget.objects.filter(owner=user)),
+        )
+        .first()
+    )
+    if row is None or row["dismissed"]:
+        return None
+    checklist = FirstRunChecklist(has_account=row["has_account"], has_entry=row["has_entry"],
+                                  has_budget=row["has_budget"])
+    return None if checklist.is_complete else checklist
+
+
+# The customer's own entries besides income and expenses (an opening balance comes with the
+# account, a staff correction is not their step).
+TRANSFER_KINDS = (Transaction.Kind.TRANSFER_IN, Transaction.Kind.TRANSFER_OUT)

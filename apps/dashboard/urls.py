@@ -9,4 +9,5 @@ urlpatterns = [
     path("dashboard/", views.home, name="dashboard"),
     path("dashboard/overview", views.overview, name="overview"),
     path("dashboard/expense-preview", views.expense_preview, name="expense_preview"),
+    path("dashboard/checklist/dismiss/", views.checklist_dismiss, name="checklist_dismiss"),
 ]

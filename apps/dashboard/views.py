@@ -7,12 +7,15 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Account
+from apps.accounts.services import onboarding_checklist_dismiss
 from apps.core.api import json_endpoint, json_error, json_response
 from apps.core.dates import in_date_range, parse_month, user_today
 from apps.core.money import MAX_AMOUNT, parse_money
@@ -40,6 +43,7 @@ class CategorySection:
     suffix: str
     total: Decimal
     by_category: dict[str, Decimal]
+    colours: dict[str, str]  # category name -> the customer's colour, where chosen
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,7 @@ class HistorySection:
 def category_sections(page: selectors.DashboardPage) -> list[CategorySection]:
     """One per currency with spending in the month, the default currency first."""
     return [CategorySection(currency=s.currency, suffix=currency_suffix(s.currency, page.currency),
-                            total=s.total, by_category=s.by_category)
+                            total=s.total, by_category=s.by_category, colours=s.colours)
             for s in page.spending.by_currency.values()]
 
 
@@ -72,7 +76,8 @@ def _chart_data(categories: list[CategorySection], history: list[HistorySection]
         "categories": [
             {"canvas": f"chart-categories{s.suffix}", "currency": s.currency,
              "labels": [capfirst(name) for name in s.by_category],
-             "values": [str(v) for v in s.by_category.values()]}
+             "values": [str(v) for v in s.by_category.values()],
+             "colours": [s.colours.get(name, "") for name in s.by_category]}
             for s in categories
         ],
         "history": [
@@ -95,6 +100,7 @@ def home(request):
     categories, history = category_sections(page), history_sections(page)
     context = {
         "page": page,
+        "checklist": selectors.first_run_checklist(user=request.user),
         "category_sections": categories,
         "history_sections": history,
         "chart_data": _chart_data(categories, history),
@@ -105,6 +111,8 @@ def home(request):
             "add_account": reverse("accounts:create"),
             "add_transaction": reverse("transactions:expense"),
             "add_budget": reverse("budgets:create"),
+            "import_statement": reverse("imports:start"),
+            "dismiss_checklist": reverse("dashboard:checklist_dismiss"),
             "accounts": reverse("accounts:list"),
             "transactions": reverse("transactions:list"),
             "budgets": reverse("budgets:list"),
@@ -112,6 +120,14 @@ def home(request):
         },
     }
     return render(request, "dashboard/home.html", context)
+
+
+@require_POST
+def checklist_dismiss(request):
+    """Hide the first-run checklist for good (remembered per user)."""
+    onboarding_checklist_dismiss(user=request.user)
+    messages.info(request, "The getting-started checklist is hidden. Everything it lists stays in the menus.")
+    return redirect("dashboard:home")
 
 
 # ---------------------------------------------------------------------------

@@ -36,7 +36,7 @@ def outcome_counts(*, batch: ImportBatch) -> dict:
 
 
 def category_choices(*, user):
-    return list(Category.objects.for_user(user).order_by("name").values_list("pk", "name"))
+    return list(Category.objects.usable_by(user).order_by("name").values_list("pk", "name"))
 
 
 def unknown_account_refs(*, batch: ImportBatch, limit: int = 20) -> list[str]:

@@ -275,7 +275,7 @@ def _build_preview(*, batch: ImportBatch, parsed: parsers.ParsedFile) -> None:
                            f"{batch.account.currency}. Choose an account in {parsed.currency}.")
     if not parsed.rows:
         _refuse("file", "This file has no transactions.")
-    categories = {c.name.lower(): c for c in Category.objects.for_user(user).order_by("owner_id")}
+    categories = {c.name.lower(): c for c in Category.objects.usable_by(user).order_by("owner_id")}
     # A customer's own category wins over a default one of the same name (ordered nulls last).
     for c in Category.objects.filter(owner=user):
         categories[c.name.lower()] = c
@@ -469,7 +469,7 @@ def preview_update(*, user, batch_id: int, row_ids, selected_ids, categories: di
     """The customer's ticks and category choices for some rows (one page of the preview)."""
     batch = _locked_batch(user=user, batch_id=batch_id, statuses=(Status.PREVIEWED,))
     row_ids, selected_ids = {int(i) for i in row_ids}, {int(i) for i in selected_ids}
-    owned_categories = {c.pk: c for c in Category.objects.for_user(user)}
+    owned_categories = {c.pk: c for c in Category.objects.usable_by(user)}
     rows = list(batch.rows.select_related("account").order_by("position"))
     changed = []
     for row in rows:
@@ -649,3 +649,14 @@ def profile_delete(*, user, profile_id: int) -> None:
     if not deleted:
         raise MappingProfile.DoesNotExist("No such mapping.")
 
+
+
+@transaction.atomic
+def batches_abandoned_cancel(*, older_than) -> int:
+    """Cancel the uploads left before posting (waiting for a mapping, or previewed) since before
+    ``older_than``, as ``batch_cancel`` does: their rows and the file are dropped. The worker's
+    daily clean-up calls it. Returns how many."""
+    stale = ImportBatch.objects.filter(status__in=(Status.MAPPING, Status.PREVIEWED), created_at__lt=older_than)
+    ids = list(stale.select_for_update().values_list("pk", flat=True))
+    ImportRow.objects.filter(batch_id__in=ids).delete()
+    return ImportBatch.objects.filter(pk__in=ids).update(status=Status.CANCELLED, content=None)

@@ -31,7 +31,7 @@ from apps.core.dates import month_end, month_label, month_start, shift_month, us
 from apps.core.money import format_money
 from apps.rewards.selectors import points_total
 from apps.transactions.models import Category, MonthlyTotal, Transaction
-from apps.transactions.selectors import income_vs_spending, monthly_spending
+from apps.transactions.selectors import category_colour_expression, income_vs_spending, monthly_spending
 
 from .merchants import merchant_spending
 
@@ -443,6 +443,7 @@ class CategoryYear:
     category_id: int
     name: str
     months: list[Figure]
+    colour: str = ""  # the customer's colour for the category, "" when none was chosen
 
     @property
     def total(self) -> Decimal:
@@ -602,7 +603,8 @@ def _page_totals(*, user, first: date):
     the month-end balances need): one grouped query, its size set by months and categories."""
     return list(
         MonthlyTotal.objects.filter(owner=user, month__gte=first, count__gt=0)
-        .values("month", "kind", "category_id", currency=F("account__currency"), category_name=F("category__name"))
+        .values("month", "kind", "category_id", currency=F("account__currency"), category_name=F("category__name"),
+                colour=category_colour_expression(user=user))
         .annotate(amount=Sum("total"))
         .order_by()
     )
@@ -665,12 +667,14 @@ def insights_page(*, user, month: date, today: date | None = None) -> InsightsPa
     amounts: dict[tuple, Decimal] = {}
     month_sums: dict[tuple, Decimal] = {}  # (currency, kind, month) -> total
     names: dict[int, str] = {}
+    colours: dict[int, str] = {}
     net_by_month: dict[tuple[str, date], Decimal] = {}
     for row in totals:
         key = (row["currency"], row["kind"], row["category_id"], row["month"])
         amounts[key] = amounts.get(key, ZERO) + row["amount"]
         month_sums[key[:2] + key[3:]] = month_sums.get(key[:2] + key[3:], ZERO) + row["amount"]
         names[row["category_id"]] = row["category_name"]
+        colours[row["category_id"]] = row["colour"] or ""
         sign = 1 if row["kind"] == "income" else -1
         net_by_month[(row["currency"], row["month"])] = (net_by_month.get((row["currency"], row["month"]), ZERO)
                                                          + sign * row["amount"])
@@ -692,7 +696,7 @@ def insights_page(*, user, month: date, today: date | None = None) -> InsightsPa
 
         spent_ids = {cid for (c, k, cid, m) in amounts if c == currency and k == "expense" and first <= m <= month}
         categories = sorted(
-            (CategoryYear(category_id=cid, name=names[cid],
+            (CategoryYear(category_id=cid, name=names[cid], colour=colours[cid],
                           months=[_spent(total("expense", m, cid), currency, m, cid) for m in months])
              for cid in spent_ids),
             key=lambda c: (-c.total, c.name.lower()),

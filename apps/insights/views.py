@@ -153,7 +153,8 @@ def _chart_data(page: selectors.InsightsPage) -> dict:
                           "spending": _amounts(m.spending.amount for m in s.cash_flow),
                           "net": _amounts(m.net for m in s.cash_flow)},
             "categories": {"canvas": f"chart-categories-{slug}", "labels": labels,
-                           "series": [{"name": c.name.capitalize(), "values": _amounts(f.amount for f in c.months)}
+                           "series": [{"name": c.name.capitalize(), "values": _amounts(f.amount for f in c.months),
+                                       "colour": c.colour}
                                       for c in s.categories]},
             "changes": {"canvas": f"chart-changes-{slug}", "labels": [c.name.capitalize() for c in s.changes],
                         "values": _amounts(c.change for c in s.changes)},

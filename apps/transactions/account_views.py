@@ -8,10 +8,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods
 
 from apps.accounts.forms import AccountCreateForm
 from apps.accounts.models import Account
+from apps.core.dates import user_today
 from apps.core.forms import add_service_errors
 from apps.core.money import format_money
 
@@ -21,8 +23,19 @@ PAGE_SIZE = 25
 FORM_ERROR = "Please correct the errors below."
 
 
+def _next_url(request) -> str:
+    """``?next=``: a path on this site without a query (the money form that sent the customer
+    here, apps.transactions.views); anything else is ignored."""
+    candidate = request.GET.get("next", "")
+    if candidate.startswith("/") and "?" not in candidate and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return candidate
+    return ""
+
+
 @require_http_methods(["GET", "POST"])
 def account_create(request):
+    next_url = _next_url(request)
     form = AccountCreateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -38,21 +51,33 @@ def account_create(request):
         else:
             messages.success(request, f"Account “{account.name}” opened with "
                                       f"{format_money(account.balance, account.currency)}.")
+            if next_url:  # the form that sent the customer here, now with the new account chosen
+                return redirect(f"{next_url}?{urlencode({'account': account.pk})}")
             return redirect("accounts:detail", pk=account.pk)
     if form.errors:
         messages.error(request, FORM_ERROR)
     return render(request, "form_page.html", {
         "form": form, "title": "Open an account", "submit_label": "Open account",
-        "cancel_url": reverse("accounts:list"),
+        "cancel_url": next_url or reverse("accounts:list"),
     })
+
+
+def balance_chart_data(account, history) -> dict:
+    """What static/transactions/account_balance.js draws: month-end balances as exact decimal
+    strings (the table beside the chart holds the same figures)."""
+    return {"canvas": "chart-balance", "currency": account.currency,
+            "labels": [f"{point.month:%b %Y}" for point in history],
+            "values": [str(point.balance) for point in history]}
 
 
 def account_detail(request, pk):
     account = get_object_or_404(Account, pk=pk, owner=request.user)
     entries = selectors.transaction_list(user=request.user).filter(account=account)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    history = selectors.account_balance_history(account=account, today=user_today(request.user))
     return render(request, "transactions/account_detail.html", {
-        "account": account, "page_obj": page,
+        "account": account, "page_obj": page, "balance_history": history,
+        "balance_chart": balance_chart_data(account, history),
         # Sections from the apps above the ledger (the forecast): apps.transactions.extensions.
         "sections": extensions.account_sections(request, account),
         "statement_month": export_views.default_statement_month(request.user),

@@ -16,7 +16,7 @@ from apps.accounts.models import Account
 from apps.core.dates import user_today
 from apps.core.forms import OwnedModelChoiceField, date_field, money_field
 
-from .models import Category, Transaction
+from .models import CATEGORY_COLOURS, Category, CategoryKind, Transaction
 from .payees import PAYEE_MAX_LENGTH
 
 
@@ -90,11 +90,14 @@ class EntryForm(FarFutureConfirmMixin, OneTimeTokenForm):
     field_order = ["account", "amount", "category", "occurred_on", "confirm_far_future", "payee", "description",
                    "form_token"]
 
-    def __init__(self, *args, user, rules_choose: bool = False, **kwargs):
+    def __init__(self, *args, user, rules_choose: bool = False, entry_kind: str | None = None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         self.fields["account"].queryset = _open_accounts(user)
         self.fields["account"].owned_queryset = _all_accounts(user)
-        self.fields["category"].queryset = Category.objects.for_user(user)
+        # An income form offers income and either-way categories; an expense form the expense ones.
+        categories = Category.objects.usable_by(user)
+        self.fields["category"].queryset = categories.for_entry_kind(entry_kind) if entry_kind else categories
+        self.fields["category"].owned_queryset = Category.objects.for_user(user)
         self.initial.setdefault("occurred_on", user_today(user))
         if rules_choose:
             # The user asked their categorisation rules to choose (apps.transactions.extensions "entry_rules").
@@ -145,13 +148,61 @@ class TransactionEditForm(FarFutureConfirmMixin, forms.Form):
                 Q(owner=user) & (Q(closed_on__isnull=True) | Q(pk=entry.account_id))
             ).order_by("name", "id")
             self.fields["account"].owned_queryset = _all_accounts(user)
-            self.fields["category"].queryset = Category.objects.for_user(user)
+            # The categories for this kind of entry, and the entry's own even if hidden or of another kind.
+            self.fields["category"].queryset = Category.objects.for_user(user).filter(
+                Q(pk__in=Category.objects.usable_by(user).for_entry_kind(entry.kind)) | Q(pk=entry.category_id))
+            self.fields["category"].owned_queryset = Category.objects.for_user(user)
         else:
             del self.fields["account"]
             del self.fields["category"]
             del self.fields["payee"]
 
 
+def colour_field():
+    return forms.ChoiceField(choices=[("", "No colour (automatic)"), *CATEGORY_COLOURS], required=False,
+                             help_text="Charts draw the category in this colour.")
+
+
+def category_kind_field():
+    # Not required: a form without it (an older page, a script) means "both", the service's default.
+    return forms.ChoiceField(label="Used for", choices=CategoryKind.choices, initial=CategoryKind.BOTH,
+                             required=False,
+                             help_text="Income forms offer income categories, expense forms expense ones.")
+
+
 class CategoryForm(forms.Form):
     name = forms.CharField(label="New category", max_length=50,
                            error_messages={"required": "Enter a name for the category."})
+    kind = category_kind_field()
+    colour = colour_field()
+
+
+class CategoryEditForm(forms.Form):
+    """The user's own category: name, kind, colour. A default one: a new name (it becomes the
+    user's own category, see services.categories) and the colour; its kind is everyone's."""
+
+    name = forms.CharField(max_length=50, error_messages={"required": "Enter a name for the category."})
+    kind = category_kind_field()
+    colour = colour_field()
+
+    def __init__(self, *args, category: Category, **kwargs):
+        super().__init__(*args, **kwargs)
+        if category.is_default:
+            del self.fields["kind"]
+            self.fields["name"].help_text = (
+                "This category is one every customer has: a new name gives you your own category with that name, "
+                "and your entries, budgets, bills and rules move to it.")
+
+
+class CategoryMoveForm(forms.Form):
+    """Where a category's entries (and budgets, bills, rules) go: merging, or deleting one in use."""
+
+    target = CategoryChoiceField(label="Move everything to", queryset=Category.objects.none(),
+                                 empty_label="Choose a category",
+                                 error_messages={"required": "Choose the category that takes them."})
+
+    def __init__(self, *args, user, source: Category, required: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = Category.objects.usable_by(user).exclude(pk=source.pk).order_by("name")
+        self.fields["target"].owned_queryset = Category.objects.for_user(user)
+        self.fields["target"].required = required

@@ -9,12 +9,55 @@ from django.db.models.functions import Lower
 DEFAULT_CATEGORIES = (
     "salary", "food", "rent", "transport", "utilities", "health", "shopping", "entertainment", "other",
 )
+# Income-only and either-way default categories; every other default one is for expenses.
+DEFAULT_INCOME_CATEGORIES = ("salary",)
+DEFAULT_EITHER_CATEGORIES = ("other",)
+
+
+def default_category_kind(name: str) -> str:
+    if name in DEFAULT_INCOME_CATEGORIES:
+        return "income"
+    return "both" if name in DEFAULT_EITHER_CATEGORIES else "expense"
+
+
+# Bootstrap 5's palette (its named colours): each keeps a 3:1 contrast against white in a chart.
+CATEGORY_COLOURS = (
+    ("#0d6efd", "Blue"), ("#6610f2", "Indigo"), ("#6f42c1", "Purple"), ("#d63384", "Pink"),
+    ("#dc3545", "Red"), ("#fd7e14", "Orange"), ("#ffc107", "Yellow"), ("#198754", "Green"),
+    ("#20c997", "Teal"), ("#0dcaf0", "Cyan"), ("#6c757d", "Grey"),
+)
+COLOUR_VALUES = tuple(value for value, _ in CATEGORY_COLOURS)
+
+
+class CategoryKind(models.TextChoices):
+    INCOME = "income", "Income"
+    EXPENSE = "expense", "Expense"
+    BOTH = "both", "Income and expense"
 
 
 class CategoryQuerySet(models.QuerySet):
     def for_user(self, user):
-        """The default set every user has, plus the user's own."""
+        """The default set every user has, plus the user's own (hidden ones included: entries
+        and old figures still name them)."""
         return self.filter(Q(owner__isnull=True) | Q(owner=user))
+
+    def usable_by(self, user):
+        """What the user may choose for a new entry, budget, bill or rule: their own and the
+        default ones they have not hidden."""
+        hidden = CategoryPreference.objects.filter(owner=user, hidden=True).values("category_id")
+        return self.for_user(user).exclude(pk__in=hidden)
+
+    def colours_for(self, user) -> dict[int, str]:
+        """Category id -> the colour ``user`` sees it in (only those with one): the user's own
+        categories' colours and their preferences for default ones; two queries."""
+        colours = dict(self.filter(owner=user).exclude(colour="").values_list("pk", "colour"))
+        colours.update(CategoryPreference.objects.filter(owner=user).exclude(colour="")
+                       .values_list("category_id", "colour"))
+        return colours
+
+    def for_entry_kind(self, kind: str):
+        """Categories an income (``"income"``) or an expense (``"expense"``) may have."""
+        return self.filter(kind__in=[kind, CategoryKind.BOTH])
 
 
 class Category(models.Model):
@@ -23,8 +66,15 @@ class Category(models.Model):
         help_text="Empty for the default categories every user has.",
     )
     name = models.CharField(max_length=50)
+    kind = models.CharField(max_length=10, choices=CategoryKind.choices, default=CategoryKind.BOTH,
+                            db_default=CategoryKind.BOTH,
+                            help_text="Which entries may use it: income, expenses, or both.")
+    # The owner's colour for their own category; a default one's colour per user is a CategoryPreference.
+    colour = models.CharField(max_length=7, blank=True, db_default="", choices=CATEGORY_COLOURS)
 
     objects = CategoryQuerySet.as_manager()
+
+    Kind = CategoryKind
 
     class Meta:
         ordering = ["name"]
@@ -32,10 +82,41 @@ class Category(models.Model):
         constraints = [
             models.UniqueConstraint(Lower("name"), "owner", name="transactions_category_unique_per_owner",
                                     nulls_distinct=False),
+            models.CheckConstraint(condition=Q(kind__in=CategoryKind.values), name="transactions_category_kind_valid"),
+            models.CheckConstraint(condition=Q(colour="") | Q(colour__in=COLOUR_VALUES),
+                                   name="transactions_category_colour_in_palette"),
         ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_default(self) -> bool:
+        return self.owner_id is None
+
+    def fits(self, entry_kind: str) -> bool:
+        """Whether an entry of ``entry_kind`` ("income" or "expense") may use this category."""
+        return self.kind in (entry_kind, CategoryKind.BOTH)
+
+
+class CategoryPreference(models.Model):
+    """One user's view of a DEFAULT category (shared rows nobody may change for others):
+    hidden from their lists and forms, and/or drawn in their own colour."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="preferences")
+    hidden = models.BooleanField(default=False)
+    colour = models.CharField(max_length=7, blank=True, default="", choices=CATEGORY_COLOURS)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "category"], name="category_preference_once_per_user"),
+            models.CheckConstraint(condition=Q(colour="") | Q(colour__in=COLOUR_VALUES),
+                                   name="category_preference_colour_in_palette"),
+        ]
+
+    def __str__(self):
+        return f"{self.category} for user {self.owner_id}"
 
 
 TRANSACTION_KINDS = ("opening", "income", "expense", "transfer_in", "transfer_out", "adjustment_in", "adjustment_out")

@@ -7,14 +7,14 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
 
 from apps.accounts.models import Account
 from apps.core.currencies import currency_order
-from apps.core.dates import month_label, month_start, shift_month
+from apps.core.dates import month_end, month_label, month_start, shift_month
 
-from .models import MonthlyTotal, Transaction
+from .models import Category, CategoryPreference, MonthlyTotal, Transaction
 
 ZERO = Decimal("0.00")
 HISTORY_MONTHS = 6  # the dashboard's income vs spending
@@ -27,6 +27,15 @@ class CurrencySpending:
     currency: str
     total: Decimal
     by_category: dict[str, Decimal] = field(default_factory=dict)  # category name -> spent, largest first
+    colours: dict[str, str] = field(default_factory=dict)  # category name -> the user's colour, where chosen
+
+
+def category_colour_expression(*, user, category_path: str = "category"):
+    """The colour ``user`` sees a category in, as an SQL expression over rows that point at a
+    category (``category_path``): their preference for a default one, else the category's own."""
+    preference = CategoryPreference.objects.filter(owner=user, category=OuterRef(category_path)).exclude(
+        colour="").values("colour")[:1]
+    return Coalesce(Subquery(preference), F(f"{category_path}__colour"))
 
 
 @dataclass(frozen=True)
@@ -55,17 +64,20 @@ def monthly_spending(*, user, month: date) -> MonthlySpending:
     month = month_start(month)
     rows = (
         MonthlyTotal.objects.filter(owner=user, month=month, kind=MonthlyTotal.Kind.EXPENSE, count__gt=0)
-        .values("account__currency", "category__name")
+        .values("account__currency", "category__name", colour=category_colour_expression(user=user))
         .annotate(spent=Sum("total"))
         .order_by("-spent", "category__name")
     )
     categories: dict[str, dict[str, Decimal]] = {}
+    colours: dict[str, dict[str, str]] = {}
     for row in rows:
         categories.setdefault(row["account__currency"], {})[row["category__name"]] = row["spent"]
+        if row["colour"]:
+            colours.setdefault(row["account__currency"], {})[row["category__name"]] = row["colour"]
     default = user.default_currency
     by_currency = {
         currency: CurrencySpending(currency=currency, total=sum(categories[currency].values(), ZERO),
-                                   by_category=categories[currency])
+                                   by_category=categories[currency], colours=colours.get(currency, {}))
         for currency in currency_order(categories, default)
     }
     own = by_currency.get(default)
@@ -250,3 +262,87 @@ def monthly_total_mismatches(*, account_ids=None) -> list[MonthlyTotalMismatch]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [MonthlyTotalMismatch(*row) for row in cursor.fetchall()]
+
+
+# ---------------------------------------------------------------------------
+# Categories
+# ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CategoryRow:
+    category: Category
+    colour: str  # the colour the user sees it in, "" for none
+    entries: int  # the user's entries in it
+
+    @property
+    def is_default(self) -> bool:
+        return self.category.is_default
+
+
+def category_rows(*, user) -> dict[str, list[CategoryRow]]:
+    """The categories page: ``categories`` (the user's own and the default ones they see) and
+    ``hidden`` (default ones they hid), each with its colour and the user's entry count from
+    the monthly totals (no scan of the ledger); three queries."""
+    preferences = {p.category_id: p for p in CategoryPreference.objects.filter(owner=user)}
+    counts = dict(MonthlyTotal.objects.filter(owner=user).values("category_id").annotate(n=Sum("count"))
+                  .order_by().values_list("category_id", "n"))
+    shown, hidden = [], []
+    for category in Category.objects.for_user(user).order_by(F("owner_id").asc(nulls_first=True), "name"):
+        preference = preferences.get(category.pk)
+        colour = preference.colour if category.is_default and preference else category.colour
+        row = CategoryRow(category=category, colour=colour, entries=counts.get(category.pk, 0))
+        (hidden if preference and preference.hidden else shown).append(row)
+    return {"categories": shown, "hidden": hidden}
+
+
+# ---------------------------------------------------------------------------
+# An account's balance history
+# ---------------------------------------------------------------------------
+
+BALANCE_HISTORY_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class MonthEndBalance:
+    month: date  # first day of the month
+    balance: Decimal  # at the end of the month (entries dated after it, even future ones, are not in it)
+
+    @property
+    def month_end(self) -> date:
+        return month_end(self.month)
+
+
+def account_balance_history(*, account: Account, today: date,
+                            months: int = BALANCE_HISTORY_MONTHS) -> list[MonthEndBalance]:
+    """The account's balance at the end of each of the ``months`` months up to ``today``'s
+    (from its opening month if later), worked back from the current balance: two grouped
+    queries, neither a scan of the account's history. Income and expenses come from the
+    monthly totals; the other kinds (openings, transfers, staff corrections) are not in them,
+    so they are summed per month from the ledger rows dated from the first month shown on:
+    they have no category, so the (owner, category, date) index reaches them without reading
+    the window's income and expenses (a few rows: transfers, an opening, rare corrections)."""
+    last = month_start(today)
+    first = max(shift_month(last, -(months - 1)), month_start(account.opened_on))
+    changes: dict[date, Decimal] = {}
+    for row in (MonthlyTotal.objects.filter(account=account, month__gt=first).values("month")
+                .annotate(income=Sum("total", filter=Q(kind=MonthlyTotal.Kind.INCOME), default=ZERO),
+                          expense=Sum("total", filter=Q(kind=MonthlyTotal.Kind.EXPENSE), default=ZERO))
+                .order_by()):
+        changes[row["month"]] = changes.get(row["month"], ZERO) + row["income"] - row["expense"]
+    others = [k for k in Transaction.Kind.values if k not in (Transaction.Kind.INCOME, Transaction.Kind.EXPENSE)]
+    credit = Sum("amount", filter=Q(kind__in=Transaction.CREDIT_KINDS), default=ZERO)
+    debit = Sum("amount", filter=Q(kind__in=Transaction.DEBIT_KINDS), default=ZERO)
+    for row in (Transaction.objects.filter(owner_id=account.owner_id, category__isnull=True, account=account,
+                                           occurred_on__gte=shift_month(first, 1), kind__in=others)
+                .values(month=TruncMonth("occurred_on")).annotate(change=credit - debit).order_by()):
+        month = month_start(row["month"])
+        changes[month] = changes.get(month, ZERO) + row["change"]
+    history = []
+    after = sum((v for m, v in changes.items() if m > last), ZERO)  # entries dated after this month
+    balance = account.balance - after
+    month = last
+    while month >= first:
+        history.append(MonthEndBalance(month=month, balance=balance))
+        balance -= changes.get(month, ZERO)
+        month = shift_month(month, -1)
+    return history[::-1]

@@ -29,3 +29,12 @@ class LedgerChange:
     amount: Decimal
     occurred_on: date
     action: str  # "created" | "edited" | "deleted"
+
+
+# Sent by apps.transactions.services.category_merge inside its transaction, after the
+# user's entries and monthly totals moved from ``source`` to ``target`` and before
+# ``source`` is deleted (the user's own) or hidden for the user (a default one). The apps
+# that point at categories (budgets, bills, rules, imports) move THIS user's rows; a receiver
+# that must refuse the merge raises ValidationError, and the whole merge rolls back.
+# Arguments: user, source (Category), target (Category).
+category_merged = Signal()

@@ -13,4 +13,13 @@ urlpatterns = [
     path("<int:pk>/edit/", views.transaction_update, name="update"),
     path("<int:pk>/delete/", views.transaction_delete, name="delete"),
     path("categories/", views.category_list, name="categories"),
+    path("categories/<int:pk>/edit/", views.category_update, name="category_update"),
+    path("categories/<int:pk>/merge/", views.category_merge, name="category_merge"),
+    path("categories/<int:pk>/delete/", views.category_delete, name="category_delete"),
+    # The default categories are everyone's: addressed by name (never confused with an id of
+    # another customer's object); the user's own by id.
+    path("categories/default/<str:name>/edit/", views.category_update, name="default_category_update"),
+    path("categories/default/<str:name>/merge/", views.category_merge, name="default_category_merge"),
+    path("categories/default/<str:name>/delete/", views.category_delete, name="default_category_delete"),
+    path("categories/default/<str:name>/show/", views.category_show, name="default_category_show"),
 ]

@@ -7,6 +7,8 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.text import capfirst
 from django.views.decorators.http import require_http_methods
 
 from apps.accounts.models import Account
@@ -15,8 +17,8 @@ from apps.core.money import format_money
 
 from . import extensions, selectors, services
 from .filters import TransactionFilter
-from .forms import CategoryForm, EntryForm, TransactionEditForm, TransferForm
-from .models import Category, Transaction
+from .forms import CategoryEditForm, CategoryForm, CategoryMoveForm, EntryForm, TransactionEditForm, TransferForm
+from .models import Category, CategoryPreference, Transaction
 
 PAGE_SIZE = 25
 FORM_ERROR = "Please correct the errors below."
@@ -83,10 +85,23 @@ def _category_from_rules(request, form, *, kind):
     return category, data["payee"] or rule_payee, rule_name
 
 
+def _open_an_account_first(request):
+    """Without an open account, a money form would offer an empty list: send the customer to
+    "Open an account" instead, and back here afterwards (``?next=``). None when they have one.
+    Another customer's ``?account=`` answers 404 first, as it does for a customer with accounts."""
+    _preselected_account(request)
+    if Account.objects.filter(owner=request.user, closed_on__isnull=True).exists():
+        return None
+    messages.info(request, "Open an account first: your money is recorded on one. You come back here afterwards.")
+    return redirect(f"{reverse('accounts:create')}?{urlencode({'next': request.path})}")
+
+
 def _entry_view(request, *, kind):
+    if (redirect_to := _open_an_account_first(request)) is not None:
+        return redirect_to
     is_income = kind == Transaction.Kind.INCOME
     initial = {"account": _preselected_account(request)} if request.method == "GET" else {}
-    form = EntryForm(request.POST or None, user=request.user, initial=initial,
+    form = EntryForm(request.POST or None, user=request.user, initial=initial, entry_kind=kind,
                      rules_choose=extensions.entry_rules_enabled(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -135,6 +150,8 @@ def expense_create(request):
 
 @require_http_methods(["GET", "POST"])
 def transfer_create(request):
+    if (redirect_to := _open_an_account_first(request)) is not None:
+        return redirect_to
     initial = {"from_account": _preselected_account(request)} if request.method == "GET" else {}
     form = TransferForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -215,13 +232,129 @@ def category_list(request):
     form = CategoryForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
+            data = form.cleaned_data
             try:
-                category = services.category_create(user=request.user, name=form.cleaned_data["name"])
+                category = services.category_create(user=request.user, name=data["name"], kind=data["kind"],
+                                                    colour=data["colour"])
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
                 messages.success(request, f"Category “{category.name}” added.")
                 return redirect("transactions:categories")
         messages.error(request, FORM_ERROR)
-    categories = Category.objects.for_user(request.user).order_by("owner_id", "name")
-    return render(request, "transactions/category_list.html", {"form": form, "categories": categories})
+    rows = selectors.category_rows(user=request.user)
+    return render(request, "transactions/category_list.html", {
+        "form": form,
+        "categories": [(row, category_links(row.category)) for row in rows["categories"]],
+        "hidden": [(row, category_links(row.category)) for row in rows["hidden"]],
+    })
+
+
+def _own_category(request, pk=None, name=None) -> Category:
+    """The user's own category by id (another user's is 404), or a default one by name: the
+    default categories are everyone's, so they are not addressed by an id that could be
+    mistaken for one of another customer's objects."""
+    if pk is not None:
+        return get_object_or_404(Category, pk=pk, owner=request.user)
+    return get_object_or_404(Category, name=name, owner__isnull=True)
+
+
+def category_links(category) -> dict[str, str]:
+    """The URLs of a category's pages: by id for the user's own, by name for a default one."""
+    if category.is_default:
+        kwargs, prefix = {"name": category.name}, "transactions:default_category_"
+    else:
+        kwargs, prefix = {"pk": category.pk}, "transactions:category_"
+    links = {action: reverse(prefix + action, kwargs=kwargs) for action in ("update", "merge", "delete")}
+    if category.is_default:
+        links["show"] = reverse(prefix + "show", kwargs=kwargs)
+    return links
+
+
+@require_http_methods(["GET", "POST"])
+def category_update(request, pk=None, name=None):
+    category = _own_category(request, pk, name)
+    preference = CategoryPreference.objects.filter(owner=request.user, category=category).first()
+    colour = category.colour if not category.is_default else (preference.colour if preference else "")
+    form = CategoryEditForm(request.POST or None, category=category,
+                            initial={"name": category.name, "kind": category.kind, "colour": colour})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = services.category_update(user=request.user, category_id=category.pk, name=data["name"],
+                                             kind=data.get("kind"), colour=data["colour"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            if saved.pk != category.pk:
+                messages.success(request, f"“{capfirst(category.name)}” is now your own category "
+                                          f"“{saved.name}”; your entries moved to it.")
+            else:
+                messages.success(request, f"Category “{saved.name}” saved.")
+            return redirect("transactions:categories")
+    if form.errors:
+        messages.error(request, FORM_ERROR)
+    return render(request, "transactions/category_form.html", {
+        "form": form, "category": category, "title": f"Edit “{capfirst(category.name)}”",
+        "submit_label": "Save", "cancel_url": reverse("transactions:categories"),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def category_merge(request, pk=None, name=None):
+    """Merge this category into another: everything of the user's moves, in one step."""
+    return _move_page(request, _own_category(request, pk, name), deleting=False)
+
+
+@require_http_methods(["GET", "POST"])
+def category_delete(request, pk=None, name=None):
+    """Delete (or, for a default one, hide) a category; one in use asks where its things go."""
+    return _move_page(request, _own_category(request, pk, name), deleting=True)
+
+
+def _move_page(request, category, *, deleting: bool):
+    usage = services.category_usage(user=request.user, category=category)
+    in_use = any(usage.values())
+    # An empty POST (deleting, nothing chosen) is still a submitted form.
+    form = CategoryMoveForm(request.POST if request.method == "POST" else None, user=request.user, source=category,
+                            required=in_use or not deleting)
+    if request.method == "POST" and form.is_valid():
+        target = form.cleaned_data["target"]
+        try:
+            if deleting:
+                services.category_delete(user=request.user, category_id=category.pk,
+                                         target_id=target.pk if target else None)
+            else:
+                services.category_merge(user=request.user, source_id=category.pk, target_id=target.pk)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            gone = "hidden" if category.is_default else ("merged" if target and not deleting else "deleted")
+            moved = f"; everything in it moved to “{capfirst(target.name)}”" if target else ""
+            messages.success(request, f"Category “{capfirst(category.name)}” {gone}{moved}.")
+            return redirect("transactions:categories")
+    if form.errors:
+        messages.error(request, FORM_ERROR)
+    return render(request, "transactions/category_move.html", {
+        "form": form, "category": category, "usage": usage, "in_use": in_use, "deleting": deleting,
+        "links": category_links(category),
+        "verb": "hide" if category.is_default else "delete", "usage_text": _usage_text(usage),
+    })
+
+
+USAGE_WORDS = {"entries": ("entry", "entries"), "budgets": ("budget", "budgets"),
+               "bills": ("bill or income", "bills and incomes"), "rules": ("rule", "rules")}
+
+
+def _usage_text(usage: dict[str, int]) -> str:
+    """"3 entries, 1 budget and 2 rules": what uses a category, the zeros left out."""
+    parts = [f"{n} {USAGE_WORDS[key][n != 1]}" for key, n in usage.items() if n]
+    return " and ".join([", ".join(parts[:-1]), parts[-1]]) if len(parts) > 1 else "".join(parts)
+
+
+@require_http_methods(["POST"])
+def category_show(request, pk=None, name=None):
+    category = _own_category(request, pk, name)
+    services.category_show(user=request.user, category_id=category.pk)
+    messages.success(request, f"Category “{capfirst(category.name)}” is shown in your lists and forms.")
+    return redirect("transactions:categories")

@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # The background worker's queue, in PostgreSQL (apps.notifications.tasks; `manage.py procrastinate worker`).
+    "procrastinate.contrib.django",
     "apps.core",
     "apps.users",
     "apps.accounts",
@@ -45,6 +47,7 @@ INSTALLED_APPS = [
     "apps.imports",
     "apps.dashboard",
     "apps.insights",
+    "apps.notifications",
     "apps.audit",
     "apps.demo",
 ]
@@ -248,8 +251,20 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Email: EMAIL_URL (smtp://user:password@host:587, submission://... for STARTTLS, smtp+ssl://... for
+# TLS) sends through that server; without it, messages are written to the console (development).
+# EMAIL_BACKEND names another backend (tests use locmem).
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+if env("EMAIL_URL", default=""):
+    globals().update(env.email_url("EMAIL_URL"))  # EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, user, password, TLS
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="BankDash <no-reply@bankdash.local>")
+# Where the links in emails point (the unsubscribe link, the alerts page).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+
+# The worker (procrastinate): jobs live in PostgreSQL, deferred through Django's connection, so a
+# job deferred in a transaction commits or rolls back with it. Tasks are found in apps' tasks.py.
+PROCRASTINATE_AUTODISCOVER_MODULE_NAME = "tasks"
 
 # Paths whose errors (404, 500, 503) are JSON, besides views made with apps.core.api.json_endpoint.
 JSON_PATH_PREFIXES = ["/dashboard/overview", "/dashboard/expense-preview", "/forecast", "/health/",

@@ -55,7 +55,10 @@
         labels: data.labels,
         datasets: [{
           data: toNumbers(data.values),
-          backgroundColor: data.labels.map(function (_, i) { return PALETTE[i % PALETTE.length]; }),
+          // The customer's colour for a category where they chose one (data.colours), else the palette.
+          backgroundColor: data.labels.map(function (_, i) {
+            return (data.colours && data.colours[i]) || PALETTE[i % PALETTE.length];
+          }),
           borderWidth: 1
         }]
       },

@@ -86,7 +86,8 @@
       data: {
         labels: data.labels,
         datasets: data.series.map(function (s, i) {
-          return { label: s.name, data: toNumbers(s.values), backgroundColor: PALETTE[i % PALETTE.length] };
+          // The customer's colour for the category where they chose one (s.colour), else the palette.
+          return { label: s.name, data: toNumbers(s.values), backgroundColor: s.colour || PALETTE[i % PALETTE.length] };
         })
       },
       options: {

@@ -53,7 +53,7 @@ def test_the_forecast_pages(app, open_app, household, customer_password):
     app.goto(f"/accounts/{checking.pk}/")
     expect(app.page.locator("#chart-forecast")).to_be_visible()
     expect(app.page.locator("#table-forecast")).to_be_hidden()
-    assert app.page.locator("[data-chart-table]").get_attribute("open") is None
+    assert app.page.locator(".forecast-table[data-chart-table]").get_attribute("open") is None
     expect(app.page.locator("#forecast-lowest")).to_have_attribute("data-amount", "150.00")
     expect(app.page.locator("#lowest-before-income")).to_have_attribute("data-amount", "150.00")
     app.page.get_by_role("link", name="60 days").click()

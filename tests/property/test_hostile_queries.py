@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.security.test_ownership_enumeration import NOT_IDS, all_routes
+from tests.tiers import by_tier
 
 from .forms import _candidate_urls, _rolled_back, diff_rows, snapshot_rows
 from .hostile import CATALOGUE, DATES, IDS, NUMBERS, count_hostile_request, hostile_value
@@ -23,7 +24,8 @@ from .hostile import CATALOGUE, DATES, IDS, NUMBERS, count_hostile_request, host
 # HYPOTHESIS_PROFILE=random more, random); BANKDASH_HYPOTHESIS_EXAMPLES overrides it.
 EXAMPLES = int(os.environ.get("BANKDASH_HYPOTHESIS_EXAMPLES") or settings.default.max_examples)
 QUERY_SETTINGS = settings(
-    max_examples=max(EXAMPLES // 4, 10), deadline=None, database=None,
+    # Every GET page of every app: 4 examples each in the default tier, a quarter of the profile's in the full.
+    max_examples=by_tier(4, max(EXAMPLES // 4, 10)), deadline=None, database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 JSON_SETTINGS = settings(

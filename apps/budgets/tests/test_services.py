@@ -9,6 +9,7 @@ from apps.alerts.models import Alert
 from apps.budgets import services
 from apps.budgets.models import Budget
 from apps.transactions import services as ledger
+from apps.transactions.models import Category
 from tests.factories import BudgetFactory, UserFactory, account, category, expense, income, transfer
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +71,9 @@ def test_a_new_period_alerts_again(user, acct, today, this_month):
 # --- what counts ---------------------------------------------------------------------------
 
 def test_only_expenses_of_the_category_in_the_current_window_count(user, acct, today, this_month):
+    # Income in the budgeted category: the default "food" takes expenses only, so this test makes it
+    # a category for both (rolled back with the test).
+    Category.objects.filter(owner__isnull=True, name="food").update(kind="both")
     BudgetFactory(owner=user, limit=Decimal("50.00"))
     savings = account(user, "Savings", opening=Decimal("0.00"))
     ledger.transfer_create(user=user, from_account_id=acct.pk, to_account_id=savings.pk, amount=Decimal("500.00"),
@@ -181,6 +185,9 @@ def test_receiver_ignores_income_and_transfer_changes(user, acct, today, monkeyp
     expense-only filter in budget_check_for_changes."""
     from apps.transactions.signals import LedgerChange
 
+    # Income in the budgeted category: the default "food" takes expenses only, so this test makes it
+    # a category for both (rolled back with the test).
+    Category.objects.filter(owner__isnull=True, name="food").update(kind="both")
     food = category("food")
     expense(acct, "150.00", on=today, category=food)
     budget = BudgetFactory(owner=user, category=food, limit=Decimal("100.00"))  # a row: no check yet

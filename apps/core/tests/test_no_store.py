@@ -5,6 +5,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tests.factories import AccountFactory
+
 pytestmark = pytest.mark.django_db
 
 
@@ -19,7 +21,8 @@ def assert_not_stored(response):
     "two_factor",  # shows the TOTP secret while setting it up
     "dashboard:home", "dashboard:overview", "password_change", "transactions:expense",
 ])
-def test_signed_in_pages_are_not_stored(logged_in, name):
+def test_signed_in_pages_are_not_stored(logged_in, user, name):
+    AccountFactory(owner=user)  # the money forms send a customer without an account to open one first
     assert_not_stored(logged_in.get(reverse(name)))
 
 

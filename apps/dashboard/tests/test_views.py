@@ -305,7 +305,7 @@ def test_page_empty_state_for_a_new_user(client, user_factory, now):
     client.force_login(user)
     html = client.get("/").content.decode()
     assert 'id="empty-state"' in html
-    for step in ("Add an account", "Add a transaction", "Set a budget"):
+    for step in ("Open an account", "Add a transaction", "Import a statement", "Set a budget"):
         assert step in html
     assert 'id="total-balance"' not in html
     for name in ("accounts:create", "transactions:expense", "budgets:create"):
@@ -359,15 +359,17 @@ def test_overview_budgets_of_every_period_shape_equal_the_row_sums(client, user_
     savings = f.account(user, "Savings")
     theirs = f.account(other, "Theirs", opening=Decimal("100000.00"))
     food = []
+    # The user's own category for income and expenses (a default "food" takes expenses only).
+    groceries = f.category("groceries", user=user)
     day = date(2025, 8, 1)
     while day <= date(2026, 2, 28):
         amount = Decimal("1.00") + Decimal(day.toordinal() % 97) / 100
-        f.expense(account, amount, on=day, category="food")
+        f.expense(account, amount, on=day, category=groceries)
         food.append((day, amount))
         if day.day in (1, 15):
             f.expense(theirs, "9.99", on=day, category="food")
             f.transfer(account, savings, "50.00", on=day)
-            f.income(account, "75.00", on=day, category="food")  # income in the same category is not spending
+            f.income(account, "75.00", on=day, category=groceries)  # income in the same category is not spending
         day += timedelta(days=1)
     budgets = {
         # period: (start date, the window containing 15 Dec 2025, the start of the one containing 30 Nov 2025)
@@ -376,7 +378,7 @@ def test_overview_budgets_of_every_period_shape_equal_the_row_sums(client, user_
         Budget.Period.QUARTERLY: (date(2025, 2, 10), date(2025, 11, 10), date(2026, 2, 9), date(2025, 11, 10)),
         Budget.Period.YEARLY: (date(2024, 2, 29), date(2025, 2, 28), date(2026, 2, 27), date(2025, 2, 28)),
     }
-    made = {f.budget(user, "food", "100.00", period=period, start=start).pk: (first, last, november_start)
+    made = {f.budget(user, groceries, "100.00", period=period, start=start).pk: (first, last, november_start)
             for period, (start, first, last, november_start) in budgets.items()}
     ids = {pk: (first, last) for pk, (first, last, _) in made.items()}
     client.force_login(user)

@@ -10,7 +10,14 @@
 """
 
 from .batch import BatchEntry, BatchEntryError, entries_delete, entries_post
-from .categories import category_create
+from .categories import (
+    category_create,
+    category_delete,
+    category_merge,
+    category_show,
+    category_update,
+    category_usage,
+)
 from .corrections import adjustment_post
 from .postings import (
     FAR_FUTURE_DAYS,
@@ -27,6 +34,7 @@ from .repair import LedgerRepair, ledger_repair
 
 __all__ = [
     "BatchEntry", "BatchEntryError", "entries_delete", "entries_post", "entries_recategorise",
-    "FAR_FUTURE_DAYS", "LedgerRepair", "account_open", "adjustment_post", "category_create", "entry_is_changeable",
+    "FAR_FUTURE_DAYS", "LedgerRepair", "account_open", "adjustment_post", "category_create", "category_delete",
+    "category_merge", "category_show", "category_update", "category_usage", "entry_is_changeable",
     "expense_post", "income_post", "ledger_repair", "transaction_delete", "transaction_edit", "transfer_create",
 ]

@@ -22,7 +22,7 @@ from django.db import transaction
 from apps.core.dates import MAX_YEAR, MIN_YEAR, in_date_range, user_today
 from apps.core.money import MAX_AMOUNT, cents, format_money
 
-from ..models import Category, FormSubmission, Transaction
+from ..models import Category, CategoryKind, FormSubmission, Transaction
 from ..payees import clean_payee
 from ..signals import ledger_changed
 from .ledger import (
@@ -78,7 +78,8 @@ def _check_entries(*, user, entries: Sequence[BatchEntry], accounts) -> None:
     today = user_today(user)
     far = today + timedelta(days=FAR_FUTURE_DAYS)
     category_ids = {e.category_id for e in entries if e.category_id is not None}
-    owned_categories = set(Category.objects.for_user(user).filter(pk__in=category_ids).values_list("pk", flat=True))
+    # What the user may choose (their own, and the defaults they have not hidden), with each one's kind.
+    usable = dict(Category.objects.usable_by(user).filter(pk__in=category_ids).values_list("pk", "kind"))
     for index, entry in enumerate(entries):
         if entry.kind not in BATCH_KINDS:
             _refuse(index, entry, "this kind of entry cannot be imported.", user_id=user.pk, reason="batch_kind")
@@ -96,8 +97,12 @@ def _check_entries(*, user, entries: Sequence[BatchEntry], accounts) -> None:
                 _refuse(index, entry, f"transfers need two accounts in the same currency ({involved[0].currency} "
                                       f"and {target.currency} differ).", user_id=user.pk, reason="currency_mismatch")
             involved.append(target)
-        elif entry.category_id not in owned_categories:
+        elif entry.category_id not in usable:
             _refuse(index, entry, "choose one of your categories.", user_id=user.pk, reason="category_not_owned")
+        elif usable[entry.category_id] not in (entry.kind, CategoryKind.BOTH):
+            _refuse(index, entry, f"this category is for {CategoryKind(usable[entry.category_id]).label.lower()}: "
+                                  f"choose one for {Kind(entry.kind).label.lower()}.", user_id=user.pk,
+                    reason="category_kind_mismatch")
         if not in_date_range(entry.occurred_on):
             _refuse(index, entry, f"choose a date between the years {MIN_YEAR} and {MAX_YEAR}.", user_id=user.pk,
                     reason="date_out_of_range")

@@ -1,24 +1,255 @@
-"""The user's own categories (the default ones every user has come from a migration)."""
+"""The user's categories: create, rename, colour, merge one into another, delete (with
+reassignment), hide and show a default one.
+
+Default categories (owner None) are rows every user shares: nobody changes them for the
+others. A user's view of one is a ``CategoryPreference`` (hidden, colour). Renaming a default
+category creates the user's own category with the new name and merges the default one's
+entries OF THIS USER into it (then hides the default one for them): the user sees the name
+they asked for, and nobody else's rows move.
+
+A merge is one atomic call: it locks the user's entries in the source category, moves them
+and the monthly totals, sends ``category_merged`` (budgets, bills, rules and imports move
+their rows, or refuse) and one ``ledger_changed`` (budgets re-check their alerts), then
+deletes the source (the user's own) or hides it for the user (a default one).
+"""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import ProtectedError
 
-from ..models import Category
+from ..models import COLOUR_VALUES, Category, CategoryKind, CategoryPreference, MonthlyTotal, Transaction
+from ..signals import LedgerChange, category_merged, ledger_changed
+from .ledger import Kind, log_refusal
+
+NAME_MAX_LENGTH = Category._meta.get_field("name").max_length
 
 
-@transaction.atomic
-def category_create(*, user, name: str) -> Category:
-    """Add one of the user's own categories; a name the user already has (their own or a
-    default one, ignoring case) is refused."""
+def _clean_name(name: str) -> str:
     name = " ".join((name or "").split())
     if not name:
         raise ValidationError({"name": "Enter a name for the category."})
-    if Category.objects.for_user(user).filter(name__iexact=name).exists():
+    if len(name) > NAME_MAX_LENGTH:
+        raise ValidationError({"name": f"Use at most {NAME_MAX_LENGTH} characters."})
+    return name
+
+
+def _clean_kind(kind: str | None) -> str:
+    kind = kind or CategoryKind.BOTH
+    if kind not in CategoryKind.values:
+        raise ValidationError({"kind": "Choose income, expense, or both."})
+    return kind
+
+
+def _clean_colour(colour: str | None) -> str:
+    colour = (colour or "").strip().lower()
+    if colour and colour not in COLOUR_VALUES:
+        raise ValidationError({"colour": "Choose one of the colours offered."})
+    return colour
+
+
+def _name_taken(*, user, name: str, exclude_id: int | None = None) -> bool:
+    others = Category.objects.for_user(user).filter(name__iexact=name)
+    if exclude_id is not None:
+        others = others.exclude(pk=exclude_id)
+    return others.exists()
+
+
+def _taken_message(name: str) -> str:
+    return f"You already have a category called “{name}”. To put the two together, merge one into the other."
+
+
+def own_or_default(*, user, category_id) -> Category:
+    """One of the categories the user has (their own or a default one), hidden ones included;
+    another user's id is 'not found' (Category.DoesNotExist, a 404 in the views)."""
+    return Category.objects.for_user(user).get(pk=category_id)
+
+
+@transaction.atomic
+def category_create(*, user, name: str, kind: str | None = None, colour: str | None = None) -> Category:
+    """Add one of the user's own categories; a name the user already has (their own or a
+    default one, ignoring case) is refused."""
+    name = _clean_name(name)
+    kind, colour = _clean_kind(kind), _clean_colour(colour)
+    if _name_taken(user=user, name=name):
         raise ValidationError({"name": f"You already have a category called “{name}”."})
     try:
         with transaction.atomic():
-            return Category.objects.create(owner=user, name=name)
+            return Category.objects.create(owner=user, name=name, kind=kind, colour=colour)
     except IntegrityError:  # the same name created by a concurrent request
         raise ValidationError({"name": f"You already have a category called “{name}”."}) from None
+
+
+def _preference(*, user, category) -> CategoryPreference:
+    return CategoryPreference.objects.select_for_update().get_or_create(owner=user, category=category)[0]
+
+
+@transaction.atomic
+def category_update(*, user, category_id: int, name: str, kind: str | None = None,
+                    colour: str | None = None) -> Category:
+    """Rename the user's own category, change what it is for (income, expense, both) and its
+    colour. For a default category: a new colour is the user's preference; a new name makes
+    the user's own category of that name and merges this user's entries into it (the default
+    one is hidden for them); its kind stays (it is everyone's). Returns the category the user
+    now sees."""
+    category = own_or_default(user=user, category_id=category_id)
+    name, colour = _clean_name(name), _clean_colour(colour)
+    if category.is_default:
+        preference = _preference(user=user, category=category)
+        if name.lower() == category.name.lower():
+            preference.colour = colour
+            preference.save(update_fields=["colour"])
+            return category
+        if _name_taken(user=user, name=name):
+            raise ValidationError({"name": _taken_message(name)})
+        own = category_create(user=user, name=name, kind=category.kind, colour=colour or preference.colour)
+        category_merge(user=user, source_id=category.pk, target_id=own.pk)
+        return own
+    kind = _clean_kind(kind or category.kind)
+    category = Category.objects.select_for_update().get(pk=category.pk, owner=user)
+    if _name_taken(user=user, name=name, exclude_id=category.pk):
+        raise ValidationError({"name": _taken_message(name)})
+    if kind != category.kind:
+        _check_kind_fits(user=user, source=category, target_kind=kind,
+                         message="“{name}” has {entry}s: it must stay a category for {entry}s.")
+    category.name, category.kind, category.colour = name, kind, colour
+    try:
+        with transaction.atomic():
+            category.save(update_fields=["name", "kind", "colour"])
+    except IntegrityError:
+        raise ValidationError({"name": _taken_message(name)}) from None
+    return category
+
+
+def _check_kind_fits(*, user, source, target_kind: str, message: str) -> None:
+    """Refuse when the user has entries in ``source`` that a ``target_kind`` category cannot hold."""
+    if target_kind == CategoryKind.BOTH:
+        return
+    other = Kind.EXPENSE if target_kind == CategoryKind.INCOME else Kind.INCOME
+    if Transaction.objects.filter(owner=user, category=source, kind=other).exists():
+        log_refusal("category_kind_mismatch", user_id=user.pk, category_id=source.pk)
+        raise ValidationError({"kind": message.format(name=source.name, entry=other.label.lower())})
+
+
+def _move_monthly_totals(*, user, source, target) -> None:
+    """Add each of the user's source buckets into the target's bucket of the same account,
+    month and kind (creating it if needed), then delete the source buckets: one upsert and one
+    delete, under the locks of the rows they count."""
+    table = MonthlyTotal._meta.db_table
+    with connection.cursor() as cursor:
+        # ORDER BY: concurrent upserts into the same buckets take their row locks in one order.
+        cursor.execute(
+            f"INSERT INTO {table} (owner_id, account_id, category_id, month, kind, total, count) "  # noqa: S608
+            f"SELECT owner_id, account_id, %s, month, kind, total, count FROM {table} "
+            "WHERE owner_id = %s AND category_id = %s ORDER BY account_id, month, kind "
+            "ON CONFLICT (account_id, category_id, month, kind) DO UPDATE "
+            f"SET total = {table}.total + EXCLUDED.total, count = {table}.count + EXCLUDED.count",
+            [target.pk, user.pk, source.pk],
+        )
+    MonthlyTotal.objects.filter(owner=user, category=source).delete()
+
+
+@transaction.atomic
+def category_merge(*, user, source_id: int, target_id: int) -> Category:
+    """Move everything of the user's in ``source`` to ``target`` (both categories the user
+    has; the target one they may use), in one transaction; then delete ``source`` (the user's
+    own) or hide it for the user (a default one). Refused, with nothing changed, when the
+    target's kind cannot hold the source's entries, or when an app above refuses (two budgets
+    of the same period and currency). Returns the target."""
+    source = own_or_default(user=user, category_id=source_id)
+    try:
+        target = Category.objects.usable_by(user).get(pk=target_id)
+    except Category.DoesNotExist:
+        raise ValidationError({"target": "Choose one of your categories to move them to."}) from None
+    if source.pk == target.pk:
+        raise ValidationError({"target": "Choose a different category to move them to."})
+    # Lock the user's own category rows (a concurrent rename or delete waits), in pk order.
+    list(Category.objects.select_for_update().filter(owner=user, pk__in=[source.pk, target.pk]).order_by("pk"))
+    # Lock the user's entries of the source category before reading what they hold (as every
+    # posting does, in primary-key order), so none is added or moved meanwhile by this user.
+    rows = list(Transaction.objects.select_for_update().filter(owner=user, category=source).order_by("pk")
+                .values_list("pk", "kind", "amount", "occurred_on"))
+    kinds = {kind for _, kind, _, _ in rows}
+    if target.kind != CategoryKind.BOTH and kinds - {target.kind}:
+        entry = (kinds - {target.kind}).pop()
+        log_refusal("category_kind_mismatch", user_id=user.pk, category_id=source.pk, target_id=target.pk)
+        raise ValidationError({"target": f"“{target.name}” is for {target.get_kind_display().lower()} only, and "
+                                         f"“{source.name}” has {entry} entries: choose another category."})
+    if rows:
+        Transaction.objects.filter(owner=user, category=source).update(category=target)
+        _move_monthly_totals(user=user, source=source, target=target)
+    category_merged.send(sender=Category, user=user, source=source, target=target)
+    if rows:
+        changes = [LedgerChange(transaction_id=pk, kind=kind, category_id=category_id, amount=amount,
+                                occurred_on=occurred_on, action="edited")
+                   for category_id in (source.pk, target.pk) for pk, kind, amount, occurred_on in rows]
+        ledger_changed.send(sender=Transaction, user=user, changes=changes)
+    _retire(user=user, category=source)
+    return target
+
+
+def _retire(*, user, category) -> None:
+    """The user's own category is deleted; a default one is hidden for this user only."""
+    if category.is_default:
+        preference = _preference(user=user, category=category)
+        preference.hidden = True
+        preference.save(update_fields=["hidden"])
+        return
+    try:
+        with transaction.atomic():
+            # Buckets emptied by deleted entries stay behind at zero; they count nothing.
+            MonthlyTotal.objects.filter(owner=user, category=category, count=0).delete()
+            Category.objects.filter(pk=category.pk, owner=user).delete()
+    except (ProtectedError, IntegrityError):
+        # Something not moved by a receiver still points at it (a new app): refuse, roll back.
+        log_refusal("category_still_used", user_id=user.pk, category_id=category.pk)
+        raise ValidationError(f"“{category.name}” is still used elsewhere: nothing was changed.") from None
+
+
+def category_usage(*, user, category) -> dict[str, int]:
+    """How many of the user's entries, budgets, bills and rules use ``category`` (four counts)."""
+    from django.apps import apps  # by label: the ledger never imports the apps above it
+
+    counts = {"entries": Transaction.objects.filter(owner=user, category=category).count()}
+    for key, label, field in (("budgets", "budgets.Budget", "category"),
+                              ("bills", "bills.RecurringItem", "category"),
+                              ("rules", "rules.Rule", "set_category")):
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            counts[key] = 0
+            continue
+        counts[key] = model._default_manager.filter(owner=user, **{field: category}).count()
+    return counts
+
+
+@transaction.atomic
+def category_delete(*, user, category_id: int, target_id: int | None = None) -> Category | None:
+    """Delete the user's own category, or hide a default one for the user. With a target,
+    it is a merge (everything of the user's moves there first); without one, a category the
+    user still uses (entries, budgets, bills or rules) is refused with what uses it.
+    Returns the target, if any."""
+    category = own_or_default(user=user, category_id=category_id)
+    if target_id:
+        return category_merge(user=user, source_id=category.pk, target_id=target_id)
+    usage = {key: n for key, n in category_usage(user=user, category=category).items() if n}
+    if usage:
+        singular = {"entries": "entry", "budgets": "budget", "bills": "bill or income", "rules": "rule"}
+        used = ", ".join(f"{n} {key if n != 1 else singular[key]}" for key, n in usage.items())
+        raise ValidationError({"target": f"“{category.name}” is used by {used}: choose a category to move them to."})
+    if category.is_default:
+        _retire(user=user, category=category)
+        return None
+    Category.objects.select_for_update().filter(pk=category.pk, owner=user).first()
+    _retire(user=user, category=category)
+    return None
+
+
+@transaction.atomic
+def category_show(*, user, category_id: int) -> Category:
+    """Show a hidden default category again in the user's lists and forms (the user's own
+    categories are never hidden: nothing to do)."""
+    category = own_or_default(user=user, category_id=category_id)
+    CategoryPreference.objects.filter(owner=user, category=category).update(hidden=False)
+    return category

@@ -153,10 +153,16 @@ def replayed(submission):
     return submission.transaction
 
 
-def check_category(*, user, category) -> Category:
-    if category is None or not Category.objects.for_user(user).filter(pk=category.pk).exists():
+def check_category(*, user, category, entry_kind: str | None = None) -> Category:
+    """``category`` is one the user may choose (theirs or a default one they have not hidden)
+    and, given ``entry_kind`` ("income" or "expense"), one for that kind of entry."""
+    if category is None or not Category.objects.usable_by(user).filter(pk=category.pk).exists():
         log_refusal("category_not_owned", user_id=user.pk, category_id=getattr(category, "pk", None))
         raise ValidationError({"category": "Choose one of your categories."})
+    if entry_kind in (Kind.INCOME, Kind.EXPENSE) and not category.fits(entry_kind):
+        log_refusal("category_kind_mismatch", user_id=user.pk, category_id=category.pk, kind=entry_kind)
+        raise ValidationError({"category": f"“{category.name}” is a category for {category.get_kind_display().lower()}"
+                                           f": choose one for {Kind(entry_kind).label.lower()}."})
     return category
 
 

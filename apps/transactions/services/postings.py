@@ -76,7 +76,7 @@ def _post(*, user, account_id, kind, amount, category, description, occurred_on,
     if not first:
         return replayed(submission)
     amount = cents(amount)
-    check_category(user=user, category=category)
+    check_category(user=user, category=category, entry_kind=kind)
     accounts = lock_accounts(user=user, account_ids=[account_id])
     account = accounts[int(account_id)]
     check_date(user=user, accounts=[account], occurred_on=occurred_on, confirm_far_future=confirm_far_future)
@@ -179,7 +179,10 @@ def transaction_edit(*, user, transaction_id: int, amount: Decimal, occurred_on:
                 new.payee = clean_payee(payee, description=description)
             elif old.payee == normalise_payee(old.description):
                 new.payee = normalise_payee(description)
-            new.category = check_category(user=user, category=category or old.category)
+            if category is not None and category.pk != old.category_id:
+                new.category = check_category(user=user, category=category, entry_kind=old.kind)
+            else:  # unchanged: an entry filed before its category's kind was set stays editable
+                new.category = old.category
             if account_id is not None:
                 new.account_id = int(account_id)
         new_rows.append(new)

@@ -67,7 +67,7 @@ def test_overdraft_names_the_entry_in_file_order_and_writes_nothing(frozen_now, 
         BatchEntry(account_id=checking.pk, kind="expense", amount=D("60.00"), occurred_on=DAY, category_id=food.pk,
                    label="line 3"),
         BatchEntry(account_id=checking.pk, kind="income", amount=D("100.00"), occurred_on=DAY,
-                   category_id=food.pk, label="line 4"),
+                   category_id=default_category("salary").pk, label="line 4"),
     ]
     before = Transaction.objects.count()
     signals.clear()
@@ -159,3 +159,24 @@ def test_delete_refuses_another_customers_or_opening_rows(frozen_now):
         entries_delete(user=checking.owner, transaction_ids=[opening.pk])
     assert "cannot be removed" in caught.value.messages[0]
     assert balance(checking) == D("100.00")
+
+
+def test_a_category_of_the_other_kind_or_hidden_is_refused_naming_the_entry(frozen_now):
+    from apps.transactions.models import CategoryPreference
+
+    checking = AccountFactory(opening_balance=D("100.00"))
+    salary, food = default_category("salary"), default_category("food")  # salary: income only; food: expenses
+    with pytest.raises(BatchEntryError) as refused:
+        entries_post(user=checking.owner, entries=[
+            BatchEntry(account_id=checking.pk, kind="expense", amount=D("1.00"), occurred_on=DAY,
+                       category_id=food.pk, label="Line 2"),
+            BatchEntry(account_id=checking.pk, kind="expense", amount=D("2.00"), occurred_on=DAY,
+                       category_id=salary.pk, label="Line 3"),
+        ])
+    assert refused.value.messages == ["Line 3: this category is for income: choose one for expense."]
+    CategoryPreference.objects.create(owner=checking.owner, category=food, hidden=True)
+    with pytest.raises(BatchEntryError, match="Line 2: choose one of your categories"):
+        entries_post(user=checking.owner, entries=[
+            BatchEntry(account_id=checking.pk, kind="expense", amount=D("1.00"), occurred_on=DAY,
+                       category_id=food.pk, label="Line 2")])
+    assert not Transaction.objects.filter(account=checking).exclude(kind="opening").exists()

@@ -37,6 +37,7 @@ def post(client, account, **overrides):
 
 
 def test_form_offers_let_my_rules_choose(logged_in, rules_on):
+    AccountFactory(owner=rules_on)  # without an open account the form sends the customer to open one
     assert "Let my rules choose" in logged_in.get(reverse("transactions:expense")).content.decode()
 
 

@@ -79,7 +79,7 @@ def test_production_values():
     result = run(["-c", f"import django; django.setup(); {code}"], production_env(BEHIND_PROXY="true"))
     assert result.stdout.split(" ", 13) == [
         "False", "True", "31536000", "True", "True", "True", "True", "True", "True", "DENY", "same-origin", "900",
-        "True", "('HTTP_X_FORWARDED_PROTO', 'https')\n",
+        "False", "('HTTP_X_FORWARDED_PROTO', 'https')\n",
     ], result.stderr
     # Without a proxy, X-Forwarded-Proto is not trusted.
     result = run(["-c", f"import django; django.setup(); {code}"], production_env())

@@ -1,0 +1,5 @@
+from . import services
+
+
+def deliver_raised_alerts(sender, *, alerts, **kwargs):
+    services.deliveries_create(alerts=alerts)

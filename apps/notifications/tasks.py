@@ -1,0 +1,72 @@
+"""The worker's jobs (procrastinate, found by its Django autodiscovery of ``tasks`` modules).
+
+``deliver`` sends one Delivery; it is deferred by ``services.deliveries_create`` in the
+transaction that raised the alert. The periodic jobs are deferred by every worker's periodic
+deferrer, and procrastinate's periodic-defers table lets one defer per task and timestamp
+through, however many workers run; ``queueing_lock`` keeps a slow run from piling up copies
+and ``lock`` keeps two runs of the same job from overlapping.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from procrastinate import RetryStrategy
+from procrastinate.contrib.django import app
+
+from apps.bills.forecast_alerts import forecast_alerts_send
+from apps.bills.services import RunSummary, bill_reminders_send, recurring_post_due
+from apps.imports.services import batches_abandoned_cancel
+
+from . import services
+
+# Retries after 3 s, 9 s, 27 s, 81 s, 243 s, 729 s: a mail server down for up to ~18 minutes
+# loses nothing; then the delivery is marked failed (shown on the deliveries page).
+DELIVERY_RETRY = RetryStrategy(max_attempts=6, exponential_wait=3)
+RECHECK_MINUTES = 15  # time zones' midnights fall on quarter hours (UTC+5:45, UTC+12:45)
+
+
+@app.task(name="notifications.deliver", queue="notifications", pass_context=True, retry=DELIVERY_RETRY)
+def deliver(context, delivery_id: int) -> str:
+    final = context.job.attempts >= DELIVERY_RETRY.max_attempts
+    return services.delivery_deliver(delivery_id=delivery_id, final_attempt=final)
+
+
+@app.periodic(cron="*/5 * * * *")
+@app.task(name="notifications.post_recurring", queue="periodic", queueing_lock="post_recurring",
+          lock="post_recurring")
+def post_recurring(timestamp: int) -> str:
+    """What ``manage.py post_recurring`` does: post the automatic items due, send the bill
+    reminders and overdue alerts due, then the forecast's low-balance alerts."""
+    summary = RunSummary()
+    recurring_post_due(summary=summary)
+    bill_reminders_send(summary=summary)
+    forecast_alerts, forecast_errors = forecast_alerts_send()
+    result = (f"posted {len(summary.posted)}, failed {len(summary.failed)}, reminders {summary.reminders}, "
+              f"overdue {summary.overdue_alerts}, forecast alerts {forecast_alerts}")
+    if summary.errors + forecast_errors:
+        # The other items went on (each in its own transaction); the job shows as failed for the operators.
+        raise RuntimeError(f"{result}; {summary.errors + forecast_errors} items could not be processed: see the log")
+    return result
+
+
+@app.periodic(cron=f"*/{RECHECK_MINUTES} * * * *")
+@app.task(name="notifications.recheck_budgets", queue="periodic", queueing_lock="recheck_budgets",
+          lock="recheck_budgets")
+def recheck_budgets(timestamp: int) -> int:
+    """Budgets whose customer's day changed since the previous tick (a new period, an expense
+    dated in the future that has come due)."""
+    at = datetime.fromtimestamp(timestamp, UTC)
+    return services.budgets_recheck_new_days(at=at, since=at - timedelta(minutes=RECHECK_MINUTES))
+
+
+@app.periodic(cron="30 3 * * *")
+@app.task(name="notifications.purge_expired", queue="periodic", queueing_lock="purge_expired",
+          lock="purge_expired")
+def purge_expired(timestamp: int) -> str:
+    """Expired sessions, money forms' one-time tokens and import uploads left unposted, a day old."""
+    day_ago = datetime.fromtimestamp(timestamp, UTC) - timedelta(days=1)
+    services.sessions_purge_expired()
+    tokens = services.form_tokens_purge(older_than=day_ago)
+    batches = batches_abandoned_cancel(older_than=day_ago)
+    return f"form tokens {tokens}, import uploads {batches}"

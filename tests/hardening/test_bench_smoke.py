@@ -1,0 +1,73 @@
+"""bench/server.py cannot rot: a tiny run (gunicorn in production settings, wrk as signed-in
+customers) must print every figure. The figures themselves are not judged here (1-second
+rounds on a busy machine say nothing); `make bench` measures them.
+
+The default tier runs a few pages with posting under read load (about 15 s: migrating the
+benchmark's database is most of it); the full tier runs the whole smoke run (every page, the
+budget variants, the many-customer case)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+
+from tests.tiers import by_tier
+
+from .servers import INHERITED_ENV, PYTHON, REPO
+
+DEFAULT_TIER = ["--customers", "0", "--no-budgets", "--pages", "overview", "dashboard (HTML)"]
+
+
+def database_url() -> str:
+    db = settings.DATABASES["default"]
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    host, port = db.get("HOST") or "127.0.0.1", db.get("PORT") or 5432
+    if host.startswith("/"):  # the private PostgreSQL (pgserver) listens on a socket directory
+        return f"postgres://{db.get('USER') or 'postgres'}{password}@:{port}/postgres?host={quote(host)}"
+    return f"postgres://{db.get('USER') or 'postgres'}{password}@{host}:{port}/postgres"
+
+
+@pytest.fixture
+def wrk():
+    if shutil.which("wrk") is None:
+        if os.environ.get("CI"):
+            pytest.fail("wrk is not installed (apt-get install -y wrk): the benchmark's smoke run needs it")
+        pytest.skip("wrk is not installed (apt-get install -y wrk)")
+
+
+def test_the_server_benchmark_prints_every_figure(wrk):
+    db = settings.DATABASES["default"]
+    test_db = db.get("TEST", {}).get("NAME") or f"test_{db['NAME']}"
+    env = {key: os.environ[key] for key in INHERITED_ENV if key in os.environ}
+    env.update(DATABASE_URL=database_url(), BENCH_DATABASE_NAME=f"{test_db}_bench_smoke")
+    extra = by_tier(DEFAULT_TIER, [])
+    result = subprocess.run([str(PYTHON), "bench/server.py", "--smoke", *extra], cwd=REPO, env=env,
+                            capture_output=True, text=True, timeout=300)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-6000:]
+    assert "recalculate_balances --check: All balances and monthly totals match the ledger." in output
+    assert "after the postings: All balances and monthly totals match the ledger." in output
+
+    pages = (["overview", "dashboard (HTML)"] if extra else
+             ["overview", "dashboard (HTML)", "transactions p1", "transactions p200", "accounts", "hello anonymous",
+              "insights page", "insights spending", "insights cash-flow", "insights top-merchants",
+              "insights health-score", "insights burn-rate"])
+    scenarios = ["200 entries"] if extra else ["200 entries", "2 customers x 100"]
+    number = r"\d+\.\d+"
+    for scenario in scenarios:
+        for page in pages:
+            row = rf"^{re.escape(scenario)}\s+{re.escape(page)}\s+{number}\s+{number}\s+(\S+)\s+{number}\s+{number}\s+"
+            assert re.search(row, output, re.MULTILINE), f"no figure for {scenario} / {page}:\n{output[-6000:]}"
+        assert re.search(rf"^{re.escape(scenario)}\s+posting under read load\s+{number}\s+{number}\s+0\.50\s.*"
+                         r"(pass|FAIL)$", output, re.MULTILINE), output[-6000:]
+    if not extra:
+        for variant in ("budgets on the 15th", "weekly budgets"):
+            assert re.search(rf"^200 entries, {variant}\s+overview\s+{number}", output, re.MULTILINE), output[-6000:]
+            assert re.search(rf"^overview: {variant} vs on the 1st \(200 entries\)\s+{number}x", output,
+                             re.MULTILINE), output[-6000:]
