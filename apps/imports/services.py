@@ -313,11 +313,17 @@ def _build_preview(*, batch: ImportBatch, parsed: parsers.ParsedFile) -> None:
             continue
         kind = Transaction.Kind.INCOME if row.amount > 0 else Transaction.Kind.EXPENSE
         row.payee = normalise_payee(parsed_row.payee) or normalise_payee(parsed_row.description)
+        if category is not None and not category.fits(kind):
+            # As the ledger would refuse it at confirm: said here, on the row.
+            row.outcome, row.selected = Outcome.ERROR, False
+            row.reason = (f"“{category.name}” is a category for {category.get_kind_display().lower()}, and this row "
+                          f"is {Transaction.Kind(kind).label.lower()}")[:300]
+            continue
         match = matcher(description=row.description, payee=row.payee, amount=abs(row.amount), kind=kind,
                         account_id=account.pk)
         if match is not None:
             row.rule_name = match.rule_name[:100]
-            if match.category_id in category_ids:
+            if match.category_id in category_ids and category_ids[match.category_id].fits(kind):
                 category = category_ids[match.category_id]
             if match.payee:
                 row.payee = match.payee[:100]

@@ -136,6 +136,19 @@ def test_original_format_multi_account_overdraft_rolls_back_the_whole_file(logge
     assert Transaction.objects.get(account=savings, kind="expense").category.name == "food"
 
 
+def test_a_category_of_the_other_kind_is_said_on_its_row(logged_in, checking, frozen_now):
+    data = ("account_id,amount,transaction_type,category,description,transaction_date\n"
+            f"{checking.pk},10.00,income,food,Refund?,2025-10-01\n"
+            f"{checking.pk},2.00,expense,salary,Odd,2025-10-01\n"
+            f"{checking.pk},3.00,expense,food,Lunch,2025-10-01\n").encode()
+    rows = rows_of(batch_of(upload(logged_in, "kinds.csv", data)))
+    assert [(r.outcome, r.reason, r.selected) for r in rows] == [
+        ("error", "“food” is a category for expense, and this row is income", False),
+        ("error", "“salary” is a category for income, and this row is expense", False),
+        ("new", "", True),
+    ]
+
+
 def test_unknown_category_and_another_customers_account_read_the_same(logged_in, checking, read_file, frozen_now):
     stranger = AccountFactory(owner=UserFactory(), name="Stranger", opening_balance=D("500.00"))
     data = ("account_id,amount,transaction_type,category,description,transaction_date\n"
@@ -341,7 +354,8 @@ def test_10000_rows_preview_and_confirm_under_10_seconds(logged_in, checking, sa
     for i in range(10_000):
         account = (checking, savings)[(i // 10) % 2].pk
         kind, amount = ("income", "500.00") if i % 10 == 0 else ("expense", f"{1 + i % 40}.{i % 100:02d}")
-        lines.append(f"{account},{amount},{kind},food,Row {i},2025-{1 + i % 11:02d}-{1 + i % 28:02d}")
+        category = "salary" if kind == "income" else "food"
+        lines.append(f"{account},{amount},{kind},{category},Row {i},2025-{1 + i % 11:02d}-{1 + i % 28:02d}")
     started = time.perf_counter()
     batch = batch_of(upload(logged_in, "big.csv", ("\n".join(lines) + "\n").encode()))
     assert logged_in.get(reverse("imports:detail", args=[batch.pk])).status_code == 200
