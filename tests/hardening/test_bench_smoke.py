@@ -12,25 +12,16 @@ import os
 import re
 import shutil
 import subprocess
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
 
+from tests.helpers import database_url
 from tests.tiers import by_tier
 
 from .servers import INHERITED_ENV, PYTHON, REPO
 
 DEFAULT_TIER = ["--customers", "0", "--no-budgets", "--pages", "overview", "dashboard (HTML)"]
-
-
-def database_url() -> str:
-    db = settings.DATABASES["default"]
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    host, port = db.get("HOST") or "127.0.0.1", db.get("PORT") or 5432
-    if host.startswith("/"):  # the private PostgreSQL (pgserver) listens on a socket directory
-        return f"postgres://{db.get('USER') or 'postgres'}{password}@:{port}/postgres?host={quote(host)}"
-    return f"postgres://{db.get('USER') or 'postgres'}{password}@{host}:{port}/postgres"
 
 
 @pytest.fixture
@@ -45,7 +36,7 @@ def test_the_server_benchmark_prints_every_figure(wrk):
     db = settings.DATABASES["default"]
     test_db = db.get("TEST", {}).get("NAME") or f"test_{db['NAME']}"
     env = {key: os.environ[key] for key in INHERITED_ENV if key in os.environ}
-    env.update(DATABASE_URL=database_url(), BENCH_DATABASE_NAME=f"{test_db}_bench_smoke")
+    env.update(DATABASE_URL=database_url("postgres"), BENCH_DATABASE_NAME=f"{test_db}_bench_smoke")
     extra = by_tier(DEFAULT_TIER, [])
     result = subprocess.run([str(PYTHON), "bench/server.py", "--smoke", *extra], cwd=REPO, env=env,
                             capture_output=True, text=True, timeout=300)

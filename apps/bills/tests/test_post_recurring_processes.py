@@ -8,18 +8,17 @@ import sys
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 import time_machine
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from apps.alerts.models import Alert
 from apps.bills.models import Occurrence
 from apps.transactions.models import Transaction
 from tests.factories import UserFactory, account
+from tests.helpers import database_url
 
 from .conftest import make_bill
 
@@ -27,15 +26,6 @@ REAL_CLOCK = True  # the processes run on the real clock: so does this module (s
 ROOT = Path(settings.BASE_DIR)
 ITEMS = 30
 WEEKS = 6
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    host = db["HOST"] or "127.0.0.1"
-    if host.startswith("/"):  # the private PostgreSQL (pgserver) listens on a socket directory
-        return f"postgres://{auth}@:{db['PORT'] or 5432}/{db['NAME']}?host={quote(host)}"
-    return f"postgres://{auth}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -49,7 +39,7 @@ def test_two_processes_at_once_post_each_date_exactly_once():
         items = [make_bill(checking, name=f"Bill {i}", amount="1.00", autopay=True, frequency="weekly",
                            starts_on=start) for i in range(ITEMS)]
         failing = make_bill(poor, name="Too much", amount="5.00", autopay=True, frequency="weekly", starts_on=start)
-    env = {**os.environ, "DATABASE_URL": _database_url(), "DJANGO_SETTINGS_MODULE": "bankdash.settings.test",
+    env = {**os.environ, "DATABASE_URL": database_url(), "DJANGO_SETTINGS_MODULE": "bankdash.settings.test",
            "LOG_LEVEL": "ERROR", "BANKDASH_LOG_LEVEL": "ERROR"}
     runs = [subprocess.Popen([sys.executable, "manage.py", "post_recurring"], cwd=ROOT, env=env,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
