@@ -19,6 +19,14 @@ class AlertKind(models.TextChoices):
     AUTOPAY_FAILED = "autopay_failed", "Automatic payment failed"
     # The forecast (apps.bills.forecast_alerts): once per occurrence that takes it below the buffer.
     FORECAST_LOW = "forecast_low", "Low balance ahead"
+    # Thresholds the customer sets on an account: once per occurrence (dedupe_key).
+    LOW_BALANCE = "low_balance", "Balance below threshold"
+    LARGE_TRANSACTION = "large_transaction", "Large transaction"
+    # Security: once per event.
+    NEW_SIGN_IN = "new_sign_in", "Sign-in from a new device"
+    SECURITY_CHANGE = "security_change", "Password or two-factor changed"
+    # A webhook turned off after repeated failures (apps.notifications).
+    WEBHOOK_DISABLED = "webhook_disabled", "Webhook turned off"
 
 
 # The kinds that belong to a budget's period (and only those carry a budget).

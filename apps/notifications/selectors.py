@@ -12,13 +12,17 @@ from .models import Delivery, NotificationPreference, QuietHours
 
 def channels_for(*, owner_ids: Iterable[int], kinds: Iterable[str]) -> dict[tuple[int, str], list[str]]:
     """For each (owner, kind) asked, the channels on (each channel's default unless the owner
-    chose). One query."""
+    chose) on which the owner can be reached at all. One query, and one per channel."""
     owner_ids, kinds = set(owner_ids), set(kinds)
+    if not owner_ids or not kinds:
+        return {}
     chosen = {(owner_id, kind, channel): enabled for owner_id, kind, channel, enabled in
               NotificationPreference.objects.filter(owner_id__in=owner_ids, kind__in=kinds)
               .values_list("owner_id", "kind", "channel", "enabled")}
+    reachable = {name: channel.reachable(owner_ids) for name, channel in CHANNELS.items()}
     return {(owner_id, kind): [name for name, channel in CHANNELS.items()
-                               if chosen.get((owner_id, kind, name), channel.default_enabled)]
+                               if owner_id in reachable[name]
+                               and chosen.get((owner_id, kind, name), channel.default_enabled)]
             for owner_id in owner_ids for kind in kinds}
 
 

@@ -111,10 +111,10 @@ def delivery_deliver(*, delivery_id: int, final_attempt: bool = False, now: date
             error = exc
             delivery.status = DeliveryStatus.FAILED if final_attempt else DeliveryStatus.PENDING
             delivery.last_error = f"{type(exc).__name__}: {exc}"[:ERROR_MAX_LENGTH]
-            delivery.save(update_fields=["status", "attempts", "last_error", "updated_at"])
+            delivery.save(update_fields=["status", "attempts", "last_error", "sent_targets", "updated_at"])
         else:
             delivery.status, delivery.sent_at = DeliveryStatus.SENT, timezone.now()
-            delivery.save(update_fields=["status", "attempts", "sent_at", "updated_at"])
+            delivery.save(update_fields=["status", "attempts", "sent_at", "sent_targets", "updated_at"])
     if error is not None:
         logger.warning("delivery %s failed (attempt %s)", delivery_id, delivery.attempts,
                        extra={"delivery_id": delivery_id, "channel": delivery.channel, "final": final_attempt})

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from apps.alerts.models import Alert
 from apps.alerts.services import alerts_raise, system_alert_broadcast
+from apps.notifications.channels import CHANNELS
 from apps.notifications.models import Delivery, DeliveryStatus, NotificationPreference, QuietHours
 from apps.notifications.services import (
     delivery_deliver,
@@ -121,7 +122,7 @@ def test_preferences_save_writes_every_pair_and_the_quiet_hours(user):
     prefs = {(p.kind, p.channel): p.enabled for p in NotificationPreference.objects.filter(owner=user)}
     assert prefs[("budget_exceeded", "email")] is True
     assert prefs[("budget_warning", "email")] is False
-    assert len(prefs) == len(Alert.Kind.values)
+    assert len(prefs) == len(Alert.Kind.values) * len(CHANNELS)
     assert (user.quiet_hours.start, user.quiet_hours.end) == (time(22), time(7))
     preferences_save(user=user, enabled=set(), quiet_start=None, quiet_end=None)
     assert not QuietHours.objects.filter(owner=user).exists()

@@ -25,8 +25,8 @@ def test_the_settings_page_saves_with_a_message(logged_in, user):
         "budget_exceeded__email": "on", "quiet_start": "22:00", "quiet_end": "07:00"}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("notifications:settings")
     assert "Your notification settings are saved." in response.content.decode()
-    assert NotificationPreference.objects.get(owner=user, kind="budget_exceeded").enabled is True
-    assert NotificationPreference.objects.get(owner=user, kind="budget_warning").enabled is False
+    assert NotificationPreference.objects.get(owner=user, kind="budget_exceeded", channel="email").enabled is True
+    assert NotificationPreference.objects.get(owner=user, kind="budget_warning", channel="email").enabled is False
     quiet = QuietHours.objects.get(owner=user)
     assert (f"{quiet.start:%H:%M}", f"{quiet.end:%H:%M}") == ("22:00", "07:00")
     html = response.content.decode()

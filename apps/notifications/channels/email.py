@@ -1,22 +1,19 @@
-"""The ways an alert leaves BankDash, by name. The in-app list is not one of them: an alert is
-always in the list. Each channel has ``send(delivery)``, which raises if the message was not
-accepted (the job is then retried); web push and webhooks join CHANNELS later."""
+"""Email: one message per delivery through Django's email API (SMTP settings from the
+environment; the console in development), with a signed one-click unsubscribe link."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from .models import Channel
-from .tokens import unsubscribe_token
-
-
-def absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
+from ..models import Channel
+from ..tokens import unsubscribe_token
+from .base import absolute
 
 
 class EmailChannel:
@@ -46,8 +43,9 @@ class EmailChannel:
             },
         )
 
+    def reachable(self, owner_ids: set[int]) -> set[int]:
+        """Every user has an email address (it is how they sign in); one query."""
+        return set(get_user_model().objects.filter(pk__in=owner_ids).exclude(email="").values_list("pk", flat=True))
+
     def send(self, delivery) -> None:
         self.message(delivery).send(fail_silently=False)
-
-
-CHANNELS = {Channel.EMAIL: EmailChannel()}

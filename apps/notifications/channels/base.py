@@ -1,0 +1,21 @@
+"""What every channel has.
+
+A channel is an object with:
+
+- ``name`` (a ``models.Channel`` value), ``label``, ``default_enabled`` (on for a kind unless
+  the customer chose otherwise);
+- ``reachable(owner_ids) -> set[int]``: which of these owners can be reached on it at all (an
+  email address, a registered browser, an active webhook), in one query;
+- ``send(delivery)``: sends one delivery, raising if it was not accepted (the job is retried).
+  A channel with several targets per owner (browsers, webhooks) skips the target ids already in
+  ``delivery.sent_targets`` and appends each one it sends to, so a retry never sends the same
+  alert to the same target twice; ``services.delivery_deliver`` saves that list whatever happens.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
