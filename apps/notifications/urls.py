@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import digest_views, push_views, views, webhook_views
 
 app_name = "notifications"
 
@@ -10,3 +10,6 @@ urlpatterns = [
     path("deliveries/", views.DeliveryListView.as_view(), name="deliveries"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]
+
+# Each channel's and the digest's own pages and endpoints.
+urlpatterns += push_views.urlpatterns + webhook_views.urlpatterns + digest_views.urlpatterns

@@ -8,6 +8,7 @@ from django.views.generic import ListView
 from apps.alerts.models import AlertKind
 from apps.core.forms import add_service_errors
 
+from . import digest_views, push_views, webhook_views
 from .channels import CHANNELS
 from .forms import PreferencesForm
 from .selectors import deliveries_for_user, preference_grid
@@ -34,7 +35,8 @@ def settings_page(request):
                 cell["enabled"] = bool(request.POST.get(cell["field"]))
     else:
         form = PreferencesForm(initial={"quiet_start": grid["quiet_start"], "quiet_end": grid["quiet_end"]})
-    return render(request, "notifications/settings.html", {"form": form, **grid})
+    sections = {**push_views.section(request), **webhook_views.section(request), **digest_views.section(request)}
+    return render(request, "notifications/settings.html", {"form": form, **grid, **sections})
 
 
 class DeliveryListView(ListView):
