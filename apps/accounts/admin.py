@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib import admin
 
+from apps.core.admin_columns import money_column
+
 from . import services
 from .models import Account
 
@@ -20,7 +22,9 @@ class AccountAdminForm(forms.ModelForm):
 @admin.register(Account)
 class AccountAdmin(admin.ModelAdmin):
     form = AccountAdminForm
-    list_display = ("name", "owner", "kind", "masked_number", "balance", "currency", "opened_on", "closed_on")
+    list_display = ("name", "owner", "kind", "masked_number",
+                    money_column("balance", "currency", description="Balance", ordering="balance"),
+                    "opened_on", "closed_on")
     list_filter = ("kind", "currency", ("closed_on", admin.EmptyFieldListFilter), "opened_on")
     search_fields = ("name", "institution", "number_last4", "owner__email", "owner__display_name")
     date_hierarchy = "opened_on"

@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -11,21 +12,41 @@ from apps.transactions.services import adjustment_post
 from .forms import CorrectionForm
 from .models import AuditEvent
 from .services import Action, audit_record
+from .summaries import summarise
+
+
+class SummarisedChangeList(ChangeList):
+    """Summarises the page's events together (one query for the whole page, not one per row)."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        summaries = summarise(self.result_list)
+        for event in self.result_list:
+            event.summary_text = summaries[event.pk]
 
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    """Read-only for everyone, superusers included: the trail is append-only."""
+    """Read-only for everyone, superusers included: the trail is append-only. Each row reads as
+    one line (who, what, amount, account); the raw details stay on the event's page."""
 
-    list_display = ("created_at", "action", "actor_email", "object_type", "object_id", "ip_address")
+    list_display = ("created_at", "summary", "action", "ip_address")
     list_filter = ("action", "created_at")
     search_fields = ("actor_email", "object_id", "ip_address")
     date_hierarchy = "created_at"
     list_select_related = ("actor",)
-    readonly_fields = ("created_at", "action", "actor", "actor_email", "object_type", "object_id",
+    readonly_fields = ("created_at", "summary", "action", "actor", "actor_email", "object_type", "object_id",
                        "ip_address", "details")
     fields = readonly_fields
     change_list_template = "admin/audit/auditevent/change_list.html"
+
+    def get_changelist(self, request, **kwargs):
+        return SummarisedChangeList
+
+    @admin.display(description="What happened")
+    def summary(self, obj):
+        text = getattr(obj, "summary_text", None)
+        return text if text is not None else summarise([obj])[obj.pk]
 
     def has_add_permission(self, request):
         return False

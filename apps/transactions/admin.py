@@ -1,6 +1,32 @@
 from django.contrib import admin
 
+from apps.core.admin_columns import money_column
+
 from .models import Category, MonthlyTotal, Transaction
+
+
+class CategoryOwnerFilter(admin.SimpleListFilter):
+    """The category filter names whose category each is: the defaults everyone has, and, once
+    the list is narrowed to one customer (the owner's email in the search, or ?owner__id__exact=),
+    that customer's own. Listing every customer's "Groceries" would be thousands of look-alikes."""
+
+    title = "category"
+    parameter_name = "category__id__exact"
+
+    def lookups(self, request, model_admin):
+        defaults = [(c.pk, f"{c.name} (default)") for c in Category.objects.filter(owner__isnull=True).order_by("name")]
+        owner_id = request.GET.get("owner__id__exact", "")
+        own = []
+        if owner_id.isdigit():
+            own = [(c.pk, f"{c.name} ({c.owner.email})") for c in
+                   Category.objects.filter(owner_id=int(owner_id)).select_related("owner").order_by("name")]
+        return defaults + own
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(category_id=int(value))
+        return queryset
 
 
 @admin.register(Transaction)
@@ -10,9 +36,11 @@ class TransactionAdmin(admin.ModelAdmin):
     no one may; a superuser may only correct a description. Corrections of money go
     through apps.transactions.services (or `recalculate_balances`)."""
 
-    list_display = ("occurred_on", "owner", "account", "kind", "amount", "category", "payee", "description",
-                    "created_at")
-    list_filter = ("kind", "category", "occurred_on", "account__currency")
+    list_display = ("occurred_on", "owner", "account", "kind",
+                    money_column("signed_amount", "account.currency", description="Amount", ordering="amount",
+                                 signed=True),
+                    "category", "payee", "description", "created_at")
+    list_filter = ("kind", CategoryOwnerFilter, "occurred_on", "account__currency")
     search_fields = ("description", "payee", "owner__email", "account__name", "=transfer_id")
     date_hierarchy = "occurred_on"
     list_select_related = ("owner", "account", "category")
@@ -38,18 +66,25 @@ class TransactionAdmin(admin.ModelAdmin):
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ("name", "owner")
-    list_filter = (("owner", admin.EmptyFieldListFilter),)
+    list_display = ("name", "whose", "kind")
+    list_filter = (("owner", admin.EmptyFieldListFilter), "kind")
     search_fields = ("name", "owner__email")
     list_select_related = ("owner",)
     ordering = ("owner__email", "name")
+
+    @admin.display(description="Whose", ordering="owner__email")
+    def whose(self, obj):
+        return obj.owner.email if obj.owner_id else "Default (every customer)"
 
 
 @admin.register(MonthlyTotal)
 class MonthlyTotalAdmin(admin.ModelAdmin):
     """Derived figures (rebuilt by `recalculate_balances`): view only."""
 
-    list_display = ("month", "owner", "account", "category", "kind", "total", "count")
+    list_display = ("month", "owner", "account", "category", "kind",
+                    money_column(lambda row: -row.total if row.kind == Transaction.Kind.EXPENSE else row.total,
+                                 "account.currency", description="Total", ordering="total", signed=True),
+                    "count")
     list_filter = ("kind", "month")
     search_fields = ("owner__email", "account__name", "category__name")
     date_hierarchy = "month"

@@ -70,3 +70,40 @@ def test_staff_logs_in_to_the_admin_and_finds_the_customers_transactions(app, ma
     expect(page.locator("#result_list")).to_contain_text("Weekly groceries")
     expect(page.locator("#result_list")).to_contain_text("48.99")
     expect(page.locator("#result_list")).not_to_contain_text("someone-else@example.com")
+
+
+ADMIN_LISTS = ["audit/auditevent", "transactions/transaction", "transactions/monthlytotal", "transactions/category",
+               "accounts/account", "budgets/budget", "bills/recurringitem", "bills/occurrence", "alerts/alert",
+               "rewards/pointsentry", "users/user"]
+
+
+@pytest.mark.full
+def test_every_admin_list_fits_1280_pixels_with_money_signed_and_in_its_currency(app, make_customer,
+                                                                                 customer_password):
+    """Issue 16, point 9: nothing cut off at 1280 px wide (no sideways scroll), amounts with sign and
+    currency, the trail as sentences."""
+    from tests.factories import customer_with_everything
+
+    customer = make_customer("dora@example.com")
+    customer_with_everything(customer)
+    staff = UserFactory(email="root@example.com", is_staff=True, is_superuser=True)
+    code = totp_code_for(staff)
+    page = app.page
+    page.set_viewport_size({"width": 1280, "height": 800})
+    app.goto("/admin/", check=False)
+    page.locator("input[name=username]").fill("root@example.com")
+    page.locator("input[name=password]").fill(customer_password)
+    app.submit("Log in")
+    if code is not None:
+        app.field("Authentication code").fill(code)
+        app.submit("Verify")
+    for path in ADMIN_LISTS:
+        app.goto(f"/admin/{path}/", check=False)
+        assert page.locator("#changelist").count() == 1, path
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"/admin/{path}/ scrolls sideways by {overflow}px at 1280 px"
+    app.goto("/admin/transactions/transaction/", check=False)
+    assert re.search(r"[−+][\d,]+\.\d\d [A-Z]{3}", page.locator("#result_list").inner_text())
+    app.goto("/admin/audit/auditevent/", check=False)
+    expect(page.locator("#result_list")).to_contain_text("dora@example.com added")
+    app.assert_no_problems()
