@@ -8,6 +8,8 @@
  */
 (function () {
   "use strict";
+  // The theme's text and grid colours (static/js/theme.js redraws the charts when it changes).
+  if (window.BankDashTheme && window.Chart) { window.BankDashTheme.chartDefaults(window.Chart); }
 
   function readData() {
     var node = document.getElementById("forecast-data");

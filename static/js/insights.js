@@ -9,6 +9,8 @@
  */
 (function () {
   "use strict";
+  // The theme's text and grid colours (static/js/theme.js redraws the charts when it changes).
+  if (window.BankDashTheme && window.Chart) { window.BankDashTheme.chartDefaults(window.Chart); }
 
   var PALETTE = ["#0d6efd", "#dc3545", "#fd7e14", "#198754", "#6f42c1", "#20c997", "#ffc107", "#d63384",
                  "#0dcaf0", "#6c757d", "#6610f2", "#adb5bd"];

@@ -4,7 +4,7 @@ desktop dashboard to docs/dashboard.png for the README).
 
 The default tier takes the dashboard (the busiest page: charts, tables, progress bars) at
 both sizes; the full tier (BANKDASH_FULL_TESTS=1, as .ci/run and `make screenshots` set)
-takes every page at every size."""
+takes every page at every size, in the light and the dark theme (axe-core checks each)."""
 
 import io
 
@@ -25,6 +25,10 @@ VIEWPORTS = {
     "desktop": {"viewport": DESKTOP},
     "phone": {"viewport": PHONE, "is_mobile": True, "has_touch": True},
 }
+# The theme follows the device's setting until the customer chooses (static/js/theme.js): the
+# browser's colour scheme picks it. The default tier takes the dark dashboard on a desktop.
+ALL_LOOKS = [(viewport, theme) for theme in ("light", "dark") for viewport in VIEWPORTS]
+LOOKS = by_tier([("desktop", "light"), ("phone", "light"), ("desktop", "dark")], ALL_LOOKS)
 
 # Layout faults a screenshot would show: content wider than the screen (cut off or a
 # sideways scroll), and money that is not right-aligned.
@@ -62,9 +66,11 @@ def wait_for_charts(page):
 def test_screenshots_of_the_main_pages(open_app, screenshot_dir, publish_screenshot):
     call_command("seed_demo", stdout=io.StringIO())
     faults = {}
-    for viewport_name, context_args in VIEWPORTS.items():
-        app = open_app(**context_args)
+    for viewport_name, theme in LOOKS:
+        # Reduced motion: the charts are drawn at once (no animation frame caught half-way on a busy machine).
+        app = open_app(**VIEWPORTS[viewport_name], color_scheme=theme, reduced_motion="reduce")
         app.login("demo@example.com", "bankdash-demo")
+        assert app.page.evaluate("document.documentElement.dataset.bsTheme") == theme
         for name, path in PAGES:
             # Screenshot first, then the checks: a faulty page is exactly the one to look at.
             app.goto(path, check=False)
@@ -72,9 +78,9 @@ def test_screenshots_of_the_main_pages(open_app, screenshot_dir, publish_screens
             if name == "dashboard":
                 expect(page.locator("#chart-categories")).to_be_visible()
                 wait_for_charts(page)
-            shot = app.screenshot(f"{name}-{viewport_name}")
+            shot = app.screenshot(f"{name}-{viewport_name}" + ("-dark" if theme == "dark" else ""))
             assert shot.stat().st_size > 10_000
-            if name == "dashboard" and viewport_name == "desktop":
+            if name == "dashboard" and viewport_name == "desktop" and theme == "light":
                 publish_screenshot(shot, "dashboard.png")
             if layout := page.evaluate(LAYOUT_JS):
                 faults[shot.name] = layout
