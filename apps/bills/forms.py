@@ -4,6 +4,7 @@ them); the fields here give the customer clear messages next to what they typed.
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 
 from apps.accounts.forms import AccountChoiceField
 from apps.accounts.models import Account
@@ -30,6 +31,11 @@ def _day_field(label, help_text):
         label=label, required=False, min_value=1, max_value=31, help_text=help_text,
         error_messages={"min_value": "Choose a day between 1 and 31.", "max_value": "Choose a day between 1 and 31."},
     )
+
+
+def _pk(value):
+    """An initial value given as an object or as its id."""
+    return getattr(value, "pk", value)
 
 
 class RecurringItemForm(forms.Form):
@@ -73,7 +79,11 @@ class RecurringItemForm(forms.Form):
         for name in ("account", "to_account"):
             self.fields[name].queryset = open_accounts
             self.fields[name].owned_queryset = Account.objects.filter(owner=user)
-        self.fields["category"].queryset = Category.objects.for_user(user)
+        # A bill's entries are expenses and an income's are incomes: the categories of that kind
+        # the user can choose, and the item's own when it is edited.
+        usable = Category.objects.usable_by(user).for_entry_kind("income" if kind == Kind.INCOME else "expense")
+        self.fields["category"].queryset = Category.objects.filter(
+            Q(pk__in=usable.values("pk")) | Q(pk=_pk(self.initial.get("category")) or 0))
         if kind == Kind.TRANSFER:
             self.fields["account"].label = "From account"
             del self.fields["category"]

@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 
 from apps.accounts.models import Account
 from apps.core.dates import user_today
@@ -39,7 +40,11 @@ class BudgetForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["category"].queryset = Category.objects.for_user(user)
+        # Budgets count expenses: the expense categories the user can choose (not hidden ones),
+        # and the budget's own category when it is edited, whatever has happened to it since.
+        usable = Category.objects.usable_by(user).for_entry_kind("expense")
+        self.fields["category"].queryset = Category.objects.filter(
+            Q(pk__in=usable.values("pk")) | Q(pk=self.instance.category_id or 0))
         # The currencies the user keeps money in (the default one first); a budget in any
         # other currency could never count a thing.
         held = Account.objects.filter(owner=user).values_list("currency", flat=True).distinct()

@@ -4,6 +4,7 @@ them); the fields here give the customer clear messages next to what they typed.
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 
 from apps.accounts.models import Account
 from apps.core.forms import OwnedModelChoiceField, money_field
@@ -38,7 +39,9 @@ class RuleForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["account"].queryset = Account.objects.filter(owner=user).order_by("name", "id")
-        self.fields["set_category"].queryset = Category.objects.for_user(user)
+        usable = Category.objects.usable_by(user)
+        self.fields["set_category"].queryset = Category.objects.filter(
+            Q(pk__in=usable.values("pk")) | Q(pk=self.initial.get("set_category") or 0))
 
     def clean(self):
         cleaned = super().clean()
@@ -50,6 +53,12 @@ class RuleForm(forms.Form):
         low, high = cleaned.get("min_amount"), cleaned.get("max_amount")
         if low is not None and high is not None and low > high:
             self.add_error("max_amount", "The highest amount must be at least the lowest amount.")
+        category, kind = cleaned.get("set_category"), cleaned.get("kind")
+        if category is not None and kind in (RuleKind.INCOME, RuleKind.EXPENSE) \
+                and category.kind not in (kind, Category.Kind.BOTH):
+            its = "an income" if category.kind == Category.Kind.INCOME else "an expense"
+            wanted = "incomes" if kind == RuleKind.INCOME else "expenses"
+            self.add_error("set_category", f"“{category.name}” is {its} category: choose one for {wanted}.")
         if not cleaned.get("set_category") and not (cleaned.get("set_payee") or "").strip() \
                 and "set_category" not in self.errors:
             self.add_error("set_category", "Choose a category to set, a payee name to set, or both.")
