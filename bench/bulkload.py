@@ -3,8 +3,8 @@
 Going through the ledger services would take hours for a million rows, so this
 writes the rows with one ``INSERT ... SELECT generate_series`` and then rebuilds
 what the services keep in step, from the rows themselves:
-the accounts' balances (credits - debits) and the monthly totals (one
-``INSERT ... SELECT ... GROUP BY``). Used by ``bench/run.py`` and by the
+the accounts' balances (credits - debits) and the monthly and daily totals (one
+``INSERT ... SELECT ... GROUP BY`` each). Used by ``bench/run.py`` and by the
 dashboard's EXPLAIN test. Never point it at data you care about.
 """
 
@@ -15,7 +15,7 @@ from datetime import date
 from django.db import connection, transaction
 
 from apps.accounts.models import Account
-from apps.transactions.models import Category, MonthlyTotal, Transaction
+from apps.transactions.models import Category, DailyTotal, MonthlyTotal, Transaction
 
 SPENDING_CATEGORIES = ("food", "rent", "transport", "utilities", "health", "shopping", "entertainment", "other")
 
@@ -24,7 +24,7 @@ SPENDING_CATEGORIES = ("food", "rent", "transport", "utilities", "health", "shop
 def bulk_load(*, user, accounts: list[Account], rows: int, last_day: date, days: int = 730) -> None:
     """Add ``rows`` entries for ``user`` spread over ``accounts`` and the ``days`` days
     ending with ``last_day``: one income (salary) per ten rows, the rest expenses in the
-    default spending categories. Balances and monthly totals are then rebuilt for
+    default spending categories. Balances and monthly and daily totals are then rebuilt for
     those accounts, so the ledger invariants hold as if every row had been posted."""
     if rows <= 0:
         return
@@ -33,6 +33,7 @@ def bulk_load(*, user, accounts: list[Account], rows: int, last_day: date, days:
     account_ids = [a.pk for a in accounts]
     tx = Transaction._meta.db_table
     monthly = MonthlyTotal._meta.db_table
+    daily = DailyTotal._meta.db_table
     account_table = Account._meta.db_table
     with connection.cursor() as cursor:
         # Each block of ten consecutive rows goes to one account and holds one salary
@@ -76,6 +77,18 @@ def bulk_load(*, user, accounts: list[Account], rows: int, last_day: date, days:
             WHERE account_id = ANY(%(accounts)s) AND kind IN ('income', 'expense')
             GROUP BY owner_id, account_id, category_id, date_trunc('month', occurred_on)::date, kind
             ON CONFLICT (account_id, category_id, month, kind)
+            DO UPDATE SET total = EXCLUDED.total, count = EXCLUDED.count
+            """,  # noqa: S608
+            {"accounts": account_ids},
+        )
+        cursor.execute(
+            f"""
+            INSERT INTO {daily} (owner_id, account_id, category_id, day, kind, total, count)
+            SELECT owner_id, account_id, category_id, occurred_on, kind, SUM(amount), COUNT(*)
+            FROM {tx}
+            WHERE account_id = ANY(%(accounts)s) AND kind IN ('income', 'expense')
+            GROUP BY owner_id, account_id, category_id, occurred_on, kind
+            ON CONFLICT (account_id, category_id, day, kind)
             DO UPDATE SET total = EXCLUDED.total, count = EXCLUDED.count
             """,  # noqa: S608
             {"accounts": account_ids},

@@ -70,7 +70,8 @@ def main() -> None:
         started = time.perf_counter()
         user = make_customer(rows, days=args.days)
         with connection.cursor() as cursor:
-            for table in ("transactions_transaction", "transactions_monthlytotal", "accounts_account"):
+            for table in ("transactions_transaction", "transactions_monthlytotal", "transactions_dailytotal",
+                          "accounts_account"):
                 cursor.execute(f"ANALYZE {table}")
         print(f"{rows:>9,} transactions loaded in {time.perf_counter() - started:.1f}s", flush=True)
         checking = Account.objects.get(owner=user, name="Checking")

@@ -96,7 +96,8 @@ def give_payees(user) -> None:
             "WHERE owner_id = %s AND kind = 'expense' AND id %% 4 <> 0",
             [PAYEES, user.pk],
         )
-        for table in ("transactions_transaction", "transactions_monthlytotal", "accounts_account",
+        for table in ("transactions_transaction", "transactions_monthlytotal", "transactions_dailytotal",
+                      "accounts_account",
                       "budgets_budget", "alerts_alert"):
             cursor.execute(f"ANALYZE {table}")
 

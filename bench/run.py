@@ -97,7 +97,8 @@ def make_customer(rows: int, *, days: int, budget_day: int):
     for i in range(3):
         Alert.objects.create(owner=user, kind=Alert.Kind.SYSTEM, message=f"Bench alert {i}")
     with connection.cursor() as cursor:
-        for table in ("transactions_transaction", "transactions_monthlytotal", "accounts_account",
+        for table in ("transactions_transaction", "transactions_monthlytotal", "transactions_dailytotal",
+                      "accounts_account",
                       "budgets_budget", "alerts_alert"):
             cursor.execute(f"ANALYZE {table}")
     return user

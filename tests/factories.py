@@ -246,8 +246,10 @@ def customer_with_everything(user, *, today: date | None = None) -> Holdings:
     from apps.budgets import services as budget_services
     from apps.core.dates import user_today
     from apps.imports.models import ImportBatch, MappingProfile
+    from apps.notifications.models import PushSubscription, Webhook
     from apps.rules import services as rule_services
     from apps.transactions.models import CATEGORY_COLOURS, CategoryPreference
+    from apps.users import services as user_services
 
     today = today or user_today(user)
     opened = today.replace(day=1)
@@ -290,12 +292,24 @@ def customer_with_everything(user, *, today: date | None = None) -> Holdings:
                                             mapping={"date": 0, "amount": 1})
     rule = rule_services.rule_create(user=user, name="Market", pattern="market", set_category=food,
                                      set_payee="Market")
+    # A browser this customer signed in from (apps.users.models.KnownDevice).
+    known_device, _ = user_services.known_device_record(
+        user=user, user_agent="Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
+        ip="203.0.113.7")
+    # A webhook, turned off (so every webhook page serves it); its address is never connected to.
+    webhook = Webhook.objects.create(owner=user, url="https://192.0.2.10/bankdash", secret="0" * 64, is_active=False,
+                                     disabled_at=timezone.now(), consecutive_failures=10)
+    # A browser registered for push (its endpoint is never contacted: nothing is sent in these tests).
+    push_subscription = PushSubscription.objects.create(
+        owner=user, endpoint=f"https://push.example.com/send/{user.pk}", p256dh="B" + "A" * 86, auth="A" * 22,
+        user_agent="Firefox on Linux")
     objects = {
         "checking": checking, "savings": savings, "credit_card": card, "closed_account": closed,
         "income": income, "expense": expense, "transfer_out": transfer_out, "transfer_in": transfer_in,
         "category": food, "budget": budget, "system_alert": system_alert, "bill": bill,
         "standing_order": standing_order, "rule": rule, "import_batch": import_batch, "mapping": mapping,
         "archived_account": archived, "hidden_default": hidden_default, "onboarding": onboarding,
+        "known_device": known_device, "webhook": webhook, "push_subscription": push_subscription,
     }
     if budget_alert is not None:
         objects["budget_alert"] = budget_alert

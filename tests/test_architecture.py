@@ -26,6 +26,10 @@ ALLOWED = {
     "insights": {"core", "users", "accounts", "transactions", "alerts", "budgets", "bills", "rewards"},
     # Notifications deliver alerts and run the worker's periodic jobs (bills, budgets, clean-ups); nothing imports it.
     "notifications": {"core", "users", "accounts", "transactions", "alerts", "budgets", "bills", "imports"},
+    # The settings pages that reach every app a customer owns something in (export all my data,
+    # close my profile); nothing imports it.
+    "profile": {"core", "users", "accounts", "transactions", "alerts", "budgets", "bills", "rewards", "rules",
+                "imports", "notifications"},
     "audit": {"core", "users", "accounts", "transactions", "rewards", "rules", "imports"},
     "demo": {"core", "users", "accounts", "transactions", "alerts", "budgets", "bills", "rewards", "rules",
              "imports"},

@@ -88,6 +88,20 @@ class AccountUpdateForm(forms.Form):
                   "“safe to spend” leaves it aside. Empty or 0: no buffer.",
     )
 
+    low_balance_alert_below = money_field(label="Alert me when the balance goes below", min_value=Decimal("0.00"),
+                                          required=False)
+    large_transaction_alert_above = money_field(label="Alert me of any single entry above",
+                                                min_value=Decimal("0.00"), required=False)
+
+    def __init__(self, *args, currency: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["low_balance_alert_below"].help_text = (
+            f"In {currency}. You are told once each time the balance drops below this amount (again after it "
+            "has gone back up). Empty: no alert.")
+        self.fields["large_transaction_alert_above"].help_text = (
+            f"In {currency}. You are told of each entry of more than this amount, money out or money in "
+            "(expenses, income, transfers). Empty: no alert.")
+
     def clean_forecast_buffer(self):
         return self.cleaned_data.get("forecast_buffer") or Decimal("0.00")
 

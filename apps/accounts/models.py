@@ -41,6 +41,15 @@ class Account(models.Model):
         "keep at least", max_digits=14, decimal_places=2, default=Decimal("0.00"), db_default=Decimal("0.00"),
         help_text="The forecast warns you before the balance is projected to go below this amount.",
     )
+    # Alerts the customer asks for, in the account's currency (apps.notifications.account_watch):
+    # told once each time the balance goes from at or above this amount to below it, and once
+    # per entry (money in or out) of more than the other. Empty: no such alert.
+    low_balance_alert_below = models.DecimalField(
+        "alert when the balance goes below", max_digits=14, decimal_places=2, null=True, blank=True,
+    )
+    large_transaction_alert_above = models.DecimalField(
+        "alert on a single entry above", max_digits=14, decimal_places=2, null=True, blank=True,
+    )
     opened_on = models.DateField()
     closed_on = models.DateField(null=True, blank=True)
     # An archived account is a closed one the customer no longer wants to see in lists and
@@ -77,6 +86,12 @@ class Account(models.Model):
             models.CheckConstraint(condition=Q(forecast_buffer__gte=0), name="accounts_forecast_buffer_non_negative"),
             models.CheckConstraint(condition=Q(archived_on__isnull=True) | Q(closed_on__isnull=False),
                                    name="accounts_archived_only_when_closed"),
+            models.CheckConstraint(condition=Q(low_balance_alert_below__isnull=True)
+                                   | Q(low_balance_alert_below__gte=0),
+                                   name="accounts_low_balance_alert_non_negative"),
+            models.CheckConstraint(condition=Q(large_transaction_alert_above__isnull=True)
+                                   | Q(large_transaction_alert_above__gte=0),
+                                   name="accounts_large_transaction_alert_non_negative"),
         ]
 
     def __str__(self):

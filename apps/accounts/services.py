@@ -35,16 +35,25 @@ def account_name_clean(*, user, name: str, account_id: int | None = None) -> str
     return name
 
 
+# "Leave this setting as it is" for the optional settings of account_update whose None means "off".
+KEEP = object()
+
+
 def account_update(*, user, account_id: int, name: str, institution: str = "", number_last4: str = "",
-                   forecast_buffer: Decimal | None = None) -> Account:
-    """Rename an account or change its institution, last four digits or forecast buffer
-    (None: unchanged); never its balance."""
+                   forecast_buffer: Decimal | None = None, low_balance_alert_below: Decimal | None | object = KEEP,
+                   large_transaction_alert_above: Decimal | None | object = KEEP) -> Account:
+    """Rename an account or change its institution, last four digits, forecast buffer (None:
+    unchanged) or alert thresholds (None: no alert; KEEP: unchanged); never its balance."""
     name = account_name_clean(user=user, name=name, account_id=account_id)
     if number_last4 and not LAST4_RE.match(number_last4):
         raise ValidationError({"number_last4": "Enter the last four digits of the account number."})
     fields = {"name": name, "institution": (institution or "").strip(), "number_last4": number_last4 or ""}
     if forecast_buffer is not None:
         fields["forecast_buffer"] = cents(forecast_buffer, field="forecast_buffer", allow_zero=True)
+    for field, value in (("low_balance_alert_below", low_balance_alert_below),
+                         ("large_transaction_alert_above", large_transaction_alert_above)):
+        if value is not KEEP:
+            fields[field] = None if value is None else cents(value, field=field, allow_zero=True)
     # One UPDATE of the descriptive columns only: a concurrent posting's balance change is untouched.
     updated = Account.objects.filter(pk=account_id, owner=user).update(**fields)
     if not updated:

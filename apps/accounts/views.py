@@ -37,14 +37,17 @@ def account_update(request, pk):
     account = get_object_or_404(Account, pk=pk, owner=request.user)
     form = AccountUpdateForm(request.POST or None, initial={
         "name": account.name, "institution": account.institution, "account_number": account.number_last4,
-        "forecast_buffer": account.forecast_buffer,
-    })
+        "forecast_buffer": account.forecast_buffer, "low_balance_alert_below": account.low_balance_alert_below,
+        "large_transaction_alert_above": account.large_transaction_alert_above,
+    }, currency=account.currency)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             account = services.account_update(
                 user=request.user, account_id=account.pk, name=data["name"], institution=data["institution"],
                 number_last4=data["account_number"], forecast_buffer=data["forecast_buffer"],
+                low_balance_alert_below=data["low_balance_alert_below"],
+                large_transaction_alert_above=data["large_transaction_alert_above"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc, {"number_last4": "account_number"})

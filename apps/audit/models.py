@@ -20,6 +20,10 @@ class AuditAction(models.TextChoices):
     POINTS_ADJUSTMENT = "points_adjustment", "Points granted or removed"
     IMPORT_POSTED = "import_posted", "Statement imported"
     IMPORT_UNDONE = "import_undone", "Statement import undone"
+    PROFILE_CHANGED = "profile_changed", "Profile settings changed"
+    EMAIL_CHANGED = "email_changed", "Email address changed"
+    DATA_EXPORTED = "data_exported", "Data exported"
+    PROFILE_CLOSED = "profile_closed", "Profile closed"
 
 
 class AuditEvent(models.Model):

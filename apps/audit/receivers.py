@@ -10,7 +10,15 @@ from apps.rewards.signals import points_adjusted
 from apps.transactions.signals import ledger_changed
 from apps.users.backends import refused_by_lockout
 from apps.users.models import UserManager
-from apps.users.signals import password_changed, password_reset_requested, two_factor_changed
+from apps.users.signals import (
+    data_exported,
+    email_changed,
+    password_changed,
+    password_reset_requested,
+    profile_changed,
+    profile_closed,
+    two_factor_changed,
+)
 
 from .services import Action, audit_record, import_record, money_movement_record, points_adjustment_record
 
@@ -67,6 +75,24 @@ def on_two_factor_changed(sender, user, request, action, **kwargs):
                  details={"change": action, **({"device": kwargs["device"]} if "device" in kwargs else {})})
 
 
+def on_profile_changed(sender, user, changes, **kwargs):
+    audit_record(action=Action.PROFILE_CHANGED, actor=user, obj=user, details={"changes": changes})
+
+
+def on_email_changed(sender, user, old_email, new_email, **kwargs):
+    audit_record(action=Action.EMAIL_CHANGED, actor=user, actor_email=old_email, obj=user,
+                 details={"old_email": old_email, "new_email": new_email})
+
+
+def on_data_exported(sender, user, files, **kwargs):
+    audit_record(action=Action.DATA_EXPORTED, actor=user, obj=user, details={"files": list(files)})
+
+
+def on_profile_closed(sender, user, email, closed_accounts, **kwargs):
+    audit_record(action=Action.PROFILE_CLOSED, actor=user, actor_email=email, obj=user,
+                 details={"closed_accounts": list(closed_accounts)})
+
+
 def on_admin_log_entry(sender, instance, created, **kwargs):
     if created:
         audit_record(
@@ -91,4 +117,8 @@ def connect():
     password_changed.connect(on_password_changed, dispatch_uid="audit.password_changed")
     password_reset_requested.connect(on_password_reset_requested, dispatch_uid="audit.password_reset_requested")
     two_factor_changed.connect(on_two_factor_changed, dispatch_uid="audit.two_factor_changed")
+    profile_changed.connect(on_profile_changed, dispatch_uid="audit.profile_changed")
+    email_changed.connect(on_email_changed, dispatch_uid="audit.email_changed")
+    data_exported.connect(on_data_exported, dispatch_uid="audit.data_exported")
+    profile_closed.connect(on_profile_closed, dispatch_uid="audit.profile_closed")
     post_save.connect(on_admin_log_entry, sender=LogEntry, dispatch_uid="audit.admin_log_entry")

@@ -94,6 +94,17 @@ def _one(event: AuditEvent, entries: dict[int, Transaction]) -> str:
                 return f"{who} undid the import of {name}: {details.get('removed_entries', 0):,} entries removed"
             return (f"{who} imported {name}: {details.get('posted', 0):,} entries posted, "
                     f"{details.get('duplicates', 0):,} duplicates, {details.get('errors', 0):,} unreadable rows")
+        case Action.PROFILE_CHANGED:
+            changed = ", ".join(f"{field.replace('_', ' ')} {values[0]} → {values[1]}"
+                                for field, values in details.get("changes", {}).items())
+            return f"{who} changed their settings: {changed}"
+        case Action.EMAIL_CHANGED:
+            return f"{details.get('old_email', who)} changed their email address to {details.get('new_email', '?')}"
+        case Action.DATA_EXPORTED:
+            return f"{who} exported all their data ({len(details.get('files', []))} files)"
+        case Action.PROFILE_CLOSED:
+            closed = details.get("closed_accounts", [])
+            return f"{who} closed their profile{f' and {len(closed)} open accounts' if closed else ''}"
         case Action.ADMIN_CHANGE:
             operation = {"addition": "added", "change": "changed", "deletion": "deleted"}.get(
                 details.get("operation"), details.get("operation", "changed"))

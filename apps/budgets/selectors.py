@@ -10,7 +10,7 @@ from django.db import connection
 
 from apps.accounts.models import Account
 from apps.core.dates import Window, add_months, month_end, month_window, user_today
-from apps.transactions.models import MonthlyTotal, Transaction
+from apps.transactions.models import DailyTotal, MonthlyTotal, Transaction
 
 from .models import Budget
 from .periods import window_containing
@@ -53,7 +53,7 @@ def _split_window(window: Window) -> tuple[tuple[date, date] | None, tuple[date,
                                            tuple[date, date] | None]:
     """(whole months, days before them, days after them) of a window. The whole calendar
     months (first days of the first and last) are read from the monthly totals; only the
-    days at the edges from the ledger rows. A window without a whole month is one edge."""
+    days at the edges from the daily totals. A window without a whole month is one edge."""
     first = window.start if window.start.day == 1 else add_months(window.start.replace(day=1), 1)
     end_month = window.end.replace(day=1)
     last = end_month if window.end == month_window(end_month).end else add_months(end_month, -1)
@@ -71,12 +71,11 @@ def spent_in_windows(*, user, windows: dict[int, tuple[int, str, Window]]) -> di
     are never added.
 
     One query whatever the number of budgets: the windows are a VALUES list. Whole
-    calendar months come from the ledger's monthly totals (a few rows however many
-    entries a month has: every monthly budget starting on the 1st, every ``month=``
-    view); only the days of a window outside whole months are summed from the ledger
-    rows, through the (owner, category, occurred_on) index. So the cost does not grow
-    with how busy the user's months are.
-    Only ``expense`` rows count: transfers (and income) are not spending.
+    calendar months come from the ledger's monthly totals, the days of a window outside
+    whole months (a budget starting on the 15th, a weekly one) from its daily totals: a few
+    rows per month or day however many entries they hold, so no window reads ledger rows
+    and the cost grows neither with the history nor with how busy a period is.
+    Only ``expense`` totals count: transfers (and income) are not spending.
     """
     if not windows:
         return {}
@@ -86,21 +85,21 @@ def spent_in_windows(*, user, windows: dict[int, tuple[int, str, Window]]) -> di
         months, head, tail = _split_window(window)
         params += [budget_id, category_id, currency, *(months or (None, None)), *(head or (None, None)),
                    *(tail or (None, None))]
-    table = connection.ops.quote_name(Transaction._meta.db_table)
+    daily = connection.ops.quote_name(DailyTotal._meta.db_table)
     monthly = connection.ops.quote_name(MonthlyTotal._meta.db_table)
     accounts = connection.ops.quote_name(Account._meta.db_table)
     # The user's accounts in the window's currency (a handful of rows, by the owner index).
     in_currency = f"(SELECT a.id FROM {accounts} a WHERE a.owner_id = %s AND a.currency = w.currency)"  # noqa: S608
-    ledger_days = (
-        f"COALESCE((SELECT SUM(t.amount) FROM {table} t WHERE t.owner_id = %s AND t.category_id = w.category_id "  # noqa: S608
-        f"AND t.kind = %s AND t.account_id IN {in_currency} "
-        "AND t.occurred_on BETWEEN w.{edge}_from AND w.{edge}_to), 0)"
+    daily_days = (
+        f"COALESCE((SELECT SUM(d.total) FROM {daily} d WHERE d.owner_id = %s AND d.category_id = w.category_id "  # noqa: S608
+        f"AND d.kind = %s AND d.account_id IN {in_currency} "
+        "AND d.day BETWEEN w.{edge}_from AND w.{edge}_to), 0)"
     )
     sql = (
         "SELECT w.budget_id, "  # noqa: S608 (only placeholders and our table names are interpolated)
         f"COALESCE((SELECT SUM(m.total) FROM {monthly} m WHERE m.owner_id = %s AND m.category_id = w.category_id "
         f"AND m.kind = %s AND m.account_id IN {in_currency} AND m.month BETWEEN w.month_from AND w.month_to), 0)"
-        f" + {ledger_days.format(edge='head')} + {ledger_days.format(edge='tail')}"
+        f" + {daily_days.format(edge='head')} + {daily_days.format(edge='tail')}"
         f" FROM (VALUES {rows_sql}) AS w (budget_id, category_id, currency, month_from, month_to, head_from, "
         "head_to, tail_from, tail_to)"
     )
@@ -129,13 +128,15 @@ def _status(budget: Budget, window: Window, spent: Decimal, as_of: date) -> Budg
     )
 
 
-def budget_vs_actual(*, user, month: date | None = None, today: date | None = None) -> list[BudgetStatus]:
+def budget_vs_actual(*, user, month: date | None = None, today: date | None = None,
+                     spent_in=spent_in_windows) -> list[BudgetStatus]:
     """All of the user's active budgets with their spending in their current period (in
     the user's time zone) or, when ``month`` is another month than today's, as they stood
     on that month's last day: each budget judged against its own period containing that
     day (the last week of the month for a weekly budget; for a month before the budget
     started, the period its rule gives there), spending counted up to that day.
-    Two queries however many budgets: the budgets, then ``spent_in_windows``."""
+    Two queries however many budgets: the budgets, then ``spent_in_windows`` (or ``spent_in``,
+    the same function through a cache: apps.dashboard)."""
     today = today or user_today(user)
     is_current = month is None or month_window(month) == month_window(today)
     as_of = today if is_current else month_end(month)
@@ -148,5 +149,5 @@ def budget_vs_actual(*, user, month: date | None = None, today: date | None = No
     counted = {b.pk: (b.category_id, b.currency,
                       windows[b.pk] if is_current else Window(windows[b.pk].start, min(windows[b.pk].end, as_of)))
                for b in budgets}
-    spent = spent_in_windows(user=user, windows=counted)
+    spent = spent_in(user=user, windows=counted)
     return [_status(b, windows[b.pk], spent.get(b.pk, ZERO), as_of) for b in budgets]

@@ -9,6 +9,12 @@ with the number of transactions. (A month other than the current one also reads
 the entries dated after its last day, through the (account, -occurred_on) index,
 to give the balances as they were then.)
 
+The JSON overview reads its figures as plain rows in one statement plus the budgets'
+two queries (issue 17: building ORM queries and model instances was most of its time).
+With ``REDIS_URL`` set, the figures made of the ledger (the month's categories, the six
+months, the budgets' spending) are cached under the user's ledger version, which every
+ledger change raises in its own transaction: a cached figure is never a stale one.
+
 Amounts in different currencies are never added: every total is per currency, the
 user's default currency first. Months are first days of months; "today" is the date
 in the user's time zone (``apps.core.dates``).
@@ -20,6 +26,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Case, DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
@@ -27,12 +36,18 @@ from apps.accounts.models import Account, OnboardingProgress
 from apps.alerts.models import Alert
 from apps.bills.forecast import Event, account_forecasts
 from apps.budgets.models import Budget
-from apps.budgets.selectors import BudgetStatus, budget_vs_actual
+from apps.budgets.selectors import BudgetStatus, budget_vs_actual, spent_in_windows
 from apps.core.currencies import currency_order
 from apps.core.dates import month_end, month_label, month_start, user_today
 from apps.rewards.selectors import points_total
-from apps.transactions.models import MonthlyTotal, Transaction
-from apps.transactions.selectors import MonthFlow, MonthlySpending, income_vs_spending, monthly_spending
+from apps.transactions.models import LedgerVersion, MonthlyTotal, Transaction
+from apps.transactions.selectors import (
+    MonthFlow,
+    MonthlySpending,
+    income_vs_spending,
+    ledger_version,
+    monthly_spending,
+)
 from apps.users.models import User
 
 ZERO = Decimal("0.00")
@@ -188,33 +203,161 @@ def safe_to_spend(*, user, accounts: list[Account], today: date) -> SafeToSpend 
 # ---------------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class OverviewAccounts:
+    """The overview's account figures: how many and their total per currency (default first)."""
+
+    total_accounts: int
+    by_currency: dict[str, Decimal]
+    default_currency: str
+
+    # The same rules as AccountSummary: one currency is its own total, several are never added.
+    total_balance = AccountSummary.total_balance
+    total_currency = AccountSummary.total_currency
+    is_multi_currency = AccountSummary.is_multi_currency
+
+
+@dataclass(frozen=True)
+class OverviewSpending:
+    """The month's spending per currency (default first); ``total`` in the default currency."""
+
+    currency: str
+    total: Decimal
+    by_currency: dict[str, Decimal]
+
+    @property
+    def is_multi_currency(self) -> bool:
+        return any(currency != self.currency for currency in self.by_currency)
+
+
+@dataclass(frozen=True)
 class Overview:
     """What ``GET /dashboard/overview`` returns."""
 
     month: date
-    accounts: AccountSummary
-    spending: MonthlySpending
+    accounts: OverviewAccounts
+    spending: OverviewSpending
     budgets: list[BudgetStatus]
     alerts_count: int
+    ledger_version: int = 0
 
     @property
     def month_label(self) -> str:
         return month_label(self.month)
 
 
+def _overview_sql(*, user, month: date, as_of: date | None) -> tuple[str, list]:
+    """One statement, plain rows (what, currency, number, amount): the accounts per currency
+    (count and balance; at the end of ``as_of`` for another month: the stored balance less
+    what the entries dated after it did), the month's spending per currency from the monthly
+    totals, the unread alerts, and the user's ledger version."""
+    accounts_table = Account._meta.db_table
+    monthly = MonthlyTotal._meta.db_table
+    tx = Transaction._meta.db_table
+    version = LedgerVersion._meta.db_table
+    unread_sql, unread_params = Alert.objects.filter(owner=user).unread().values("pk").query.sql_with_params()
+    if as_of is None:
+        balance, which, params = "a.balance", "a.closed_on IS NULL", [user.pk]
+    else:
+        balance = (f"a.balance - COALESCE((SELECT SUM(CASE WHEN t.kind = ANY(%s) THEN t.amount ELSE -t.amount END) "  # noqa: S608
+                   f"FROM {tx} t WHERE t.owner_id = a.owner_id AND t.account_id = a.id AND t.occurred_on > %s), 0)")
+        which = "a.opened_on <= %s AND (a.closed_on IS NULL OR a.closed_on > %s)"
+        params = [[str(k) for k in Transaction.CREDIT_KINDS], as_of, user.pk, as_of, as_of]
+    sql = (
+        f"SELECT 'account', a.currency, COUNT(*), SUM({balance}) FROM {accounts_table} a "  # noqa: S608
+        f"WHERE a.owner_id = %s AND {which} GROUP BY a.currency "
+        f"UNION ALL SELECT 'spent', a.currency, 0, SUM(m.total) FROM {monthly} m "
+        f"JOIN {accounts_table} a ON a.id = m.account_id "
+        "WHERE m.owner_id = %s AND m.month = %s AND m.kind = %s AND m.count > 0 GROUP BY a.currency "
+        f"UNION ALL SELECT 'alerts', '', COUNT(*), 0 FROM ({unread_sql}) unread "
+        f"UNION ALL SELECT 'version', '', v.version, 0 FROM {version} v WHERE v.owner_id = %s"
+    )
+    return sql, [*params, user.pk, month, MonthlyTotal.Kind.EXPENSE, *unread_params, user.pk]
+
+
 def dashboard_overview(*, user, month: date | None = None, today: date | None = None) -> Overview:
     """Accounts (their balances at the end of ``month`` when it is not the current one),
-    the month's spending, budget vs actual and unread alerts: 3 queries plus the budget
-    selector's constant number."""
+    the month's spending per currency, unread alerts and the ledger version in one statement
+    of plain rows, then budget vs actual (the budgets, and their spending: one query, or the
+    cache under the ledger version when ``REDIS_URL`` is set)."""
     today = today or user_today(user)
     month = month_start(month or today)
+    sql, params = _overview_sql(user=user, month=month, as_of=balances_as_of(month=month, today=today))
+    balances: dict[str, Decimal] = {}
+    spent: dict[str, Decimal] = {}
+    total_accounts = alerts = version = 0
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for what, currency, number, amount in cursor.fetchall():
+            if what == "account":
+                total_accounts += number
+                balances[currency] = amount
+            elif what == "spent":
+                spent[currency] = amount
+            elif what == "alerts":
+                alerts = number
+            else:
+                version = number
+    default = user.default_currency
     return Overview(
         month=month,
-        accounts=account_summary(user=user, as_of=balances_as_of(month=month, today=today)),
-        spending=monthly_spending(user=user, month=month),
-        budgets=budget_vs_actual(user=user, month=month, today=today),
-        alerts_count=unread_alert_count(user=user),
+        accounts=OverviewAccounts(total_accounts=total_accounts, default_currency=default,
+                                  by_currency={c: balances[c] for c in currency_order(balances, default)}),
+        spending=OverviewSpending(currency=default, total=spent.get(default, ZERO),
+                                  by_currency={c: spent[c] for c in currency_order(spent, default)}),
+        budgets=budget_vs_actual(user=user, month=month, today=today,
+                                 spent_in=cached_spent_in_windows(user=user, ledger_version=version)),
+        alerts_count=alerts,
+        ledger_version=version,
     )
+
+
+# ---------------------------------------------------------------------------
+# The cache of ledger figures (REDIS_URL set)
+# ---------------------------------------------------------------------------
+
+CACHE_SECONDS = 24 * 60 * 60  # a new ledger version makes new keys; the old ones just expire
+
+
+def ledger_cache_enabled() -> bool:
+    """Figures read from the ledger are cached when the cache is shared (Redis): per-process
+    memory would hold a copy per worker for a hit rate of one in the number of workers."""
+    return bool(getattr(settings, "REDIS_URL", ""))
+
+
+def ledger_cache_key(*, user, ledger_version: int, name: str, parts: tuple = ()) -> str:
+    """``dashboard:<user>:<ledger version>:<name>:<parts>``: a key no later ledger change
+    can match, since every change raises the version in its own transaction."""
+    return ":".join(["dashboard", str(user.pk), str(ledger_version), name, *map(str, parts)])
+
+
+def cached_ledger_figure(*, user, ledger_version: int | None, name: str, parts: tuple, compute):
+    """``compute()``, or what it returned before under the same key; ``ledger_version`` None
+    (the cache off) always computes. Only figures made of the ledger and what relabels it (a
+    category's name or colour) may be cached this way: they change with the version."""
+    if ledger_version is None or not ledger_cache_enabled():
+        return compute()
+    key = ledger_cache_key(user=user, ledger_version=ledger_version, name=name, parts=parts)
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def cached_spent_in_windows(*, user, ledger_version: int | None):
+    """``spent_in_windows`` for ``budget_vs_actual``, through the cache when it is on: keyed
+    by the user, the ledger version and the windows asked about (budget, category, currency,
+    first and last day), so a new or changed budget is a new key too."""
+    if ledger_version is None or not ledger_cache_enabled():
+        return spent_in_windows
+
+    def spent_in(*, user, windows):
+        signature = ";".join(f"{b}/{c}/{cur}/{w.start:%Y%m%d}-{w.end:%Y%m%d}"
+                             for b, (c, cur, w) in sorted(windows.items()))
+        return cached_ledger_figure(user=user, ledger_version=ledger_version, name="spent", parts=(signature,),
+                                    compute=lambda: spent_in_windows(user=user, windows=windows))
+
+    return spent_in
 
 
 @dataclass(frozen=True)
@@ -284,14 +427,21 @@ def dashboard_page(*, user, month: date | None = None, today: date | None = None
     month = month_start(month or today)
     as_of = balances_as_of(month=month, today=today)
     accounts = account_summary(user=user, as_of=as_of)
+    # With the cache on, the month's categories, the six months and the budgets' spending
+    # come from it under the user's ledger version (one query for the version).
+    version = ledger_version(user=user) if ledger_cache_enabled() else None
+    figures = (user.default_currency, month)
     return DashboardPage(
         month=month,
         today=today,
         accounts=accounts,
         safe_to_spend=safe_to_spend(user=user, accounts=accounts.accounts, today=today) if as_of is None else None,
-        spending=monthly_spending(user=user, month=month),
-        history=income_vs_spending(user=user, month=month),
-        budgets=budget_vs_actual(user=user, month=month, today=today),
+        spending=cached_ledger_figure(user=user, ledger_version=version, name="spending", parts=figures,
+                                      compute=lambda: monthly_spending(user=user, month=month)),
+        history=cached_ledger_figure(user=user, ledger_version=version, name="history", parts=figures,
+                                     compute=lambda: income_vs_spending(user=user, month=month)),
+        budgets=budget_vs_actual(user=user, month=month, today=today,
+                                 spent_in=cached_spent_in_windows(user=user, ledger_version=version)),
         latest=latest_transactions(user=user, until=as_of),
         alerts_count=unread_alert_count(user=user),
         reward_points=points_total(user=user),

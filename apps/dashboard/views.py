@@ -143,7 +143,7 @@ def overview_data(overview: selectors.Overview) -> dict:
         accounts["by_currency"] = dict(overview.accounts.by_currency)
     spending = {"month": overview.month_label, "total_spent": overview.spending.total}
     if overview.spending.is_multi_currency:
-        spending["by_currency"] = {currency: s.total for currency, s in overview.spending.by_currency.items()}
+        spending["by_currency"] = dict(overview.spending.by_currency)
     return {
         "accounts": accounts,
         "monthly_spending": spending,

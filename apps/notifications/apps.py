@@ -9,6 +9,7 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         from apps.alerts.signals import alerts_raised
 
-        from . import receivers
+        from . import account_watch, receivers
 
         alerts_raised.connect(receivers.deliver_raised_alerts, dispatch_uid="notifications.alerts_raised")
+        account_watch.connect()

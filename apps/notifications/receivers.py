@@ -2,4 +2,4 @@ from . import services
 
 
 def deliver_raised_alerts(sender, *, alerts, **kwargs):
-    services.deliveries_create(alerts=alerts)
+    services.deliveries_dispatch(alerts=alerts)

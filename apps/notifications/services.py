@@ -1,10 +1,12 @@
 """Notification writes: the deliveries of new alerts, sending one delivery, the customer's
 choices, and the periodic checks and clean-ups the worker runs.
 
-``deliveries_create`` runs (through the thin receiver of ``alerts_raised``) inside the
-transaction that raised the alerts: the Delivery rows and their ``deliver`` jobs commit or roll
-back with the alerts, so a rolled-back posting sends nothing and a committed one is never
-forgotten. Nothing is sent there; the worker sends.
+``deliveries_dispatch`` runs (through the thin receiver of ``alerts_raised``) inside the
+transaction that raised the alerts and only defers one ``dispatch`` job for them: it commits or
+rolls back with the alerts, so a rolled-back posting sends nothing and a committed one is never
+forgotten, and the posting pays one INSERT however many channels its owner has. The worker's
+``dispatch`` job then runs ``deliveries_create`` (who wants what, on which channel: the Delivery
+rows and one ``deliver`` job each) and the ``deliver`` jobs send.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.constants import OnConflict
 from django.utils import timezone
 
 from apps.alerts.models import Alert, AlertKind
@@ -35,6 +38,7 @@ from .tokens import read_unsubscribe_token
 logger = logging.getLogger("bankdash.notifications")
 
 ERROR_MAX_LENGTH = Delivery._meta.get_field("last_error").max_length
+BATCH_SIZE = 1000
 
 
 class DeliveryFailed(Exception):
@@ -51,24 +55,56 @@ def _deliver_task():
     return deliver
 
 
+def _dispatch_task():
+    from .tasks import dispatch
+
+    return dispatch
+
+
 # No savepoint: it runs inside the transaction that raised the alerts, all or nothing with it.
 @transaction.atomic(savepoint=False)
-def deliveries_create(*, alerts: list[Alert]) -> list[Delivery]:
-    """One Delivery per new alert and channel its (active) owner has on, and one ``deliver``
-    job each, in the current transaction. Two queries, then two INSERTs per thousand deliveries."""
+def deliveries_dispatch(*, alerts: list[Alert]) -> int | None:
+    """Defer one ``dispatch`` job for these new alerts, in the current transaction (the
+    posting's). Nothing else is read or written here: preferences, reachability and the
+    Delivery rows are the job's work, so a posting does not wait for any channel. Returns the
+    job's id (None for no alerts)."""
+    if not alerts:
+        return None
+    [job_id] = defer_in_transaction(_dispatch_task(), [{"alert_ids": sorted(a.pk for a in alerts)}])
+    return job_id
+
+
+def _insert_new(deliveries: list[Delivery]) -> list[int]:
+    """INSERT ... ON CONFLICT (alert, channel) DO NOTHING RETURNING id: the ids of the rows
+    really written. A row an earlier run of the same job (or a concurrent one) wrote is skipped;
+    a concurrent writer's row is waited for, then skipped."""
+    fields = [f for f in Delivery._meta.concrete_fields if not f.primary_key and not f.generated]
+    ids: list[int] = []
+    for start in range(0, len(deliveries), BATCH_SIZE):
+        rows = Delivery.objects._insert(deliveries[start:start + BATCH_SIZE], fields=fields,
+                                        returning_fields=[Delivery._meta.pk], on_conflict=OnConflict.IGNORE)
+        ids += [row[0] for row in rows if row]  # a single skipped row comes back as None
+    return ids
+
+
+@transaction.atomic
+def deliveries_create(*, alert_ids: list[int]) -> list[int]:
+    """What the ``dispatch`` job does: one Delivery per alert and channel its (active) owner has
+    on and is reachable on, and one ``deliver`` job per row really inserted, in one transaction.
+    Idempotent: run twice (a retried or duplicated job, a worker killed after its commit) it
+    creates nothing new, and an alert deleted since is skipped. Returns the new deliveries' ids.
+    A query for the alerts, one for the preferences and one per channel, then two INSERTs per
+    thousand deliveries."""
+    alerts = list(Alert.objects.filter(pk__in=alert_ids, owner__is_active=True).only("pk", "owner_id", "kind")
+                  .order_by("pk"))
     if not alerts:
         return []
-    active = set(get_user_model().objects.filter(pk__in={a.owner_id for a in alerts}, is_active=True)
-                 .values_list("pk", flat=True))
-    alerts = [a for a in alerts if a.owner_id in active]
-    wanted = channels_for(owner_ids=active, kinds={a.kind for a in alerts})
-    deliveries = [Delivery(alert_id=alert.pk, owner_id=alert.owner_id, channel=channel)
-                  for alert in alerts for channel in wanted.get((alert.owner_id, alert.kind), ())]
-    if not deliveries:
-        return []
-    Delivery.objects.bulk_create(deliveries, batch_size=1000)
-    defer_in_transaction(_deliver_task(), [{"delivery_id": d.pk} for d in deliveries])
-    return deliveries
+    wanted = channels_for(owner_ids={a.owner_id for a in alerts}, kinds={a.kind for a in alerts})
+    ids = _insert_new([Delivery(alert_id=alert.pk, owner_id=alert.owner_id, channel=channel)
+                       for alert in alerts for channel in wanted.get((alert.owner_id, alert.kind), ())])
+    if ids:
+        defer_in_transaction(_deliver_task(), [{"delivery_id": pk} for pk in sorted(ids)])
+    return ids
 
 
 def _quiet_until(owner, now: datetime) -> datetime | None:

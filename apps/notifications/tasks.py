@@ -1,10 +1,11 @@
 """The worker's jobs (procrastinate, found by its Django autodiscovery of ``tasks`` modules).
 
-``deliver`` sends one Delivery; it is deferred by ``services.deliveries_create`` in the
-transaction that raised the alert. The periodic jobs are deferred by every worker's periodic
-deferrer, and procrastinate's periodic-defers table lets one defer per task and timestamp
-through, however many workers run; ``queueing_lock`` keeps a slow run from piling up copies
-and ``lock`` keeps two runs of the same job from overlapping.
+``dispatch`` is deferred by ``services.deliveries_dispatch`` in the transaction that raised
+the alerts (one job per batch of alerts, so a posting does not wait for channels); it writes the
+Delivery rows and defers one ``deliver`` per row, which sends it. The periodic jobs are
+deferred by every worker's periodic deferrer, and procrastinate's periodic-defers table lets
+one defer per task and timestamp through, however many workers run; ``queueing_lock`` keeps
+a slow run from piling up copies and ``lock`` keeps two runs of the same job from overlapping.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
+from procrastinate.exceptions import ConnectorException
 
 from apps.bills.forecast_alerts import forecast_alerts_send
 from apps.bills.services import RunSummary, bill_reminders_send, recurring_post_due
@@ -26,10 +28,40 @@ DELIVERY_RETRY = RetryStrategy(max_attempts=6, exponential_wait=3)
 RECHECK_MINUTES = 15  # time zones' midnights fall on quarter hours (UTC+5:45, UTC+12:45)
 
 
+# Stalled jobs: a worker sends a heartbeat every 10 s (procrastinate's default); one silent for
+# this long is dead (killed, its machine gone) and the jobs it was running are run again.
+STALLED_AFTER_SECONDS = 30
+
+
+@app.task(name="notifications.dispatch", queue="notifications", retry=DELIVERY_RETRY)
+def dispatch(alert_ids: list[int]) -> int:
+    """The deliveries of a batch of new alerts (idempotent: run again, it creates nothing new)."""
+    return len(services.deliveries_create(alert_ids=alert_ids))
+
+
 @app.task(name="notifications.deliver", queue="notifications", pass_context=True, retry=DELIVERY_RETRY)
 def deliver(context, delivery_id: int) -> str:
     final = context.job.attempts >= DELIVERY_RETRY.max_attempts
     return services.delivery_deliver(delivery_id=delivery_id, final_attempt=final)
+
+
+@app.periodic(cron="* * * * *")
+@app.task(name="notifications.retry_stalled_jobs", queue="periodic", queueing_lock="retry_stalled_jobs",
+          pass_context=True)
+async def retry_stalled_jobs(context, timestamp: int) -> int:
+    """Run again the jobs of workers that stopped sending heartbeats (killed mid-job: the job
+    stays "doing" forever otherwise, and a periodic job's lock with it). Safe because every job
+    is idempotent: a delivery cut off mid-send was not marked sent (its transaction died with
+    the worker), so it is sent again once. procrastinate's "retry stalled jobs" recipe."""
+    manager = context.app.job_manager
+    retried = 0
+    for job in await manager.get_stalled_jobs(seconds_since_heartbeat=STALLED_AFTER_SECONDS):
+        try:
+            await manager.retry_job(job)
+        except ConnectorException:  # it finished or was retried meanwhile: nothing to do
+            continue
+        retried += 1
+    return retried
 
 
 @app.periodic(cron="*/5 * * * *")
@@ -70,3 +102,37 @@ def purge_expired(timestamp: int) -> str:
     tokens = services.form_tokens_purge(older_than=day_ago)
     batches = batches_abandoned_cancel(older_than=day_ago)
     return f"form tokens {tokens}, import uploads {batches}"
+
+
+# ---------------------------------------------------------------------------
+# The email digest (apps/notifications/digest.py)
+# ---------------------------------------------------------------------------
+
+DIGEST_MINUTES = 15  # a customer's 07:00 falls on a quarter hour in every time zone
+
+
+@app.periodic(cron=f"*/{DIGEST_MINUTES} * * * *")
+@app.task(name="notifications.send_digests", queue="periodic", queueing_lock="send_digests", lock="send_digests")
+def send_digests(timestamp: int) -> str:
+    """Claim the digests due at this tick (once per customer and period, however many workers
+    run it) and defer a ``send_digest`` job for each."""
+    from . import digest  # imported here: the digest module imports this one
+
+    claimed = digest.digests_due(now=datetime.fromtimestamp(timestamp, UTC))
+    return f"digests claimed {len(claimed)}"
+
+
+@app.task(name="notifications.send_digest", queue="notifications", pass_context=True, retry=DELIVERY_RETRY)
+def send_digest(context, digest_send_id: int) -> str:
+    from . import digest
+
+    final = context.job.attempts >= DELIVERY_RETRY.max_attempts
+    return digest.digest_send(digest_send_id=digest_send_id, final_attempt=final)
+
+
+@app.task(name="notifications.send_digest_preview", queue="notifications", retry=DELIVERY_RETRY)
+def send_digest_preview(user_id: int, key: str) -> str:
+    """The "send me one now" button's digest (retried with the same Message-ID)."""
+    from . import digest
+
+    return digest.digest_preview_send(user_id=user_id, key=key)

@@ -31,3 +31,21 @@ def read_unsubscribe_token(token: str) -> Unsubscribe | None:
     if not isinstance(user_id, int) or not isinstance(kind, str) or not isinstance(channel, str):
         return None
     return Unsubscribe(user_id=user_id, kind=kind, channel=channel)
+
+
+# The digest's link turns the digest off (a token of its own salt: an alert's token cannot be
+# replayed as a digest one, nor the other way round).
+DIGEST_SALT = "bankdash.notifications.digest-unsubscribe"
+
+
+def digest_unsubscribe_token(*, user_id: int) -> str:
+    return signing.dumps(user_id, salt=DIGEST_SALT, compress=True)
+
+
+def read_digest_unsubscribe_token(token: str) -> int | None:
+    """The user id the digest link was made for, or None for a forged, altered or malformed token."""
+    try:
+        user_id = signing.loads(token, salt=DIGEST_SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    return user_id if isinstance(user_id, int) and not isinstance(user_id, bool) else None

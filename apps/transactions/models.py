@@ -235,6 +235,44 @@ class MonthlyTotal(models.Model):
         ]
 
 
+class DailyTotal(models.Model):
+    """Running totals per account, category, day and kind (income/expense), kept by the same
+    ledger services and in the same database transaction as the monthly totals. A window
+    that is not made of whole calendar months (a budget starting on the 15th, a weekly one)
+    sums a few of these rows per day instead of every ledger row of those days."""
+
+    Kind = MonthlyTotalKind
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    account = models.ForeignKey("accounts.Account", on_delete=models.CASCADE, related_name="daily_totals")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    total = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal("0.00"))
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["owner", "category", "kind", "day"], name="daily_owner_cat_kind_day_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "category", "day", "kind"], name="daily_total_unique_bucket"),
+            models.CheckConstraint(condition=Q(total__gte=0) & Q(count__gte=0), name="daily_total_non_negative"),
+            models.CheckConstraint(condition=Q(kind__in=MonthlyTotalKind.values), name="daily_total_kind_valid"),
+        ]
+
+
+class LedgerVersion(models.Model):
+    """A counter per user, raised in the same database transaction as every change of their
+    ledger (``services.ledger.announce``): what a cache of figures read from the ledger is
+    keyed by, so a cached figure is never one from before a committed change."""
+
+    owner = models.OneToOneField(settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE,
+                                 related_name="+")
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"ledger version {self.version} of user {self.owner_id}"
+
+
 class FormSubmission(models.Model):
     """A money form's one-time token: the unique constraint makes a double
     click, a browser retry or a replayed POST create one transaction only."""

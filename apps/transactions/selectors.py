@@ -14,7 +14,7 @@ from apps.accounts.models import Account
 from apps.core.currencies import currency_order
 from apps.core.dates import month_end, month_label, month_start, shift_month
 
-from .models import Category, CategoryPreference, MonthlyTotal, Transaction
+from .models import Category, CategoryPreference, DailyTotal, LedgerVersion, MonthlyTotal, Transaction
 
 ZERO = Decimal("0.00")
 HISTORY_MONTHS = 6  # the dashboard's income vs spending
@@ -131,6 +131,12 @@ def income_vs_spending(*, user, month: date, months: int = HISTORY_MONTHS) -> di
     return history
 
 
+def ledger_version(*, user) -> int:
+    """The user's ledger version (0 before their first posting): raised in the same database
+    transaction as every change of their ledger, so figures cached under it are current."""
+    return LedgerVersion.objects.filter(owner=user).values_list("version", flat=True).first() or 0
+
+
 def transaction_list(*, user) -> QuerySet[Transaction]:
     """The user's ledger entries, newest first, with what a list row shows joined in."""
     return (
@@ -228,32 +234,33 @@ class MonthlyTotalMismatch:
     ledger_count: int
 
 
-def monthly_total_mismatches(*, account_ids=None) -> list[MonthlyTotalMismatch]:
-    """Every monthly total (account, category, month, kind) that differs from the income
-    and expense rows it sums, in one query. A bucket left at zero by deletions equals a
-    missing one."""
-    tx_table, mt_table = Transaction._meta.db_table, MonthlyTotal._meta.db_table
+def _total_mismatches(*, model, period: str, period_of_row: str, account_ids=None) -> list[tuple]:
+    """Every bucket of ``model``'s table (account, category, ``period``, kind) that differs
+    from the income and expense rows it sums, in one query; ``period_of_row`` is the SQL of a
+    ledger row's bucket date. A bucket left at zero by deletions equals a missing one."""
+    tx_table, totals_table = Transaction._meta.db_table, model._meta.db_table
     where_tx, where_mt, params = "", "", []
     if account_ids is not None:
         ids = sorted(int(i) for i in account_ids)
         where_tx, where_mt, params = "AND t.account_id = ANY(%s)", "WHERE m.account_id = ANY(%s)", [ids, ids]
     sql = f"""
         WITH ledger AS (
-            SELECT t.owner_id, t.account_id, t.category_id, date_trunc('month', t.occurred_on)::date AS month,
+            SELECT t.owner_id, t.account_id, t.category_id, {period_of_row} AS period,
                    t.kind, SUM(t.amount) AS total, COUNT(*) AS count
             FROM {tx_table} t
             WHERE t.kind IN ('income', 'expense') {where_tx}
             GROUP BY 1, 2, 3, 4, 5
         ), stored AS (
-            SELECT m.owner_id, m.account_id, m.category_id, m.month, m.kind, m.total, m.count
-            FROM {mt_table} m {where_mt}
+            SELECT m.owner_id, m.account_id, m.category_id, m.{period} AS period, m.kind, m.total, m.count
+            FROM {totals_table} m {where_mt}
         )
         SELECT COALESCE(l.owner_id, s.owner_id), COALESCE(l.account_id, s.account_id),
-               COALESCE(l.category_id, s.category_id), COALESCE(l.month, s.month), COALESCE(l.kind, s.kind),
+               COALESCE(l.category_id, s.category_id), COALESCE(l.period, s.period), COALESCE(l.kind, s.kind),
                COALESCE(s.total, 0), COALESCE(s.count, 0), COALESCE(l.total, 0), COALESCE(l.count, 0)
         FROM ledger l
         FULL OUTER JOIN stored s
-          ON s.account_id = l.account_id AND s.category_id = l.category_id AND s.month = l.month AND s.kind = l.kind
+          ON s.account_id = l.account_id AND s.category_id = l.category_id AND s.period = l.period
+         AND s.kind = l.kind
         WHERE COALESCE(s.total, 0) <> COALESCE(l.total, 0)
            OR COALESCE(s.count, 0) <> COALESCE(l.count, 0)
            OR (s.owner_id IS NOT NULL AND l.owner_id IS NOT NULL AND s.owner_id <> l.owner_id)
@@ -261,7 +268,36 @@ def monthly_total_mismatches(*, account_ids=None) -> list[MonthlyTotalMismatch]:
     """  # noqa: S608 (table names come from the models; values are parameters)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [MonthlyTotalMismatch(*row) for row in cursor.fetchall()]
+        return cursor.fetchall()
+
+
+def monthly_total_mismatches(*, account_ids=None) -> list[MonthlyTotalMismatch]:
+    """Every monthly total (account, category, month, kind) that differs from the income
+    and expense rows it sums, in one query. A bucket left at zero by deletions equals a
+    missing one."""
+    return [MonthlyTotalMismatch(*row) for row in _total_mismatches(
+        model=MonthlyTotal, period="month", period_of_row="date_trunc('month', t.occurred_on)::date",
+        account_ids=account_ids)]
+
+
+@dataclass(frozen=True)
+class DailyTotalMismatch:
+    owner_id: int
+    account_id: int
+    category_id: int
+    day: date
+    kind: str
+    stored_total: Decimal  # 0 when the bucket is missing
+    stored_count: int
+    ledger_total: Decimal  # 0 when the ledger has no such rows
+    ledger_count: int
+
+
+def daily_total_mismatches(*, account_ids=None) -> list[DailyTotalMismatch]:
+    """Every daily total (account, category, day, kind) that differs from the income and
+    expense rows it sums, in one query (as ``monthly_total_mismatches``)."""
+    return [DailyTotalMismatch(*row) for row in _total_mismatches(
+        model=DailyTotal, period="day", period_of_row="t.occurred_on", account_ids=account_ids)]
 
 
 # ---------------------------------------------------------------------------

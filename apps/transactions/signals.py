@@ -29,6 +29,8 @@ class LedgerChange:
     amount: Decimal
     occurred_on: date
     action: str  # "created" | "edited" | "deleted"
+    # The row's account in this state (None where no money moved, e.g. a category merge).
+    account_id: int | None = None
 
 
 # Sent by apps.transactions.services.category_merge inside its transaction, after the

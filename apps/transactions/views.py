@@ -3,7 +3,6 @@ scoped to the logged-in user, and another user's id answers 404."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from . import extensions, selectors, services
 from .filters import TransactionFilter
 from .forms import CategoryEditForm, CategoryForm, CategoryMoveForm, EntryForm, TransactionEditForm, TransferForm
 from .models import Category, CategoryPreference, Transaction
+from .pagination import CappedPaginator
 
 PAGE_SIZE = 25
 FORM_ERROR = "Please correct the errors below."
@@ -35,7 +35,8 @@ def transaction_list(request):
     filterset = TransactionFilter(
         request.GET or None, queryset=selectors.transaction_list(user=request.user), request=request
     )
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The count stops at pagination.COUNT_CAP rows: no page counts a whole long history.
+    page = CappedPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     is_filtered = any(request.GET.get(name) for name in filterset.filters)
     # A filtered list adds up what it shows (the Insights page links here: its figure and this
     # total are the same rows); the whole history is not summed on every visit.

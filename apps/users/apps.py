@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate
 
 
@@ -13,3 +14,4 @@ class UsersConfig(AppConfig):
         # Permissions exist only after every app has migrated, so the roles'
         # permissions are (re)applied after each migrate run.
         post_migrate.connect(receivers.sync_roles_after_migrate, dispatch_uid="users.sync_roles")
+        user_logged_in.connect(receivers.record_device_on_login, dispatch_uid="users.known_devices")

@@ -3,11 +3,42 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 
-from apps.core.dates import time_zone_choices
+from apps.core.currencies import currency_choices
 from apps.core.forms import CurrencyField
 
 from . import services
+from .locales import Locale
 from .models import User, default_currency, default_time_zone
+from .time_zones import current_time_zones, is_current_time_zone
+
+TIME_ZONE_LIST_ID = "time-zone-names"
+
+
+class TimeZoneField(forms.CharField):
+    """A current IANA time zone (apps.users.time_zones), typed or picked from the page's
+    <datalist id="time-zone-names"> (type "Paris" and the browser offers "Europe/Paris").
+    A legacy alias ("US/Pacific") or an unknown name is refused, and the page keeps what
+    was typed beside the error."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Time zone")
+        kwargs.setdefault("max_length", 64)
+        kwargs.setdefault("help_text", "Start typing a city, for example Paris or Los Angeles, and pick it "
+                                       "from the list.")
+        kwargs.setdefault("widget", forms.TextInput(attrs={
+            "list": TIME_ZONE_LIST_ID, "autocomplete": "off", "spellcheck": "false", "autocapitalize": "off"}))
+        super().__init__(**kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not is_current_time_zone(value):
+            raise ValidationError(f"“{value[:40]}” is not a time zone we offer: choose one from the list, for "
+                                  "example Europe/Paris or America/Los_Angeles.", code="invalid")
+
+
+def time_zone_names() -> tuple[str, ...]:
+    """The names the <datalist> offers (the pages render it beside the field)."""
+    return current_time_zones()
 
 
 class NormalEmailField(forms.EmailField):
@@ -29,8 +60,13 @@ class RegistrationForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
     display_name = forms.CharField(label="Display name", max_length=150)
-    time_zone = forms.ChoiceField(choices=time_zone_choices, initial=default_time_zone)
+    time_zone = TimeZoneField(initial=default_time_zone, widget=forms.TextInput(attrs={
+        "list": TIME_ZONE_LIST_ID, "autocomplete": "off", "spellcheck": "false", "autocapitalize": "off",
+        # static/js/register-timezone.js puts the browser's zone here when it is in the list.
+        "data-browser-time-zone": "true"}))
     default_currency = CurrencyField(label="Currency", initial=default_currency)
+    # Optional: the page preselects the browser's (Accept-Language); an empty value means that one.
+    locale = forms.ChoiceField(label="Number and date format", choices=Locale.choices, required=False)
     password1 = forms.CharField(
         label="Password",
         strip=False,
@@ -111,3 +147,26 @@ class TOTPConfirmForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
                                       "pattern": "[0-9 ]*"}),
     )
+
+
+class ProfileSettingsForm(forms.Form):
+    """The settings page's profile block; apps.users.services.profile_update checks it again."""
+
+    display_name = forms.CharField(label="Display name", max_length=150,
+                                   widget=forms.TextInput(attrs={"autocomplete": "nickname"}))
+    default_currency = forms.ChoiceField(
+        label="Default currency", choices=currency_choices,
+        help_text="New accounts start in this currency; totals are shown in it first.")
+    time_zone = TimeZoneField(help_text="“Today” on every page is today in this zone. Start typing a city, for "
+                                        "example Paris or Los Angeles, and pick it from the list.")
+    locale = forms.ChoiceField(label="Number and date format", choices=Locale.choices)
+
+
+class EmailChangeForm(forms.Form):
+    new_email = NormalEmailField(
+        label="New email address", max_length=254,
+        help_text="We send a link to this address; your address changes when you open it.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    password = forms.CharField(
+        label="Current password", strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))

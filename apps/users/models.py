@@ -8,6 +8,8 @@ from django.db.models.functions import Lower
 
 from apps.core.dates import zone_of
 
+from .locales import DEFAULT_LOCALE, Locale
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -63,6 +65,9 @@ class User(AbstractUser):
     # form and the service check the name (apps.core.dates.is_time_zone).
     time_zone = models.CharField(max_length=64, default=default_time_zone)
     default_currency = models.CharField(max_length=3, default=default_currency)
+    # How numbers and dates are written for this customer (apps.users.locales).
+    locale = models.CharField("number and date format", max_length=10, choices=Locale.choices,
+                              default=DEFAULT_LOCALE)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -80,6 +85,7 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=Q(default_currency__regex=r"^[A-Z]{3}$"), name="users_default_currency_iso4217"
             ),
+            models.CheckConstraint(condition=Q(locale__in=Locale.values), name="users_locale_valid"),
         ]
 
     def __str__(self):
@@ -94,3 +100,28 @@ class User(AbstractUser):
     @property
     def zoneinfo(self):
         return zone_of(self)
+
+
+class KnownDevice(models.Model):
+    """A browser a user has signed in from: its family and system ("Firefox", "Linux") and a
+    keyed hash of those with the user's IP network (a /24 for IPv4, a /48 for IPv6), so a sign-in
+    from another browser or another network is recognised as new (apps.users.devices). No raw
+    address is kept: the hash cannot be turned back into the network without the server's key."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="known_devices")
+    fingerprint = models.CharField(max_length=64, editable=False)
+    browser = models.CharField(max_length=40)
+    os = models.CharField("system", max_length=40)
+    first_seen = models.DateTimeField()
+    last_seen = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-last_seen", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "fingerprint"], name="users_known_device_once_per_user"),
+            models.CheckConstraint(condition=Q(last_seen__gte=models.F("first_seen")),
+                                   name="users_known_device_seen_in_order"),
+        ]
+
+    def __str__(self):
+        return f"{self.browser} on {self.os}"

@@ -14,20 +14,30 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.core.currencies import clean_currency
-from apps.core.dates import is_time_zone
 
-from .models import User
+from .devices import browser_and_os, fingerprints, network_of
+from .locales import DEFAULT_LOCALE, Locale
+from .models import KnownDevice, User
 from .roles import CUSTOMER
 from .security import parse_ip
-from .signals import password_changed, password_reset_requested, two_factor_changed
+from .signals import (
+    email_changed,
+    new_device_signed_in,
+    password_changed,
+    password_reset_requested,
+    profile_changed,
+    two_factor_changed,
+)
 from .throttle import hit
-from .tokens import activation_token
+from .time_zones import is_current_time_zone
+from .tokens import activation_token, email_change_link_make, email_change_link_read
 
 RECOVERY_CODE_COUNT = 10
 TOTP_DEVICE_NAME = "Authenticator app"
@@ -38,12 +48,16 @@ NON_ASCII_EMAIL_MESSAGE = ("Please use an address written with plain letters (a-
 EMAIL_UNIQUE_CONSTRAINTS = ("users_user_email_key", "users_user_email_ci_unique")
 
 
-def profile_clean(*, time_zone: str, default_currency: str) -> dict:
-    """The time zone (an IANA name such as "Europe/Paris") and the currency (ISO 4217)."""
-    if not is_time_zone(time_zone):
-        raise ValidationError({"time_zone": f"“{str(time_zone)[:40]}” is not a time zone we know: choose one "
-                                            "from the list, for example Europe/Paris."})
-    return {"time_zone": time_zone, "default_currency": clean_currency(default_currency, field="default_currency")}
+def profile_clean(*, time_zone: str, default_currency: str, locale: str = DEFAULT_LOCALE) -> dict:
+    """The time zone (a current IANA name such as "Europe/Paris", not a legacy alias such as
+    "US/Pacific": apps.users.time_zones), the currency (ISO 4217) and the locale."""
+    if not is_current_time_zone(time_zone):
+        raise ValidationError({"time_zone": f"“{str(time_zone)[:40]}” is not a time zone we offer: choose one "
+                                            "from the list, for example Europe/Paris or America/Los_Angeles."})
+    if locale not in Locale.values:
+        raise ValidationError({"locale": f"“{str(locale)[:20]}” is not a format we offer: choose one from the list."})
+    return {"time_zone": time_zone, "default_currency": clean_currency(default_currency, field="default_currency"),
+            "locale": locale}
 
 
 def registration_email_clean(*, email: str) -> str:
@@ -65,7 +79,7 @@ def registration_throttle(*, ip: str | None) -> bool:
 
 @transaction.atomic
 def customer_register(*, email: str, display_name: str, password: str, time_zone: str,
-                      default_currency: str, site_url: str) -> User | None:
+                      default_currency: str, site_url: str, locale: str = DEFAULT_LOCALE) -> User | None:
     """Register a customer, answering the same whether the address is free or taken.
 
     A free address: a new customer (in the customer group), inactive until the link emailed
@@ -74,7 +88,7 @@ def customer_register(*, email: str, display_name: str, password: str, time_zone
     or, for an account still waiting for activation, sent its link again; returns None.
     ``site_url`` ("https://bankdash.example.com") starts the links in the emails."""
     email = registration_email_clean(email=email)
-    profile = profile_clean(time_zone=time_zone, default_currency=default_currency)
+    profile = profile_clean(time_zone=time_zone, default_currency=default_currency, locale=locale)
     user = User(email=email, display_name=" ".join(display_name.split()), is_active=False, **profile)
     # Hashed even when the address is taken: both answers take the same time.
     user.set_password(password)
@@ -101,7 +115,8 @@ def customer_register(*, email: str, display_name: str, password: str, time_zone
             # customer_activate asks for this password.
             existing.display_name, existing.password = user.display_name, user.password
             existing.time_zone, existing.default_currency = user.time_zone, user.default_currency
-            existing.save(update_fields=["display_name", "password", "time_zone", "default_currency"])
+            existing.locale = user.locale
+            existing.save(update_fields=["display_name", "password", "time_zone", "default_currency", "locale"])
             _email_activation_link(user=existing, site_url=site_url, again=True)
         else:
             _email_user(existing, "already_registered", {
@@ -115,12 +130,14 @@ def _email_activation_link(*, user: User, site_url: str, again: bool) -> None:
                                      "valid_days": settings.PASSWORD_RESET_TIMEOUT // (24 * 3600)})
 
 
-def _email_user(user: User, template: str, context: dict) -> None:
-    """users/emails/<template>_subject.txt and _body.txt, sent once the transaction commits."""
+def _email_user(user: User, template: str, context: dict, *, to: str | None = None) -> None:
+    """users/emails/<template>_subject.txt and _body.txt, sent once the transaction commits,
+    to ``to`` (default: the user's address as it is now, read before the commit)."""
     context = {"user": user, **context}
     subject = " ".join(render_to_string(f"users/emails/{template}_subject.txt", context).split())
     body = render_to_string(f"users/emails/{template}_body.txt", context)
-    transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))
+    recipient = to or user.email
+    transaction.on_commit(lambda: send_mail(subject, body, None, [recipient]))
 
 
 @transaction.atomic
@@ -145,6 +162,7 @@ def customer_activate(*, user: User, token: str, password: str) -> User:
 # Passwords
 # ---------------------------------------------------------------------------
 
+@transaction.atomic  # the password and what its signal writes (audit, alert) commit together
 def password_set(*, user, password: str, how: str) -> None:
     """A new password (``how``: "change" by the user, or "reset" through the emailed link)."""
     user.set_password(password)
@@ -293,3 +311,126 @@ def login_unlock(*, email: str | None = None, ip_address: str | None = None) -> 
         attempts |= AccessAttempt.objects.filter(ip_address=ip)
     _, deleted = attempts.delete()
     return deleted.get(AccessAttempt._meta.label, 0)
+
+
+# ---------------------------------------------------------------------------
+# Known devices (what a sign-in is recognised by: apps.users.devices)
+# ---------------------------------------------------------------------------
+
+@transaction.atomic
+def known_device_record(*, user, user_agent: str | None, ip: str | None) -> tuple[KnownDevice | None, bool]:
+    """Note a sign-in of ``user`` from this browser and address. Returns (device, is_new); a
+    sign-in without an address (a test client, a shell) is not recorded: (None, False).
+    A device new to a user who already had one sends ``new_device_signed_in`` inside this
+    transaction (the first device ever is how an account starts, not news). Two sign-ins at
+    once from the same new device record it once (the unique (user, fingerprint) index)."""
+    if not ip:
+        return None, False
+    browser, os_name = browser_and_os(user_agent)
+    network = network_of(ip)
+    current, *older = fingerprints(user_id=user.pk, browser=browser, os=os_name, network=network)
+    now = timezone.now()
+    known = KnownDevice.objects.filter(user=user, fingerprint__in=[current, *older]).order_by("pk").first()
+    if known is not None:
+        # Re-keyed to the current SECRET_KEY if it was recognised under a fallback key.
+        KnownDevice.objects.filter(pk=known.pk).update(last_seen=now, fingerprint=current)
+        return known, False
+    had_devices = KnownDevice.objects.filter(user=user).exists()
+    device, created = KnownDevice.objects.get_or_create(
+        user=user, fingerprint=current,
+        defaults={"browser": browser, "os": os_name, "first_seen": now, "last_seen": now})
+    if created and had_devices:
+        new_device_signed_in.send(sender=KnownDevice, user=user, device=device, network=network)
+    return device, created
+
+
+# ---------------------------------------------------------------------------
+# Settings: the profile, and an email change confirmed from the new address
+# ---------------------------------------------------------------------------
+
+EMAIL_CHANGE_RATE_LIMIT = (5, 3600)  # requests per user per hour (each sends an email)
+PROFILE_FIELDS = ("display_name", "time_zone", "default_currency", "locale")
+EMAIL_LINK_USED_MESSAGE = ("This link has already been used, or the profile's address changed since it was sent: "
+                           "ask for a new one from your settings page.")
+
+
+@transaction.atomic
+def profile_update(*, user: User, display_name: str, time_zone: str, default_currency: str, locale: str) -> User:
+    """Save the profile settings; they take effect on the next read (a new time zone moves
+    "today" at once: apps.core.dates.user_today reads the stored zone). The audit trail
+    records what changed (profile_changed), nothing when nothing did."""
+    name = " ".join((display_name or "").split())
+    if not name:
+        raise ValidationError({"display_name": "Enter the name BankDash should call you."})
+    profile = {"display_name": name[:150], **profile_clean(time_zone=time_zone, default_currency=default_currency,
+                                                           locale=locale)}
+    user = User.objects.select_for_update().get(pk=user.pk)
+    changes = {field: [getattr(user, field), value] for field, value in profile.items()
+               if getattr(user, field) != value}
+    if changes:
+        for field, (_old, value) in changes.items():
+            setattr(user, field, value)
+        user.save(update_fields=list(changes))
+        profile_changed.send(sender=User, user=user, changes=changes)
+    return user
+
+
+def email_change_request(*, user: User, new_email: str, password: str, site_url: str) -> str:
+    """Email a link to ``new_email`` that moves the profile to it (email_change_confirm);
+    nothing changes until it is followed. Asks for the current password (a session left
+    open is not enough) and is throttled per user, wrong passwords included. Whether the new
+    address belongs to another profile is told to that address only (the page answers the
+    same): no one learns here which addresses have a profile. Returns the normal form."""
+    limit, window = EMAIL_CHANGE_RATE_LIMIT
+    if not hit(scope="email-change", key=str(user.pk), limit=limit, window_seconds=window):
+        raise ValidationError(f"Too many address changes asked for. Please wait {window // 60} minutes and try again.",
+                              code="throttled")
+    if not user.check_password(password or ""):
+        raise ValidationError({"password": "That is not your current password."})
+    new_email = registration_email_clean(email=new_email)
+    if new_email == user.email:
+        raise ValidationError({"new_email": "That is already your address."})
+    with transaction.atomic():
+        context = {"new_email": new_email, "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600}
+        if User.objects.filter(email=new_email).exists():
+            _email_user(user, "email_change_taken", context, to=new_email)
+        else:
+            path = reverse("email_change_confirm", args=[email_change_link_make(user=user, new_email=new_email)])
+            _email_user(user, "email_change_link", {**context, "confirm_url": site_url + path}, to=new_email)
+    return new_email
+
+
+def email_change_link_check(*, token: str):
+    """The link's content if following it would work now (for the page before the button);
+    ValidationError with the reason otherwise."""
+    link = email_change_link_read(token)
+    user = User.objects.filter(pk=link.user_id, is_active=True).only("email").first()
+    if user is None or not link.moves_from(user.email):
+        raise ValidationError(EMAIL_LINK_USED_MESSAGE)
+    return link
+
+
+@transaction.atomic
+def email_change_confirm(*, token: str) -> User:
+    """Follow the emailed link: the profile's address becomes the new one, the old address is
+    told, the audit trail records it. Refused for a forged or expired link, and for a used
+    one (the link names the address it moves from: once moved, it no longer matches)."""
+    link = email_change_link_read(token)  # ValidationError when forged or expired
+    user = User.objects.select_for_update().filter(pk=link.user_id, is_active=True).first()
+    if user is None or not link.moves_from(user.email):
+        raise ValidationError(EMAIL_LINK_USED_MESSAGE)
+    if User.objects.filter(email=link.new_email).exclude(pk=user.pk).exists():
+        raise ValidationError("That address now belongs to another profile: ask for a link to another address.")
+    old_email = user.email
+    user.email = link.new_email
+    try:
+        with transaction.atomic():
+            user.save(update_fields=["email"])
+    except IntegrityError as error:  # the address was taken between the check and the write
+        if getattr(getattr(error.__cause__, "diag", None), "constraint_name", None) not in EMAIL_UNIQUE_CONSTRAINTS:
+            raise
+        raise ValidationError("That address now belongs to another profile: ask for a link to another address.") \
+            from None
+    email_changed.send(sender=User, user=user, old_email=old_email, new_email=user.email)
+    _email_user(user, "email_changed_notice", {"old_email": old_email, "new_email": user.email}, to=old_email)
+    return user

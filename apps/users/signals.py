@@ -3,6 +3,14 @@
 password_changed:  user, request, how ("change" | "reset")
 two_factor_changed: user, request, action ("enabled" | "disabled" | "recovery_codes_generated" | "verified")
 password_reset_requested: request, email, throttled (bool)
+new_device_signed_in: user, device (KnownDevice), network ("203.0.113.0/24"); sent inside the
+    transaction that recorded the device, for a device new to a user who had others
+    (apps.alerts.receivers tells the user)
+profile_changed: user, changes ({"field": [old, new]}); sent inside the transaction of the change
+email_changed: user, old_email, new_email; sent inside the transaction of the change
+data_exported: user, files (the names in the zip)
+profile_closed: user, email (the address before it was removed), closed_accounts (names); sent
+    inside the closing transaction, before the personal data is removed
 """
 
 from django.dispatch import Signal
@@ -10,3 +18,8 @@ from django.dispatch import Signal
 password_changed = Signal()
 two_factor_changed = Signal()
 password_reset_requested = Signal()
+new_device_signed_in = Signal()
+profile_changed = Signal()
+email_changed = Signal()
+data_exported = Signal()
+profile_closed = Signal()

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "apps.dashboard",
     "apps.insights",
     "apps.notifications",
+    # Export all my data, close my profile: reads every app above, nothing imports it.
+    "apps.profile",
     "apps.audit",
     "apps.demo",
 ]
@@ -261,6 +263,24 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="BankDash <no-reply@bankdash.local>")
 # Where the links in emails point (the unsubscribe link, the alerts page).
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+
+# Web push (apps.notifications.push): the VAPID key pair, base64url (the public key: the 65-byte
+# uncompressed P-256 point; the private key: its 32-byte scalar), shared by every web server and
+# worker. Without them, DEBUG makes a pair once and keeps it in VAPID_DEV_KEY_FILE (var/ is not
+# committed); production without them has no push (the settings page says so).
+VAPID_PUBLIC_KEY = env("VAPID_PUBLIC_KEY", default="")
+VAPID_PRIVATE_KEY = env("VAPID_PRIVATE_KEY", default="")
+VAPID_SUBJECT = env("VAPID_SUBJECT", default="mailto:no-reply@bankdash.local")  # the push services' contact
+VAPID_DEV_KEY_FILE = BASE_DIR / "var" / "vapid.json"
+# Subscriptions whose endpoint is plain http on this machine (a test's fake push service); DEBUG allows them too.
+PUSH_ALLOW_LOCAL_HTTP = env.bool("PUSH_ALLOW_LOCAL_HTTP", default=False)
+
+# Outgoing webhooks (apps.notifications.channels.webhook): turned off after this many failed
+# attempts in a row (the customer is alerted). Their URLs must be https to a public address;
+# WEBHOOK_ALLOW_PRIVATE_NETWORKS lets them reach this machine or a private network, over http
+# too (tests' receivers on 127.0.0.1; an operator's own network). DEBUG allows http, not private.
+WEBHOOK_MAX_FAILURES = env.int("WEBHOOK_MAX_FAILURES", default=10)
+WEBHOOK_ALLOW_PRIVATE_NETWORKS = env.bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", default=False)
 
 # The worker (procrastinate): jobs live in PostgreSQL, deferred through Django's connection, so a
 # job deferred in a transaction commits or rolls back with it. Tasks are found in apps' tasks.py.

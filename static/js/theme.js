@@ -70,7 +70,12 @@
   function apply(choice) {
     var theme = resolve(choice);
     var changed = root.getAttribute("data-bs-theme") !== theme;
+    // Switch at once: without this, buttons fade through in-between colours for .15 s
+    // (Bootstrap's transitions), some of them unreadable.
+    root.classList.add("bd-theme-switching");
     root.setAttribute("data-bs-theme", theme);
+    void root.offsetHeight; // styles and layout computed now, with the transitions off
+    window.setTimeout(function () { root.classList.remove("bd-theme-switching"); }, 0);
     root.setAttribute("data-theme-chosen", choice);
     if (document.readyState !== "loading") {
       showChoice(choice);

@@ -1,4 +1,4 @@
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 
@@ -32,3 +32,13 @@ def bar_width(status):
 def aria_max(status):
     """aria-valuemax: the scale grows past 100 so an exceeded budget's real share stays in range."""
     return max(status.percent_used, Decimal(100))
+
+
+@register.filter
+def whole_percent(value):
+    """``Decimal("62.5")`` -> ``"63"``: what ``floatformat:"0"`` wrote (half up, no grouping),
+    without its number-formatting machinery on every budget."""
+    try:
+        return str(Decimal(value).quantize(Decimal(1), ROUND_HALF_UP))
+    except (TypeError, ArithmeticError, ValueError):
+        return ""

@@ -25,9 +25,9 @@ PAGE_QUERIES = 11  # session, user, accounts, month by category, six months, bud
 # their occurrences, two queries however many bills (the second is skipped when there are no
 # items, so these customers' pages run 10). Another month's page does not: it is about today.
 CURRENT_PAGE_QUERIES = PAGE_QUERIES + 2
-OVERVIEW_QUERIES = 7  # session, user, accounts, month's spending, budgets (2), unread alerts
-# A past month reads the same queries: its balances come from the same accounts query (the
-# entries after its last day are a subquery there).
+OVERVIEW_QUERIES = 5  # session, user, one statement (accounts, month's spending, unread alerts, ledger
+# version), budgets (2). A past month reads the same queries: its balances come from the same
+# statement (the entries after its last day are a subquery there).
 URLS = [("/", CURRENT_PAGE_QUERIES), ("/dashboard/overview", OVERVIEW_QUERIES),
         ("/?month=2025-10", PAGE_QUERIES), ("/dashboard/overview?month=2025-10", OVERVIEW_QUERIES)]
 

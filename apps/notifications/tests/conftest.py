@@ -76,3 +76,14 @@ def empty_queue(transactional_db):
 
 def jobs(task_name="notifications.deliver"):
     return ProcrastinateJob.objects.filter(task_name=task_name).order_by("id")
+
+
+def dispatch_deferred() -> list[int]:
+    """What the worker's ``dispatch`` jobs do, run here in the test's own transaction (a worker
+    cannot see a test's uncommitted rows): the deliveries of every dispatch job still to do.
+    The jobs are left as they are (run again by a worker, they would create nothing new).
+    Returns the new deliveries' ids."""
+    from apps.notifications.services import deliveries_create
+
+    return [pk for job in jobs("notifications.dispatch").filter(status="todo")
+            for pk in deliveries_create(alert_ids=job.args["alert_ids"])]

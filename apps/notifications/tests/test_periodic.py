@@ -22,10 +22,11 @@ from apps.notifications.services import budgets_recheck_new_days
 from apps.transactions.models import FormSubmission
 from tests.factories import account, budget, default_category, expense
 
-from .conftest import jobs
+from .conftest import dispatch_deferred, jobs
 
 PERIODIC = {"notifications.post_recurring": "*/5 * * * *", "notifications.recheck_budgets": "*/15 * * * *",
-            "notifications.purge_expired": "30 3 * * *"}
+            "notifications.purge_expired": "30 3 * * *", "notifications.retry_stalled_jobs": "* * * * *",
+            "notifications.send_digests": "*/15 * * * *"}
 
 
 def test_the_periodic_jobs_are_registered_with_their_crons():
@@ -65,6 +66,8 @@ def test_a_future_dated_expense_is_checked_when_its_day_comes_in_the_users_time_
     assert budgets_recheck_new_days(at=auckland_midnight, since=auckland_midnight - timedelta(minutes=15)) == 1
     [alert] = Alert.objects.all()
     assert (alert.owner, alert.kind, alert.period_start) == (auckland, "budget_exceeded", date(2026, 1, 1))
+    assert [job.args for job in jobs("notifications.dispatch")] == [{"alert_ids": [alert.pk]}]
+    dispatch_deferred()
     assert Delivery.objects.get().alert == alert and jobs().count() == 1
 
     # Midnight in Berlin (UTC+1); the same tick again (a second worker, a retry) adds nothing.
@@ -129,4 +132,5 @@ def test_post_recurring_does_what_the_command_does(user, time_machine):
     assert result.startswith("posted 0, failed 1")  # not enough money: a failed payment and its alert
     assert Occurrence.objects.get().state == "failed"
     alert = Alert.objects.get(kind="autopay_failed")
+    dispatch_deferred()
     assert Delivery.objects.filter(alert=alert, channel="email").count() == 1

@@ -1,5 +1,6 @@
-"""Deliveries are written and their jobs deferred in the transaction that raises the alert;
-preferences, quiet hours and the unsubscribe tokens."""
+"""One dispatch job is deferred in the transaction that raises the alerts; the dispatch writes
+the deliveries and their jobs, once however often it runs; preferences, quiet hours and the
+unsubscribe tokens."""
 
 from datetime import UTC, datetime, time
 
@@ -12,6 +13,7 @@ from apps.alerts.services import alerts_raise, system_alert_broadcast
 from apps.notifications.channels import CHANNELS
 from apps.notifications.models import Delivery, DeliveryStatus, NotificationPreference, QuietHours
 from apps.notifications.services import (
+    deliveries_create,
     delivery_deliver,
     preference_unsubscribe,
     preferences_save,
@@ -20,7 +22,7 @@ from apps.notifications.tokens import unsubscribe_token
 from tests.clock import TODAY
 from tests.factories import account, budget, expense
 
-from .conftest import jobs
+from .conftest import dispatch_deferred, jobs
 
 pytestmark = pytest.mark.usefixtures("frozen_now")
 
@@ -29,20 +31,45 @@ class Boom(Exception):
     pass
 
 
-def test_a_rolled_back_transaction_defers_nothing_and_a_committed_one_defers_once(user):
+def test_a_rolled_back_transaction_defers_nothing_and_a_committed_one_defers_one_dispatch(user):
     with pytest.raises(Boom), transaction.atomic():
         alerts_raise([Alert(owner=user, kind=Alert.Kind.SYSTEM, message="Rolled back")])
-        assert jobs().count() == 1  # deferred inside the transaction...
+        assert jobs("notifications.dispatch").count() == 1  # deferred inside the transaction...
         raise Boom
-    assert (Alert.objects.count(), Delivery.objects.count(), jobs().count()) == (0, 0, 0)  # ...and gone with it
+    assert (Alert.objects.count(), jobs("notifications.dispatch").count()) == (0, 0)  # ...and gone with it
 
     with transaction.atomic():
         [alert] = alerts_raise([Alert(owner=user, kind=Alert.Kind.SYSTEM, message="Committed")])
+    # The posting's transaction wrote the alert and one job, nothing per channel.
+    [dispatch] = jobs("notifications.dispatch")
+    assert dispatch.args == {"alert_ids": [alert.pk]}
+    assert (dispatch.status, dispatch.queue_name) == ("todo", "notifications")
+    assert (Delivery.objects.count(), jobs().count()) == (0, 0)
+
+    # The dispatch (the worker's job) writes the delivery and its deliver job.
+    dispatch_deferred()
     [delivery] = Delivery.objects.all()
     [job] = jobs()
     assert (delivery.alert_id, delivery.channel, delivery.status) == (alert.pk, "email", "pending")
     assert job.args == {"delivery_id": delivery.pk}
     assert (job.status, job.queue_name) == ("todo", "notifications")
+
+
+def test_a_dispatch_run_again_creates_nothing_new(user, user_factory):
+    other = user_factory()
+    alerts = alerts_raise([Alert(owner=owner, kind=Alert.Kind.SYSTEM, message="Hello") for owner in (user, other)])
+    first = deliveries_create(alert_ids=[a.pk for a in alerts])
+    assert sorted(Delivery.objects.values_list("pk", flat=True)) == sorted(first) and len(first) == 2
+    assert deliveries_create(alert_ids=[a.pk for a in alerts]) == []
+    assert (Delivery.objects.count(), jobs().count()) == (2, 2)
+    # An alert deleted before its dispatch ran gets nothing; one already dispatched is skipped.
+    [late] = alerts_raise([Alert(owner=user, kind=Alert.Kind.SYSTEM, message="Late")])
+    [gone] = alerts_raise([Alert(owner=user, kind=Alert.Kind.SYSTEM, message="Gone")])
+    gone_id = gone.pk
+    gone.delete()
+    new = deliveries_create(alert_ids=[alerts[0].pk, late.pk, gone_id])
+    assert list(Delivery.objects.filter(pk__in=new).values_list("alert_id", flat=True)) == [late.pk]
+    assert sorted(job.args["delivery_id"] for job in jobs()) == sorted(first + new)
 
 
 def test_a_rolled_back_posting_leaves_no_alert_delivery_or_job(user):
@@ -52,7 +79,7 @@ def test_a_rolled_back_posting_leaves_no_alert_delivery_or_job(user):
         expense(checking, "150.00", on=TODAY)
         assert Alert.objects.filter(kind=Alert.Kind.BUDGET_EXCEEDED).count() == 1
         raise Boom
-    assert (Alert.objects.count(), Delivery.objects.count(), jobs().count()) == (0, 0, 0)
+    assert (Alert.objects.count(), jobs("notifications.dispatch").count()) == (0, 0)
 
 
 def test_an_expense_over_a_budget_gives_one_delivery_per_enabled_channel_and_one_job(user):
@@ -61,10 +88,14 @@ def test_an_expense_over_a_budget_gives_one_delivery_per_enabled_channel_and_one
     expense(checking, "150.00", on=TODAY)
     [alert] = Alert.objects.filter(owner=user)
     assert alert.kind == Alert.Kind.BUDGET_EXCEEDED
+    assert [job.args for job in jobs("notifications.dispatch")] == [{"alert_ids": [alert.pk]}]
+    dispatch_deferred()
     assert list(Delivery.objects.values_list("alert_id", "owner_id", "channel")) == [(alert.pk, user.pk, "email")]
     assert jobs().count() == 1
     # Spending more in the same period raises no new alert, so nothing more is sent.
     expense(checking, "10.00", on=TODAY)
+    assert jobs("notifications.dispatch").count() == 1
+    dispatch_deferred()
     assert (Delivery.objects.count(), jobs().count()) == (1, 1)
 
 
@@ -72,6 +103,7 @@ def test_a_kind_turned_off_by_email_gets_no_delivery(user, user_factory):
     other = user_factory()
     NotificationPreference.objects.create(owner=user, kind=Alert.Kind.SYSTEM, channel="email", enabled=False)
     system_alert_broadcast(message="Maintenance tonight", users=[user, other])
+    dispatch_deferred()
     assert list(Delivery.objects.values_list("owner_id", flat=True)) == [other.pk]
     assert jobs().count() == 1
 
@@ -80,11 +112,13 @@ def test_inactive_owners_get_no_delivery(user):
     user.is_active = False
     user.save()
     system_alert_broadcast(message="Hello", users=[user])
+    assert dispatch_deferred() == []
     assert Delivery.objects.count() == 0
 
 
 def _one_delivery(user) -> Delivery:
     system_alert_broadcast(message="Maintenance tonight", users=[user])
+    dispatch_deferred()
     return Delivery.objects.get(owner=user)
 
 

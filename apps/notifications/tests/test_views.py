@@ -7,6 +7,8 @@ from apps.alerts.services import system_alert_broadcast
 from apps.notifications.models import Delivery, NotificationPreference, QuietHours
 from apps.notifications.tokens import unsubscribe_token
 
+from .conftest import dispatch_deferred
+
 pytestmark = pytest.mark.usefixtures("frozen_now")
 
 
@@ -48,6 +50,7 @@ def test_the_deliveries_page_lists_only_the_users_own(logged_in, user, user_fact
     other = user_factory()
     system_alert_broadcast(message="For me", users=[user])
     system_alert_broadcast(message="For someone else", users=[other])
+    dispatch_deferred()
     mine = Delivery.objects.get(owner=user)
     Delivery.objects.filter(pk=mine.pk).update(last_error="SMTPServerDisconnected: gone", attempts=2)
     response = logged_in.get(reverse("notifications:deliveries"))
@@ -61,6 +64,7 @@ def test_the_deliveries_page_lists_only_the_users_own(logged_in, user, user_fact
 def test_the_deliveries_page_is_paginated_newest_first(logged_in, user):
     for n in range(30):
         system_alert_broadcast(message=f"Notice {n}", users=[user])
+    dispatch_deferred()
     response = logged_in.get(reverse("notifications:deliveries"))
     messages = [d.alert.message for d in response.context["deliveries"]]
     assert messages[0] == "Notice 29" and len(messages) == 25
@@ -80,6 +84,7 @@ def test_an_unsubscribe_link_works_without_logging_in(client, user):
     assert NotificationPreference.objects.get(owner=user, kind="bill_reminder", channel="email").enabled is False
     # The kind is off by email: a new alert of that kind is not emailed, other kinds still are.
     system_alert_broadcast(message="Still emailed", users=[user])
+    dispatch_deferred()
     assert Delivery.objects.filter(owner=user).count() == 1
 
 

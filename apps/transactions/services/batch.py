@@ -24,12 +24,12 @@ from apps.core.money import MAX_AMOUNT, cents, format_money
 
 from ..models import Category, CategoryKind, FormSubmission, Transaction
 from ..payees import clean_payee
-from ..signals import ledger_changed
 from .ledger import (
     FAR_FUTURE_DAYS,
     Kind,
+    announce,
     apply_deltas,
-    bump_monthly_totals,
+    bump_totals,
     changes_of,
     effects,
     lock_accounts,
@@ -204,9 +204,9 @@ def entries_delete(*, user, transaction_ids: Sequence[int], **signal_kwargs) -> 
         raise ValidationError("Opening balances and staff corrections cannot be removed here.")
     accounts = lock_accounts(user=user, account_ids={r.account_id for r in rows})
     apply_deltas(accounts, {pk: -delta for pk, delta in effects(rows).items()})
-    bump_monthly_totals(rows, -1)
+    bump_totals(rows, -1)
     changes = changes_of(rows, "deleted")
     FormSubmission.objects.filter(transaction__in=rows).update(transaction=None)
     Transaction.objects.filter(pk__in=[r.pk for r in rows]).delete()
-    ledger_changed.send(sender=Transaction, user=user, changes=changes, **signal_kwargs)
+    announce(user=user, changes=changes, **signal_kwargs)
     return len(rows)

@@ -19,9 +19,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 
-from ..models import COLOUR_VALUES, Category, CategoryKind, CategoryPreference, MonthlyTotal, Transaction
-from ..signals import LedgerChange, category_merged, ledger_changed
-from .ledger import Kind, log_refusal
+from ..models import COLOUR_VALUES, Category, CategoryKind, CategoryPreference, DailyTotal, MonthlyTotal, Transaction
+from ..signals import LedgerChange, category_merged
+from .ledger import Kind, announce, ledger_version_bump, log_refusal
 
 NAME_MAX_LENGTH = Category._meta.get_field("name").max_length
 
@@ -95,6 +95,8 @@ def category_update(*, user, category_id: int, name: str, kind: str | None = Non
     now sees."""
     category = own_or_default(user=user, category_id=category_id)
     name, colour = _clean_name(name), _clean_colour(colour)
+    # The dashboard's cached figures carry category names and colours: a change here is a new version.
+    ledger_version_bump(user=user)
     if category.is_default:
         preference = _preference(user=user, category=category)
         if name.lower() == category.name.lower():
@@ -132,22 +134,23 @@ def _check_kind_fits(*, user, source, target_kind: str, message: str) -> None:
         raise ValidationError({"kind": message.format(name=source.name, entry=other.label.lower())})
 
 
-def _move_monthly_totals(*, user, source, target) -> None:
-    """Add each of the user's source buckets into the target's bucket of the same account,
-    month and kind (creating it if needed), then delete the source buckets: one upsert and one
-    delete, under the locks of the rows they count."""
-    table = MonthlyTotal._meta.db_table
-    with connection.cursor() as cursor:
-        # ORDER BY: concurrent upserts into the same buckets take their row locks in one order.
-        cursor.execute(
-            f"INSERT INTO {table} (owner_id, account_id, category_id, month, kind, total, count) "  # noqa: S608
-            f"SELECT owner_id, account_id, %s, month, kind, total, count FROM {table} "
-            "WHERE owner_id = %s AND category_id = %s ORDER BY account_id, month, kind "
-            "ON CONFLICT (account_id, category_id, month, kind) DO UPDATE "
-            f"SET total = {table}.total + EXCLUDED.total, count = {table}.count + EXCLUDED.count",
-            [target.pk, user.pk, source.pk],
-        )
-    MonthlyTotal.objects.filter(owner=user, category=source).delete()
+def _move_totals(*, user, source, target) -> None:
+    """Add each of the user's source buckets (monthly and daily totals) into the target's bucket
+    of the same account, month or day, and kind (creating it if needed), then delete the source
+    buckets: one upsert and one delete per table, under the locks of the rows they count."""
+    for model, period in ((MonthlyTotal, "month"), (DailyTotal, "day")):
+        table = model._meta.db_table
+        with connection.cursor() as cursor:
+            # ORDER BY: concurrent upserts into the same buckets take their row locks in one order.
+            cursor.execute(
+                f"INSERT INTO {table} (owner_id, account_id, category_id, {period}, kind, total, count) "  # noqa: S608
+                f"SELECT owner_id, account_id, %s, {period}, kind, total, count FROM {table} "
+                f"WHERE owner_id = %s AND category_id = %s ORDER BY account_id, {period}, kind "
+                f"ON CONFLICT (account_id, category_id, {period}, kind) DO UPDATE "
+                f"SET total = {table}.total + EXCLUDED.total, count = {table}.count + EXCLUDED.count",
+                [target.pk, user.pk, source.pk],
+            )
+        model.objects.filter(owner=user, category=source).delete()
 
 
 @transaction.atomic
@@ -178,13 +181,13 @@ def category_merge(*, user, source_id: int, target_id: int) -> Category:
                                          f"“{source.name}” has {entry} entries: choose another category."})
     if rows:
         Transaction.objects.filter(owner=user, category=source).update(category=target)
-        _move_monthly_totals(user=user, source=source, target=target)
+        _move_totals(user=user, source=source, target=target)
     category_merged.send(sender=Category, user=user, source=source, target=target)
     if rows:
         changes = [LedgerChange(transaction_id=pk, kind=kind, category_id=category_id, amount=amount,
                                 occurred_on=occurred_on, action="edited")
                    for category_id in (source.pk, target.pk) for pk, kind, amount, occurred_on in rows]
-        ledger_changed.send(sender=Transaction, user=user, changes=changes)
+        announce(user=user, changes=changes)
     _retire(user=user, category=source)
     return target
 
@@ -200,6 +203,7 @@ def _retire(*, user, category) -> None:
         with transaction.atomic():
             # Buckets emptied by deleted entries stay behind at zero; they count nothing.
             MonthlyTotal.objects.filter(owner=user, category=category, count=0).delete()
+            DailyTotal.objects.filter(owner=user, category=category, count=0).delete()
             Category.objects.filter(pk=category.pk, owner=user).delete()
     except (ProtectedError, IntegrityError):
         # Something not moved by a receiver still points at it (a new app): refuse, roll back.

@@ -6,8 +6,9 @@ A posting is one ``transaction.atomic`` block that
    order (two transfers in opposite directions cannot deadlock);
 3. refuses a change that would overdraw (``ValidationError`` with a message a
    customer understands), then moves the balance with an ``F()`` update;
-4. writes the ledger rows and the monthly totals;
-5. sends ``ledger_changed`` inside the same transaction (budgets, alerts, audit).
+4. writes the ledger rows and the monthly and daily totals;
+5. raises the user's ledger version and sends ``ledger_changed`` inside the same
+   transaction (budgets, alerts, audit): ``announce``.
 
 So ``account.balance == sum(credits) - sum(debits)`` holds at every commit, and the
 database constraints (balance >= 0 or >= -credit limit, amount > 0, transfer legs equal
@@ -29,7 +30,7 @@ from apps.accounts.models import Account
 from apps.core.dates import MAX_YEAR, MIN_YEAR, in_date_range, user_today
 from apps.core.money import MAX_AMOUNT, format_money
 
-from ..models import Category, FormSubmission, MonthlyTotal, Transaction
+from ..models import Category, DailyTotal, FormSubmission, LedgerVersion, MonthlyTotal, Transaction
 from ..signals import LedgerChange, ledger_changed
 
 Kind = Transaction.Kind
@@ -92,25 +93,15 @@ def effects(rows) -> dict[int, Decimal]:
     return deltas
 
 
-def bump_monthly_totals(rows, sign: int) -> None:
-    """Add (sign=1) or remove (sign=-1) income/expense rows from the monthly totals,
-    with an upsert that is safe under concurrency."""
-    buckets: dict[tuple, list] = {}
-    for row in rows:
-        if row.kind not in (Kind.INCOME, Kind.EXPENSE):
-            continue
-        key = (row.owner_id, row.account_id, row.category_id, row.occurred_on.replace(day=1), row.kind)
-        total = buckets.setdefault(key, [Decimal(0), 0])
-        total[0] += sign * row.amount
-        total[1] += sign
-    if not buckets:
-        return
-    table = MonthlyTotal._meta.db_table
+def _bump_buckets(model, buckets: dict[tuple, list], sign: int, *, period: str) -> None:
+    """One upsert (adding) or update (removing) per bucket of ``model``'s table, whose
+    bucket is (owner, account, category, ``period``, kind)."""
+    table = model._meta.db_table
     if sign > 0:
         sql = (
-            f"INSERT INTO {table} (owner_id, account_id, category_id, month, kind, total, count) "  # noqa: S608
+            f"INSERT INTO {table} (owner_id, account_id, category_id, {period}, kind, total, count) "  # noqa: S608
             "VALUES (%s, %s, %s, %s, %s, %s, %s) "
-            "ON CONFLICT (account_id, category_id, month, kind) DO UPDATE "
+            f"ON CONFLICT (account_id, category_id, {period}, kind) DO UPDATE "
             f"SET total = {table}.total + EXCLUDED.total, count = {table}.count + EXCLUDED.count"
         )
         params = [(*key, total, count) for key, (total, count) in sorted(buckets.items())]
@@ -119,17 +110,56 @@ def bump_monthly_totals(rows, sign: int) -> None:
         # constraints on the proposed INSERT row, so removal is a plain UPDATE.
         sql = (
             f"UPDATE {table} SET total = total + %s, count = count + %s "  # noqa: S608
-            "WHERE owner_id = %s AND account_id = %s AND category_id = %s AND month = %s AND kind = %s"
+            f"WHERE owner_id = %s AND account_id = %s AND category_id = %s AND {period} = %s AND kind = %s"
         )
         params = [(total, count, *key) for key, (total, count) in sorted(buckets.items())]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
 
 
+def bump_totals(rows, sign: int) -> None:
+    """Add (sign=1) or remove (sign=-1) income/expense rows from the monthly and the daily
+    totals, with upserts that are safe under concurrency (buckets in one order: two postings
+    take their row locks in the same order)."""
+    months: dict[tuple, list] = {}
+    days: dict[tuple, list] = {}
+    for row in rows:
+        if row.kind not in (Kind.INCOME, Kind.EXPENSE):
+            continue
+        for buckets, when in ((months, row.occurred_on.replace(day=1)), (days, row.occurred_on)):
+            total = buckets.setdefault((row.owner_id, row.account_id, row.category_id, when, row.kind),
+                                       [Decimal(0), 0])
+            total[0] += sign * row.amount
+            total[1] += sign
+    if months:
+        _bump_buckets(MonthlyTotal, months, sign, period="month")
+        _bump_buckets(DailyTotal, days, sign, period="day")
+
+
+def ledger_version_bump(*, user) -> None:
+    """Raise the user's ledger version (one upsert), inside the caller's transaction: a cache
+    keyed by it can never serve figures from before this change once it commits. Every ledger
+    change does it (``announce``), and so does what relabels the figures (a category renamed)."""
+    table = LedgerVersion._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (owner_id, version) VALUES (%s, 1) "  # noqa: S608
+            f"ON CONFLICT (owner_id) DO UPDATE SET version = {table}.version + 1",
+            [user.pk],
+        )
+
+
+def announce(*, user, changes: list[LedgerChange], **signal_kwargs) -> None:
+    """The end of every change of a user's ledger, inside its transaction: raise the user's
+    ledger version, then send ``ledger_changed`` (budgets, alerts, audit)."""
+    ledger_version_bump(user=user)
+    ledger_changed.send(sender=Transaction, user=user, changes=changes, **signal_kwargs)
+
+
 def changes_of(rows, action) -> list[LedgerChange]:
     return [
         LedgerChange(transaction_id=r.pk, kind=r.kind, category_id=r.category_id, amount=r.amount,
-                     occurred_on=r.occurred_on, action=action)
+                     occurred_on=r.occurred_on, action=action, account_id=r.account_id)
         for r in rows
     ]
 
@@ -186,8 +216,8 @@ def check_date(*, user, accounts, occurred_on: date, confirm_far_future: bool = 
 
 def record(rows, *, user, submission=None, action="created", **signal_kwargs):
     Transaction.objects.bulk_create(rows)
-    bump_monthly_totals(rows, +1)
+    bump_totals(rows, +1)
     if submission is not None:
         submission.transaction = rows[0]
         submission.save(update_fields=["transaction"])
-    ledger_changed.send(sender=Transaction, user=user, changes=changes_of(rows, action), **signal_kwargs)
+    announce(user=user, changes=changes_of(rows, action), **signal_kwargs)

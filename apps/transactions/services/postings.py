@@ -18,12 +18,12 @@ from apps.core.money import cents
 
 from ..models import Category, FormSubmission, Transaction
 from ..payees import clean_payee, normalise_payee
-from ..signals import ledger_changed
 from .ledger import (
     FAR_FUTURE_DAYS,
     Kind,
+    announce,
     apply_deltas,
-    bump_monthly_totals,
+    bump_totals,
     changes_of,
     check_category,
     check_date,
@@ -194,12 +194,12 @@ def transaction_edit(*, user, transaction_id: int, amount: Decimal, occurred_on:
     check_date(user=user, accounts=[accounts[r.account_id] for r in new_rows], occurred_on=occurred_on,
                confirm_far_future=confirm_far_future)
     apply_deltas(accounts, deltas)
-    bump_monthly_totals(old_rows, -1)
+    bump_totals(old_rows, -1)
     Transaction.objects.bulk_update(new_rows,
                                     ["account", "amount", "category", "description", "occurred_on", "payee"])
-    bump_monthly_totals(new_rows, +1)
-    ledger_changed.send(sender=Transaction, user=user,
-                        changes=changes_of(old_rows, "edited") + changes_of(new_rows, "edited"))
+    bump_totals(new_rows, +1)
+    announce(user=user,
+             changes=changes_of(old_rows, "edited") + changes_of(new_rows, "edited"))
     return next(r for r in new_rows if r.pk == int(transaction_id))
 
 
@@ -209,8 +209,8 @@ def transaction_delete(*, user, transaction_id: int) -> None:
     rows = _lock_entry_rows(user=user, transaction_id=transaction_id)
     accounts = lock_accounts(user=user, account_ids={r.account_id for r in rows})
     apply_deltas(accounts, {pk: -delta for pk, delta in effects(rows).items()})
-    bump_monthly_totals(rows, -1)
+    bump_totals(rows, -1)
     changes = changes_of(rows, "deleted")
     FormSubmission.objects.filter(transaction__in=rows).update(transaction=None)
     Transaction.objects.filter(pk__in=[r.pk for r in rows]).delete()
-    ledger_changed.send(sender=Transaction, user=user, changes=changes)
+    announce(user=user, changes=changes)

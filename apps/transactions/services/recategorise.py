@@ -10,8 +10,7 @@ from django.db import transaction
 
 from ..models import Category, Transaction
 from ..payees import PAYEE_MAX_LENGTH
-from ..signals import ledger_changed
-from .ledger import Kind, bump_monthly_totals, changes_of, log_refusal
+from .ledger import Kind, announce, bump_totals, changes_of, log_refusal
 
 RECATEGORISABLE_KINDS = (Kind.INCOME, Kind.EXPENSE)
 
@@ -58,9 +57,9 @@ def entries_recategorise(*, user, changes) -> list[Transaction]:
         new_rows.append(new)
     if not new_rows:
         return []
-    bump_monthly_totals(old_rows, -1)
+    bump_totals(old_rows, -1)
     Transaction.objects.bulk_update(new_rows, ["category", "payee"], batch_size=1000)
-    bump_monthly_totals(new_rows, +1)
-    ledger_changed.send(sender=Transaction, user=user,
-                        changes=changes_of(old_rows, "edited") + changes_of(new_rows, "edited"))
+    bump_totals(new_rows, +1)
+    announce(user=user,
+             changes=changes_of(old_rows, "edited") + changes_of(new_rows, "edited"))
     return new_rows

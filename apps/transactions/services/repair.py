@@ -1,4 +1,4 @@
-"""Operators: repair the stored balances and monthly totals from the ledger rows."""
+"""Operators: repair the stored balances and the monthly and daily totals from the ledger rows."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from django.db import IntegrityError, connection, transaction
 
 from apps.accounts.models import Account
 
-from ..models import MonthlyTotal
-from ..selectors import balance_mismatches, monthly_total_mismatches
+from ..models import DailyTotal, MonthlyTotal
+from ..selectors import balance_mismatches, daily_total_mismatches, monthly_total_mismatches
 
 
 @dataclass
@@ -18,11 +18,12 @@ class LedgerRepair:
 
     balances: list = field(default_factory=list)  # selectors.BalanceMismatch, now repaired
     monthly_totals: list = field(default_factory=list)  # selectors.MonthlyTotalMismatch, now repaired
+    daily_totals: list = field(default_factory=list)  # selectors.DailyTotalMismatch, now repaired
     failed: list = field(default_factory=list)  # (BalanceMismatch, reason): the ledger breaks a constraint
 
     @property
     def changed(self) -> bool:
-        return bool(self.balances or self.monthly_totals)
+        return bool(self.balances or self.monthly_totals or self.daily_totals)
 
 
 @transaction.atomic
@@ -31,7 +32,8 @@ def ledger_repair() -> LedgerRepair:
     the ledger's figure. The suspect accounts are locked (as every posting locks them)
     and the differences read again under the lock, so a posting that commits meanwhile
     is neither lost nor counted twice."""
-    suspects = {m.account_id for m in balance_mismatches()} | {m.account_id for m in monthly_total_mismatches()}
+    suspects = ({m.account_id for m in balance_mismatches()} | {m.account_id for m in monthly_total_mismatches()}
+                | {m.account_id for m in daily_total_mismatches()})
     report = LedgerRepair()
     if not suspects:
         return report
@@ -45,20 +47,28 @@ def ledger_repair() -> LedgerRepair:
             report.failed.append((mismatch, str(exc).splitlines()[0]))
         else:
             report.balances.append(mismatch)
-    table = MonthlyTotal._meta.db_table
+    report.monthly_totals = _repair_buckets(MonthlyTotal, "month", monthly_total_mismatches(account_ids=suspects))
+    report.daily_totals = _repair_buckets(DailyTotal, "day", daily_total_mismatches(account_ids=suspects))
+    return report
+
+
+def _repair_buckets(model, period: str, mismatches: list) -> list:
+    """Set each bucket of ``model`` (``period``: "month" or "day") to its ledger figure, or
+    delete it when the ledger has no such rows; returns the mismatches, now repaired."""
+    table = model._meta.db_table
     with connection.cursor() as cursor:
-        for bucket in monthly_total_mismatches(account_ids=suspects):
+        for bucket in mismatches:
+            when = getattr(bucket, period)
             if bucket.ledger_count:
                 cursor.execute(
-                    f"INSERT INTO {table} (owner_id, account_id, category_id, month, kind, total, count) "  # noqa: S608
+                    f"INSERT INTO {table} (owner_id, account_id, category_id, {period}, kind, total, count) "  # noqa: S608
                     "VALUES (%s, %s, %s, %s, %s, %s, %s) "
-                    "ON CONFLICT (account_id, category_id, month, kind) DO UPDATE "
+                    f"ON CONFLICT (account_id, category_id, {period}, kind) DO UPDATE "
                     "SET owner_id = EXCLUDED.owner_id, total = EXCLUDED.total, count = EXCLUDED.count",
-                    [bucket.owner_id, bucket.account_id, bucket.category_id, bucket.month, bucket.kind,
+                    [bucket.owner_id, bucket.account_id, bucket.category_id, when, bucket.kind,
                      bucket.ledger_total, bucket.ledger_count],
                 )
             else:
-                MonthlyTotal.objects.filter(account_id=bucket.account_id, category_id=bucket.category_id,
-                                            month=bucket.month, kind=bucket.kind).delete()
-            report.monthly_totals.append(bucket)
-    return report
+                model.objects.filter(account_id=bucket.account_id, category_id=bucket.category_id,
+                                     kind=bucket.kind, **{period: when}).delete()
+    return mismatches

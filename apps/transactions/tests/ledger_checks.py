@@ -3,14 +3,15 @@
 import pytest
 
 from apps.accounts.models import Account
-from apps.transactions.selectors import balance_mismatches, monthly_total_mismatches
+from apps.transactions.selectors import balance_mismatches, daily_total_mismatches, monthly_total_mismatches
 
 
 def assert_ledger_consistent():
-    """Every stored balance equals its ledger sum, every monthly total its rows, and no
+    """Every stored balance equals its ledger sum, every monthly and daily total its rows, and no
     account is past its floor (0, or minus the credit limit)."""
     assert balance_mismatches() == []
     assert monthly_total_mismatches() == []
+    assert daily_total_mismatches() == []
     for account in Account.objects.all():
         assert account.balance >= -account.credit_limit, account
 

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 
 from apps.accounts.models import Account
 from apps.transactions import services
-from apps.transactions.models import Category, FormSubmission, MonthlyTotal, Transaction
+from apps.transactions.models import Category, DailyTotal, FormSubmission, MonthlyTotal, Transaction
 from apps.transactions.selectors import monthly_spending
 from apps.transactions.signals import ledger_changed
 from tests.factories import (
@@ -355,3 +355,4 @@ def test_ledger_repair_refuses_a_ledger_that_breaks_a_constraint():
     assert balance(account) == Decimal("0.00")
     Transaction.objects.filter(pk=entry.pk).update(amount=Decimal("10.00"))  # undo for the invariant check
     MonthlyTotal.objects.filter(account=account).update(total=Decimal("10.00"))
+    DailyTotal.objects.filter(account=account).update(total=Decimal("10.00"))  # set to the ledger's 25.00

@@ -356,7 +356,12 @@ def test_password_change_requires_the_old_password(client):
 PUBLIC = {"health", "login", "register", "register_done", "activate", "password_reset", "password_reset_done",
           "password_reset_confirm", "password_reset_complete", "login_verify", "favicon",
           # An email's signed unsubscribe link works without signing in (a forged token: 400).
-          "unsubscribe"}
+          "unsubscribe", "digest_unsubscribe",
+          # The web push service worker: a browser fetches it as a script, with no session.
+          "push_service_worker",
+          # The email change's signed link works logged out (a forged token: 400); the goodbye
+          # page after closing a profile (profile:closed) is shown once the session is gone.
+          "email_change_confirm", "closed"}
 
 
 def _walk(patterns, prefix="", namespace=""):
@@ -400,6 +405,7 @@ def test_every_non_public_page_sends_anonymous_users_to_login(client):
 
 # (The signed-link pages need a token: their own tests open them without signing in.)
 @pytest.mark.parametrize("name", sorted(PUBLIC - {"password_reset_confirm", "activate", "login_verify", "favicon",
-                                                  "health", "unsubscribe"}))
+                                                  "health", "unsubscribe", "digest_unsubscribe",
+                                                  "push_service_worker", "email_change_confirm", "closed"}))
 def test_public_pages_are_public(client, name):
     assert client.get(reverse(name)).status_code == 200

@@ -1,14 +1,15 @@
 """The users app's pages, one module per journey: ``registration``, ``sign_in`` (password
 and second factor), ``two_factor`` (set-up, recovery codes, turning it off), ``password``
-(change and reset)."""
+(change and reset), ``settings`` (the profile and the email change)."""
 
 from .password import PasswordChangeView, PasswordResetConfirmView, PasswordResetView
 from .registration import ActivateView, RegisterDoneView, RegisterView
+from .settings import EmailChangeConfirmView, EmailChangeView, SettingsView
 from .sign_in import EmailLoginView, LoginVerifyView
 from .two_factor import RecoveryCodesView, TwoFactorDisableView, TwoFactorView
 
 __all__ = [
-    "ActivateView", "EmailLoginView", "LoginVerifyView", "PasswordChangeView", "PasswordResetConfirmView",
-    "PasswordResetView", "RecoveryCodesView", "RegisterDoneView", "RegisterView", "TwoFactorDisableView",
-    "TwoFactorView",
+    "ActivateView", "EmailChangeConfirmView", "EmailChangeView", "EmailLoginView", "LoginVerifyView",
+    "PasswordChangeView", "PasswordResetConfirmView", "PasswordResetView", "RecoveryCodesView", "RegisterDoneView",
+    "RegisterView", "SettingsView", "TwoFactorDisableView", "TwoFactorView",
 ]

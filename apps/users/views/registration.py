@@ -10,7 +10,8 @@ from apps.core.forms import add_service_errors
 from apps.users.security import client_ip
 
 from .. import selectors, services
-from ..forms import ActivationForm, RegistrationForm
+from ..forms import ActivationForm, RegistrationForm, time_zone_names
+from ..locales import locale_from_accept_language
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -25,6 +26,16 @@ class RegisterView(FormView):
         if request.user.is_authenticated:
             return redirect("dashboard:home")
         return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        # The browser's language picks the format; static/js/register-timezone.js its time zone.
+        return {**super().get_initial(), "locale": self._browser_locale()}
+
+    def _browser_locale(self) -> str:
+        return locale_from_accept_language(self.request.headers.get("Accept-Language"))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(time_zone_names=time_zone_names(), **kwargs)
 
     def post(self, request, *args, **kwargs):
         if not services.registration_throttle(ip=client_ip(request)):
@@ -42,6 +53,7 @@ class RegisterView(FormView):
             services.customer_register(
                 email=data["email"], display_name=data["display_name"], password=data["password1"],
                 time_zone=data["time_zone"], default_currency=data["default_currency"],
+                locale=data.get("locale") or self._browser_locale(),
                 site_url=self.request.build_absolute_uri("/").rstrip("/"),
             )
         except ValidationError as error:

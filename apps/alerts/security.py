@@ -1,0 +1,47 @@
+"""Security alerts: a sign-in from a device the user has not used before, and a change of the
+password or of two-factor authentication. Raised through ``alerts_raise`` from the users app's
+signals (apps.alerts.receivers), inside the transaction that recorded the event, so the alert
+and its deliveries commit with it.
+
+Once per occurrence: ``new_sign_in:<device id>`` (a device is new once) and
+``security:<user id>:<uuid>`` (each change is its own event; the key only makes the row
+unique, the event happens once because its service runs once).
+"""
+
+from __future__ import annotations
+
+from uuid import uuid4
+
+from .models import Alert, AlertKind
+from .services import alerts_raise
+
+IF_NOT_YOU = "If it was not you, change your password now and contact support."
+SECURITY_CHANGES = {
+    "password_change": "Your password was changed.",
+    "password_reset": "Your password was reset with the link we emailed.",
+    "two_factor_enabled": "Two-factor authentication was turned on for your account.",
+    "two_factor_disabled": "Two-factor authentication was turned off for your account.",
+    "two_factor_recovery_codes_generated": "New two-factor recovery codes were created; the old ones no longer work.",
+}
+
+
+def new_sign_in_message(*, browser: str, os: str, network: str) -> str:
+    return (f"New sign-in to your account from {browser} on {os}, from the network {network} (the network, "
+            f"not an exact place). {IF_NOT_YOU}")
+
+
+def new_sign_in_alert(*, user, device, network: str) -> list[Alert]:
+    """Tell ``user`` of a sign-in from ``device`` (a KnownDevice just recorded), once per device."""
+    message = new_sign_in_message(browser=device.browser, os=device.os, network=network)
+    return alerts_raise([Alert(owner=user, kind=AlertKind.NEW_SIGN_IN, message=message,
+                               dedupe_key=f"new_sign_in:{device.pk}")], ignore_conflicts=True)
+
+
+def security_change_alert(*, user, what: str) -> list[Alert]:
+    """Tell ``user`` of a change to how their account is protected (a SECURITY_CHANGES key;
+    anything else, such as a code verified at login, is no change and raises nothing)."""
+    text = SECURITY_CHANGES.get(what)
+    if text is None:
+        return []
+    return alerts_raise([Alert(owner=user, kind=AlertKind.SECURITY_CHANGE, message=f"{text} {IF_NOT_YOU}",
+                               dedupe_key=f"security:{user.pk}:{uuid4().hex}")], ignore_conflicts=True)

@@ -1,0 +1,122 @@
+"""The dashboard's cache of ledger figures (issue 17): with REDIS_URL set, the month's
+categories, the six months and the budgets' spending are cached under the user's ledger
+version, which every money movement raises in its own transaction, so a cached figure is
+never one from before a committed change. Without REDIS_URL nothing is cached.
+
+The Redis tests use the local Redis on database 15 with a key prefix of their own (they
+delete only their keys: apps/users/tests/test_throttle.py shares that database); skipped,
+with the reason, when no Redis answers."""
+
+import uuid
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import simplejson
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from apps.dashboard import selectors
+from apps.transactions.selectors import ledger_version
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+REDIS_URL = "redis://127.0.0.1:6379/15"
+DECEMBER_12 = date(2025, 12, 12)  # today is 15 December 2025 (tests.clock)
+
+
+@pytest.fixture
+def redis_cache(settings):
+    redis = pytest.importorskip("redis")
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError as error:
+        pytest.skip(f"no Redis at {REDIS_URL}: {error}")
+    prefix = f"test-ledger-cache-{uuid.uuid4().hex}"
+    settings.REDIS_URL = REDIS_URL
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": REDIS_URL, "KEY_PREFIX": prefix}}
+    yield lambda: sorted(k.decode().split(":", 2)[2] for k in client.keys(f"{prefix}:*"))
+    for key in client.keys(f"{prefix}:*"):
+        client.delete(key)
+    client.close()
+
+
+@pytest.fixture
+def customer(user_factory):
+    user = user_factory(default_currency="USD")
+    checking = f.account(user, "Checking", opening=Decimal("500.00"))
+    f.expense(checking, "20.25", on=DECEMBER_12, category="food")
+    # Its window, 10 December - 9 January, is two part-months: read from the daily totals.
+    f.budget(user, "food", "100.00", start=date(2025, 11, 10))
+    return user, checking
+
+
+def overview(client):
+    response = client.get("/dashboard/overview")
+    assert response.status_code == 200
+    return simplejson.loads(response.content, use_decimal=True)
+
+
+def queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_with_redis_a_second_visit_reads_the_figures_from_the_cache_and_a_posting_makes_new_ones(
+        client, customer, redis_cache):
+    user, checking = customer
+    client.force_login(user)
+    version = ledger_version(user=user)
+    first = queries(client, "/dashboard/overview")
+    assert queries(client, "/dashboard/overview") == first - 1  # the budgets' spending: cached
+    page = queries(client, "/")
+    # The month's categories and the six months (the budgets' spending is the overview's key).
+    assert queries(client, "/") == page - 2
+    assert redis_cache() == sorted([
+        f"dashboard:{user.pk}:{version}:spent:{user.budgets.get().pk}/{f.default_category('food').pk}/USD/"
+        "20251210-20260109",
+        f"dashboard:{user.pk}:{version}:spending:USD:2025-12-01",
+        f"dashboard:{user.pk}:{version}:history:USD:2025-12-01",
+    ])
+    assert overview(client)["budgets"][0]["spent"] == Decimal("20.25")
+
+    f.expense(checking, "9.75", on=DECEMBER_12, category="food")  # commits a new ledger version
+    assert ledger_version(user=user) == version + 1
+    data = overview(client)
+    assert data["budgets"][0]["spent"] == Decimal("30.00")
+    assert data["monthly_spending"]["total_spent"] == Decimal("30.00")
+    html = client.get("/").content.decode()
+    assert 'id="month-spent" data-currency="USD" data-amount="30.00"' in html
+    assert 'class="budget-spent">30.00</span>' in html
+    assert any(key.startswith(f"dashboard:{user.pk}:{version + 1}:spent:") for key in redis_cache())
+
+
+def test_with_redis_renaming_a_category_is_not_served_the_old_name(client, customer, redis_cache):
+    user, checking = customer
+    pets = f.category("pets", user=user)
+    f.expense(checking, "5.00", on=DECEMBER_12, category=pets)
+    client.force_login(user)
+    assert ">Pets</th>" in client.get("/").content.decode()
+    from apps.transactions import services
+
+    services.category_update(user=user, category_id=pets.pk, name="animals")
+    html = client.get("/").content.decode()
+    assert ">Animals</th>" in html and ">Pets</th>" not in html
+
+
+def test_without_redis_nothing_is_cached_and_the_figures_are_the_same(client, customer, settings):
+    settings.REDIS_URL = ""
+    user, checking = customer
+    client.force_login(user)
+    cache.clear()
+    first = queries(client, "/dashboard/overview")
+    assert queries(client, "/dashboard/overview") == first
+    assert overview(client)["budgets"][0]["spent"] == Decimal("20.25")
+    f.expense(checking, "9.75", on=DECEMBER_12, category="food")
+    assert overview(client)["budgets"][0]["spent"] == Decimal("30.00")
+    assert selectors.ledger_cache_enabled() is False

@@ -1,0 +1,147 @@
+/* The "Browser push" card of the notification settings (notifications/_push_section.html):
+ * turns push on in this browser (asks permission, registers the service worker served at
+ * data-service-worker, subscribes with the server's VAPID public key, sends the subscription
+ * to data-subscribe-url) or off (tells data-unsubscribe-url, then unsubscribes), and marks this
+ * browser in the list. A static file: the CSP allows no inline script.
+ */
+(function () {
+  "use strict";
+
+  var card = document.getElementById("push-card");
+  if (!card || !card.dataset.publicKey) { return; }
+  var status = document.getElementById("push-status");
+  var onButton = document.getElementById("push-on");
+  var offButton = document.getElementById("push-off");
+  var scope = card.dataset.scope;
+
+  function say(text, isError) {
+    status.textContent = text;
+    status.classList.toggle("text-danger", !!isError);
+  }
+
+  if (!("serviceWorker" in navigator) || !("PushManager" in window) || !("Notification" in window)) {
+    say("This browser cannot receive push notifications (on an iPhone or iPad, add BankDash to the Home Screen first).");
+    return;
+  }
+  if (!window.isSecureContext) {
+    say("Push notifications need BankDash to be opened over https.");
+    return;
+  }
+
+  function keyBytes(base64url) {
+    var base64 = base64url.replace(/-/g, "+").replace(/_/g, "/");
+    var raw = atob(base64 + "===".slice((base64.length + 3) % 4));
+    var bytes = new Uint8Array(raw.length);
+    for (var i = 0; i < raw.length; i++) { bytes[i] = raw.charCodeAt(i); }
+    return bytes;
+  }
+
+  function sameKey(buffer, bytes) {
+    if (!buffer) { return false; }
+    var current = new Uint8Array(buffer);
+    if (current.length !== bytes.length) { return false; }
+    for (var i = 0; i < bytes.length; i++) { if (current[i] !== bytes[i]) { return false; } }
+    return true;
+  }
+
+  function post(url, body) {
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": card.dataset.csrfToken },
+      body: JSON.stringify(body)
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        if (!response.ok) { throw new Error(data.error || "BankDash did not accept it (error " + response.status + ")."); }
+        return data;
+      });
+    });
+  }
+
+  function activated(registration) {
+    if (registration.active) { return Promise.resolve(registration); }
+    var worker = registration.installing || registration.waiting;
+    return new Promise(function (resolve, reject) {
+      worker.addEventListener("statechange", function () {
+        if (worker.state === "activated") { resolve(registration); }
+        if (worker.state === "redundant") { reject(new Error("The browser could not start BankDash's notification worker.")); }
+      });
+    });
+  }
+
+  function currentSubscription() {
+    return navigator.serviceWorker.getRegistration(scope).then(function (registration) {
+      return registration ? registration.pushManager.getSubscription() : null;
+    });
+  }
+
+  function show(subscription) {
+    var listed = false;
+    document.querySelectorAll("#push-browsers [data-endpoint]").forEach(function (item) {
+      var mine = !!subscription && item.dataset.endpoint === subscription.endpoint;
+      item.querySelector("[data-this-browser]").hidden = !mine;
+      listed = listed || mine;
+    });
+    onButton.hidden = listed;
+    offButton.hidden = !listed;
+    if (Notification.permission === "denied") {
+      say("Notifications are blocked for BankDash in this browser: allow them in the site settings, then reload this page.", true);
+      onButton.hidden = true;
+    }
+  }
+
+  function busy(button, on) { button.disabled = on; button.setAttribute("aria-busy", on ? "true" : "false"); }
+
+  onButton.addEventListener("click", function () {
+    var key = keyBytes(card.dataset.publicKey);
+    busy(onButton, true);
+    say("Turning push on…");
+    Notification.requestPermission().then(function (permission) {
+      if (permission !== "granted") {
+        throw new Error("Notifications were not allowed. Allow them for BankDash in the browser's site settings, then try again.");
+      }
+      return navigator.serviceWorker.register(card.dataset.serviceWorker, { scope: scope });
+    }).then(activated).then(function (registration) {
+      return registration.pushManager.getSubscription().then(function (existing) {
+        // Made with another server key (the keys were changed): it would be refused, make a new one.
+        if (existing && !sameKey(existing.options.applicationServerKey, key)) {
+          return existing.unsubscribe().then(function () { return null; });
+        }
+        return existing;
+      }).then(function (existing) {
+        return existing || registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key })
+          .catch(function (error) {
+            throw new Error("This browser could not register for push notifications (" + error.message +
+              "). Private windows cannot receive them.");
+          });
+      });
+    }).then(function (subscription) {
+      return post(card.dataset.subscribeUrl, subscription.toJSON());
+    }).then(function (data) {
+      say(data.message);
+      window.location.reload();
+    }).catch(function (error) {
+      say(error.message || "Push could not be turned on.", true);
+      busy(onButton, false);
+    });
+  });
+
+  offButton.addEventListener("click", function () {
+    busy(offButton, true);
+    say("Turning push off…");
+    currentSubscription().then(function (subscription) {
+      if (!subscription) { return { message: "Push is off in this browser." }; }
+      return post(card.dataset.unsubscribeUrl, { endpoint: subscription.endpoint }).then(function (data) {
+        return subscription.unsubscribe().then(function () { return data; });
+      });
+    }).then(function (data) {
+      say(data.message);
+      window.location.reload();
+    }).catch(function (error) {
+      say(error.message || "Push could not be turned off.", true);
+      busy(offButton, false);
+    });
+  });
+
+  currentSubscription().then(show).catch(function () { show(null); });
+})();
