@@ -32,7 +32,7 @@ from .hostile import count_hostile_request, hostile_field_value, sweep_catalogue
 # HYPOTHESIS_PROFILE=random more, random); BANKDASH_HYPOTHESIS_EXAMPLES overrides it.
 # The default tier draws 8 examples over the whole form catalogue (it keeps growing: every form of
 # every app); the full tier the profile's (50, or more with HYPOTHESIS_PROFILE=random).
-EXAMPLES = int(os.environ.get("BANKDASH_HYPOTHESIS_EXAMPLES") or by_tier(8, settings.default.max_examples))
+EXAMPLES = int(os.environ.get("BANKDASH_HYPOTHESIS_EXAMPLES") or by_tier(5, settings.default.max_examples))
 FUZZ_SETTINGS = settings(
     max_examples=EXAMPLES, deadline=None, database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
@@ -152,9 +152,9 @@ def test_every_field_survives_every_catalogue_value_of_its_type(fuzz_world):
     failures = []
     foreign_ids = _foreign_ids(fuzz_world)
     before = snapshot_rows()
-    # The default tier sends every twelfth value, a different twelfth for each field, so each
+    # The default tier sends every twentieth value, a different twentieth for each field, so each
     # value still meets fields of its type; the full tier sends them all.
-    step, turn = by_tier(12, 1), 0
+    step, turn = by_tier(20, 1), 0
     for page in _pages(fuzz_world):
         client = fuzz_world["client"] if page.as_customer else fuzz_world["visitor"]
         for name, field in page.fields.items():
