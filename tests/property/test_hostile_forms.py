@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import os
 
+import pytest
 from django import forms
 from django.db import transaction
 from django.urls import reverse
@@ -145,6 +146,9 @@ def _foreign_ids(world) -> list[str]:
                                *other.categories.values_list("pk", flat=True))]
 
 
+# The full tier sends every catalogue value to every field of every form: more than the
+# default 300 s per test on the 2-core machine since the settings and notification forms arrived.
+@pytest.mark.timeout(1200)
 def test_every_field_survives_every_catalogue_value_of_its_type(fuzz_world):
     """The deterministic half: each field of each form gets each catalogue value aimed at
     its type (all the numbers for a money field, all the dates for a date field, ...),
@@ -170,6 +174,7 @@ def test_every_field_survives_every_catalogue_value_of_its_type(fuzz_world):
     assert not failures, f"{len(failures)} failures:\n" + "\n".join(failures[:30])
 
 
+@pytest.mark.timeout(1200)  # as above: every form, 50 hypothesis examples each in the full tier
 def test_every_form_survives_hostile_input(fuzz_world):
     """The random half: hypothesis mixes several hostile fields at once."""
     failures = []
