@@ -300,8 +300,10 @@ def test_two_workers_deliver_once_and_the_job_of_one_killed_mid_delivery_runs_ag
     # sweep the periodic deferrer runs every minute is deferred now (or this minute's is waiting).
     query("UPDATE procrastinate_workers SET last_heartbeat = now() - %s * interval '1 second' WHERE id = "
           "(SELECT worker_id FROM procrastinate_jobs WHERE id = %s)", [STALLED_AFTER_SECONDS + 10, job_id])
+    # Its timestamp is half past a minute: never one of the deferrer's ticks (each on a whole
+    # minute), which the check below counts (a whole-minute "now" made two jobs of one tick).
     with contextlib.suppress(AlreadyEnqueued):
-        retry_stalled_jobs.defer(timestamp=int(timezone.now().timestamp()))
+        retry_stalled_jobs.defer(timestamp=int(timezone.now().timestamp()) // 60 * 60 + 30)
     wait_until_all_sent(ids, workers, timeout=45)
 
     assert_delivered_exactly_once(inbox, ids, killed_key=killed_key)
