@@ -5,7 +5,6 @@ namespace beside apps.accounts.urls."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -18,6 +17,7 @@ from apps.core.forms import add_service_errors
 from apps.core.money import format_money
 
 from . import export_views, extensions, selectors, services
+from .pagination import CappedPaginator
 
 PAGE_SIZE = 25
 FORM_ERROR = "Please correct the errors below."
@@ -73,10 +73,12 @@ def balance_chart_data(account, history) -> dict:
 def account_detail(request, pk):
     account = get_object_or_404(Account, pk=pk, owner=request.user)
     entries = selectors.transaction_list(user=request.user).filter(account=account)
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The count stops at a cap, as on the transactions list; each line has the balance after it.
+    page = CappedPaginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = selectors.list_rows(page.object_list, one_line_transfers=False, running_balance_of=account)
     history = selectors.account_balance_history(account=account, today=user_today(request.user))
     return render(request, "transactions/account_detail.html", {
-        "account": account, "page_obj": page, "balance_history": history,
+        "account": account, "page_obj": page, "rows": rows, "running_balance": True, "balance_history": history,
         "balance_chart": balance_chart_data(account, history),
         # Sections from the apps above the ledger (the forecast): apps.transactions.extensions.
         "sections": extensions.account_sections(request, account),

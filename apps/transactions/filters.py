@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import django_filters
 from django import forms
@@ -78,18 +79,67 @@ class TransactionFilterForm(forms.Form):
                 widget.attrs["aria-describedby"] = f"id_{name}-error"
 
 
+class ListOrderingFilter(django_filters.OrderingFilter):
+    """``?sort=amount`` / ``?sort=-date``: the list's sortable columns, each with the entry's
+    id as the tie-breaker so a page boundary never splits or repeats rows."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        ordering = [self.get_ordering_value(param) for param in value if param]
+        if not ordering:
+            return qs
+        tie = "-id" if ordering[0].startswith("-") else "id"
+        return qs.order_by(*ordering, tie)
+
+
+def _amount_field(label, lookup):
+    """An amount bound, on the entry's size (an expense of 40 is "from 30 to 50")."""
+    return django_filters.NumberFilter(
+        field_name="amount", label=label, lookup_expr=lookup,
+        min_value=Decimal("0"), max_digits=14, decimal_places=2,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01", "min": "0"}),
+    )
+
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+# The columns a customer can sort by: (queryset field, ``?sort=`` name, column heading).
+SORTABLE = (("occurred_on", "date", "Date"), ("signed", "amount", "Amount"), ("payee_or_description", "payee", "Payee"),
+            ("category__name", "category", "Category"))
+
+
 class TransactionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     merchant = django_filters.CharFilter(field_name="payee", lookup_expr="iexact", label="Payee")
     account = OwnedModelChoiceFilter(queryset=_accounts, empty_label="All accounts")
     month = MonthFilter(label="Month")
+    date_from = django_filters.DateFilter(field_name="occurred_on", lookup_expr="gte", label="From date",
+                                          widget=DATE_INPUT)
+    date_to = django_filters.DateFilter(field_name="occurred_on", lookup_expr="lte", label="To date",
+                                        widget=DATE_INPUT)
+    amount_from = _amount_field("Amount from", "gte")
+    amount_to = _amount_field("Amount to", "lte")
     category = OwnedModelChoiceFilter(queryset=_categories, empty_label="All categories")
     kind = django_filters.ChoiceFilter(choices=Transaction.Kind.choices, empty_label="All kinds")
+    sort = ListOrderingFilter(fields=[(field, name) for field, name, _ in SORTABLE],
+                              field_labels={field: heading for field, _, heading in SORTABLE},
+                              label="Sort by", empty_label="Newest first")
 
     class Meta:
         model = Transaction
         form = TransactionFilterForm
-        fields = ["q", "merchant", "account", "month", "category", "kind"]
+        fields = ["q", "merchant", "account", "month", "date_from", "date_to", "amount_from", "amount_to",
+                  "category", "kind", "sort"]
+
+    def is_one_account_by_date(self) -> bool:
+        """Filtered to one account and nothing else, newest first: the rows follow each other
+        in the account's ledger, so each can show the balance after it."""
+        data = self.form.cleaned_data if self.is_valid() else {}
+        if not data.get("account"):
+            return False
+        others = [name for name, value in data.items() if name not in ("account", "sort") and value not in (None, "")]
+        return not others and data.get("sort") in (None, [], ["-date"])
 
     def search(self, queryset, name, value):
         """Words found in the description or the payee."""

@@ -51,12 +51,12 @@ class OneTimeTokenForm(forms.Form):
             self.initial["form_token"] = uuid.uuid4()
             return
         try:
-            uuid.UUID(str(self.data.get("form_token", "")))
+            uuid.UUID(str(self.data.get(self.add_prefix("form_token"), "")))
         except ValueError:
             # A form without a usable token cannot be protected against replays: give it
             # a fresh one and ask the user to check and send it again.
             self.data = self.data.copy()
-            self.data["form_token"] = str(uuid.uuid4())
+            self.data[self.add_prefix("form_token")] = str(uuid.uuid4())
             self.token_was_missing = True
 
     def clean(self):
@@ -103,6 +103,43 @@ class EntryForm(FarFutureConfirmMixin, OneTimeTokenForm):
             # The user asked their categorisation rules to choose (apps.transactions.extensions "entry_rules").
             self.fields["category"].required = False
             self.fields["category"].empty_label = "Let my rules choose"
+
+
+class QuickExpenseForm(EntryForm):
+    """The transactions list's quick entry, in the order a receipt is typed: date, payee,
+    amount, category, account, Enter. The payee is required (there is no description)."""
+
+    field_order = ["occurred_on", "payee", "amount", "category", "account", "confirm_far_future", "form_token"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["description"]
+        self.fields["payee"].required = True
+        self.fields["category"].empty_label = "Category"
+        self.fields["account"].empty_label = "Account"
+        accounts = list(self.fields["account"].queryset.values_list("pk", flat=True)[:2])
+        if len(accounts) == 1 and not self.initial.get("account"):
+            self.initial["account"] = accounts[0]
+        placeholders = {"payee": "Payee", "amount": "Amount"}
+        for name, field in self.fields.items():
+            if not field.widget.is_hidden:
+                is_select = isinstance(field.widget, forms.Select)
+                field.widget.attrs["class"] = "form-select" if is_select else "form-control"
+                if name in placeholders:
+                    field.widget.attrs["placeholder"] = placeholders[name]
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields and not self.fields[name].widget.is_hidden:
+                attrs = self.fields[name].widget.attrs
+                attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+                attrs["aria-invalid"] = "true"
+                attrs["aria-describedby"] = f"{self[name].auto_id}-error"
+
+    def ask_to_confirm_far_future(self):
+        super().ask_to_confirm_far_future()
+        self.fields["confirm_far_future"].widget.attrs["class"] = "form-check-input"
 
 
 class TransferForm(FarFutureConfirmMixin, OneTimeTokenForm):

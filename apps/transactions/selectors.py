@@ -7,8 +7,8 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Case, Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, Lower, TruncMonth
 
 from apps.accounts.models import Account
 from apps.core.currencies import currency_order
@@ -137,13 +137,85 @@ def ledger_version(*, user) -> int:
     return LedgerVersion.objects.filter(owner=user).values_list("version", flat=True).first() or 0
 
 
+def signed_amount_expression():
+    """An entry's effect on its account's balance, in SQL (``Transaction.signed_amount``)."""
+    return Case(When(kind__in=Transaction.CREDIT_KINDS, then=F("amount")), default=-F("amount"),
+                output_field=DecimalField(max_digits=14, decimal_places=2))
+
+
 def transaction_list(*, user) -> QuerySet[Transaction]:
-    """The user's ledger entries, newest first, with what a list row shows joined in."""
+    """The user's ledger entries, newest first, with what a list row shows joined in (and
+    what its columns sort by: the signed amount, the payee or else the description)."""
     return (
         Transaction.objects.filter(owner=user)
         .select_related("account", "category")
+        .annotate(signed=signed_amount_expression(),
+                  payee_or_description=Lower(Case(When(payee="", then=F("description")), default=F("payee"))))
         .order_by("-occurred_on", "-id")
     )
+
+
+def transfer_counterparts(entries) -> dict[int, tuple[int, str]]:
+    """For each transfer leg among ``entries`` (a page of the list), the other leg's account:
+    ``{entry id: (account id, account name)}``, one query."""
+    legs = {entry.transfer_id: entry.pk for entry in entries if entry.transfer_id}
+    if not legs:
+        return {}
+    others = (Transaction.objects.filter(transfer_id__in=legs).exclude(pk__in=legs.values())
+              .values_list("transfer_id", "account_id", "account__name"))
+    return {legs[transfer_id]: (account_id, name) for transfer_id, account_id, name in others}
+
+
+@dataclass(frozen=True)
+class ListRow:
+    """One line of a transactions list: the entry, the other account of a transfer, and
+    the account's balance after it (only where the rows are a run of one account's ledger)."""
+
+    entry: Transaction
+    counterpart_id: int | None = None
+    counterpart_name: str = ""
+    balance_after: Decimal | None = None
+
+    @property
+    def is_transfer(self) -> bool:
+        return self.entry.transfer_id is not None
+
+
+def list_rows(entries, *, one_line_transfers: bool, running_balance_of: Account | None = None) -> list[ListRow]:
+    """The lines of a page of entries: each transfer names its other account (one query);
+    with ``running_balance_of``, each line has that account's balance after it (one more)."""
+    entries = list(entries)
+    counterparts = transfer_counterparts(entries)
+    balances = (balances_after(entries, account=running_balance_of) if running_balance_of is not None
+                else [None] * len(entries))
+    rows = []
+    for entry, balance in zip(entries, balances, strict=True):
+        other_id, other_name = counterparts.get(entry.pk, (None, ""))
+        rows.append(ListRow(entry, other_id, other_name, balance))
+    return rows
+
+
+def balances_after(entries, *, account) -> list[Decimal]:
+    """The balance of ``account`` after each of ``entries``, a run of its ledger newest first
+    with nothing left out (the list filtered to this account only): today's balance less
+    what the entries newer than the first one did, then back one entry at a time. One query
+    over the newer entries (none on the first page)."""
+    if not entries:
+        return []
+    first = entries[0]
+    money = DecimalField(max_digits=16, decimal_places=2)
+    newer = (Transaction.objects.filter(account=OuterRef("pk"))
+             .filter(Q(occurred_on__gt=first.occurred_on) | Q(occurred_on=first.occurred_on, pk__gt=first.pk))
+             .order_by().values("account").annotate(total=Sum(signed_amount_expression())).values("total"))
+    # The balance and the newer entries in one statement: one snapshot, even while a posting lands.
+    balance = Account.objects.filter(pk=account.pk).values_list(
+        F("balance") - Coalesce(Subquery(newer, output_field=money), Value(ZERO), output_field=money), flat=True,
+    ).get()
+    result = []
+    for entry in entries:
+        result.append(balance)
+        balance -= entry.signed_amount
+    return result
 
 
 @dataclass(frozen=True)

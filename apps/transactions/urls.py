@@ -1,12 +1,14 @@
 from django.urls import path
 
-from . import export_views, views
+from . import bulk_views, export_views, views
 
 app_name = "transactions"
 
 urlpatterns = [
     path("", views.transaction_list, name="list"),
     path("export.csv", export_views.transactions_csv, name="export_csv"),
+    path("bulk/", bulk_views.transactions_bulk, name="bulk"),
+    path("quick/", views.quick_expense, name="quick"),
     path("income/new/", views.income_create, name="income"),
     path("expense/new/", views.expense_create, name="expense"),
     path("transfer/new/", views.transfer_create, name="transfer"),

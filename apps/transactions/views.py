@@ -1,6 +1,8 @@
 """Ledger pages. Views validate a form, call one service and redirect; every query is
 scoped to the logged-in user, and another user's id answers 404."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -15,8 +17,16 @@ from apps.core.forms import add_service_errors
 from apps.core.money import format_money
 
 from . import extensions, selectors, services
-from .filters import TransactionFilter
-from .forms import CategoryEditForm, CategoryForm, CategoryMoveForm, EntryForm, TransactionEditForm, TransferForm
+from .filters import SORTABLE, TransactionFilter
+from .forms import (
+    CategoryEditForm,
+    CategoryForm,
+    CategoryMoveForm,
+    EntryForm,
+    QuickExpenseForm,
+    TransactionEditForm,
+    TransferForm,
+)
 from .models import Category, CategoryPreference, Transaction
 from .pagination import CappedPaginator
 
@@ -31,20 +41,109 @@ def _show_service_errors(form, error: ValidationError, field_map: dict | None = 
         form.ask_to_confirm_far_future()
 
 
-def transaction_list(request):
+def _list_page(request, *, quick_form=None):
+    """The transactions list: filtered, sorted and paginated as the query string says, with
+    the quick-entry form (``quick_form`` bound when a quick entry came back with errors)."""
     filterset = TransactionFilter(
         request.GET or None, queryset=selectors.transaction_list(user=request.user), request=request
     )
+    data = filterset.form.cleaned_data if filterset.is_valid() else {}
+    entries = filterset.qs
+    # Across accounts a transfer is one line, its outgoing leg naming both accounts; on one
+    # account (or asked for transfers in) each leg is that account's line.
+    one_line_transfers = not data.get("account") and data.get("kind") != Transaction.Kind.TRANSFER_IN
+    if one_line_transfers:
+        entries = entries.exclude(kind=Transaction.Kind.TRANSFER_IN)
     # The count stops at pagination.COUNT_CAP rows: no page counts a whole long history.
-    page = CappedPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    is_filtered = any(request.GET.get(name) for name in filterset.filters)
+    page = CappedPaginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    running = data["account"] if filterset.is_one_account_by_date() else None
+    rows = selectors.list_rows(page.object_list, one_line_transfers=one_line_transfers, running_balance_of=running)
+    active_filters = sum(bool(request.GET.get(name)) for name in filterset.filters if name != "sort")
+    is_filtered = active_filters > 0
     # A filtered list adds up what it shows (the Insights page links here: its figure and this
     # total are the same rows); the whole history is not summed on every visit.
     totals = (selectors.list_totals(filterset.qs, default_currency=request.user.default_currency)
               if is_filtered and filterset.is_valid() else [])
+    if quick_form is None:
+        quick_form = _quick_form(request)
+    sort_headers, sort_caption = _sort_headers(request, (data.get("sort") or ["-date"])[0])
     return render(request, "transactions/transaction_list.html", {
-        "filter": filterset, "page_obj": page, "is_filtered": is_filtered, "totals": totals,
+        "filter": filterset, "page_obj": page, "rows": rows, "is_filtered": is_filtered, "totals": totals,
+        "one_line_transfers": one_line_transfers, "running_balance": running is not None,
+        "sort_headers": sort_headers, "sort_caption": sort_caption, "bulk": True, "active_filters": active_filters,
+        "quick_form": quick_form, "bulk_categories": Category.objects.usable_by(request.user).order_by("name"),
     })
+
+
+def transaction_list(request):
+    return _list_page(request)
+
+
+@dataclass(frozen=True)
+class SortHeader:
+    href: str
+    state: str | None  # "ascending" / "descending" for the column the list is sorted by (aria-sort)
+
+
+def _sort_headers(request, current: str) -> tuple[dict[str, SortHeader], str]:
+    """Each sortable column's link (the same filters, back to page 1) and the list's order in
+    words for the table's caption. A first click sorts dates and amounts from the largest,
+    names from A; a second click turns the order round."""
+    headers, caption = {}, "newest first"
+    for _, name, heading in SORTABLE:
+        active = current.lstrip("-") == name
+        descending = current.startswith("-")
+        if active:
+            target = name if descending else f"-{name}"
+            caption = f"by {heading.lower()}, {'descending' if descending else 'ascending'}"
+        else:
+            target = f"-{name}" if name in ("date", "amount") else name
+        query = request.GET.copy()
+        query["sort"] = target
+        query.pop("page", None)
+        headers[name] = SortHeader(f"?{query.urlencode()}", ("descending" if descending else "ascending")
+                                   if active else None)
+    return headers, caption
+
+
+def _quick_form(request, data=None):
+    """The list's quick entry of an expense (date, payee, amount, category, account, Enter);
+    the account the list is filtered to comes first."""
+    if not Account.objects.filter(owner=request.user, closed_on__isnull=True).exists():
+        return None
+    account = request.GET.get("account", "")
+    initial = {"account": int(account)} if account.isascii() and account.isdigit() else {}
+    return QuickExpenseForm(data, user=request.user, initial=initial, entry_kind=Transaction.Kind.EXPENSE,
+                            prefix="quick")
+
+
+@require_http_methods(["POST"])
+def quick_expense(request):
+    """The quick-entry row of the list: post the expense and come back to the same list
+    (its filters in the query string), ready for the next one; errors show on the list with
+    what was typed."""
+    form = _quick_form(request, request.POST)
+    if form is None:
+        return redirect("transactions:expense")  # no account yet: the full form leads to opening one
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            entry = services.expense_post(
+                user=request.user, account_id=data["account"].pk, amount=data["amount"],
+                category=data["category"], occurred_on=data["occurred_on"], description="",
+                form_token=data["form_token"], confirm_far_future=data["confirm_far_future"],
+                payee=data["payee"],
+            )
+        except ValidationError as exc:
+            _show_service_errors(form, exc)
+        else:
+            amount = format_money(entry.amount, entry.account.currency)
+            notes = extensions.expense_notes(user=request.user, entry=entry)
+            messages.success(request, " ".join([f"Expense of {amount} recorded on “{entry.account.name}”.", *notes]))
+            query = request.GET.urlencode()
+            return redirect(f"{reverse('transactions:list')}{'?' + query if query else ''}#quick")
+    messages.error(request, "The expense was not added: please correct the quick entry below.")
+    return _list_page(request, quick_form=form)
 
 
 def _preselected_account(request):

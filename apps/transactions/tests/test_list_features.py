@@ -1,0 +1,321 @@
+"""The transactions list people expect (issue 16, point 3): transfers as one line, a running
+balance on one account, sortable columns, amount and date ranges in the URL, one menu per
+row, and quick entry of an expense from the list."""
+
+import re
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from apps.accounts.models import Account
+from apps.transactions.models import Transaction
+from tests.factories import AccountFactory, CategoryFactory, default_category, expense, income, transfer
+from tests.helpers import messages_of
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("transactions:list")
+
+
+@pytest.fixture
+def checking(user):
+    return AccountFactory(owner=user, name="Everyday checking", opening_balance=Decimal("1000.00"))
+
+
+@pytest.fixture
+def savings(user):
+    return AccountFactory(owner=user, name="Rainy-day savings", opening_balance=Decimal("0.00"))
+
+
+def lines(response) -> list:
+    return response.context["rows"]
+
+
+def text(response) -> str:
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+def balance(account) -> Decimal:
+    return Account.objects.values_list("balance", flat=True).get(pk=account.pk)
+
+
+# ---------------------------------------------------------------------------
+# Transfers as one line
+# ---------------------------------------------------------------------------
+
+def test_a_transfer_is_one_line_naming_both_accounts(logged_in, checking, savings):
+    leg = transfer(checking, savings, "250.00", on=date(2025, 4, 2), description="for the roof")
+    response = logged_in.get(LIST)
+    rows = lines(response)
+    transfers = [row for row in rows if row.is_transfer]
+    assert [(row.entry.pk, row.entry.account_id, row.counterpart_id) for row in transfers] == [
+        (leg.pk, checking.pk, savings.pk)]
+    html = text(response)
+    assert "Everyday checking → Rainy-day savings" in html
+    assert "transfer of </span>250.00 USD" in html  # no sign: it moves money, it neither earns nor spends
+    assert "for the roof" in html
+    # One line per entry otherwise: the opening balances and the transfer.
+    assert response.context["page_obj"].paginator.count == 2  # checking's opening + the transfer
+
+
+def test_on_one_account_each_leg_is_that_accounts_line(logged_in, checking, savings):
+    transfer(checking, savings, "250.00", on=date(2025, 4, 2))
+    on_savings = logged_in.get(LIST, {"account": savings.pk})
+    [row] = lines(on_savings)
+    assert (row.entry.kind, row.counterpart_name) == (Transaction.Kind.TRANSFER_IN, "Everyday checking")
+    assert "Transfer from Everyday checking" in text(on_savings) and "+250.00 USD" in text(on_savings)
+    on_checking = logged_in.get(LIST, {"account": checking.pk})
+    assert "Transfer to Rainy-day savings" in text(on_checking) and "−250.00 USD" in text(on_checking)
+
+
+def test_asking_for_transfers_in_shows_the_incoming_legs(logged_in, checking, savings):
+    transfer(checking, savings, "5.00")
+    response = logged_in.get(LIST, {"kind": "transfer_in"})
+    assert [row.entry.kind for row in lines(response)] == [Transaction.Kind.TRANSFER_IN]
+
+
+# ---------------------------------------------------------------------------
+# Running balance
+# ---------------------------------------------------------------------------
+
+def test_one_account_shows_the_balance_after_each_line_on_every_page(logged_in, checking, savings):
+    for day in range(1, 31):
+        expense(checking, f"{day}.00", on=date(2025, 5, day))
+    income(checking, "100.00", on=date(2025, 6, 1))
+    transfer(checking, savings, "50.00", on=date(2025, 6, 2))
+    # 1000 - (1 + ... + 30) + 100 - 50 = 585
+    assert balance(checking) == Decimal("585.00")
+    page1 = logged_in.get(LIST, {"account": checking.pk})
+    assert page1.context["running_balance"] is True
+    after = [row.balance_after for row in lines(page1)]
+    assert after[:4] == [Decimal("585.00"), Decimal("635.00"), Decimal("535.00"), Decimal("565.00")]
+    page2 = logged_in.get(LIST, {"account": checking.pk, "page": 2})
+    rows2 = lines(page2)
+    # Page 2 starts below page 1's last line: the expense of the 7th, after which 1000 - (1+...+7) = 972.
+    assert rows2[0].entry.occurred_on == date(2025, 5, 7)
+    assert rows2[0].balance_after == Decimal("972.00")
+    assert rows2[-1].entry.kind == Transaction.Kind.OPENING and rows2[-1].balance_after == Decimal("1000.00")
+    assert 'data-balance>972.00 USD' in page2.content.decode()
+
+
+def test_no_running_balance_across_accounts_or_with_another_filter(logged_in, checking):
+    expense(checking, "5.00")
+    assert logged_in.get(LIST).context["running_balance"] is False
+    assert logged_in.get(LIST, {"account": checking.pk, "q": "x"}).context["running_balance"] is False
+    assert logged_in.get(LIST, {"account": checking.pk, "sort": "amount"}).context["running_balance"] is False
+    assert logged_in.get(LIST, {"account": checking.pk, "sort": "-date"}).context["running_balance"] is True
+
+
+def test_the_account_page_shows_the_balance_after_each_line(logged_in, checking):
+    expense(checking, "40.00", on=date(2025, 5, 1))
+    expense(checking, "10.00", on=date(2025, 5, 2))
+    response = logged_in.get(reverse("accounts:detail", args=[checking.pk]))
+    assert [row.balance_after for row in response.context["rows"]] == [
+        Decimal("950.00"), Decimal("960.00"), Decimal("1000.00")]
+
+
+def test_the_list_reads_the_same_number_of_queries_for_5_or_25_lines_with_balances(
+        logged_in, checking, savings, django_assert_num_queries):
+    def count_queries() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+        with CaptureQueriesContext(connection) as queries:
+            assert logged_in.get(LIST, {"account": checking.pk, "page": 1}).status_code == 200
+        return len(queries)
+
+    for day in range(1, 5):
+        transfer(checking, savings, "1.00", on=date(2025, 5, day))
+    few = count_queries()
+    for day in range(5, 30):
+        transfer(checking, savings, "1.00", on=date(2025, 5, day))
+    assert count_queries() == few
+
+
+# ---------------------------------------------------------------------------
+# Sorting, ranges, the URL
+# ---------------------------------------------------------------------------
+
+def test_sorting_by_amount_payee_and_date(logged_in, checking):
+    expense(checking, "30.00", on=date(2025, 5, 1), payee="Bakery")
+    expense(checking, "5.00", on=date(2025, 5, 2), payee="Zoo")
+    income(checking, "20.00", on=date(2025, 5, 3), payee="Acme Payroll")
+
+    def payees(**query):
+        return [row.entry.payee or row.entry.description for row in lines(logged_in.get(LIST, query))]
+
+    # Signed amounts: the largest credit first, the largest debit last.
+    assert payees(sort="-amount") == ["Opening balance", "Acme Payroll", "Zoo", "Bakery"]
+    assert payees(sort="amount") == ["Bakery", "Zoo", "Acme Payroll", "Opening balance"]
+    assert payees(sort="payee") == ["Acme Payroll", "Bakery", "Opening balance", "Zoo"]
+    assert payees(sort="date") == ["Opening balance", "Bakery", "Zoo", "Acme Payroll"]
+    assert payees() == ["Acme Payroll", "Zoo", "Bakery", "Opening balance"]
+
+
+def test_sort_headers_keep_the_filters_and_say_the_order(logged_in, checking):
+    expense(checking, "30.00")
+    response = logged_in.get(LIST, {"kind": "expense", "page": "1", "sort": "-amount"})
+    html = response.content.decode()
+    headers = response.context["sort_headers"]
+    assert headers["amount"].state == "descending" and headers["date"].state is None
+    assert headers["amount"].href == "?" + urlencode({"kind": "expense", "sort": "amount"})  # turned round, page 1
+    assert headers["date"].href == "?" + urlencode({"kind": "expense", "sort": "-date"})
+    assert headers["payee"].href == "?" + urlencode({"kind": "expense", "sort": "payee"})  # names from A
+    assert 'aria-sort="descending"' in html and html.count("aria-sort=") == 1
+    assert response.context["sort_caption"] == "by amount, descending"
+
+
+def test_an_unknown_sort_is_a_clear_error_not_a_crash(logged_in, checking):
+    response = logged_in.get(LIST, {"sort": "owner__password"})
+    assert response.status_code == 200
+    assert "Select a valid choice" in text(response)
+    assert [row.entry.kind for row in lines(response)] == [Transaction.Kind.OPENING]  # the default order
+
+
+def test_amount_and_date_ranges(logged_in, checking):
+    expense(checking, "9.99", on=date(2025, 5, 1), payee="A")
+    expense(checking, "10.00", on=date(2025, 5, 10), payee="B")
+    expense(checking, "50.00", on=date(2025, 5, 20), payee="C")
+    income(checking, "50.01", on=date(2025, 5, 31), payee="D")
+
+    def payees(**query):
+        return [row.entry.payee for row in lines(logged_in.get(LIST, query))]
+
+    assert payees(amount_from="10", amount_to="50") == ["C", "B"]  # inclusive, on the entry's size
+    assert payees(date_from="2025-05-10", date_to="2025-05-20") == ["C", "B"]
+    assert payees(date_from="2025-05-10", amount_from="50") == ["D", "C"]
+    # The totals are those of the rows shown.
+    totals = logged_in.get(LIST, {"amount_from": "10", "amount_to": "50"}).context["totals"]
+    assert [(t.money_in, t.money_out) for t in totals] == [(Decimal("0.00"), Decimal("60.00"))]
+
+
+@pytest.mark.parametrize("query, message", [
+    ({"amount_from": "-5"}, "greater than or equal to 0"),
+    ({"amount_to": "abc"}, "Enter a number"),
+    ({"amount_to": "1.234"}, "no more than 2 decimal places"),
+    ({"date_from": "2025-02-30"}, "Enter a valid date"),
+])
+def test_bad_ranges_say_what_is_wrong_and_keep_what_was_typed(logged_in, checking, query, message):
+    response = logged_in.get(LIST, query)
+    assert response.status_code == 200
+    html = text(response)
+    assert message in html
+    [(name, value)] = query.items()
+    assert f'name="{name}" value="{value}"' in html or f'value="{value}"' in html
+    assert 'aria-invalid="true"' in html
+
+
+# ---------------------------------------------------------------------------
+# Row menu, filters folded on a phone
+# ---------------------------------------------------------------------------
+
+def test_each_row_has_one_menu_with_edit_make_a_rule_and_delete(logged_in, checking):
+    entry = expense(checking, "12.50", on=date(2025, 5, 1))
+    html = logged_in.get(LIST).content.decode()
+    assert html.count('data-bs-toggle="dropdown" data-bs-popper-config') == 2  # the expense and the opening
+    assert 'aria-label="Actions for expense of 12.50 on 2025-05-01"' in html
+    assert f'href="{reverse("transactions:update", args=[entry.pk])}"' in html
+    assert f'href="{reverse("transactions:delete", args=[entry.pk])}"' in html
+    assert f'href="{reverse("rules:create")}?from={entry.pk}"' in html
+    assert "btn-outline-danger\" href=" not in html  # no Delete button per row any more
+
+
+def test_filters_fold_behind_one_button_that_counts_them(logged_in, checking):
+    html = text(logged_in.get(LIST, {"q": "rent", "amount_from": "5"}))
+    assert 'data-bs-target="#list-filters"' in html and "Filters and search (2 on)" in html
+    assert 'class="card card-body shadow-sm mb-3 collapse d-md-block" id="list-filters"' in html
+    # With an error the filters are open.
+    assert "collapse d-md-block show" in text(logged_in.get(LIST, {"amount_to": "x"}))
+
+
+# ---------------------------------------------------------------------------
+# Quick entry
+# ---------------------------------------------------------------------------
+
+def quick_token(response) -> str:
+    match = re.search(r'name="quick-form_token" value="([0-9a-f-]{36})"', response.content.decode())
+    assert match, "the quick entry carries no one-time token"
+    return match.group(1)
+
+
+def quick_data(response, into, **fields):
+    data = {"quick-occurred_on": "2025-05-03", "quick-payee": "Corner bakery", "quick-amount": "12.50",
+            "quick-category": default_category("food").pk, "quick-account": into.pk,
+            "quick-form_token": quick_token(response)}
+    data.update({f"quick-{name}": value for name, value in fields.items()})
+    return data
+
+
+def test_quick_entry_posts_an_expense_and_comes_back_to_the_same_list(logged_in, user, checking):
+    page = logged_in.get(LIST, {"account": checking.pk})
+    assert 'id="quick-entry"' in page.content.decode()
+    assert page.context["quick_form"]["account"].value() == checking.pk  # the list's account first
+    url = f"{reverse('transactions:quick')}?{urlencode({'account': checking.pk})}"
+    response = logged_in.post(url, quick_data(page, checking))
+    assert response.status_code == 302
+    assert response["Location"] == f"{LIST}?account={checking.pk}#quick"
+    entry = Transaction.objects.get(owner=user, kind=Transaction.Kind.EXPENSE)
+    assert (entry.amount, entry.payee, entry.occurred_on, entry.category.name) == (
+        Decimal("12.50"), "Corner bakery", date(2025, 5, 3), "food")
+    assert balance(checking) == Decimal("987.50")
+    assert "Expense of 12.50 USD recorded on “Everyday checking”." in messages_of(response)[0]
+
+
+def test_quick_entry_sent_twice_records_one_expense(logged_in, user, checking):
+    page = logged_in.get(LIST)
+    data = quick_data(page, checking)
+    logged_in.post(reverse("transactions:quick"), data)
+    logged_in.post(reverse("transactions:quick"), data)
+    assert Transaction.objects.filter(owner=user, kind=Transaction.Kind.EXPENSE).count() == 1
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("amount", "abc", "Enter an amount as a number, for example 12.50."),
+    ("amount", "0", "Enter an amount greater than zero."),
+    ("payee", "", "This field is required"),
+    ("occurred_on", "31.02.2025", "Enter a real date, for example 2025-02-28."),
+    ("category", "", "This field is required"),
+])
+def test_quick_entry_errors_show_on_the_list_with_what_was_typed(logged_in, user, checking, field, value, message):
+    page = logged_in.get(LIST)
+    response = logged_in.post(reverse("transactions:quick"), quick_data(page, checking, **{field: value}))
+    assert response.status_code == 200
+    html = text(response)
+    assert message in html
+    assert f'id="id_quick-{field}-error"' in html and 'aria-invalid="true"' in html
+    assert 'value="Corner bakery"' in html or field == "payee"  # what was typed stays
+    assert "The expense was not added" in html
+    assert not Transaction.objects.filter(owner=user, kind=Transaction.Kind.EXPENSE).exists()
+    assert balance(checking) == Decimal("1000.00")
+
+
+def test_quick_entry_that_would_overdraw_is_refused_with_the_reason(logged_in, user, checking):
+    page = logged_in.get(LIST)
+    response = logged_in.post(reverse("transactions:quick"), quick_data(page, checking, amount="5000.00"))
+    assert response.status_code == 200
+    assert "not enough" in text(response).lower()
+    assert balance(checking) == Decimal("1000.00")
+
+
+def test_quick_entry_on_another_users_account_answers_404(logged_in, user, checking):
+    other = AccountFactory(opening_balance=Decimal("10.00"))
+    page = logged_in.get(LIST)
+    response = logged_in.post(reverse("transactions:quick"), quick_data(page, checking, account=other.pk))
+    assert response.status_code == 404
+    assert balance(other) == Decimal("10.00")
+
+
+def test_quick_entry_offers_expense_categories_only(logged_in, user, checking):
+    CategoryFactory(owner=user, name="bonus", kind="income")
+    form = logged_in.get(LIST).context["quick_form"]
+    names = {c.name for c in form.fields["category"].queryset}
+    assert "bonus" not in names and "food" in names
+
+
+def test_no_quick_entry_without_an_account(logged_in):
+    response = logged_in.get(LIST)
+    assert response.context["quick_form"] is None
+    assert 'id="quick-entry"' not in response.content.decode()
+    assert logged_in.post(reverse("transactions:quick"), {}).url == reverse("transactions:expense")
