@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
+from . import formats
 from .currencies import clean_currency
 from .money import MAX_AMOUNT, parse_money
 
@@ -48,7 +49,7 @@ class MoneyField(forms.Field):
 
     def prepare_value(self, value):
         if isinstance(value, Decimal):
-            return f"{value:.2f}"
+            return f"{value:.2f}".replace(".", formats.decimal_separator())
         return value
 
     def to_python(self, value):
@@ -56,7 +57,7 @@ class MoneyField(forms.Field):
             return None
         try:
             # A sign is read here and judged against min_value below, with its own message.
-            amount = parse_money(str(value), allow_negative=True)
+            amount = parse_money(str(value), allow_negative=True, decimal_separator=formats.decimal_separator())
         except ValueError as error:
             raise ValidationError(str(error), code="invalid") from None
         if abs(amount) >= MAX_AMOUNT:

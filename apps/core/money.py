@@ -1,7 +1,7 @@
 """Money: how it is read from what a customer types, checked, and written out.
 
-One rule for reading: ASCII digits, at most one decimal separator (the point, until users
-have a locale of their own) and at most two decimals; nothing else. "12,50", "1e3",
+One rule for reading: ASCII digits, at most one decimal separator (the locale's: "12.50", or "12,50" for a
+German customer) and at most two decimals; nothing else. "12,50", "1e3",
 "1_000", "١٠٠" and "５" are refused with a message, never reinterpreted (a browser's
 number input would silently turn "12,50" into 1250). One formatter for writing, used by
 templates, messages and alert texts alike: grouping and a real minus sign (U+2212).
@@ -13,6 +13,10 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+
+# Writing money is the locale's business: one formatter for templates, messages, alert texts
+# and emails, in apps.core.formats (Babel), re-exported here where the ledger code looks for it.
+from .formats import format_amount, format_money, format_signed  # noqa: F401
 
 CENT = Decimal("0.01")
 # NUMERIC(14, 2): the largest balance, amount or limit a column holds is below 10^12.
@@ -59,20 +63,3 @@ def cents(amount, *, field: str = "amount", allow_zero: bool = False) -> Decimal
     if amount != amount.quantize(CENT):
         raise ValidationError({field: "Use at most two decimal places (cents)."})
     return amount.quantize(CENT)
-
-
-def format_amount(value) -> str:
-    """``Decimal("-1234.5")`` -> ``"−1,234.50"``."""
-    value = Decimal(value)
-    return f"{MINUS if value < 0 else ''}{abs(value):,.2f}"
-
-
-def format_money(value, currency: str = "") -> str:
-    """``Decimal("1234.5"), "USD"`` -> ``"1,234.50 USD"``; a negative amount starts with U+2212."""
-    return f"{format_amount(value)} {currency}".strip()
-
-
-def format_signed(value, currency: str = "") -> str:
-    """An effect on a balance: ``+1,200.00 USD`` or ``−45.10 USD``."""
-    value = Decimal(value)
-    return f"{'+' if value >= 0 else MINUS}{format_amount(abs(value))} {currency}".strip()
