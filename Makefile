@@ -13,7 +13,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-full lint deps assets migrate seed bench bench-client e2e screenshots clean
+.PHONY: run test test-full lint deps assets migrate seed bench bench-client e2e screenshots clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -83,3 +83,11 @@ bench-client: deps
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles var
+
+# The German translation: after changing a marked string, `make messages` collects the strings
+# (Django's makemessages, which needs GNU gettext) and compiles every catalogue with Babel
+# (the compiled .mo files are committed: a fresh machine needs no gettext to run the app).
+messages: deps
+	for app in apps/*/locale; do (cd $$(dirname $$app) && DJANGO_SETTINGS_MODULE=bankdash.settings PYTHONPATH=$(CURDIR) $(CURDIR)/$(BIN)/django-admin makemessages -l de --ignore "tests/*" --no-obsolete); done
+	$(BIN)/python manage.py makemessages -l de --no-obsolete --ignore "apps/*" --ignore "node_modules/*" --ignore ".venv/*" --ignore "tests/*" --ignore "staticfiles/*" --ignore "bench/*"
+	for dir in locale apps/*/locale; do $(BIN)/pybabel compile -D django -l de -d $$dir; done

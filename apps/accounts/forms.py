@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.core.dates import user_today
 from apps.core.forms import CurrencyField, OwnedModelChoiceField, date_field, money_field
@@ -29,17 +31,18 @@ def last4_from_number(value: str) -> str:
     # isascii: "²" and "١" are digits to str.isdigit(), not to the database's [0-9] constraint.
     if not compact.isalnum() or len(compact) < 4 or not (compact[-4:].isascii() and compact[-4:].isdigit()):
         raise ValidationError(
-            "Enter the account number or its last four digits (the number must end in four digits)."
+            _("Enter the account number or its last four digits (the number must end in four digits).")
         )
     return compact[-4:]
 
 
 class AccountNumberField(forms.CharField):
     def __init__(self, **kwargs):
-        kwargs.setdefault("label", "Account number")
+        kwargs.setdefault("label", gettext_lazy("Account number"))
         kwargs.setdefault("required", False)
         kwargs.setdefault("max_length", 42)
-        kwargs.setdefault("help_text", "The full number or just its last four digits; only the last four are kept.")
+        kwargs.setdefault("help_text", gettext_lazy("The full number or just its last four digits; only the last four "
+                                                    "are kept."))
         kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}))
         super().__init__(**kwargs)
 
@@ -48,20 +51,21 @@ class AccountNumberField(forms.CharField):
 
 
 class AccountCreateForm(forms.Form):
-    name = forms.CharField(max_length=100, help_text="For example “Everyday checking”.")
-    institution = forms.CharField(label="Institution name", max_length=100, required=False)
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=100,
+                           help_text=gettext_lazy("For example “Everyday checking”."))
+    institution = forms.CharField(label=gettext_lazy("Institution name"), max_length=100, required=False)
     account_number = AccountNumberField()
-    kind = forms.ChoiceField(label="Type", choices=Account.Kind.choices, initial=Account.Kind.CHECKING)
-    currency = CurrencyField()
+    kind = forms.ChoiceField(label=gettext_lazy("Type"), choices=Account.Kind.choices, initial=Account.Kind.CHECKING)
+    currency = CurrencyField(label=gettext_lazy("Currency"))
     opening_balance = money_field(
-        label="Opening balance", min_value=Decimal("0.00"), required=False,
-        help_text="What the account holds today (0 if empty). It becomes the account's first entry.",
+        label=gettext_lazy("Opening balance"), min_value=Decimal("0.00"), required=False,
+        help_text=gettext_lazy("What the account holds today (0 if empty). It becomes the account's first entry."),
     )
     credit_limit = money_field(
-        label="Credit limit", min_value=Decimal("0.00"), required=False,
-        help_text="Credit cards only: how far below zero the balance may go.",
+        label=gettext_lazy("Credit limit"), min_value=Decimal("0.00"), required=False,
+        help_text=gettext_lazy("Credit cards only: how far below zero the balance may go."),
     )
-    opened_on = date_field(label="Opened on")
+    opened_on = date_field(label=gettext_lazy("Opened on"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,35 +76,35 @@ class AccountCreateForm(forms.Form):
         cleaned = super().clean()
         kind, limit = cleaned.get("kind"), cleaned.get("credit_limit")
         if limit and kind != Account.Kind.CREDIT_CARD:
-            self.add_error("credit_limit", "Only credit cards have a credit limit; leave it empty.")
+            self.add_error("credit_limit", _("Only credit cards have a credit limit; leave it empty."))
         cleaned["credit_limit"] = limit or Decimal("0.00")
         cleaned["opening_balance"] = cleaned.get("opening_balance") or Decimal("0.00")
         return cleaned
 
 
 class AccountUpdateForm(forms.Form):
-    name = forms.CharField(max_length=100)
-    institution = forms.CharField(label="Institution name", max_length=100, required=False)
-    account_number = AccountNumberField(help_text="Leave as is, enter a new number, or clear it.")
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
+    institution = forms.CharField(label=gettext_lazy("Institution name"), max_length=100, required=False)
+    account_number = AccountNumberField(help_text=gettext_lazy("Leave as is, enter a new number, or clear it."))
     forecast_buffer = money_field(
-        label="Keep at least", min_value=Decimal("0.00"), required=False,
-        help_text="Your buffer: the forecast warns you before the balance is projected to go below it, and "
-                  "“safe to spend” leaves it aside. Empty or 0: no buffer.",
+        label=gettext_lazy("Keep at least"), min_value=Decimal("0.00"), required=False,
+        help_text=gettext_lazy("Your buffer: the forecast warns you before the balance is projected to go below it, "
+                               "and “safe to spend” leaves it aside. Empty or 0: no buffer."),
     )
 
-    low_balance_alert_below = money_field(label="Alert me when the balance goes below", min_value=Decimal("0.00"),
-                                          required=False)
-    large_transaction_alert_above = money_field(label="Alert me of any single entry above",
+    low_balance_alert_below = money_field(label=gettext_lazy("Alert me when the balance goes below"),
+                                          min_value=Decimal("0.00"), required=False)
+    large_transaction_alert_above = money_field(label=gettext_lazy("Alert me of any single entry above"),
                                                 min_value=Decimal("0.00"), required=False)
 
     def __init__(self, *args, currency: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["low_balance_alert_below"].help_text = (
-            f"In {currency}. You are told once each time the balance drops below this amount (again after it "
-            "has gone back up). Empty: no alert.")
-        self.fields["large_transaction_alert_above"].help_text = (
-            f"In {currency}. You are told of each entry of more than this amount, money out or money in "
-            "(expenses, income, transfers). Empty: no alert.")
+        self.fields["low_balance_alert_below"].help_text = _(
+            "In %(currency)s. You are told once each time the balance drops below this amount (again after it "
+            "has gone back up). Empty: no alert.") % {"currency": currency}
+        self.fields["large_transaction_alert_above"].help_text = _(
+            "In %(currency)s. You are told of each entry of more than this amount, money out or money in "
+            "(expenses, income, transfers). Empty: no alert.") % {"currency": currency}
 
     def clean_forecast_buffer(self):
         return self.cleaned_data.get("forecast_buffer") or Decimal("0.00")
@@ -108,8 +112,8 @@ class AccountUpdateForm(forms.Form):
 
 class CreditLimitForm(forms.Form):
     credit_limit = money_field(
-        label="Credit limit", min_value=Decimal("0.00"), required=False,
-        help_text="How far below zero the balance may go. It cannot be lower than what you already owe.",
+        label=gettext_lazy("Credit limit"), min_value=Decimal("0.00"), required=False,
+        help_text=gettext_lazy("How far below zero the balance may go. It cannot be lower than what you already owe."),
     )
 
     def clean_credit_limit(self):

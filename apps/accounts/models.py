@@ -4,16 +4,17 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy
 
 from apps.users.models import default_currency
 
 
 # At module level so Meta.constraints can name it (a nested class is not in Meta's scope).
 class AccountKind(models.TextChoices):
-    CHECKING = "checking", "Checking"
-    SAVINGS = "savings", "Savings"
-    CASH = "cash", "Cash"
-    CREDIT_CARD = "credit_card", "Credit card"
+    CHECKING = "checking", gettext_lazy("Checking")
+    SAVINGS = "savings", gettext_lazy("Savings")
+    CASH = "cash", gettext_lazy("Cash")
+    CREDIT_CARD = "credit_card", gettext_lazy("Credit card")
 
 
 class Account(models.Model):

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.core.dates import user_today
 from apps.core.money import cents, format_money
@@ -24,14 +25,15 @@ def account_name_clean(*, user, name: str, account_id: int | None = None) -> str
     The database's unique index is the last guard."""
     name = " ".join((name or "").split())
     if not name:
-        raise ValidationError({"name": "Enter a name for the account."})
+        raise ValidationError({"name": _("Enter a name for the account.")})
     if len(name) > Account._meta.get_field("name").max_length:
-        raise ValidationError({"name": "Use at most 100 characters."})
+        raise ValidationError({"name": _("Use at most 100 characters.")})
     others = Account.objects.filter(owner=user, name__iexact=name)
     if account_id is not None:
         others = others.exclude(pk=account_id)
     if others.exists():
-        raise ValidationError({"name": f"You already have an account called “{name}”: choose another name."})
+        raise ValidationError({"name": _("You already have an account called “%(name)s”: choose another name.")
+                               % {"name": name}})
     return name
 
 
@@ -46,7 +48,7 @@ def account_update(*, user, account_id: int, name: str, institution: str = "", n
     unchanged) or alert thresholds (None: no alert; KEEP: unchanged); never its balance."""
     name = account_name_clean(user=user, name=name, account_id=account_id)
     if number_last4 and not LAST4_RE.match(number_last4):
-        raise ValidationError({"number_last4": "Enter the last four digits of the account number."})
+        raise ValidationError({"number_last4": _("Enter the last four digits of the account number.")})
     fields = {"name": name, "institution": (institution or "").strip(), "number_last4": number_last4 or ""}
     if forecast_buffer is not None:
         fields["forecast_buffer"] = cents(forecast_buffer, field="forecast_buffer", allow_zero=True)
@@ -71,10 +73,11 @@ def account_close(*, user, account_id: int) -> Account:
     account = Account.objects.get(pk=account_id, owner=user)  # DoesNotExist for another user's id
     if not updated:
         if account.is_closed:
-            raise ValidationError(f"“{account.name}” is already closed.")
+            raise ValidationError(_("“%(name)s” is already closed.") % {"name": account.name})
         raise ValidationError(
-            f"“{account.name}” still holds {format_money(account.balance, account.currency)}. "
-            "Only an account with a zero balance can be closed: transfer or spend what is left first."
+            _("“%(name)s” still holds %(balance)s. Only an account with a zero balance can be closed: transfer or "
+              "spend what is left first.") % {"name": account.name,
+                                               "balance": format_money(account.balance, account.currency)}
         )
     return account
 
@@ -86,14 +89,15 @@ def account_credit_limit_set(*, user, account_id: int, credit_limit: Decimal) ->
     database's balance-within-limit constraint is the last guard)."""
     account = Account.objects.select_for_update().get(pk=account_id, owner=user)  # DoesNotExist: not theirs
     if account.kind != Account.Kind.CREDIT_CARD:
-        raise ValidationError({"credit_limit": "Only credit cards have a credit limit."})
+        raise ValidationError({"credit_limit": _("Only credit cards have a credit limit.")})
     if account.is_closed:
-        raise ValidationError({"credit_limit": f"“{account.name}” is closed: reopen it first."})
+        raise ValidationError({"credit_limit": _("“%(name)s” is closed: reopen it first.") % {"name": account.name}})
     limit = cents(credit_limit or 0, field="credit_limit", allow_zero=True)
     if account.balance < -limit:
-        raise ValidationError({"credit_limit": (
-            f"The balance of “{account.name}” is already {format_money(account.balance, account.currency)}: "
-            f"the limit cannot be lower than {format_money(-account.balance, account.currency)}.")})
+        raise ValidationError({"credit_limit": _(
+            "The balance of “%(name)s” is already %(balance)s: the limit cannot be lower than %(minimum)s.") % {
+            "name": account.name, "balance": format_money(account.balance, account.currency),
+            "minimum": format_money(-account.balance, account.currency)}})
     Account.objects.filter(pk=account.pk).update(credit_limit=limit)
     account.credit_limit = limit
     return account
@@ -104,7 +108,7 @@ def account_reopen(*, user, account_id: int) -> Account:
     """Open a closed (or archived) account again; its history is where it was."""
     account = Account.objects.select_for_update().get(pk=account_id, owner=user)
     if not account.is_closed:
-        raise ValidationError(f"“{account.name}” is already open.")
+        raise ValidationError(_("“%(name)s” is already open.") % {"name": account.name})
     Account.objects.filter(pk=account.pk).update(closed_on=None, archived_on=None)
     account.closed_on = account.archived_on = None
     return account
@@ -116,9 +120,10 @@ def account_archive(*, user, account_id: int) -> Account:
     past months). Only a closed account (so with a zero balance: no money goes out of sight)."""
     account = Account.objects.select_for_update().get(pk=account_id, owner=user)
     if account.is_archived:
-        raise ValidationError(f"“{account.name}” is already archived.")
+        raise ValidationError(_("“%(name)s” is already archived.") % {"name": account.name})
     if not account.is_closed:
-        raise ValidationError(f"Close “{account.name}” before archiving it: only a closed account can be archived.")
+        raise ValidationError(_("Close “%(name)s” before archiving it: only a closed account can be archived.")
+                              % {"name": account.name})
     account.archived_on = user_today(user)
     Account.objects.filter(pk=account.pk).update(archived_on=account.archived_on)
     return account
@@ -129,7 +134,7 @@ def account_unarchive(*, user, account_id: int) -> Account:
     """Show an archived account in the lists again (it stays closed)."""
     account = Account.objects.select_for_update().get(pk=account_id, owner=user)
     if not account.is_archived:
-        raise ValidationError(f"“{account.name}” is not archived.")
+        raise ValidationError(_("“%(name)s” is not archived.") % {"name": account.name})
     Account.objects.filter(pk=account.pk).update(archived_on=None)
     account.archived_on = None
     return account

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class AlertQuerySet(models.QuerySet):
@@ -10,23 +11,23 @@ class AlertQuerySet(models.QuerySet):
 
 # At module level so Meta.constraints can name it (a nested class is not in Meta's scope).
 class AlertKind(models.TextChoices):
-    BUDGET_WARNING = "budget_warning", "Budget warning"
-    BUDGET_EXCEEDED = "budget_exceeded", "Budget exceeded"
-    SYSTEM = "system", "System"
+    BUDGET_WARNING = "budget_warning", _("Budget warning")
+    BUDGET_EXCEEDED = "budget_exceeded", _("Budget exceeded")
+    SYSTEM = "system", _("System")
     # Bills and recurring money (apps.bills): once per occurrence, deduplicated there.
-    BILL_REMINDER = "bill_reminder", "Bill reminder"
-    BILL_OVERDUE = "bill_overdue", "Bill overdue"
-    AUTOPAY_FAILED = "autopay_failed", "Automatic payment failed"
+    BILL_REMINDER = "bill_reminder", _("Bill reminder")
+    BILL_OVERDUE = "bill_overdue", _("Bill overdue")
+    AUTOPAY_FAILED = "autopay_failed", _("Automatic payment failed")
     # The forecast (apps.bills.forecast_alerts): once per occurrence that takes it below the buffer.
-    FORECAST_LOW = "forecast_low", "Low balance ahead"
+    FORECAST_LOW = "forecast_low", _("Low balance ahead")
     # Thresholds the customer sets on an account: once per occurrence (dedupe_key).
-    LOW_BALANCE = "low_balance", "Balance below threshold"
-    LARGE_TRANSACTION = "large_transaction", "Large transaction"
+    LOW_BALANCE = "low_balance", _("Balance below threshold")
+    LARGE_TRANSACTION = "large_transaction", _("Large transaction")
     # Security: once per event.
-    NEW_SIGN_IN = "new_sign_in", "Sign-in from a new device"
-    SECURITY_CHANGE = "security_change", "Password or two-factor changed"
+    NEW_SIGN_IN = "new_sign_in", _("Sign-in from a new device")
+    SECURITY_CHANGE = "security_change", _("Password or two-factor changed")
     # A webhook turned off after repeated failures (apps.notifications).
-    WEBHOOK_DISABLED = "webhook_disabled", "Webhook turned off"
+    WEBHOOK_DISABLED = "webhook_disabled", _("Webhook turned off")
 
 
 # The kinds that belong to a budget's period (and only those carry a budget).

@@ -12,36 +12,50 @@ from __future__ import annotations
 
 from uuid import uuid4
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from apps.core import formats
+
 from .models import Alert, AlertKind
 from .services import alerts_raise
 
-IF_NOT_YOU = "If it was not you, change your password now and contact support."
+IF_NOT_YOU = gettext_lazy("If it was not you, change your password now and contact support.")
 SECURITY_CHANGES = {
-    "password_change": "Your password was changed.",
-    "password_reset": "Your password was reset with the link we emailed.",
-    "two_factor_enabled": "Two-factor authentication was turned on for your account.",
-    "two_factor_disabled": "Two-factor authentication was turned off for your account.",
-    "two_factor_recovery_codes_generated": "New two-factor recovery codes were created; the old ones no longer work.",
+    "password_change": gettext_lazy("Your password was changed."),
+    "password_reset": gettext_lazy("Your password was reset with the link we emailed."),
+    "two_factor_enabled": gettext_lazy("Two-factor authentication was turned on for your account."),
+    "two_factor_disabled": gettext_lazy("Two-factor authentication was turned off for your account."),
+    "two_factor_recovery_codes_generated": gettext_lazy(
+        "New two-factor recovery codes were created; the old ones no longer work."),
 }
 
 
 def new_sign_in_message(*, browser: str, os: str, network: str) -> str:
-    return (f"New sign-in to your account from {browser} on {os}, from the network {network} (the network, "
-            f"not an exact place). {IF_NOT_YOU}")
+    """In the active language: call it inside ``formats.for_user(user)``."""
+    return _("New sign-in to your account from %(browser)s on %(os)s, from the network %(network)s (the network, "
+             "not an exact place). %(if_not_you)s") % {"browser": browser, "os": os, "network": network,
+                                                       "if_not_you": IF_NOT_YOU}
 
 
 def new_sign_in_alert(*, user, device, network: str) -> list[Alert]:
-    """Tell ``user`` of a sign-in from ``device`` (a KnownDevice just recorded), once per device."""
-    message = new_sign_in_message(browser=device.browser, os=device.os, network=network)
+    """Tell ``user`` of a sign-in from ``device`` (a KnownDevice just recorded), once per device,
+    in the user's language."""
+    with formats.for_user(user):
+        message = new_sign_in_message(browser=device.browser, os=device.os, network=network)
     return alerts_raise([Alert(owner=user, kind=AlertKind.NEW_SIGN_IN, message=message,
                                dedupe_key=f"new_sign_in:{device.pk}")], ignore_conflicts=True)
 
 
 def security_change_alert(*, user, what: str) -> list[Alert]:
     """Tell ``user`` of a change to how their account is protected (a SECURITY_CHANGES key;
-    anything else, such as a code verified at login, is no change and raises nothing)."""
+    anything else, such as a code verified at login, is no change and raises nothing), in the
+    user's language."""
     text = SECURITY_CHANGES.get(what)
     if text is None:
         return []
-    return alerts_raise([Alert(owner=user, kind=AlertKind.SECURITY_CHANGE, message=f"{text} {IF_NOT_YOU}",
+    with formats.for_user(user):
+        # Two sentences: what changed, then what to do if it was not them.
+        message = f"{text} {IF_NOT_YOU}"
+    return alerts_raise([Alert(owner=user, kind=AlertKind.SECURITY_CHANGE, message=message,
                                dedupe_key=f"security:{user.pk}:{uuid4().hex}")], ignore_conflicts=True)

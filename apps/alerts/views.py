@@ -1,6 +1,8 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
@@ -22,9 +24,9 @@ class AlertListView(ListView):
 def alert_read(request, pk):
     alert = get_object_or_404(Alert, pk=pk, owner=request.user)
     if alert_mark_read(user=request.user, alert_id=alert.pk):
-        messages.success(request, "Alert marked as read.")
+        messages.success(request, _("Alert marked as read."))
     else:
-        messages.info(request, "That alert was already read.")
+        messages.info(request, _("That alert was already read."))
     return redirect(_back(request))
 
 
@@ -32,9 +34,10 @@ def alert_read(request, pk):
 def alert_read_all(request):
     count = alert_mark_all_read(user=request.user)
     if count:
-        messages.success(request, f"Marked {count} alert{'s' if count != 1 else ''} as read.")
+        messages.success(request, ngettext("Marked %(count)d alert as read.", "Marked %(count)d alerts as read.",
+                                            count) % {"count": count})
     else:
-        messages.info(request, "You have no unread alerts.")
+        messages.info(request, _("You have no unread alerts."))
     return redirect("alerts:list")
 
 

@@ -50,9 +50,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
 from django.db.models import Exists, F, OuterRef, Q, Sum
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import Account
 from apps.core.dates import user_today
+from apps.core.formats import format_day
 from apps.core.money import format_money
 from apps.transactions.models import Transaction
 
@@ -344,19 +346,18 @@ class Forecast:
         return crossings(points, floor=self.floor)
 
 
-def _day_text(day: date) -> str:
-    return f"{day.day} {day:%b %Y}"
-
-
 def crossing_message(forecast: Forecast, crossing: Crossing) -> str:
-    """``Checking is projected to reach −120.00 USD on 3 Mar 2026, after Rent (850.00 USD).``"""
+    """``Checking is projected to reach −120.00 USD on Mar 3, 2026, after Rent (850.00 USD).``, in the
+    current language and formats (the alert check sets the owner's)."""
     currency = forecast.currency
-    text = (f"{forecast.account.name} is projected to reach {format_money(crossing.balance, currency)} on "
-            f"{_day_text(crossing.day)}, after {crossing.culprit.label} "
-            f"({format_money(-crossing.culprit.amount, currency)})")
+    values = {"account": forecast.account.name, "balance": format_money(crossing.balance, currency),
+              "day": format_day(crossing.day), "item": crossing.culprit.label,
+              "amount": format_money(-crossing.culprit.amount, currency),
+              "buffer": format_money(forecast.buffer, currency)}
     if forecast.buffer:
-        text += f", below the {format_money(forecast.buffer, currency)} you want to keep"
-    return text + "."
+        return _("%(account)s is projected to reach %(balance)s on %(day)s, after %(item)s (%(amount)s), below "
+                 "the %(buffer)s you want to keep.") % values
+    return _("%(account)s is projected to reach %(balance)s on %(day)s, after %(item)s (%(amount)s).") % values
 
 
 def _items_for(*, user, account_ids: list[int]) -> list[RecurringItem]:

@@ -31,6 +31,7 @@ from django.db import transaction
 from apps.accounts.models import Account
 from apps.alerts.models import Alert
 from apps.alerts.services import alerts_raise
+from apps.core import formats
 
 from .forecast import account_forecasts, crossing_message
 
@@ -56,8 +57,11 @@ def forecast_alerts_check(*, user, today: date | None = None) -> list[Alert]:
         for crossing in forecast.crossings():
             event = crossing.culprit
             key = dedupe_key(account_id=forecast.account.pk, due_on=event.due_on, item_id=event.item_id)
-            candidates.setdefault(key, Alert(owner=user, kind=Alert.Kind.FORECAST_LOW, dedupe_key=key,
-                                             message=crossing_message(forecast, crossing)[:ALERT_MAX_LENGTH]))
+            if key in candidates:
+                continue
+            with formats.for_user(user):  # the owner's language, whoever runs the check
+                message = crossing_message(forecast, crossing)[:ALERT_MAX_LENGTH]
+            candidates[key] = Alert(owner=user, kind=Alert.Kind.FORECAST_LOW, dedupe_key=key, message=message)
     if not candidates:
         return []
     told = set(Alert.objects.filter(dedupe_key__in=list(candidates)).values_list("dedupe_key", flat=True))

@@ -13,11 +13,14 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from babel.numbers import format_decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from apps.core import schedules
+from apps.core import formats, schedules
 from apps.core.money import format_money
 from apps.core.schedules import Schedule
 
@@ -26,11 +29,16 @@ MAX_REMIND_DAYS = 60
 MAX_COUNT = 1000
 
 
+def max_count_text() -> str:
+    """MAX_COUNT as the customer's locale writes it ("1,000", "1.000")."""
+    return format_decimal(MAX_COUNT, locale=formats.current().babel)
+
+
 # At module level so Meta.constraints can name them (a nested class is not in Meta's scope).
 class RecurringKind(models.TextChoices):
-    BILL = "bill", "Bill"
-    INCOME = "income", "Income"
-    TRANSFER = "transfer", "Transfer"
+    BILL = "bill", gettext_lazy("Bill")
+    INCOME = "income", gettext_lazy("Income")
+    TRANSFER = "transfer", gettext_lazy("Transfer")
 
 
 class Frequency(models.TextChoices):
@@ -47,12 +55,12 @@ MONTH_DAY_FREQUENCIES = (Frequency.SEMIMONTHLY, Frequency.MONTHLY, Frequency.QUA
 
 
 class OccurrenceState(models.TextChoices):
-    UPCOMING = "upcoming", "Upcoming"
-    DUE = "due", "Due today"
-    OVERDUE = "overdue", "Overdue"
-    PAID = "paid", "Paid"
-    SKIPPED = "skipped", "Skipped"
-    FAILED = "failed", "Failed"
+    UPCOMING = "upcoming", gettext_lazy("Upcoming")
+    DUE = "due", gettext_lazy("Due today")
+    OVERDUE = "overdue", gettext_lazy("Overdue")
+    PAID = "paid", gettext_lazy("Paid")
+    SKIPPED = "skipped", gettext_lazy("Skipped")
+    FAILED = "failed", gettext_lazy("Failed")
 
 
 # What a stored row can be: "upcoming" is any open date (due and overdue are computed from today).
@@ -178,8 +186,9 @@ class RecurringItem(models.Model):
     def amount_text(self) -> str:
         """``850.00 USD``, or ``about 120.00 USD (90.00–150.00)`` for an estimated bill."""
         if self.is_estimated:
-            return (f"about {format_money(self.amount, self.currency)} "
-                    f"({format_money(self.amount_min)}–{format_money(self.amount_max)})")
+            return _("about %(amount)s (%(low)s–%(high)s)") % {
+                "amount": format_money(self.amount, self.currency), "low": format_money(self.amount_min),
+                "high": format_money(self.amount_max)}
         return format_money(self.amount, self.currency)
 
     def amount_fits(self, amount: Decimal) -> bool:
@@ -257,8 +266,8 @@ def display_state(*, due_on: date, stored_state: str, today: date, automatic: bo
 class SuggestionCadence(models.TextChoices):
     """How often a suggested bill (apps.bills.detection) seems to repeat."""
 
-    WEEKLY = Frequency.WEEKLY.value, "Weekly"
-    MONTHLY = Frequency.MONTHLY.value, "Monthly"
+    WEEKLY = Frequency.WEEKLY.value, gettext_lazy("Weekly")
+    MONTHLY = Frequency.MONTHLY.value, gettext_lazy("Monthly")
 
 
 class BillSuggestionDismissal(models.Model):

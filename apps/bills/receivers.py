@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from . import forecast_alerts, services
 from .models import RecurringItem
@@ -18,9 +19,10 @@ def move_items_on_category_merge(sender, *, user, source, target, **kwargs):
     items = RecurringItem.objects.filter(owner=user, category=source)
     misfit = items.exclude(kind__in=_kinds_fitting(target.kind)).first()
     if misfit is not None:
-        raise ValidationError({"target": f"“{misfit.name}” ({misfit.get_kind_display().lower()}) cannot move to "
-                                         f"“{target.name}”, a category for {target.get_kind_display().lower()}: "
-                                         "choose another category."})
+        raise ValidationError({"target": _("“%(name)s” (%(kind)s) cannot move to “%(category)s”, a category for "
+                                           "%(category_kind)s: choose another category.")
+                               % {"name": misfit.name, "kind": misfit.get_kind_display().lower(),
+                                  "category": target.name, "category_kind": target.get_kind_display().lower()}})
     items.update(category=target)
 
 

@@ -42,12 +42,16 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import Account
 from apps.alerts.models import Alert
 from apps.alerts.services import alerts_raise
+from apps.core import formats
 from apps.core.dates import MAX_YEAR, user_today
-from apps.core.money import cents, format_money
+from apps.core.formats import format_day
+from apps.core.money import cents, format_amount, format_money
 from apps.core.schedules import Schedule
 from apps.transactions import services as ledger
 from apps.transactions.models import Category, Transaction
@@ -65,6 +69,7 @@ from .models import (
     RecurringItem,
     RecurringKind,
     SuggestionCadence,
+    max_count_text,
 )
 from .signals import occurrence_paid, occurrence_unpaid
 
@@ -134,14 +139,17 @@ def _open_occurrence(item: RecurringItem, due_on: date) -> Occurrence:
     if occurrence is None:
         if item.next_due_on is None or due_on < item.next_due_on or \
                 due_on not in itertools.takewhile(lambda d: d <= due_on, dates_from(item.schedule(), item.next_due_on)):
-            raise ValidationError({"due_on": f"“{item.name}” has no payment due on {due_on:%-d %b %Y}."})
+            raise ValidationError({"due_on": _("“%(name)s” has no payment due on %(day)s.")
+                                   % {"name": item.name, "day": format_day(due_on)}})
         _materialize(item, through=due_on, limit=MAX_DATES_PER_RUN)
         occurrence = Occurrence.objects.select_for_update().filter(item=item, due_on=due_on).first()
         if occurrence is None:  # more than a year of dates ahead of it
-            raise ValidationError({"due_on": f"{due_on:%-d %b %Y} is too far ahead: choose a nearer payment."})
+            raise ValidationError({"due_on": _("%(day)s is too far ahead: choose a nearer payment.")
+                                   % {"day": format_day(due_on)}})
     if not occurrence.is_open:
-        raise ValidationError(f"The payment of “{item.name}” due on {due_on:%-d %b %Y} is already "
-                              f"{occurrence.get_state_display().lower()}.")
+        raise ValidationError(_("The payment of “%(name)s” due on %(day)s is already %(state)s.")
+                              % {"name": item.name, "day": format_day(due_on),
+                                 "state": occurrence.get_state_display().lower()})
     return occurrence
 
 
@@ -152,9 +160,10 @@ def _open_occurrence(item: RecurringItem, due_on: date) -> Occurrence:
 def _owned_open_account(*, user, account_id, field: str) -> Account:
     account = Account.objects.filter(owner=user, pk=account_id).first() if account_id else None
     if account is None:
-        raise ValidationError({field: "Choose one of your accounts."})
+        raise ValidationError({field: _("Choose one of your accounts.")})
     if account.is_closed:
-        raise ValidationError({field: f"The account “{account.name}” is closed: choose an open one."})
+        raise ValidationError({field: _("The account “%(name)s” is closed: choose an open one.")
+                               % {"name": account.name}})
     return account
 
 
@@ -163,64 +172,67 @@ def _clean_amounts(*, kind, amount, amount_min, amount_max) -> dict:
     if amount_min is None and amount_max is None:
         return {"amount": amount, "amount_min": None, "amount_max": None}
     if kind != Kind.BILL:
-        raise ValidationError({"amount_min": "Only bills can have an estimated amount."})
+        raise ValidationError({"amount_min": _("Only bills can have an estimated amount.")})
     if amount_min is None or amount_max is None:
         missing = "amount_min" if amount_min is None else "amount_max"
-        raise ValidationError({missing: "An estimated amount needs both the lowest and the highest amount "
-                                        "(leave both empty for a fixed amount)."})
+        raise ValidationError({missing: _("An estimated amount needs both the lowest and the highest amount "
+                                          "(leave both empty for a fixed amount).")})
     amount_min, amount_max = cents(amount_min, field="amount_min"), cents(amount_max, field="amount_max")
     if not amount_min <= amount <= amount_max:
-        raise ValidationError({"amount": f"The expected amount is between the lowest ({amount_min}) and the "
-                                         f"highest ({amount_max})."})
+        raise ValidationError({"amount": _("The expected amount is between the lowest (%(low)s) and the "
+                                           "highest (%(high)s).")
+                               % {"low": format_amount(amount_min), "high": format_amount(amount_max)}})
     return {"amount": amount, "amount_min": amount_min, "amount_max": amount_max}
 
 
 def _clean_schedule(*, frequency, starts_on, day, second_day, until, count, today) -> dict:
     if frequency not in Frequency.values:
-        raise ValidationError({"frequency": "Choose how often it repeats."})
+        raise ValidationError({"frequency": _("Choose how often it repeats.")})
     if starts_on is None:
-        raise ValidationError({"starts_on": "Enter the date of the first payment."})
+        raise ValidationError({"starts_on": _("Enter the date of the first payment.")})
     if starts_on < today:
-        raise ValidationError({"starts_on": f"Choose today ({today:%-d %b %Y}) or a later date: "
-                                            "a schedule applies from today on."})
+        raise ValidationError({"starts_on": _("Choose today (%(day)s) or a later date: a schedule applies from "
+                                              "today on.") % {"day": format_day(today)}})
     if starts_on.year > MAX_YEAR - 1:
-        raise ValidationError({"starts_on": "Choose a date in the next few years."})
+        raise ValidationError({"starts_on": _("Choose a date in the next few years.")})
     if frequency in MONTH_DAY_FREQUENCIES:
         day = starts_on.day if day is None else int(day)
         if not 1 <= day <= 31:
-            raise ValidationError({"day": "Choose a day of the month between 1 and 31."})
+            raise ValidationError({"day": _("Choose a day of the month between 1 and 31.")})
     else:
         day = None
     if frequency == Frequency.SEMIMONTHLY:
         if second_day is None or not 1 <= int(second_day) <= 31:
-            raise ValidationError({"second_day": "Twice a month needs its second day of the month (1 to 31)."})
+            raise ValidationError({"second_day": _("Twice a month needs its second day of the month (1 to 31).")})
         if int(second_day) == day:
-            raise ValidationError({"second_day": "Choose a second day different from the first."})
+            raise ValidationError({"second_day": _("Choose a second day different from the first.")})
         second_day = int(second_day)
     else:
         second_day = None
     if until is not None and until < starts_on:
-        raise ValidationError({"until": "The end date is before the first payment."})
+        raise ValidationError({"until": _("The end date is before the first payment.")})
     if count is not None and not 1 <= int(count) <= MAX_COUNT:
-        raise ValidationError({"count": f"Choose between 1 and {MAX_COUNT:,} payments, or leave it empty."})
+        raise ValidationError({"count": _("Choose between 1 and %(max)s payments, or leave it empty.")
+                               % {"max": max_count_text()}})
     fields = {"frequency": frequency, "anchor": starts_on, "day": day, "second_day": second_day, "until": until,
               "count": None if count is None else int(count)}
     schedule = Schedule(frequency, starts_on, day=day, second_day=second_day, until=until, count=fields["count"])
     first = schedule.next_on_or_after(starts_on)
     if first is None:
-        raise ValidationError({"until": "No payment falls between the first date and the end date."})
+        raise ValidationError({"until": _("No payment falls between the first date and the end date.")})
     return {**fields, "first": first}
 
 
 def _clean(*, user, kind, name, amount, amount_min, amount_max, account_id, to_account_id, category,
            autopay, remind_days) -> dict:
     if kind not in Kind.values:
-        raise ValidationError({"kind": "Choose a bill, an income or a transfer."})
+        raise ValidationError({"kind": _("Choose a bill, an income or a transfer.")})
     name = (name or "").strip()
     if not name:
-        raise ValidationError({"name": "Enter who is paid (the payee)." if kind == Kind.BILL else "Enter a name."})
+        raise ValidationError({"name": _("Enter who is paid (the payee).") if kind == Kind.BILL
+                               else _("Enter a name.")})
     if len(name) > RecurringItem._meta.get_field("name").max_length:
-        raise ValidationError({"name": "Keep the name to 100 characters."})
+        raise ValidationError({"name": _("Keep the name to 100 characters.")})
     fields = {"kind": kind, "name": name,
               **_clean_amounts(kind=kind, amount=amount, amount_min=amount_min, amount_max=amount_max)}
     account = _owned_open_account(user=user, account_id=account_id, field="account")
@@ -228,20 +240,21 @@ def _clean(*, user, kind, name, amount, amount_min, amount_max, account_id, to_a
     if kind == Kind.TRANSFER:
         target = _owned_open_account(user=user, account_id=to_account_id, field="to_account")
         if target.pk == account.pk:
-            raise ValidationError({"to_account": "Choose two different accounts."})
+            raise ValidationError({"to_account": _("Choose two different accounts.")})
         if target.currency != account.currency:
-            raise ValidationError({"to_account": f"Transfers need two accounts in the same currency "
-                                                 f"({account.currency} and {target.currency} differ)."})
+            raise ValidationError({"to_account": _("Transfers need two accounts in the same currency "
+                                                   "(%(first)s and %(second)s differ).")
+                                   % {"first": account.currency, "second": target.currency}})
         fields.update(to_account=target, category=None)
     else:
         if category is None or not Category.objects.for_user(user).filter(pk=category.pk).exists():
-            raise ValidationError({"category": "Choose one of your categories."})
+            raise ValidationError({"category": _("Choose one of your categories.")})
         fields.update(to_account=None, category=category)
     fields["autopay"] = bool(autopay) if kind == Kind.BILL else True
     if kind == Kind.BILL and remind_days is not None:
         if not 0 <= int(remind_days) <= MAX_REMIND_DAYS:
-            raise ValidationError({"remind_days": f"Choose between 0 and {MAX_REMIND_DAYS} days, or leave it empty "
-                                                  "for no reminder."})
+            raise ValidationError({"remind_days": _("Choose between 0 and %(max)s days, or leave it empty for no "
+                                                    "reminder.") % {"max": MAX_REMIND_DAYS}})
         fields["remind_days"] = int(remind_days)
     else:
         fields["remind_days"] = None
@@ -279,8 +292,9 @@ def recurring_update(*, user, item_id: int, name: str, amount: Decimal, account_
                     amount_max=amount_max, account_id=account_id, to_account_id=to_account_id, category=category,
                     autopay=autopay, remind_days=remind_days)
     if fields["currency"] != item.currency and item.occurrences.exists():
-        raise ValidationError({"account": f"“{item.name}” is in {item.currency}: choose an account in "
-                                          f"{item.currency}, or create a new one for {fields['currency']}."})
+        raise ValidationError({"account": _("“%(name)s” is in %(currency)s: choose an account in %(currency)s, "
+                                            "or create a new one for %(new)s.")
+                               % {"name": item.name, "currency": item.currency, "new": fields["currency"]}})
     schedule = _clean_schedule(frequency=frequency, starts_on=starts_on, day=day, second_day=second_day,
                                until=until, count=count, today=today)
     schedule.pop("first")
@@ -345,9 +359,9 @@ def bill_suggestion_dismiss(*, user, payee_key: str, cadence: str) -> BillSugges
     not suggested again at that cadence. Dismissing twice changes nothing."""
     key = normal_payee_key(payee_key)
     if not key:
-        raise ValidationError({"payee_key": "Choose a suggested bill to dismiss."})
+        raise ValidationError({"payee_key": _("Choose a suggested bill to dismiss.")})
     if cadence not in SuggestionCadence.values:
-        raise ValidationError({"cadence": "Choose a suggested bill to dismiss."})
+        raise ValidationError({"cadence": _("Choose a suggested bill to dismiss.")})
     return BillSuggestionDismissal.objects.get_or_create(owner=user, payee_key=key, cadence=cadence)[0]
 
 
@@ -376,7 +390,7 @@ def _settle(occurrence: Occurrence, *, state: str, **changes) -> Occurrence:
     except IntegrityError as error:
         if "bills_occurrence_one_per_transaction" not in str(error):
             raise
-        raise ValidationError({"transaction": "That entry already pays another bill."}) from None
+        raise ValidationError({"transaction": _("That entry already pays another bill.")}) from None
     return occurrence
 
 
@@ -403,19 +417,19 @@ def occurrence_mark_paid(*, user, item_id: int, due_on: date, transaction_id: in
     only), or post the payment now (``post=True``; default: the expected amount, today),
     through the ledger service, which refuses an overdraft."""
     if (transaction_id is None) == (not post):
-        raise ValidationError("Choose an entry to link, or post the payment.")
+        raise ValidationError(_("Choose an entry to link, or post the payment."))
     item = _lock_item(user=user, item_id=item_id)
     occurrence = _open_occurrence(item, due_on)
     if transaction_id is not None:
         if item.kind != Kind.BILL:
-            raise ValidationError({"transaction": "Only a bill's payment can be linked to an expense."})
+            raise ValidationError({"transaction": _("Only a bill's payment can be linked to an expense.")})
         # Locked: a concurrent delete of this entry waits for us, then reopens the occurrence.
         entry = (Transaction.objects.select_for_update()
                  .filter(owner=user, pk=transaction_id, kind=Transaction.Kind.EXPENSE).first())
         if entry is None:
-            raise ValidationError({"transaction": "Choose one of your expenses."})
+            raise ValidationError({"transaction": _("Choose one of your expenses.")})
         if Occurrence.objects.filter(transaction=entry).exists():
-            raise ValidationError({"transaction": "That expense already pays another bill."})
+            raise ValidationError({"transaction": _("That expense already pays another bill.")})
     else:
         amount = occurrence.amount if amount is None else amount
         entry = _post_to_ledger(item, amount=cents(amount), occurred_on=paid_on or user_today(user))
@@ -460,22 +474,24 @@ def _latest_today() -> date:
     return (timezone.now() + timedelta(hours=14)).date()
 
 
-def _day_text(day: date) -> str:
-    return f"{day.day} {day:%b %Y}"
-
-
 def _failure_message(item: RecurringItem, occurrence: Occurrence, reason: str) -> str:
-    amount = format_money(occurrence.amount, item.currency)
-    what = {Kind.BILL: f"Autopay of {item.name} ({amount})",
-            Kind.INCOME: f"The automatic income {item.name} ({amount})",
-            Kind.TRANSFER: f"The automatic transfer {item.name} ({amount})"}[item.kind]
-    return f"{what} on {_day_text(occurrence.due_on)} failed: {reason}"[:ALERT_MAX_LENGTH]
+    """The alert text, in the owner's language and formats (call it inside ``formats.for_user``)."""
+    values = {"name": item.name, "amount": format_money(occurrence.amount, item.currency),
+              "day": format_day(occurrence.due_on), "reason": reason}
+    if item.kind == Kind.BILL:
+        text = _("Autopay of %(name)s (%(amount)s) on %(day)s failed: %(reason)s") % values
+    elif item.kind == Kind.INCOME:
+        text = _("The automatic income %(name)s (%(amount)s) on %(day)s failed: %(reason)s") % values
+    else:
+        text = _("The automatic transfer %(name)s (%(amount)s) on %(day)s failed: %(reason)s") % values
+    return text[:ALERT_MAX_LENGTH]
 
 
 def _failure_reason(error: ValidationError) -> str:
     reason = " ".join(error.messages)
-    # Sentence case after "failed:" ("not enough money in Checking"), unless it starts with a name.
-    if reason[:1].isupper() and reason[1:2].islower():
+    # Sentence case after "failed:" ("not enough money in Checking"), unless it starts with a name;
+    # English only (German capitalises its nouns).
+    if reason[:1].isupper() and reason[1:2].islower() and (get_language() or "en").startswith("en"):
         reason = reason[0].lower() + reason[1:]
     return reason[:REASON_MAX_LENGTH]
 
@@ -492,14 +508,16 @@ def _post_one(*, item_id: int, occurrence_id: int, summary: RunSummary) -> None:
         if occurrence.state != State.UPCOMING:
             return  # another run (or the customer) settled it first
         try:
-            with transaction.atomic():  # a refused posting leaves nothing behind
+            # In the owner's language: the ledger's refusal becomes the reason the customer reads.
+            with formats.for_user(item.owner), transaction.atomic():  # a refused posting leaves nothing behind
                 entry = _post_to_ledger(item, amount=occurrence.amount, occurred_on=occurrence.due_on)
         except ValidationError as error:
-            reason = _failure_reason(error)
+            with formats.for_user(item.owner):
+                reason = _failure_reason(error)
+                message = _failure_message(item, occurrence, reason)
             occurrence.item = item
             _settle(occurrence, state=State.FAILED, failure_reason=reason)
-            alerts_raise([Alert(owner=item.owner, kind=Alert.Kind.AUTOPAY_FAILED,
-                                message=_failure_message(item, occurrence, reason))])
+            alerts_raise([Alert(owner=item.owner, kind=Alert.Kind.AUTOPAY_FAILED, message=message)])
             summary.failed.append(occurrence)
             logger.info("recurring posting refused", extra={"occurrence_id": occurrence.pk, "reason": reason})
         else:
@@ -547,21 +565,33 @@ def recurring_post_due(*, today: date | None = None, summary: RunSummary | None 
 
 
 def _reminder_message(item: RecurringItem, occurrence: Occurrence, today: date) -> str:
-    days = (occurrence.due_on - today).days
-    when = "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"
-    amount = item.amount_text if item.is_estimated else format_money(occurrence.amount, item.currency)
-    if item.autopay:
-        text = (f"{item.name} ({amount}) will be paid automatically from {item.account.name} on "
-                f"{_day_text(occurrence.due_on)} ({when}).")
-    else:
-        text = f"{item.name} ({amount}) is due on {_day_text(occurrence.due_on)} ({when})."
+    """The alert text, in the owner's language and formats (whoever runs the reminders)."""
+    with formats.for_user(item.owner):
+        days = (occurrence.due_on - today).days
+        if days == 0:
+            when = _("today")
+        elif days == 1:
+            when = _("tomorrow")
+        else:
+            when = ngettext("in %(count)d day", "in %(count)d days", days) % {"count": days}
+        values = {"name": item.name, "day": format_day(occurrence.due_on), "when": when,
+                  "account": item.account.name,
+                  "amount": item.amount_text if item.is_estimated else format_money(occurrence.amount, item.currency)}
+        if item.autopay:
+            text = _("%(name)s (%(amount)s) will be paid automatically from %(account)s on %(day)s "
+                     "(%(when)s).") % values
+        else:
+            text = _("%(name)s (%(amount)s) is due on %(day)s (%(when)s).") % values
     return text[:ALERT_MAX_LENGTH]
 
 
 def _overdue_message(item: RecurringItem, occurrence: Occurrence) -> str:
-    amount = format_money(occurrence.amount, item.currency)
-    return (f"{item.name} ({amount}) was due on {_day_text(occurrence.due_on)} and is not marked paid. "
-            "Pay it, or mark it paid or skipped on the Bills page.")[:ALERT_MAX_LENGTH]
+    """The alert text, in the owner's language and formats (whoever runs the reminders)."""
+    with formats.for_user(item.owner):
+        text = _("%(name)s (%(amount)s) was due on %(day)s and is not marked paid. Pay it, or mark it paid or "
+                 "skipped on the Bills page.") % {"name": item.name, "day": format_day(occurrence.due_on),
+                                                  "amount": format_money(occurrence.amount, item.currency)}
+    return text[:ALERT_MAX_LENGTH]
 
 
 def _flag_once(occurrence: Occurrence, flag: str) -> bool:

@@ -10,9 +10,12 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.core.dates import user_today
+from apps.core.formats import format_day
 from apps.core.forms import add_service_errors
 from apps.core.money import format_money
 
@@ -21,8 +24,11 @@ from .forms import PayNowForm, RecurringItemForm
 from .models import RecurringItem, RecurringKind
 
 Kind = RecurringKind
-FORM_ERROR = "Please correct the errors below."
-TITLES = {Kind.BILL: "bill", Kind.INCOME: "recurring income", Kind.TRANSFER: "recurring transfer"}
+FORM_ERROR = gettext_lazy("Please correct the errors below.")
+NEW_TITLES = {Kind.BILL: gettext_lazy("New bill"), Kind.INCOME: gettext_lazy("New recurring income"),
+              Kind.TRANSFER: gettext_lazy("New recurring transfer")}
+EDIT_TITLES = {Kind.BILL: gettext_lazy("Edit bill"), Kind.INCOME: gettext_lazy("Edit recurring income"),
+               Kind.TRANSFER: gettext_lazy("Edit recurring transfer")}
 # The new-bill form's fields a suggested bill pre-fills (detection.BillSuggestion.form_query).
 PREFILL_FIELDS = ("name", "amount", "account", "category", "frequency", "starts_on", "day")
 
@@ -38,10 +44,6 @@ def _due_on(value: str) -> date:
         return date.fromisoformat(value)
     except (TypeError, ValueError):
         raise Http404("No such date.") from None
-
-
-def _day(day: date) -> str:
-    return f"{day.day} {day:%b %Y}"
 
 
 def recurring_list(request):
@@ -61,7 +63,7 @@ def bill_suggestion_dismiss(request):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "Suggestion dismissed: it will not be suggested again.")
+        messages.success(request, _("Suggestion dismissed: it will not be suggested again."))
     return redirect("bills:list")
 
 
@@ -97,9 +99,10 @@ def recurring_create(request, kind):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"“{item.name}” added: first payment on {_day(item.next_due_on)}.")
+            messages.success(request, _("“%(name)s” added: first payment on %(day)s.")
+                             % {"name": item.name, "day": format_day(item.next_due_on)})
             return redirect("bills:list")
-    return _form_page(request, form, title=f"New {TITLES[kind]}", submit_label="Save")
+    return _form_page(request, form, title=NEW_TITLES[kind], submit_label=_("Save"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -113,22 +116,25 @@ def recurring_edit(request, pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"“{item.name}” saved. Payments before the change keep their amount.")
+            messages.success(request, _("“%(name)s” saved. Payments before the change keep their amount.")
+                             % {"name": item.name})
             return redirect("bills:list")
-    return _form_page(request, form, title=f"Edit {TITLES[item.kind]}", submit_label="Save changes", item=item)
+    return _form_page(request, form, title=EDIT_TITLES[item.kind], submit_label=_("Save changes"), item=item)
 
 
 @require_POST
 def recurring_pause(request, pk):
     item = services.recurring_pause(user=request.user, item_id=_own_item(request, pk).pk)
-    messages.success(request, f"“{item.name}” paused: nothing is posted or reminded until you resume it.")
+    messages.success(request, _("“%(name)s” paused: nothing is posted or reminded until you resume it.")
+                     % {"name": item.name})
     return redirect("bills:list")
 
 
 @require_POST
 def recurring_resume(request, pk):
     item = services.recurring_resume(user=request.user, item_id=_own_item(request, pk).pk)
-    messages.success(request, f"“{item.name}” resumed. Dates that passed while it was paused are skipped.")
+    messages.success(request, _("“%(name)s” resumed. Dates that passed while it was paused are skipped.")
+                     % {"name": item.name})
     return redirect("bills:list")
 
 
@@ -138,14 +144,15 @@ def occurrence_skip(request, pk):
     try:
         due_on = date.fromisoformat(request.POST.get("due_on") or "")
     except ValueError:
-        messages.error(request, "Choose the payment to skip.")
+        messages.error(request, _("Choose the payment to skip."))
         return redirect("bills:detail", pk=item.pk)
     try:
         services.occurrence_skip(user=request.user, item_id=item.pk, due_on=due_on)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"The payment of “{item.name}” due on {_day(due_on)} is skipped.")
+        messages.success(request, _("The payment of “%(name)s” due on %(day)s is skipped.")
+                         % {"name": item.name, "day": format_day(due_on)})
     return redirect("bills:list")
 
 
@@ -179,7 +186,8 @@ def occurrence_pay(request, pk, due_on):
                 add_service_errors(form, error, {"occurred_on": "paid_on", "account": None})
         else:
             if linking or not form.errors:
-                messages.success(request, f"The payment of “{item.name}” due on {_day(due_on)} is marked paid.")
+                messages.success(request, _("The payment of “%(name)s” due on %(day)s is marked paid.")
+                                 % {"name": item.name, "day": format_day(due_on)})
                 return redirect("bills:list")
         if form.errors:
             messages.error(request, FORM_ERROR)
@@ -198,6 +206,7 @@ def recurring_delete(request, pk):
     item = _own_item(request, pk)
     if request.method == "POST":
         services.recurring_delete(user=request.user, item_id=item.pk)
-        messages.success(request, f"“{item.name}” deleted. Payments already recorded stay in your transactions.")
+        messages.success(request, _("“%(name)s” deleted. Payments already recorded stay in your transactions.")
+                         % {"name": item.name})
         return redirect("bills:list")
     return render(request, "bills/recurring_confirm_delete.html", {"item": item})

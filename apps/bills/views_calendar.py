@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from django.shortcuts import render
+from django.utils.translation import pgettext_lazy
 
 from apps.core.dates import user_today
 from apps.core.month_pages import month_from_query, month_nav
 
 from .month_calendar import month_calendar
 
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# The grid's column headings: (full name, abbreviation), Monday first.
+WEEKDAYS = (
+    (pgettext_lazy("weekday", "Monday"), pgettext_lazy("weekday abbreviation", "Mon")),
+    (pgettext_lazy("weekday", "Tuesday"), pgettext_lazy("weekday abbreviation", "Tue")),
+    (pgettext_lazy("weekday", "Wednesday"), pgettext_lazy("weekday abbreviation", "Wed")),
+    (pgettext_lazy("weekday", "Thursday"), pgettext_lazy("weekday abbreviation", "Thu")),
+    (pgettext_lazy("weekday", "Friday"), pgettext_lazy("weekday abbreviation", "Fri")),
+    (pgettext_lazy("weekday", "Saturday"), pgettext_lazy("weekday abbreviation", "Sat")),
+    (pgettext_lazy("weekday", "Sunday"), pgettext_lazy("weekday abbreviation", "Sun")),
+)
 
 
 def calendar_month(request):

@@ -10,9 +10,11 @@ from __future__ import annotations
 from datetime import date
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import Account
 from apps.core.api import json_endpoint, json_error, json_response
+from apps.core.formats import format_day_short
 from apps.core.money import format_money
 
 from .forecast import DAY_CHOICES, DEFAULT_DAYS, ESTIMATE_DAYS, MAX_DAYS, Event, Forecast, LowPoint, account_forecast
@@ -127,6 +129,15 @@ def forecast_json(request: HttpRequest):
 # The section of the account page
 # ---------------------------------------------------------------------------
 
+def _lowest_text(forecast: Forecast) -> str:
+    """The chart's title: "Lowest: 150.00 USD on Dec 1, after Rent"."""
+    lowest = forecast.lowest
+    values = {"balance": format_money(lowest.balance, forecast.currency), "day": format_day_short(lowest.day)}
+    if lowest.after:
+        return _("Lowest: %(balance)s on %(day)s, after %(item)s") % {**values, "item": lowest.after.label}
+    return _("Lowest: %(balance)s on %(day)s") % values
+
+
 def chart_data(forecast: Forecast) -> dict:
     """What static/js/forecast.js draws. Amounts are strings (exact decimals); the script
     turns them into numbers only to draw; the table beside the chart has the exact values."""
@@ -134,15 +145,14 @@ def chart_data(forecast: Forecast) -> dict:
     return {
         "canvas": "chart-forecast",
         "currency": forecast.currency,
-        "labels": [f"{p.day:%-d %b}" for p in forecast.points],
+        "labels": [format_day_short(p.day) for p in forecast.points],
         "dates": [_iso(p.day) for p in forecast.points],
         "balances": [str(p.balance) for p in forecast.points],
         "estimated": ([str(p.estimated_balance) for p in forecast.points]
                       if forecast.daily_spending is not None else None),
         "floor": str(forecast.floor),
         "lowest_index": next(i for i, p in enumerate(forecast.points) if p.day == lowest.day),
-        "lowest_text": (f"Lowest: {format_money(lowest.balance, forecast.currency)} on {lowest.day:%-d %b}"
-                        + (f", after {lowest.after.label}" if lowest.after else "")),
+        "lowest_text": _lowest_text(forecast),
     }
 
 

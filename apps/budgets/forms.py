@@ -1,5 +1,6 @@
 from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import Account
 from apps.core.dates import user_today
@@ -19,23 +20,28 @@ class BudgetForm(forms.ModelForm):
     the checks here give the customer clear messages, the database constraints stay the guard."""
 
     category = CategoryChoiceField(
-        queryset=Category.objects.none(), empty_label="Choose a category",
-        error_messages={"invalid_choice": "Choose one of your categories."},
+        label=gettext_lazy("Category"), queryset=Category.objects.none(),
+        empty_label=gettext_lazy("Choose a category"),
+        error_messages={"invalid_choice": gettext_lazy("Choose one of your categories.")},
     )
-    limit = money_field(label="Limit", help_text="The most you want to spend in one period.")
-    currency = forms.ChoiceField(help_text="Only spending in this currency counts against the limit.")
+    limit = money_field(label=gettext_lazy("Limit"),
+                        help_text=gettext_lazy("The most you want to spend in one period."))
+    currency = forms.ChoiceField(label=gettext_lazy("Currency"),
+                                 help_text=gettext_lazy("Only spending in this currency counts against the limit."))
     warning_percent = forms.IntegerField(
-        label="Early warning at (%)", min_value=1, max_value=100, initial=80,
-        help_text="You get a warning when spending passes this share of the limit.",
-        error_messages={"min_value": "Choose a threshold between 1 and 100 percent.",
-                        "max_value": "Choose a threshold between 1 and 100 percent."},
+        label=gettext_lazy("Early warning at (%)"), min_value=1, max_value=100, initial=80,
+        help_text=gettext_lazy("You get a warning when spending passes this share of the limit."),
+        error_messages={"min_value": gettext_lazy("Choose a threshold between 1 and 100 percent."),
+                        "max_value": gettext_lazy("Choose a threshold between 1 and 100 percent.")},
     )
 
     class Meta:
         model = Budget
         fields = ("category", "period", "limit", "currency", "start_date", "warning_percent")
         widgets = {"start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
-        help_texts = {"start_date": "Periods are counted from this day (e.g. the 1st for calendar months)."}
+        labels = {"period": gettext_lazy("Period"), "start_date": gettext_lazy("Start date")}
+        help_texts = {"start_date": gettext_lazy("Periods are counted from this day (e.g. the 1st for calendar "
+                                                 "months).")}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

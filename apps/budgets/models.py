@@ -3,14 +3,15 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 
 # At module level so Meta.constraints can name it (a nested class is not in Meta's scope).
 class BudgetPeriod(models.TextChoices):
-    WEEKLY = "weekly", "Weekly"
-    MONTHLY = "monthly", "Monthly"
-    QUARTERLY = "quarterly", "Quarterly"
-    YEARLY = "yearly", "Yearly"
+    WEEKLY = "weekly", gettext_lazy("Weekly")
+    MONTHLY = "monthly", gettext_lazy("Monthly")
+    QUARTERLY = "quarterly", gettext_lazy("Quarterly")
+    YEARLY = "yearly", gettext_lazy("Yearly")
 
 
 class Budget(models.Model):
@@ -22,9 +23,10 @@ class Budget(models.Model):
     limit = models.DecimalField(max_digits=14, decimal_places=2)
     # The budget counts only expenses in this currency; services always pass it.
     currency = models.CharField(max_length=3)
-    start_date = models.DateField(help_text="The first period starts on this day.")
+    start_date = models.DateField(help_text=gettext_lazy("The first period starts on this day."))
     warning_percent = models.PositiveSmallIntegerField(
-        "early warning at (%)", default=80, help_text="Warn when spending passes this share of the limit."
+        gettext_lazy("early warning at (%)"), default=80,
+        help_text=gettext_lazy("Warn when spending passes this share of the limit."),
     )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)

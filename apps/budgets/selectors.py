@@ -34,6 +34,11 @@ class BudgetStatus:
     period_end: date  # inclusive
     as_of: date  # spending is counted up to this day (today, or a past month's last day)
 
+    @property
+    def period_label(self) -> str:
+        """"Monthly", in the customer's language."""
+        return str(Budget.Period(self.period).label)
+
 
 def budget_window(budget: Budget, *, today: date) -> Window:
     """The budget's current window: the one containing ``today``."""

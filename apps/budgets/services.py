@@ -16,9 +16,11 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from apps.alerts.models import Alert
 from apps.alerts.services import alerts_raise
+from apps.core import formats
 from apps.core.currencies import clean_currency
 from apps.core.dates import user_today
 from apps.core.money import cents, format_money
@@ -37,22 +39,23 @@ START_YEARS = (1900, 2999)
 
 def _clean_fields(*, user, category, period, limit, warning_percent, start_date, currency) -> dict:
     if category is None or not Category.objects.for_user(user).filter(pk=category.pk).exists():
-        raise ValidationError({"category": "Choose one of your categories."})
+        raise ValidationError({"category": _("Choose one of your categories.")})
     if period not in Budget.Period.values:
-        raise ValidationError({"period": "Choose weekly, monthly, quarterly or yearly."})
+        raise ValidationError({"period": _("Choose weekly, monthly, quarterly or yearly.")})
     if not 1 <= int(warning_percent) <= 100:
-        raise ValidationError({"warning_percent": "Choose a warning threshold between 1 and 100 percent."})
+        raise ValidationError({"warning_percent": _("Choose a warning threshold between 1 and 100 percent.")})
     if not START_YEARS[0] <= start_date.year <= START_YEARS[1]:
-        raise ValidationError({"start_date": f"Enter a start date between the years {START_YEARS[0]} and "
-                                             f"{START_YEARS[1]}."})
+        raise ValidationError({"start_date": _("Enter a start date between the years %(first)s and %(last)s.")
+                               % {"first": START_YEARS[0], "last": START_YEARS[1]}})
     return {"category": category, "period": period, "limit": cents(limit, field="limit"),
             "warning_percent": int(warning_percent), "start_date": start_date,
             "currency": clean_currency(currency or user.default_currency)}
 
 
 def duplicate_message(*, category, period, currency) -> str:
-    return (f"You already have an active {Budget.Period(period).label.lower()} budget in {currency} for "
-            f"“{capfirst(str(category))}”. Edit that one instead.")
+    return _("You already have an active %(period)s budget in %(currency)s for “%(category)s”. Edit that one "
+             "instead.") % {"period": Budget.Period(period).label.lower(), "currency": currency,
+                            "category": capfirst(str(category))}
 
 
 def _save_unique(budget: Budget) -> None:
@@ -111,16 +114,20 @@ def budget_delete(*, user, budget_id: int) -> Budget:
 # The budget check
 # ---------------------------------------------------------------------------
 
-def _alert_message(*, budget: Budget, kind: str, spent: Decimal, window) -> str:
-    period = budget.get_period_display().lower()
-    spent_text, limit_text = format_money(spent, budget.currency), format_money(budget.limit, budget.currency)
-    when = f"{window.start.day} {window.start:%b %Y} – {window.end.day} {window.end:%b %Y}"
-    percent = (spent * 100 / budget.limit).quantize(Decimal("1"))
-    if kind == Alert.Kind.BUDGET_EXCEEDED:
-        return (f"You have exceeded your {period} “{budget.category.name}” budget: {spent_text} spent "
-                f"of {limit_text} ({percent}%) for {when}.")
-    return (f"You have used {percent}% of your {period} “{budget.category.name}” budget: {spent_text} "
-            f"spent of {limit_text} for {when} (warning at {budget.warning_percent}%).")
+def _alert_message(*, owner, budget: Budget, kind: str, spent: Decimal, window) -> str:
+    """The alert text, in the owner's language and formats, whoever's change triggers the check."""
+    with formats.for_user(owner):
+        values = {
+            "period": budget.get_period_display().lower(), "category": budget.category.label,
+            "spent": format_money(spent, budget.currency), "limit": format_money(budget.limit, budget.currency),
+            "when": f"{formats.format_day(window.start)} – {formats.format_day(window.end)}",
+            "percent": (spent * 100 / budget.limit).quantize(Decimal("1")), "warning": budget.warning_percent,
+        }
+        if kind == Alert.Kind.BUDGET_EXCEEDED:
+            return _("You have exceeded your %(period)s “%(category)s” budget: %(spent)s spent of %(limit)s "
+                     "(%(percent)s%%) for %(when)s.") % values
+        return _("You have used %(percent)s%% of your %(period)s “%(category)s” budget: %(spent)s spent of "
+                 "%(limit)s for %(when)s (warning at %(warning)s%%).") % values
 
 
 def _due_kind(*, budget: Budget, spent: Decimal) -> str | None:
@@ -173,7 +180,8 @@ def budget_check(*, user, budget_ids: Iterable[int] | None = None, changed_dates
     )
     new = [
         Alert(owner=user, budget=budget, period_start=start, kind=kind,
-              message=_alert_message(budget=budget, kind=kind, spent=spent[budget.pk], window=windows[budget.pk]))
+              message=_alert_message(owner=user, budget=budget, kind=kind, spent=spent[budget.pk],
+                                     window=windows[budget.pk]))
         for (budget_id, start, kind), budget in due.items()
         if (budget_id, start, kind) not in existing
     ]
@@ -218,10 +226,11 @@ def budgets_move_category(*, user, source: Category, target: Category) -> list[i
     on_target = {(b.period, b.currency) for b in budgets if b.category_id == target.pk and b.is_active}
     clashes = [b for b in budgets if b.category_id == source.pk and b.is_active and (b.period, b.currency) in on_target]
     if clashes:
-        names = "; ".join(f"{Budget.Period(b.period).label.lower()} in {b.currency}" for b in clashes)
-        raise ValidationError({"target": f"You have budgets for both “{capfirst(source.name)}” and "
-                                         f"“{capfirst(target.name)}” ({names}). Delete or deactivate one of each pair "
-                                         "first, then merge."})
+        names = "; ".join(_("%(period)s in %(currency)s") % {"period": Budget.Period(b.period).label.lower(),
+                                                              "currency": b.currency} for b in clashes)
+        raise ValidationError({"target": _("You have budgets for both “%(source)s” and “%(target)s” (%(names)s). "
+                                           "Delete or deactivate one of each pair first, then merge.")
+                               % {"source": capfirst(source.name), "target": capfirst(target.name), "names": names}})
     moved = [b.pk for b in budgets if b.category_id == source.pk]
     if moved:
         Budget.objects.filter(pk__in=moved).update(category=target)

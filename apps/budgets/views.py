@@ -1,12 +1,16 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from babel.numbers import format_decimal
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
+from apps.core import formats
 from apps.core.forms import add_service_errors
 
 from .forms import BudgetForm
@@ -33,6 +37,12 @@ class BudgetRow:
         return max(self.status.percent_used, Decimal(100))
 
     @property
+    def percent_text(self) -> str:
+        """The share used as the customer's locale writes it: "62.5%", "62,5 %"."""
+        number = format_decimal(self.status.percent_used, format="#,##0.0", locale=formats.current().babel)
+        return _("%(percent)s%%") % {"percent": number}
+
+    @property
     def over_by(self) -> Decimal:
         return -self.status.remaining
 
@@ -46,8 +56,8 @@ class BudgetRow:
     @property
     def level_text(self) -> str:
         if self.status.exceeded:
-            return "Over the limit"
-        return "Past the warning threshold" if self.status.warning else "On track"
+            return _("Over the limit")
+        return _("Past the warning threshold") if self.status.warning else _("On track")
 
 
 class BudgetListView(TemplateView):
@@ -79,26 +89,25 @@ class BudgetFormView(FormView):
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, self.success_message.format(budget=budget,
-                                                                   category=budget.category.name.capitalize()))
+        messages.success(self.request, self.success_message % {"category": budget.category.label})
         return redirect(self.success_url)
 
     def form_invalid(self, form):
-        messages.error(self.request, "Please correct the errors below.")
+        messages.error(self.request, _("Please correct the errors below."))
         return super().form_invalid(form)
 
 
 class BudgetCreateView(BudgetFormView):
-    extra_context = {"title": "New budget", "submit_label": "Create budget"}
-    success_message = "Budget for “{category}” created."
+    extra_context = {"title": gettext_lazy("New budget"), "submit_label": gettext_lazy("Create budget")}
+    success_message = gettext_lazy("Budget for “%(category)s” created.")
 
     def save(self, form):
         return budget_create(user=self.request.user, **form.service_kwargs())
 
 
 class BudgetUpdateView(BudgetFormView):
-    extra_context = {"title": "Edit budget", "submit_label": "Save changes"}
-    success_message = "Budget for “{category}” saved."
+    extra_context = {"title": gettext_lazy("Edit budget"), "submit_label": gettext_lazy("Save changes")}
+    success_message = gettext_lazy("Budget for “%(category)s” saved.")
 
     def dispatch(self, request, *args, **kwargs):
         self.budget = _owned_active_budget(request, kwargs["pk"])
@@ -123,6 +132,6 @@ class BudgetDeleteView(TemplateView):
 
     def post(self, request, *args, **kwargs):
         budget_delete(user=request.user, budget_id=self.budget.pk)
-        messages.success(request, f"Budget for “{self.budget.category.name.capitalize()}” deleted. "
-                                  "Its past alerts stay in your alerts list.")
+        messages.success(request, _("Budget for “%(category)s” deleted. Its past alerts stay in your alerts list.")
+                         % {"category": self.budget.category.label})
         return redirect("budgets:list")

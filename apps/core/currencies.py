@@ -5,7 +5,11 @@ from __future__ import annotations
 from functools import cache
 
 import pycountry
+from babel.numbers import get_currency_name
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from . import formats
 
 # Funds, precious metals and test codes are ISO 4217 entries but no account is kept in them.
 NOT_MONEY = {"XAU", "XAG", "XPT", "XPD", "XTS", "XXX", "XBA", "XBB", "XBC", "XBD", "XDR", "XSU", "XUA"}
@@ -17,8 +21,11 @@ def currency_codes() -> frozenset[str]:
 
 
 def currency_choices() -> list[tuple[str, str]]:
-    return sorted((c.alpha_3, f"{c.alpha_3} – {c.name}") for c in pycountry.currencies
-                  if c.alpha_3 in currency_codes())
+    """Every currency as "EUR – Euro", its name in the reader's language (CLDR through Babel;
+    pycountry's English name where CLDR has none)."""
+    locale = formats.current().babel
+    return sorted((c.alpha_3, f"{c.alpha_3} – {get_currency_name(c.alpha_3, locale=locale) or c.name}")
+                  for c in pycountry.currencies if c.alpha_3 in currency_codes())
 
 
 def clean_currency(value, *, field: str = "currency") -> str:
@@ -26,8 +33,8 @@ def clean_currency(value, *, field: str = "currency") -> str:
     not an ISO 4217 code ("XYZ", "ÄÖÜ", "US")."""
     code = (value or "").strip().upper() if isinstance(value, str) else ""
     if code not in currency_codes():
-        raise ValidationError({field: f"“{str(value)[:10]}” is not a currency code we know: enter an ISO 4217 code, "
-                                      "for example USD, EUR or GBP."})
+        raise ValidationError({field: _("“%(value)s” is not a currency code we know: enter an ISO 4217 code, "
+                                        "for example USD, EUR or GBP.") % {"value": str(value)[:10]}})
     return code
 
 

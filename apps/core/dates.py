@@ -16,6 +16,7 @@ from functools import cache
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 # Dates the pages and filters accept; Python's date covers 1..9999, and the month views
 # need a month on each side of the one shown.
@@ -102,12 +103,12 @@ def parse_month(value) -> date:
     """'YYYY-MM' (ASCII digits) -> the first day of that month, for a year the pages can
     show (MIN_YEAR..MAX_YEAR); ValueError with a message a customer understands."""
     if not isinstance(value, str) or not MONTH_FORMAT.fullmatch(value):
-        raise ValueError("Use the form YYYY-MM, for example 2025-12.")
+        raise ValueError(_("Use the form YYYY-MM, for example 2025-12."))
     year, month = int(value[:4]), int(value[5:])
     if not 1 <= month <= 12:
-        raise ValueError("Use the form YYYY-MM, for example 2025-12.")
+        raise ValueError(_("Use the form YYYY-MM, for example 2025-12."))
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise ValueError(f"Choose a month between {MIN_YEAR} and {MAX_YEAR}.")
+        raise ValueError(_("Choose a month between %(first)s and %(last)s.") % {"first": MIN_YEAR, "last": MAX_YEAR})
     return date(year, month, 1)
 
 

@@ -17,6 +17,7 @@ from django.db import DatabaseError
 from django.http import HttpResponse
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext_lazy
 
 from .api import json_response
 from .db import BUSY, READ_ONLY, UNAVAILABLE, database_failure, sqlstate_of
@@ -27,20 +28,21 @@ logger = logging.getLogger("bankdash.errors")
 RETRY_AFTER = {UNAVAILABLE: 30, BUSY: 5, READ_ONLY: 120}
 
 DATABASE_MESSAGES = {
-    UNAVAILABLE: ("BankDash is briefly unavailable",
-                  "We cannot reach our database right now. Your money is safe. Please try again in a minute."),
-    BUSY: ("BankDash is busy",
-           "That took too long because BankDash is very busy, so we stopped it: nothing was changed. "
-           "Please try again in a few seconds."),
+    UNAVAILABLE: (gettext_lazy("BankDash is briefly unavailable"),
+                  gettext_lazy("We cannot reach our database right now. Your money is safe. Please try again in a "
+                               "minute.")),
+    BUSY: (gettext_lazy("BankDash is busy"),
+           gettext_lazy("That took too long because BankDash is very busy, so we stopped it: nothing was changed. "
+                        "Please try again in a few seconds.")),
 }
-MAINTENANCE = "We are doing maintenance"
+MAINTENANCE = gettext_lazy("We are doing maintenance")
 READ_ONLY_MESSAGES = {
-    "sign_in": "Signing in is paused while we do maintenance. If you are already signed in, you can still "
-               "see your accounts and balances. Please try again later.",
-    "post": "Posting is paused while we do maintenance: nothing was changed and your money is safe. "
-            "You can still see your accounts and balances. Please try again later.",
-    "page": "This page needs to save something, and saving is paused while we do maintenance. "
-            "Your money is safe. Please try again later.",
+    "sign_in": gettext_lazy("Signing in is paused while we do maintenance. If you are already signed in, you can "
+                            "still see your accounts and balances. Please try again later."),
+    "post": gettext_lazy("Posting is paused while we do maintenance: nothing was changed and your money is safe. "
+                         "You can still see your accounts and balances. Please try again later."),
+    "page": gettext_lazy("This page needs to save something, and saving is paused while we do maintenance. "
+                         "Your money is safe. Please try again later."),
 }
 
 
@@ -61,7 +63,7 @@ def error_response(request, status: int, *, title: str = "", message: str = "", 
     """The branded page (or JSON on a JSON path) for ``status``: templates/<status>.html
     says what happened unless ``message`` does."""
     if wants_json(request):
-        body = {"error": message or title or _json_message(status)}
+        body = {"error": str(message or title or _json_message(status))}
         if retry_after:
             body["retry_after"] = retry_after
         response = json_response(body, status=status)

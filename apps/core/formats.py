@@ -118,6 +118,11 @@ def format_signed(value, currency: str = "") -> str:
     return f"{'+' if value >= 0 else MINUS}{format_money(abs(value), currency)}"
 
 
+def format_count(value) -> str:
+    """A whole number (points, rows, days): ``1520`` -> ``"1,520"`` (en) / ``"1.520"`` (de)."""
+    return _signed(format_decimal(int(value), format="#,##0", locale=current().babel))
+
+
 def decimal_separator() -> str:
     return current().decimal_separator
 

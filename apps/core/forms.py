@@ -8,6 +8,9 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.functional import lazy
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 
 from . import formats
 from .currencies import clean_currency
@@ -19,7 +22,7 @@ class CurrencyField(forms.CharField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 3)
-        kwargs.setdefault("help_text", "ISO 4217 code, for example USD or EUR.")
+        kwargs.setdefault("help_text", gettext_lazy("ISO 4217 code, for example USD or EUR."))
         kwargs.setdefault("widget", forms.TextInput(attrs={"autocapitalize": "characters", "size": 4}))
         super().__init__(**kwargs)
 
@@ -61,26 +64,38 @@ class MoneyField(forms.Field):
         except ValueError as error:
             raise ValidationError(str(error), code="invalid") from None
         if abs(amount) >= MAX_AMOUNT:
-            raise ValidationError("That amount is too large.", code="max_value")
+            raise ValidationError(_("That amount is too large."), code="max_value")
         return amount
 
     def validate(self, value):
         super().validate(value)
         if value is not None and self.min_value is not None and value < self.min_value:
-            message = "Enter an amount greater than zero." if self.min_value > 0 else "The amount cannot be negative."
+            if self.min_value > 0:
+                message = _("Enter an amount greater than zero.")
+            else:
+                message = _("The amount cannot be negative.")
             raise ValidationError(message, code="min_value")
 
 
-def money_field(*, label="Amount", required=True, **kwargs) -> MoneyField:
-    return MoneyField(label=label, required=required,
-                      error_messages={"required": f"Enter the {label.lower()}."}, **kwargs)
+def _label_in_sentence(label) -> str:
+    """A field's label inside a sentence: lower case in English ("Enter the opening balance."),
+    as written in German, whose nouns keep their capital."""
+    text = str(label)
+    return text.lower() if (get_language() or "en").startswith("en") else text
 
 
-def date_field(*, label="Date", **kwargs) -> forms.DateField:
+def money_field(*, label=None, required=True, **kwargs) -> MoneyField:
+    label = gettext_lazy("Amount") if label is None else label
+    required_message = lazy(lambda: _("Enter the %(label)s.") % {"label": _label_in_sentence(label)}, str)()
+    return MoneyField(label=label, required=required, error_messages={"required": required_message}, **kwargs)
+
+
+def date_field(*, label=None, **kwargs) -> forms.DateField:
     return forms.DateField(
-        label=label,
+        label=gettext_lazy("Date") if label is None else label,
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
-        error_messages={"required": "Enter a date.", "invalid": "Enter a real date, for example 2025-02-28."},
+        error_messages={"required": gettext_lazy("Enter a date."),
+                        "invalid": gettext_lazy("Enter a real date, for example 2025-02-28.")},
         **kwargs,
     )
 

@@ -13,9 +13,11 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 # Writing money is the locale's business: one formatter for templates, messages, alert texts
 # and emails, in apps.core.formats (Babel), re-exported here where the ledger code looks for it.
+from . import formats
 from .formats import format_amount, format_money, format_signed  # noqa: F401
 
 CENT = Decimal("0.01")
@@ -31,22 +33,24 @@ def parse_money(text, *, allow_negative: bool = False, decimal_separator: str = 
     sign = ""
     if body[:1] in ("-", MINUS):
         if not allow_negative:
-            raise ValueError("Enter the amount without a minus sign.")
+            raise ValueError(_("Enter the amount without a minus sign."))
         sign, body = "-", body[1:].lstrip()
     other = "," if decimal_separator == "." else "."
     pattern = rf"[0-9]+(?:{re.escape(decimal_separator)}[0-9]+)?|{re.escape(decimal_separator)}[0-9]+"
     if re.fullmatch(pattern, body):
-        whole, _, decimals = body.partition(decimal_separator)
+        whole, _separator, decimals = body.partition(decimal_separator)
         if len(decimals) > 2:
-            raise ValueError("Use at most two decimal places (cents).")
+            raise ValueError(_("Use at most two decimal places (cents)."))
         return Decimal(f"{sign}{whole or '0'}.{decimals or '0'}")
     example = f"12{decimal_separator}50"
     if re.fullmatch(rf"[0-9]+{re.escape(other)}[0-9]{{1,2}}", body):
-        raise ValueError(f"{raw}: use {sign}{body.replace(other, decimal_separator)}.")
+        raise ValueError(_("%(typed)s: use %(suggested)s.") % {
+            "typed": raw, "suggested": f"{sign}{body.replace(other, decimal_separator)}"})
     if re.fullmatch(rf"[0-9]{{1,3}}(?:{re.escape(other)}[0-9]{{3}})+(?:{re.escape(decimal_separator)}[0-9]+)?",
                     body):
-        raise ValueError(f"{raw}: use {sign}{body.replace(other, '')}, without thousands separators.")
-    raise ValueError(f"Enter an amount as a number, for example {example}.")
+        raise ValueError(_("%(typed)s: use %(suggested)s, without thousands separators.") % {
+            "typed": raw, "suggested": f"{sign}{body.replace(other, '')}"})
+    raise ValueError(_("Enter an amount as a number, for example %(example)s.") % {"example": example})
 
 
 def cents(amount, *, field: str = "amount", allow_zero: bool = False) -> Decimal:
@@ -55,11 +59,12 @@ def cents(amount, *, field: str = "amount", allow_zero: bool = False) -> Decimal
     try:
         amount = Decimal(amount)
     except (InvalidOperation, TypeError, ValueError):
-        raise ValidationError({field: "Enter an amount as a number, for example 12.50."}) from None
+        raise ValidationError({field: _("Enter an amount as a number, for example %(example)s.")
+                               % {"example": f"12{formats.decimal_separator()}50"}}) from None
     if not amount.is_finite() or amount < 0 or (amount == 0 and not allow_zero):
-        raise ValidationError({field: "Enter an amount greater than zero."})
+        raise ValidationError({field: _("Enter an amount greater than zero.")})
     if amount >= MAX_AMOUNT:  # first: quantizing 1e309 to cents raises InvalidOperation
-        raise ValidationError({field: "That amount is too large."})
+        raise ValidationError({field: _("That amount is too large.")})
     if amount != amount.quantize(CENT):
-        raise ValidationError({field: "Use at most two decimal places (cents)."})
+        raise ValidationError({field: _("Use at most two decimal places (cents).")})
     return amount.quantize(CENT)

@@ -6,7 +6,9 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
+from django.utils.translation import gettext as _
 
+from . import formats
 from .dates import MAX_YEAR, MIN_YEAR, month_label, month_start, parse_month, shift_month
 
 
@@ -19,8 +21,8 @@ def month_from_query(request, *, today: date) -> date:
         try:
             month = parse_month(raw)
         except ValueError as error:
-            messages.error(request, f"“{raw[:20]}” is not a month we can show: {error} "
-                                    f"Showing {month:%B %Y} instead.")
+            messages.error(request, _("“%(value)s” is not a month we can show: %(reason)s Showing %(month)s instead.")
+                           % {"value": raw[:20], "reason": error, "month": formats.format_month(month)})
     return month
 
 

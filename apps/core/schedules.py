@@ -16,14 +16,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.utils.translation import gettext_lazy
+
 from .dates import add_months, month_end
 
 WEEKLY, BIWEEKLY, SEMIMONTHLY, MONTHLY, QUARTERLY, YEARLY = (
     "weekly", "biweekly", "semimonthly", "monthly", "quarterly", "yearly",
 )
 FREQUENCIES = {
-    WEEKLY: "Weekly", BIWEEKLY: "Every 2 weeks", SEMIMONTHLY: "Twice a month", MONTHLY: "Monthly",
-    QUARTERLY: "Quarterly", YEARLY: "Yearly",
+    WEEKLY: gettext_lazy("Weekly"), BIWEEKLY: gettext_lazy("Every 2 weeks"), SEMIMONTHLY: gettext_lazy("Twice a month"),
+    MONTHLY: gettext_lazy("Monthly"), QUARTERLY: gettext_lazy("Quarterly"), YEARLY: gettext_lazy("Yearly"),
 }
 DAYS = {WEEKLY: 7, BIWEEKLY: 14}
 MONTHS = {SEMIMONTHLY: 1, MONTHLY: 1, QUARTERLY: 3, YEARLY: 12}

@@ -6,7 +6,7 @@ dashboard sits above both.
 
 - Budgets: "This takes Food to 112% of its monthly budget (112.00 of 100.00 USD)." for each
   active budget of the category, in the account's currency, whose period holds the date.
-- Balance: "This leaves 12.40 USD in Checking, and Rent (850.00 USD) is due on 1 Jan 2026."
+- Balance: "This leaves 12.40 USD in Checking, and Rent (850.00 USD) is due on Jan 1, 2026."
   The bill named is the first payment before the next income that takes the projected
   balance below the buffer (apps.bills.forecast); without one, the balance alone.
 
@@ -24,13 +24,15 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import Account
 from apps.bills.forecast import account_forecasts, crossings
 from apps.budgets.models import Budget
 from apps.budgets.periods import window_containing
 from apps.budgets.selectors import spent_in_windows
+from apps.core import formats
 from apps.core.dates import user_today
 from apps.core.money import format_money
 from apps.transactions.models import Category, Transaction
@@ -40,6 +42,13 @@ ZERO = Decimal("0.00")
 # time when there is no income in sight would name a bill months away).
 PREVIEW_DAYS = 31
 INFO, WARNING, DANGER = "info", "warning", "danger"
+# One whole sentence per period: the adjective takes the budget's grammar in other languages.
+BUDGET_SENTENCES = {
+    Budget.Period.WEEKLY: gettext_lazy("This takes %(category)s to %(percent)s%% of its weekly budget "
+                                       "(%(spent)s of %(limit)s)."),
+    Budget.Period.MONTHLY: gettext_lazy("This takes %(category)s to %(percent)s%% of its monthly budget "
+                                        "(%(spent)s of %(limit)s)."),
+}
 
 
 @dataclass(frozen=True)
@@ -49,7 +58,7 @@ class Note:
 
 
 def _day_text(day: date) -> str:
-    return f"{day.day} {day:%b %Y}"
+    return formats.format_day(day)
 
 
 def budget_notes(*, user, account: Account, amount: Decimal, category: Category | None, occurred_on: date,
@@ -69,9 +78,10 @@ def budget_notes(*, user, account: Account, amount: Decimal, category: Category 
         after = spent.get(budget.pk, ZERO) + (ZERO if recorded else amount)
         percent = (after * 100 / budget.limit).quantize(Decimal(1), rounding=ROUND_HALF_UP)
         level = DANGER if after > budget.limit else WARNING if after > budget.warning_amount else INFO
-        notes.append(Note(
-            f"This takes {capfirst(category.name)} to {percent}% of its {budget.get_period_display().lower()} "
-            f"budget ({format_money(after)} of {format_money(budget.limit, budget.currency)}).", level))
+        sentence = BUDGET_SENTENCES.get(budget.period, BUDGET_SENTENCES[Budget.Period.MONTHLY])
+        notes.append(Note(str(sentence) % {
+            "category": category.label, "percent": percent, "spent": format_money(after),
+            "limit": format_money(budget.limit, budget.currency)}, level))
     return notes
 
 
@@ -82,26 +92,35 @@ def balance_note(*, user, account: Account, amount: Decimal, recorded: bool = Fa
     currency = account.currency
     after = account.balance if recorded else account.balance - amount
     if not recorded and after < -account.credit_limit:
-        return Note(f"{account.name} has {format_money(account.available, currency)} available: this expense "
-                    "would be refused.", DANGER)
+        return Note(_("%(account)s has %(amount)s available: this expense would be refused.") % {
+            "account": account.name, "amount": format_money(account.available, currency)}, DANGER)
     projected = copy.copy(account)
     projected.balance = after
     forecast = account_forecasts(user=user, accounts=[projected], today=today or user_today(user))[account.pk]
     income = forecast.next_income
     points = [p for p in forecast.lookahead[:PREVIEW_DAYS + 1] if income is None or p.day < income.day]
     if account.kind == Account.Kind.CREDIT_CARD:
-        text = f"This leaves {format_money(after + account.credit_limit, currency)} available on {account.name}"
+        leaves = _("This leaves %(amount)s available on %(account)s") % {
+            "amount": format_money(after + account.credit_limit, currency), "account": account.name}
     else:
-        text = f"This leaves {format_money(after, currency)} in {account.name}"
+        leaves = _("This leaves %(amount)s in %(account)s") % {"amount": format_money(after, currency),
+                                                              "account": account.name}
     found = crossings(points, floor=forecast.floor)
     if found:
         bill = found[0].culprit
-        when = (f"was due on {_day_text(bill.due_on)}" if bill.is_overdue
-                else "is due today" if bill.day == forecast.today else f"is due on {_day_text(bill.day)}")
-        return Note(f"{text}, and {bill.label} ({format_money(-bill.amount, currency)}) {when}.", WARNING)
+        parts = {"leaves": leaves, "bill": bill.label, "amount": format_money(-bill.amount, currency)}
+        if bill.is_overdue:
+            text = _("%(leaves)s, and %(bill)s (%(amount)s) was due on %(day)s.") % {
+                **parts, "day": _day_text(bill.due_on)}
+        elif bill.day == forecast.today:
+            text = _("%(leaves)s, and %(bill)s (%(amount)s) is due today.") % parts
+        else:
+            text = _("%(leaves)s, and %(bill)s (%(amount)s) is due on %(day)s.") % {**parts, "day": _day_text(bill.day)}
+        return Note(text, WARNING)
     if after < forecast.floor:
-        return Note(f"{text}, below the {format_money(forecast.buffer, currency)} you want to keep.", WARNING)
-    return Note(f"{text}.", INFO)
+        return Note(_("%(leaves)s, below the %(amount)s you want to keep.") % {
+            "leaves": leaves, "amount": format_money(forecast.buffer, currency)}, WARNING)
+    return Note(_("%(leaves)s.") % {"leaves": leaves}, INFO)
 
 
 def expense_effects(*, user, account: Account, amount: Decimal, category: Category | None, occurred_on: date,

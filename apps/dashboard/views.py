@@ -10,19 +10,22 @@ from decimal import Decimal
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Account
 from apps.accounts.services import onboarding_checklist_dismiss
+from apps.core import formats
 from apps.core.api import json_endpoint, json_error, json_response
 from apps.core.dates import in_date_range, parse_month, user_today
 from apps.core.money import MAX_AMOUNT, parse_money
 from apps.core.month_pages import month_from_query, month_nav
-from apps.transactions.models import Category
+from apps.transactions.models import DEFAULT_CATEGORY_LABELS, Category, category_label
 
 from . import previews, selectors
+from .templatetags.dashboard_tags import currency_unit
 
 # ---------------------------------------------------------------------------
 # HTML
@@ -69,20 +72,23 @@ def history_sections(page: selectors.DashboardPage) -> list[HistorySection]:
 
 
 def _chart_data(categories: list[CategorySection], history: list[HistorySection]) -> dict:
-    """What static/js/dashboard.js draws: one chart per section, each with its canvas id
-    and its currency. Amounts are strings (exact decimals); the script turns them into
-    numbers only to draw."""
+    """What static/js/dashboard.js draws: one chart per section, each with its canvas id,
+    its currency and the unit the page writes after its figures. Amounts are strings (exact
+    decimals); the script turns them into numbers only to draw, in the page's locale, with
+    the words of the legend in the customer's language."""
     return {
+        "locale": formats.current_code(),
+        "words": {"income": pgettext("totals", "Income"), "spending": pgettext("totals", "Spending")},
         "categories": [
-            {"canvas": f"chart-categories{s.suffix}", "currency": s.currency,
-             "labels": [capfirst(name) for name in s.by_category],
+            {"canvas": f"chart-categories{s.suffix}", "currency": s.currency, "unit": currency_unit(s.currency),
+             "labels": [category_label(name, is_default=name in DEFAULT_CATEGORY_LABELS) for name in s.by_category],
              "values": [str(v) for v in s.by_category.values()],
              "colours": [s.colours.get(name, "") for name in s.by_category]}
             for s in categories
         ],
         "history": [
-            {"canvas": f"chart-history{s.suffix}", "currency": s.currency,
-             "labels": [f"{f.month:%b %Y}" for f in s.flows],
+            {"canvas": f"chart-history{s.suffix}", "currency": s.currency, "unit": currency_unit(s.currency),
+             "labels": [formats.format_month_short(f.month) for f in s.flows],
              "income": [str(f.income) for f in s.flows],
              "spending": [str(f.spending) for f in s.flows]}
             for s in history
@@ -126,7 +132,7 @@ def home(request):
 def checklist_dismiss(request):
     """Hide the first-run checklist for good (remembered per user)."""
     onboarding_checklist_dismiss(user=request.user)
-    messages.info(request, "The getting-started checklist is hidden. Everything it lists stays in the menus.")
+    messages.info(request, _("The getting-started checklist is hidden. Everything it lists stays in the menus."))
     return redirect("dashboard:home")
 
 
@@ -165,7 +171,8 @@ def overview(request):
         try:
             month = parse_month(raw)
         except ValueError as error:
-            return json_error(f"Invalid month '{raw[:20]}': {error}", status=400)
+            return json_error(_("Invalid month '%(month)s': %(error)s") % {"month": raw[:20], "error": error},
+                              status=400)
     return json_response(overview_data(selectors.dashboard_overview(user=request.user, month=month)))
 
 
@@ -191,7 +198,7 @@ def expense_preview(request):
     account = (Account.objects.filter(owner=request.user, pk=account_id, closed_on__isnull=True).first()
                if account_id is not None else None)
     if account is None:
-        return json_error("No such account.", status=404)
+        return json_error(_("No such account."), status=404)
     # An amount being typed that cannot be read yet is not a failed request: the preview says
     # what the form will say on saving ("12,50: use 12.50."), as a warning line.
     try:
@@ -199,7 +206,7 @@ def expense_preview(request):
     except ValueError as error:
         return json_response({"lines": [{"text": str(error), "level": "warning"}]})
     if amount <= 0 or amount >= MAX_AMOUNT:
-        text = "Enter an amount greater than zero." if amount <= 0 else "That amount is too large."
+        text = _("Enter an amount greater than zero.") if amount <= 0 else _("That amount is too large.")
         return json_response({"lines": [{"text": text, "level": "warning"}]})
     category = None
     raw_category = request.GET.get("category", "")
@@ -208,7 +215,7 @@ def expense_preview(request):
         category = (Category.objects.for_user(request.user).filter(pk=category_id).first()
                     if category_id is not None else None)
         if category is None:
-            return json_error("No such category.", status=404)
+            return json_error(_("No such category."), status=404)
     occurred_on = user_today(request.user)
     raw_date = request.GET.get("date", "")
     if raw_date:
@@ -217,7 +224,7 @@ def expense_preview(request):
         except ValueError:
             occurred_on = None
         if occurred_on is None or len(raw_date) != 10 or not raw_date.isascii() or not in_date_range(occurred_on):
-            return json_error("Give the date as YYYY-MM-DD.", status=400)
+            return json_error(_("Give the date as YYYY-MM-DD."), status=400)
     notes = previews.expense_effects(user=request.user, account=account, amount=amount, category=category,
                                      occurred_on=occurred_on)
     return json_response({"lines": [{"text": note.text, "level": note.level} for note in notes]})

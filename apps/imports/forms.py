@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import Account
 from apps.core.forms import OwnedModelChoiceField
@@ -12,8 +15,14 @@ from .parsers import MAX_FILE_BYTES
 from .parsers.common import DATE_FORMATS
 from .parsers.csv_file import ROLES
 
-DATE_FORMAT_CHOICES = [("auto", "Detect it from the file"), *DATE_FORMATS.items()]
-DECIMAL_CHOICES = [("auto", "Detect it from the file"), (".", "Point: 1,234.56"), (",", "Comma: 1.234,56")]
+DATE_FORMAT_CHOICES = [("auto", gettext_lazy("Detect it from the file")), *DATE_FORMATS.items()]
+DECIMAL_CHOICES = [("auto", gettext_lazy("Detect it from the file")), (".", gettext_lazy("Point: 1,234.56")),
+                   (",", gettext_lazy("Comma: 1.234,56"))]
+MAX_MEGABYTES = MAX_FILE_BYTES // (1024 * 1024)
+
+
+def _file_help() -> str:
+    return _("CSV, OFX/QFX, QIF or CAMT.053, up to %(size)s MB.") % {"size": MAX_MEGABYTES}
 
 
 class AccountField(OwnedModelChoiceField):
@@ -23,19 +32,23 @@ class AccountField(OwnedModelChoiceField):
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label="Statement file",
-        help_text=f"CSV, OFX/QFX, QIF or CAMT.053, up to {MAX_FILE_BYTES // (1024 * 1024)} MB.",
-        error_messages={"required": "Choose a file to import.", "empty": "This file is empty."},
+        label=gettext_lazy("Statement file"),
+        help_text=lazy(_file_help, str)(),
+        error_messages={"required": gettext_lazy("Choose a file to import."),
+                        "empty": gettext_lazy("This file is empty.")},
     )
     account = AccountField(queryset=Account.objects.none(), required=False,
-                           empty_label="The file names the account of each row",
-                           help_text="The account the statement belongs to. Leave it empty for a file that names "
-                                     "the account on every row (or an OFX/CAMT file whose account number "
-                                     "matches one of yours).")
+                           label=gettext_lazy("Account"),
+                           empty_label=gettext_lazy("The file names the account of each row"),
+                           help_text=gettext_lazy("The account the statement belongs to. Leave it empty for a file "
+                                                  "that names the account on every row (or an OFX/CAMT file whose "
+                                                  "account number matches one of yours)."))
     profile = forms.ModelChoiceField(queryset=MappingProfile.objects.none(), required=False,
-                                     label="Saved column mapping (CSV)", empty_label="Find it from the file's columns",
-                                     help_text="Leave it empty: a mapping saved for the same columns is used.")
-    date_format = forms.ChoiceField(choices=DATE_FORMAT_CHOICES, initial="auto")
+                                     label=gettext_lazy("Saved column mapping (CSV)"),
+                                     empty_label=gettext_lazy("Find it from the file's columns"),
+                                     help_text=gettext_lazy("Leave it empty: a mapping saved for the same columns is "
+                                                            "used."))
+    date_format = forms.ChoiceField(choices=DATE_FORMAT_CHOICES, initial="auto", label=gettext_lazy("Date format"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,19 +61,20 @@ class UploadForm(forms.Form):
 class MappingForm(forms.Form):
     """One select per role, offering the file's columns."""
 
-    date_format = forms.ChoiceField(choices=DATE_FORMAT_CHOICES, initial="auto")
-    decimal = forms.ChoiceField(choices=DECIMAL_CHOICES, initial="auto", label="Decimal separator")
+    date_format = forms.ChoiceField(choices=DATE_FORMAT_CHOICES, initial="auto", label=gettext_lazy("Date format"))
+    decimal = forms.ChoiceField(choices=DECIMAL_CHOICES, initial="auto", label=gettext_lazy("Decimal separator"))
     statement_account = AccountField(
-        queryset=Account.objects.none(), required=False, label="The file's account",
-        empty_label="The account column names it",
-        help_text="For a file of one account. Leave it empty if you chose an account column.")
-    profile_name = forms.CharField(max_length=100, required=False, label="Save this mapping as",
-                                   help_text="A name, to use these columns again for the next file like this one.")
+        queryset=Account.objects.none(), required=False, label=gettext_lazy("The file's account"),
+        empty_label=gettext_lazy("The account column names it"),
+        help_text=gettext_lazy("For a file of one account. Leave it empty if you chose an account column."))
+    profile_name = forms.CharField(max_length=100, required=False, label=gettext_lazy("Save this mapping as"),
+                                   help_text=gettext_lazy("A name, to use these columns again for the next file like "
+                                                          "this one."))
 
     def __init__(self, *args, user, header, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [("", "— not in the file —")] + [(str(i), name or f"Column {i + 1}") for i, name in
-                                                     enumerate(header)]
+        choices = [("", _("— not in the file —"))] + [
+            (str(i), name or _("Column %(number)s") % {"number": i + 1}) for i, name in enumerate(header)]
         roles = {role: forms.ChoiceField(choices=choices, required=False, label=label)
                  for role, label in ROLES.items()}
         self.fields = {**roles, **self.fields}

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class ImportFormat(models.TextChoices):
@@ -17,11 +18,11 @@ class ImportFormat(models.TextChoices):
 
 
 class BatchStatus(models.TextChoices):
-    MAPPING = "mapping", "Waiting for the column mapping"
-    PREVIEWED = "previewed", "Previewed"
-    POSTED = "posted", "Imported"
-    UNDONE = "undone", "Undone"
-    CANCELLED = "cancelled", "Cancelled"
+    MAPPING = "mapping", _("Waiting for the column mapping")
+    PREVIEWED = "previewed", _("Previewed")
+    POSTED = "posted", _("Imported")
+    UNDONE = "undone", _("Undone")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class ImportBatch(models.Model):
@@ -70,11 +71,11 @@ class ImportBatch(models.Model):
 
 
 class RowOutcome(models.TextChoices):
-    NEW = "new", "New"
-    DUPLICATE = "duplicate", "Duplicate"
-    OVERDRAW = "overdraw", "Would overdraw"
-    ERROR = "error", "Cannot be read"
-    TRANSFER = "transfer", "Transfer"
+    NEW = "new", _("New")
+    DUPLICATE = "duplicate", _("Duplicate")
+    OVERDRAW = "overdraw", _("Would overdraw")
+    ERROR = "error", _("Cannot be read")
+    TRANSFER = "transfer", _("Transfer")
 
 
 class ImportRow(models.Model):
@@ -99,8 +100,13 @@ class ImportRow(models.Model):
     external_id = models.CharField(max_length=100, blank=True)
     fingerprint = models.CharField(max_length=64, blank=True)
     outcome = models.CharField(max_length=20, choices=RowOutcome.choices)
+    # Written for the customer in their language when the preview is built: text only, never
+    # read back by the code (``selectable`` says what may be posted).
     reason = models.CharField(max_length=300, blank=True)
     selected = models.BooleanField(default=True)
+    selectable = models.BooleanField(
+        default=True, help_text="False: never posted (it cannot be read, or the bank's id is already in the ledger "
+                                "or earlier in the file).")
     pair_position = models.PositiveIntegerField(
         null=True, blank=True, help_text="The other row of a transfer between two of the customer's accounts.")
 
@@ -111,6 +117,8 @@ class ImportRow(models.Model):
             models.CheckConstraint(condition=Q(outcome__in=RowOutcome.values), name="import_row_outcome_valid"),
             models.CheckConstraint(condition=~Q(outcome="error") | Q(selected=False),
                                    name="import_row_error_never_selected"),
+            models.CheckConstraint(condition=Q(selectable=True) | Q(selected=False),
+                                   name="import_row_unselectable_never_selected"),
         ]
 
     def __str__(self):

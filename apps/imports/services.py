@@ -18,8 +18,11 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from apps.accounts.models import Account
+from apps.core.formats import format_day
 from apps.core.money import format_money
 from apps.rules.engine import matcher_for
 from apps.transactions.models import Category, Transaction
@@ -52,7 +55,7 @@ def _own_account(user, account_id) -> Account | None:
         return None
     account = Account.objects.filter(owner=user, pk=account_id).first()
     if account is None:
-        _refuse("account", "Choose one of your accounts.")
+        _refuse("account", _("Choose one of your accounts."))
     return account
 
 
@@ -63,12 +66,12 @@ def batch_upload(*, user, file_name: str, data: bytes, account_id=None, profile_
     ``mapping`` when a CSV needs its columns chosen. ValidationError (nothing saved) when the
     file cannot be imported at all."""
     if len(data) > parsers.MAX_FILE_BYTES:
-        _refuse("file", f"This file is larger than {parsers.MAX_FILE_BYTES // (1024 * 1024)} MB: split it into "
-                        "smaller files (one month or one account at a time).")
+        _refuse("file", _("This file is larger than %(size)s MB: split it into smaller files (one month or one "
+                          "account at a time).") % {"size": parsers.MAX_FILE_BYTES // (1024 * 1024)})
     if not data.strip():
-        _refuse("file", "This file is empty.")
+        _refuse("file", _("This file is empty."))
     if date_format not in ("auto", *DATE_FORMATS):
-        _refuse("date_format", "Choose one of the date formats.")
+        _refuse("date_format", _("Choose one of the date formats."))
     account = _own_account(user, account_id)
     fmt = parsers.detect_format(data, file_name)
     batch = ImportBatch(owner=user, file_name=(file_name or "statement")[:255], sha256=hashlib.sha256(data).hexdigest(),
@@ -115,7 +118,7 @@ def _parse_safely(parse, *, user, fmt):
         raise
     except Exception:  # noqa: BLE001
         logger.exception("statement file could not be parsed", extra={"user_id": user.pk, "format": fmt})
-        raise parsers.FileRefused("This file cannot be read as a CSV, OFX, QIF or CAMT.053 statement.") from None
+        raise parsers.FileRefused(_("This file cannot be read as a CSV, OFX, QIF or CAMT.053 statement.")) from None
 
 
 def _profile_for(*, user, header, profile_id) -> MappingProfile | None:
@@ -123,9 +126,9 @@ def _profile_for(*, user, header, profile_id) -> MappingProfile | None:
     if profile_id not in (None, ""):
         profile = profiles.filter(pk=profile_id).first()
         if profile is None:
-            _refuse("profile", "Choose one of your saved mappings.")
+            _refuse("profile", _("Choose one of your saved mappings."))
         if max(profile.mapping.get(role, -1) for role in csv_file.ROLES) >= len(header):
-            _refuse("profile", f"The mapping “{profile.name}” does not fit this file's columns.")
+            _refuse("profile", _("The mapping “%(name)s” does not fit this file's columns.") % {"name": profile.name})
         return profile
     return profiles.filter(header_signature=csv_file.header_signature(header)).order_by("-updated_at").first()
 
@@ -137,7 +140,7 @@ def _mapping_from(header, roles: dict) -> dict:
             continue
         column = int(column)
         if not 0 <= column < len(header):
-            _refuse(role, "Choose one of the file's columns.")
+            _refuse(role, _("Choose one of the file's columns."))
         mapping[role] = column
     return mapping
 
@@ -149,14 +152,14 @@ def batch_map(*, user, batch_id: int, roles: dict, date_format: str = "auto", de
     as a named profile when ``profile_name`` is given."""
     batch = _locked_batch(user=user, batch_id=batch_id, statuses=(Status.MAPPING, Status.PREVIEWED))
     if batch.format != "csv" or batch.content is None:
-        _refuse("__all__", "This import has no columns to choose.")
+        _refuse("__all__", _("This import has no columns to choose."))
     if date_format not in ("auto", *DATE_FORMATS):
-        _refuse("date_format", "Choose one of the date formats.")
+        _refuse("date_format", _("Choose one of the date formats."))
     if decimal not in ("auto", ".", ","):
-        _refuse("decimal", "Choose the decimal separator.")
+        _refuse("decimal", _("Choose the decimal separator."))
     data = bytes(batch.content)
     try:
-        header, _ = csv_file.iter_table(data)
+        header, _records = csv_file.iter_table(data)
     except parsers.FileRefused as error:
         _refuse("__all__", str(error))
     mapping = _mapping_from(header, roles)
@@ -168,7 +171,7 @@ def batch_map(*, user, batch_id: int, roles: dict, date_format: str = "auto", de
     if account_id not in (None, ""):
         batch.account = _own_account(user, account_id)
     if "account" not in mapping and batch.account is None:
-        _refuse("account", "Choose the account this file belongs to, or the column that names the account.")
+        _refuse("account", _("Choose the account this file belongs to, or the column that names the account."))
     if profile_name.strip():
         MappingProfile.objects.update_or_create(
             owner=user, name=profile_name.strip()[:100],
@@ -195,14 +198,14 @@ def batch_map_accounts(*, user, batch_id: int, choices: dict) -> ImportBatch:
     the rows are read again. Kept in the saved mapping the batch used, for the next file."""
     batch = _locked_batch(user=user, batch_id=batch_id, statuses=(Status.PREVIEWED,))
     if batch.format != "csv" or "account" not in batch.mapping or batch.content is None:
-        _refuse("__all__", "This file names no accounts.")
+        _refuse("__all__", _("This file names no accounts."))
     owned = set(Account.objects.filter(owner=user, closed_on__isnull=True).values_list("pk", flat=True))
     aliases = dict(batch.mapping.get("account_map") or {})
     for ref, account_id in choices.items():
         if account_id in (None, ""):
             continue
         if int(account_id) not in owned:
-            _refuse("account", "Choose one of your accounts.")
+            _refuse("account", _("Choose one of your accounts."))
         aliases[ref.strip().lower()[:100]] = int(account_id)
     batch.mapping = {**batch.mapping, "account_map": aliases}
     if batch.mapping.get("profile"):
@@ -267,14 +270,15 @@ def _build_preview(*, batch: ImportBatch, parsed: parsers.ParsedFile) -> None:
     if not multi and batch.account is None and parsed.account_ref:
         batch.account = accounts.find(parsed.account_ref)
     if not multi and batch.account is None:
-        _refuse("account", "Choose the account this statement belongs to.")
+        _refuse("account", _("Choose the account this statement belongs to."))
     if not multi and batch.account.is_closed:
-        _refuse("account", f"The account “{batch.account.name}” is closed.")
+        _refuse("account", _("The account “%(account)s” is closed.") % {"account": batch.account.name})
     if not multi and parsed.currency and parsed.currency != batch.account.currency:
-        _refuse("account", f"This statement is in {parsed.currency}; “{batch.account.name}” is in "
-                           f"{batch.account.currency}. Choose an account in {parsed.currency}.")
+        _refuse("account", _("This statement is in %(statement)s; “%(account)s” is in %(currency)s. Choose an "
+                             "account in %(statement)s.") % {
+            "statement": parsed.currency, "account": batch.account.name, "currency": batch.account.currency})
     if not parsed.rows:
-        _refuse("file", "This file has no transactions.")
+        _refuse("file", _("This file has no transactions."))
     categories = {c.name.lower(): c for c in Category.objects.usable_by(user).order_by("owner_id")}
     # A customer's own category wins over a default one of the same name (ordered nulls last).
     for c in Category.objects.filter(owner=user):
@@ -295,29 +299,32 @@ def _build_preview(*, batch: ImportBatch, parsed: parsers.ParsedFile) -> None:
             account = accounts.find(parsed_row.account_ref, by_id_first=by_id_first) \
                 if parsed_row.account_ref else None
             if account is None:
-                parsed_row.error = (f"no account named “{parsed_row.account_ref}”" if parsed_row.account_ref
-                                    else "no account given")
+                parsed_row.error = (_("no account named “%(ref)s”") % {"ref": parsed_row.account_ref}
+                                    if parsed_row.account_ref else _("no account given"))
             elif account.is_closed:
-                parsed_row.error = f"the account “{account.name}” is closed"
+                parsed_row.error = _("the account “%(account)s” is closed") % {"account": account.name}
         row.account, row.account_ref = account, parsed_row.account_ref[:100]
         if not parsed_row.error and parsed_row.amount == 0:
-            parsed_row.error = "the amount is zero"
+            parsed_row.error = _("the amount is zero")
         category = None
         if not parsed_row.error and parsed_row.category:
             category = categories.get(parsed_row.category.lower())
             if category is None:
-                parsed_row.error = f"no category named “{parsed_row.category}”"
+                parsed_row.error = _("no category named “%(category)s”") % {"category": parsed_row.category}
         if parsed_row.error:
-            row.outcome, row.reason, row.selected = Outcome.ERROR, parsed_row.error[:300], False
+            row.outcome, row.reason, row.selected, row.selectable = Outcome.ERROR, parsed_row.error[:300], False, False
             row.payee = parsed_row.payee[:100]
             continue
         kind = Transaction.Kind.INCOME if row.amount > 0 else Transaction.Kind.EXPENSE
         row.payee = normalise_payee(parsed_row.payee) or normalise_payee(parsed_row.description)
         if category is not None and not category.fits(kind):
             # As the ledger would refuse it at confirm: said here, on the row.
-            row.outcome, row.selected = Outcome.ERROR, False
-            row.reason = (f"“{category.name}” is a category for {category.get_kind_display().lower()}, and this row "
-                          f"is {Transaction.Kind(kind).label.lower()}")[:300]
+            row.outcome, row.selected, row.selectable = Outcome.ERROR, False, False
+            if kind == Transaction.Kind.INCOME:
+                reason = _("“%(category)s” is a category for expense, and this row is income")
+            else:
+                reason = _("“%(category)s” is a category for income, and this row is expense")
+            row.reason = (reason % {"category": category.name})[:300]
             continue
         match = matcher(description=row.description, payee=row.payee, amount=abs(row.amount), kind=kind,
                         account_id=account.pk)
@@ -369,14 +376,19 @@ def _mark_duplicates(*, user, rows: list[ImportRow]) -> None:
     for row in readable:
         reason = ""
         key = (row.account_id, row.external_id)
+        # The bank's own id says it is the same entry: never posted twice (not selectable).
         if row.external_id and key in imported:
-            reason = f"already imported (the bank's id {row.external_id})"
+            reason = _("already imported (the bank's id %(id)s)") % {"id": row.external_id}
+            row.selectable = False
         elif row.external_id and key in seen_ids:
-            reason = f"the bank's id {row.external_id} is also on line {seen_ids[key]}"
+            reason = _("the bank's id %(id)s is also on line %(line)s") % {"id": row.external_id,
+                                                                           "line": seen_ids[key]}
+            row.selectable = False
         elif row.fingerprint in existing_fps:
-            reason = "already in your transactions (same account, date, amount and description)"
+            reason = _("already in your transactions (same account, date, amount and description)")
         elif row.fingerprint in seen_fps:
-            reason = f"same account, date, amount and description as line {seen_fps[row.fingerprint]}"
+            reason = _("same account, date, amount and description as line %(line)s") % {
+                "line": seen_fps[row.fingerprint]}
         if row.external_id:
             seen_ids.setdefault(key, row.line)
         seen_fps.setdefault(row.fingerprint, row.line)
@@ -387,9 +399,7 @@ def _mark_duplicates(*, user, rows: list[ImportRow]) -> None:
 def is_selectable(row: ImportRow) -> bool:
     """Rows that cannot be read, and rows whose bank id is already in the ledger or earlier in the
     file, are never posted; any other row may be ticked (a second identical coffee is allowed)."""
-    if row.outcome == Outcome.ERROR:
-        return False
-    return not (row.outcome == Outcome.DUPLICATE and row.reason.startswith(("already imported", "the bank's id")))
+    return row.selectable and row.outcome != Outcome.ERROR
 
 
 def _pair_transfers(rows: list[ImportRow]) -> None:
@@ -409,8 +419,10 @@ def _pair_transfers(rows: list[ImportRow]) -> None:
         out_row, in_row = (partner, row) if partner.amount < 0 else (row, partner)
         for one, other in ((out_row, in_row), (in_row, out_row)):
             one.outcome, one.pair_position, one.category, one.rule_name = Outcome.TRANSFER, other.position, None, ""
-        out_row.reason = f"transfer to {in_row.account.name} (line {in_row.line})"
-        in_row.reason = f"transfer from {out_row.account.name} (line {out_row.line})"
+        out_row.reason = _("transfer to %(account)s (line %(line)s)") % {"account": in_row.account.name,
+                                                                          "line": in_row.line}
+        in_row.reason = _("transfer from %(account)s (line %(line)s)") % {"account": out_row.account.name,
+                                                                          "line": out_row.line}
 
 
 def _newest_first(first: date | None, last: date | None) -> bool:
@@ -441,8 +453,9 @@ def _mark_overdrafts(rows) -> None:
         below = row.amount < 0 and running[row.account_id] < -account.credit_limit
         if row.outcome in (Outcome.NEW, Outcome.OVERDRAW):
             row.outcome = Outcome.OVERDRAW if below else Outcome.NEW
-            row.reason = (f"the balance of {account.name} would go to "
-                          f"{format_money(running[row.account_id], account.currency)}") if below else ""
+            row.reason = _("the balance of %(account)s would go to %(balance)s") % {
+                "account": account.name,
+                "balance": format_money(running[row.account_id], account.currency)} if below else ""
 
 
 def _count(batch, rows) -> None:
@@ -453,11 +466,11 @@ def _count(batch, rows) -> None:
 
 
 STATUS_REFUSALS = {
-    Status.MAPPING: "Choose the file's columns first.",
-    Status.PREVIEWED: "This import is not in your transactions yet.",
-    Status.POSTED: "This import is already in your transactions.",
-    Status.UNDONE: "This import was undone.",
-    Status.CANCELLED: "This import was cancelled.",
+    Status.MAPPING: gettext_lazy("Choose the file's columns first."),
+    Status.PREVIEWED: gettext_lazy("This import is not in your transactions yet."),
+    Status.POSTED: gettext_lazy("This import is already in your transactions."),
+    Status.UNDONE: gettext_lazy("This import was undone."),
+    Status.CANCELLED: gettext_lazy("This import was cancelled."),
 }
 
 
@@ -466,7 +479,7 @@ def _locked_batch(*, user, batch_id, statuses) -> ImportBatch:
     if batch is None:
         raise ImportBatch.DoesNotExist("No such import.")
     if batch.status not in statuses:
-        _refuse("__all__", STATUS_REFUSALS.get(batch.status, "This import cannot be changed now."))
+        _refuse("__all__", str(STATUS_REFUSALS.get(batch.status, _("This import cannot be changed now."))))
     return batch
 
 
@@ -486,7 +499,7 @@ def preview_update(*, user, batch_id: int, row_ids, selected_ids, categories: di
         new_category = row.category_id
         if category_id not in (None, "") and row.outcome not in (Outcome.ERROR, Outcome.TRANSFER):
             if int(category_id) not in owned_categories:
-                _refuse("category", "Choose one of your categories.")
+                _refuse("category", _("Choose one of your categories."))
             new_category = int(category_id)
         if selected != row.selected or new_category != row.category_id:
             if new_category != row.category_id:
@@ -532,19 +545,33 @@ def batch_confirm(*, user, batch_id: int) -> ImportBatch:
         with transaction.atomic():
             ImportRow.objects.filter(pk__in=[r.pk for r in now.rows]).update(
                 outcome=Outcome.DUPLICATE, selected=False,
-                reason="added to your transactions since the preview (same account, date, amount and description)")
+                reason=_("added to your transactions since the preview (same account, date, amount and "
+                         "description)"))
         lines = ", ".join(str(r.line) for r in now.rows[:10])
-        raise ValidationError({"__all__": f"Nothing was imported: line{'s' if len(now.rows) > 1 else ''} {lines} "
-                                          "reached your transactions since the preview, and are now unticked. "
-                                          "Check the preview and confirm again."}) from None
+        raise ValidationError({"__all__": ngettext(
+            "Nothing was imported: line %(lines)s reached your transactions since the preview, and is now "
+            "unticked. Check the preview and confirm again.",
+            "Nothing was imported: lines %(lines)s reached your transactions since the preview, and are now "
+            "unticked. Check the preview and confirm again.", len(now.rows)) % {"lines": lines}}) from None
     except BatchEntryError as error:
         row = error.row
         with transaction.atomic():
-            ImportRow.objects.filter(pk=row.pk).update(outcome=Outcome.OVERDRAW if "not enough money" in
-                                                       error.messages[0] else row.outcome,
-                                                       reason=error.messages[0][:300])
+            ImportRow.objects.filter(pk=row.pk).update(outcome=Outcome.OVERDRAW if _is_overdraft(error)
+                                                       else row.outcome, reason=error.messages[0][:300])
             ImportBatch.objects.filter(pk=batch_id).update(last_error=error.messages[0][:500])
-        raise ValidationError({"__all__": f"Nothing was imported. {error.messages[0]}"}) from None
+        raise ValidationError({"__all__": _("Nothing was imported. %(reason)s") % {"reason": error.messages[0]}}) \
+            from None
+
+
+def _is_overdraft(error) -> bool:
+    """The ledger refused a row for the balance (its code when it gives one; else its English words)."""
+    if getattr(error, "reason", None) or getattr(error, "code", None):
+        return "overdraft" in (getattr(error, "reason", None), getattr(error, "code", None))
+    return "not enough money" in error.messages[0]
+
+
+def _line_label(row: ImportRow) -> str:
+    return _("Line %(line)s") % {"line": row.line}
 
 
 @transaction.atomic
@@ -552,8 +579,8 @@ def _confirm(*, user, batch_id: int) -> ImportBatch:
     batch = _locked_batch(user=user, batch_id=batch_id, statuses=(Status.PREVIEWED,))
     earlier = ImportBatch.objects.filter(owner=user, sha256=batch.sha256, status=Status.POSTED).first()
     if earlier is not None:
-        _refuse("__all__", f"This file was already imported on {timezone.localtime(earlier.posted_at):%Y-%m-%d}: "
-                           "nothing new to post.")
+        _refuse("__all__", _("This file was already imported on %(day)s: nothing new to post.")
+                % {"day": format_day(earlier.posted_at)})
     rows = list(batch.rows.filter(selected=True).exclude(outcome__in=NOT_POSTABLE).select_related("account")
                 .order_by("position"))
     dates = batch.rows.exclude(occurred_on=None).order_by("position").values_list("occurred_on", flat=True)
@@ -568,19 +595,19 @@ def _confirm(*, user, batch_id: int) -> ImportBatch:
                 continue  # posted with its outgoing row
             in_row = by_position.get(row.pair_position)
             if in_row is None:
-                _refuse("__all__", f"Line {row.line}: tick both rows of a transfer, or neither.")
+                _refuse("__all__", _("Line %(line)s: tick both rows of a transfer, or neither.") % {"line": row.line})
             entries.append(BatchEntry(account_id=row.account_id, kind="transfer", amount=-row.amount,
                                       occurred_on=row.occurred_on, description=row.description,
-                                      to_account_id=in_row.account_id, label=f"Line {row.line}"))
+                                      to_account_id=in_row.account_id, label=_line_label(row)))
             sources.append((row, in_row))
             continue
         kind = Transaction.Kind.INCOME if row.amount > 0 else Transaction.Kind.EXPENSE
         entries.append(BatchEntry(account_id=row.account_id, kind=kind, amount=abs(row.amount),
                                   occurred_on=row.occurred_on, category_id=row.category_id or fallback.pk,
-                                  description=row.description, payee=row.payee, label=f"Line {row.line}"))
+                                  description=row.description, payee=row.payee, label=_line_label(row)))
         sources.append((row, None))
     if not entries:
-        _refuse("__all__", "No rows are ticked: nothing to import.")
+        _refuse("__all__", _("No rows are ticked: nothing to import."))
     # Another upload (or a hand-typed entry) may have added some of these rows since the preview:
     # with the accounts locked, nothing more can arrive until this posting commits.
     list(Account.objects.select_for_update().filter(owner=user, pk__in={r.account_id for r in rows}).order_by("pk")
@@ -610,8 +637,8 @@ def _confirm(*, user, batch_id: int) -> ImportBatch:
         with transaction.atomic():
             ImportedEntry.objects.bulk_create(imported, batch_size=2000)
     except IntegrityError:
-        _refuse("__all__", "Some of these rows were imported by another upload a moment ago: nothing was "
-                           "imported. Upload the file again to see what is new.")
+        _refuse("__all__", _("Some of these rows were imported by another upload a moment ago: nothing was "
+                             "imported. Upload the file again to see what is new."))
     batch.status, batch.posted_at, batch.content = Status.POSTED, timezone.now(), None
     batch.posted_count = len(imported)
     batch.last_error = ""
@@ -619,7 +646,7 @@ def _confirm(*, user, batch_id: int) -> ImportBatch:
         with transaction.atomic():
             batch.save()
     except IntegrityError:
-        _refuse("__all__", "This file was imported by another upload a moment ago: nothing new to post.")
+        _refuse("__all__", _("This file was imported by another upload a moment ago: nothing new to post."))
     import_posted.send(sender=ImportBatch, batch=batch, user=user)
     return batch
 
@@ -642,7 +669,8 @@ def batch_undo(*, user, batch_id: int) -> ImportBatch:
     try:
         removed = entries_delete(user=user, transaction_ids=ids)
     except ValidationError as error:
-        raise ValidationError({"__all__": "This import cannot be undone: " + " ".join(error.messages)}) from None
+        raise ValidationError({"__all__": _("This import cannot be undone: %(reason)s")
+                               % {"reason": " ".join(error.messages)}}) from None
     batch.status, batch.undone_at = Status.UNDONE, timezone.now()
     batch.save(update_fields=["status", "undone_at"])
     import_undone.send(sender=ImportBatch, batch=batch, user=user, removed=removed)
@@ -651,7 +679,7 @@ def batch_undo(*, user, batch_id: int) -> ImportBatch:
 
 @transaction.atomic
 def profile_delete(*, user, profile_id: int) -> None:
-    deleted, _ = MappingProfile.objects.filter(owner=user, pk=profile_id).delete()
+    deleted, _by_model = MappingProfile.objects.filter(owner=user, pk=profile_id).delete()
     if not deleted:
         raise MappingProfile.DoesNotExist("No such mapping.")
 

@@ -14,6 +14,8 @@ from django.core.files.uploadhandler import (
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -26,8 +28,11 @@ from .parsers import MAX_FILE_BYTES
 from .parsers.csv_file import ROLES, guess_mapping, preview_rows
 
 Status = ImportBatch.Status
-TOO_LARGE = f"This file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB: split it into smaller files " \
-            "(one month or one account at a time)."
+
+
+def _too_large() -> str:
+    return _("This file is larger than %(size)s MB: split it into smaller files (one month or one account at a "
+             "time).") % {"size": MAX_FILE_BYTES // (1024 * 1024)}
 
 
 class SizeLimitUploadHandler(FileUploadHandler):
@@ -75,11 +80,11 @@ def _import_start(request):
         if request.upload_too_large:
             form.is_valid()
             form.errors.pop("file", None)
-            form.add_error("file", TOO_LARGE)
+            form.add_error("file", _too_large())
         elif form.is_valid():
             upload = form.cleaned_data["file"]
             if upload.size > MAX_FILE_BYTES:
-                form.add_error("file", TOO_LARGE)
+                form.add_error("file", _too_large())
             else:
                 try:
                     batch = services.batch_upload(
@@ -91,9 +96,9 @@ def _import_start(request):
                     add_service_errors(form, error)
                 else:
                     if batch.status == Status.MAPPING:
-                        messages.info(request, "Choose which column holds what.")
+                        messages.info(request, _("Choose which column holds what."))
                     return _next_page(batch)
-        messages.error(request, "The file could not be imported: see the message below.")
+        messages.error(request, _("The file could not be imported: see the message below."))
     return render(request, "imports/start.html", {
         "form": form, "batches": selectors.batch_list(user=request.user)[:50],
         "profiles": selectors.profile_list(user=request.user),
@@ -126,11 +131,11 @@ def batch_columns(request, pk):
             add_service_errors(form, error, {"account": "statement_account"})
         else:
             if form.cleaned_data["profile_name"]:
-                messages.success(request, f"Mapping saved as “{form.cleaned_data['profile_name']}”: it will be "
-                                          "used for the next file with these columns.")
+                messages.success(request, _("Mapping saved as “%(name)s”: it will be used for the next file with "
+                                            "these columns.") % {"name": form.cleaned_data["profile_name"]})
             return redirect("imports:detail", pk=batch.pk)
     if form.errors:
-        messages.error(request, "Please correct the errors below.")
+        messages.error(request, _("Please correct the errors below."))
     return render(request, "imports/columns.html", {
         "batch": batch, "form": form, "header": header, "sample": sample,
         "role_fields": [form[role] for role in ROLES],
@@ -163,7 +168,8 @@ def _preview_post(request, batch):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, f"Import of “{batch.file_name}” cancelled: nothing was imported.")
+            messages.success(request, _("Import of “%(file)s” cancelled: nothing was imported.") % {
+                "file": batch.file_name})
         return redirect("imports:start")
     try:
         row_ids = [int(i) for i in request.POST.getlist("row")]
@@ -171,7 +177,7 @@ def _preview_post(request, batch):
         categories = {int(k[len("category_"):]): v for k, v in request.POST.items()
                       if k.startswith("category_") and v}
     except ValueError:
-        messages.error(request, "The form was not sent correctly: please try again.")
+        messages.error(request, _("The form was not sent correctly: please try again."))
         return redirect("imports:detail", pk=batch.pk)
     try:
         services.preview_update(user=request.user, batch_id=batch.pk, row_ids=row_ids, selected_ids=selected,
@@ -182,10 +188,11 @@ def _preview_post(request, batch):
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
         return redirect(f"{reverse('imports:detail', args=[batch.pk])}?page={request.POST.get('page', 1)}")
     if action == "confirm":
-        messages.success(request, f"Imported {batch.posted_count} entr{'y' if batch.posted_count == 1 else 'ies'} "
-                                  f"from “{batch.file_name}”.")
+        messages.success(request, ngettext("Imported %(count)s entry from “%(file)s”.",
+                                           "Imported %(count)s entries from “%(file)s”.", batch.posted_count)
+                         % {"count": batch.posted_count, "file": batch.file_name})
         return redirect("imports:detail", pk=batch.pk)
-    messages.success(request, "Your choices on this page are saved.")
+    messages.success(request, _("Your choices on this page are saved."))
     page = request.POST.get("goto") or request.POST.get("page") or 1
     return redirect(f"{reverse('imports:detail', args=[batch.pk])}?page={page}")
 
@@ -199,9 +206,9 @@ def batch_accounts(request, pk):
     try:
         services.batch_map_accounts(user=request.user, batch_id=batch.pk, choices=dict(zip(refs, chosen, strict=False)))
     except (ValidationError, ValueError) as error:
-        messages.error(request, " ".join(getattr(error, "messages", ["Choose one of your accounts."])))
+        messages.error(request, " ".join(getattr(error, "messages", [_("Choose one of your accounts.")])))
     else:
-        messages.success(request, "Accounts matched: the rows were read again.")
+        messages.success(request, _("Accounts matched: the rows were read again."))
     return redirect("imports:detail", pk=batch.pk)
 
 
@@ -209,7 +216,7 @@ def batch_accounts(request, pk):
 def batch_undo(request, pk):
     batch = _own_batch(request, pk)
     if batch.status != Status.POSTED:
-        messages.error(request, "Only an import that is in your transactions can be undone.")
+        messages.error(request, _("Only an import that is in your transactions can be undone."))
         return redirect("imports:detail", pk=batch.pk)
     if request.method == "POST":
         try:
@@ -217,8 +224,9 @@ def batch_undo(request, pk):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("imports:detail", pk=batch.pk)
-        messages.success(request, f"Import of “{batch.file_name}” undone: its {batch.posted_count} entries are "
-                                  "removed.")
+        messages.success(request, ngettext("Import of “%(file)s” undone: its %(count)s entry is removed.",
+                                           "Import of “%(file)s” undone: its %(count)s entries are removed.",
+                                           batch.posted_count) % {"file": batch.file_name, "count": batch.posted_count})
         return redirect("imports:start")
     return render(request, "imports/undo_confirm.html", {"batch": batch})
 
@@ -227,5 +235,5 @@ def batch_undo(request, pk):
 def profile_delete(request, pk):
     profile = get_object_or_404(MappingProfile, pk=pk, owner=request.user)
     services.profile_delete(user=request.user, profile_id=profile.pk)
-    messages.success(request, f"Mapping “{profile.name}” deleted.")
+    messages.success(request, _("Mapping “%(name)s” deleted.") % {"name": profile.name})
     return redirect("imports:start")

@@ -20,6 +20,9 @@ from urllib.parse import urlencode
 
 from django.db.models import F, Q, Sum
 from django.db.models.functions import TruncMonth
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from apps.accounts.models import Account
 from apps.accounts.selectors import account_totals_by_currency
@@ -28,9 +31,9 @@ from apps.budgets.models import Budget
 from apps.budgets.selectors import budget_vs_actual
 from apps.core.currencies import currency_order
 from apps.core.dates import month_end, month_label, month_start, shift_month, user_today
-from apps.core.money import format_money
+from apps.core.money import format_amount, format_money
 from apps.rewards.selectors import points_total
-from apps.transactions.models import Category, MonthlyTotal, Transaction
+from apps.transactions.models import DEFAULT_CATEGORY_LABELS, Category, MonthlyTotal, Transaction, category_label
 from apps.transactions.selectors import category_colour_expression, income_vs_spending, monthly_spending
 
 from .merchants import merchant_spending
@@ -241,6 +244,17 @@ RATIO_FULL, RATIO_NONE = Decimal("0.50"), Decimal("1.00")
 BUFFER_TARGET_MONTHS = 3
 BUFFER_HISTORY_MONTHS = 3
 STATUS_THRESHOLDS = ((80, "excellent"), (60, "good"), (40, "warning"))
+# What the Insights page calls the score's status and each component (the JSON keeps the codes).
+STATUS_LABELS = {"excellent": gettext_lazy("excellent"), "good": gettext_lazy("good"),
+                 "warning": gettext_lazy("warning"), "critical": gettext_lazy("critical")}
+COMPONENT_LABELS = {
+    "savings_rate": gettext_lazy("Savings rate"),
+    "expense_income_ratio": gettext_lazy("Expense income ratio"),
+    "budgets_kept": gettext_lazy("Budgets kept"),
+    "buffer_months": gettext_lazy("Buffer months"),
+    "unread_alerts": gettext_lazy("Unread alerts"),
+    "reward_points": gettext_lazy("Reward points"),
+}
 
 
 @dataclass(frozen=True)
@@ -254,7 +268,7 @@ class Component:
     @property
     def label(self) -> str:
         """"savings_rate" -> "Savings rate": what the Insights page calls the component."""
-        return self.name.replace("_", " ").capitalize()
+        return str(COMPONENT_LABELS.get(self.name, self.name.replace("_", " ").capitalize()))
 
 
 @dataclass(frozen=True)
@@ -271,6 +285,11 @@ class HealthScore:
     def status(self) -> str:
         return next((name for floor, name in STATUS_THRESHOLDS if self.score >= floor), "critical")
 
+    @property
+    def status_label(self) -> str:
+        """The status in the customer's language ("excellent", "ausgezeichnet")."""
+        return str(STATUS_LABELS.get(self.status, self.status))
+
 
 def _share_of_points(fraction: Decimal) -> int:
     """``fraction`` (clamped to 0..1) of the component's points, to the whole point, half up."""
@@ -282,69 +301,86 @@ def _percent(part: Decimal, whole: Decimal) -> Decimal:
     return (part * 100 / whole).quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
+def _number(value: Decimal) -> str:
+    """A percentage or a number of months in the customer's locale: "62.5" (en), "62,5" (de)."""
+    return number_format(value, use_l10n=True)
+
+
 def _savings_component(flow: Flow, currency: str) -> Component:
     if flow.income <= 0:
         return Component("savings_rate", 0, COMPONENT_POINTS, None,
-                         f"No income in {currency} this month, so there is no savings rate to score (0 points).")
+                         _("No income in %(currency)s this month, so there is no savings rate to score "
+                           "(0 points).") % {"currency": currency})
     rate = flow.net / flow.income
     points = _share_of_points(rate / SAVINGS_TARGET)
     return Component("savings_rate", points, COMPONENT_POINTS, _percent(flow.net, flow.income),
-                     f"You kept {_percent(flow.net, flow.income)}% of your income "
-                     f"({format_money(flow.net, currency)} of {format_money(flow.income, currency)}). Keeping 20% "
-                     f"or more earns all {COMPONENT_POINTS} points, less earns a share, "
-                     "spending more than you earn earns none.")
+                     _("You kept %(percent)s%% of your income (%(net)s of %(income)s). Keeping 20%% or more earns "
+                       "all %(points)s points, less earns a share, spending more than you earn earns none.") % {
+                         "percent": _number(_percent(flow.net, flow.income)),
+                         "net": format_money(flow.net, currency), "income": format_money(flow.income, currency),
+                         "points": COMPONENT_POINTS})
 
 
 def _ratio_component(flow: Flow, currency: str) -> Component:
     if flow.income <= 0:
         return Component("expense_income_ratio", 0, COMPONENT_POINTS, None,
-                         f"No income in {currency} this month to compare your spending with (0 points).")
+                         _("No income in %(currency)s this month to compare your spending with (0 points).")
+                         % {"currency": currency})
     ratio = flow.spending / flow.income
     points = _share_of_points((RATIO_NONE - ratio) / (RATIO_NONE - RATIO_FULL))
     return Component("expense_income_ratio", points, COMPONENT_POINTS, _percent(flow.spending, flow.income),
-                     f"You spent {_percent(flow.spending, flow.income)}% of your income "
-                     f"({format_money(flow.spending, currency)} of {format_money(flow.income, currency)}). Spending "
-                     f"half of it or less earns all {COMPONENT_POINTS} points, "
-                     "spending all of it or more earns none, in between earns a share.")
+                     _("You spent %(percent)s%% of your income (%(spent)s of %(income)s). Spending half of it or "
+                       "less earns all %(points)s points, spending all of it or more earns none, in between earns "
+                       "a share.") % {
+                         "percent": _number(_percent(flow.spending, flow.income)),
+                         "spent": format_money(flow.spending, currency),
+                         "income": format_money(flow.income, currency), "points": COMPONENT_POINTS})
 
 
 def _budgets_component(statuses, currency: str) -> Component:
     if not statuses:
         return Component("budgets_kept", COMPONENT_POINTS, COMPONENT_POINTS, None,
-                         f"You have no active budget in {currency}, so none was overspent: all {COMPONENT_POINTS} "
-                         "points. Set a budget to make this count.")
+                         _("You have no active budget in %(currency)s, so none was overspent: all %(points)s "
+                           "points. Set a budget to make this count.") % {"currency": currency,
+                                                                          "points": COMPONENT_POINTS})
     kept = sum(1 for s in statuses if not s.exceeded)
     points = _share_of_points(Decimal(kept) / len(statuses))
     return Component("budgets_kept", points, COMPONENT_POINTS, _percent(Decimal(kept), Decimal(len(statuses))),
-                     f"You kept {kept} of your {len(statuses)} {currency} budgets within their limit. Each budget "
-                     f"kept earns its share of {COMPONENT_POINTS} points.")
+                     _("You kept %(kept)s of your %(count)s %(currency)s budgets within their limit. Each budget "
+                       "kept earns its share of %(points)s points.") % {
+                         "kept": kept, "count": len(statuses), "currency": currency, "points": COMPONENT_POINTS})
 
 
 def _buffer_component(balance: Decimal, average: Decimal, currency: str) -> Component:
-    target = (f"Enough for {BUFFER_TARGET_MONTHS} months or more earns all {COMPONENT_POINTS} points, "
-              "less earns a share.")
     if average <= 0:
         points = COMPONENT_POINTS if balance > 0 else 0
         return Component("buffer_months", points, COMPONENT_POINTS, None,
-                         f"No spending in {currency} in the {BUFFER_HISTORY_MONTHS} months before this one to measure "
-                         f"your balance of {format_money(balance, currency)} against ({points} points).")
+                         _("No spending in %(currency)s in the %(history)s months before this one to measure your "
+                           "balance of %(balance)s against (%(points)s points).") % {
+                             "currency": currency, "history": BUFFER_HISTORY_MONTHS,
+                             "balance": format_money(balance, currency), "points": points})
     months = balance / average
     return Component("buffer_months", _share_of_points(months / BUFFER_TARGET_MONTHS), COMPONENT_POINTS,
                      months.quantize(TENTH, rounding=ROUND_HALF_UP),
-                     f"Your balance of {format_money(balance, currency)} would cover "
-                     f"{months.quantize(TENTH, rounding=ROUND_HALF_UP)} months of your average spending "
-                     f"({format_money(average.quantize(CENT, rounding=ROUND_HALF_UP), currency)} a month over the "
-                     f"{BUFFER_HISTORY_MONTHS} months before this one). {target}")
+                     _("Your balance of %(balance)s would cover %(months)s months of your average spending "
+                       "(%(average)s a month over the %(history)s months before this one). Enough for %(target)s "
+                       "months or more earns all %(points)s points, less earns a share.") % {
+                         "balance": format_money(balance, currency),
+                         "months": _number(months.quantize(TENTH, rounding=ROUND_HALF_UP)),
+                         "average": format_money(average.quantize(CENT, rounding=ROUND_HALF_UP), currency),
+                         "history": BUFFER_HISTORY_MONTHS, "target": BUFFER_TARGET_MONTHS,
+                         "points": COMPONENT_POINTS})
 
 
 def _informational(unread_alerts: int, reward_points: int) -> list[Component]:
     return [
         Component("unread_alerts", 0, 0, unread_alerts,
-                  f"Unread alerts: {unread_alerts}. Shown for information, worth no points: an alert "
-                  "can be a notice rather than a problem, and reading it changes nothing about your money."),
+                  _("Unread alerts: %(count)s. Shown for information, worth no points: an alert can be a notice "
+                    "rather than a problem, and reading it changes nothing about your money.")
+                  % {"count": unread_alerts}),
         Component("reward_points", 0, 0, reward_points,
-                  f"Reward points: {reward_points}. Shown for information, worth no points: points "
-                  "reward using BankDash, not how you manage your money."),
+                  _("Reward points: %(count)s. Shown for information, worth no points: points reward using "
+                    "BankDash, not how you manage your money.") % {"count": reward_points}),
     ]
 
 
@@ -562,7 +598,8 @@ class CurrencyInsights:
     def movers(self) -> str:
         """'Food +84.20, Transport -31.00': the categories that moved most since last month."""
         moved = [c for c in self.changes if c.change][:MOVERS]
-        return ", ".join(f"{c.name.capitalize()} {'+' if c.change > 0 else '-'}{abs(c.change)}" for c in moved)
+        return ", ".join(f"{c.name.capitalize()} {'+' if c.change > 0 else '-'}{format_amount(abs(c.change))}"
+                         for c in moved)
 
     @property
     def has_flows(self) -> bool:
@@ -673,7 +710,8 @@ def insights_page(*, user, month: date, today: date | None = None) -> InsightsPa
         key = (row["currency"], row["kind"], row["category_id"], row["month"])
         amounts[key] = amounts.get(key, ZERO) + row["amount"]
         month_sums[key[:2] + key[3:]] = month_sums.get(key[:2] + key[3:], ZERO) + row["amount"]
-        names[row["category_id"]] = row["category_name"]
+        name = row["category_name"]
+        names[row["category_id"]] = category_label(name, is_default=name in DEFAULT_CATEGORY_LABELS)
         colours[row["category_id"]] = row["colour"] or ""
         sign = 1 if row["kind"] == "income" else -1
         net_by_month[(row["currency"], row["month"])] = (net_by_month.get((row["currency"], row["month"]), ZERO)
@@ -776,20 +814,20 @@ def _sankey(currency, month, amounts, names) -> tuple[list[SankeyFlow], dict[str
     spending = {cid: v for (c, k, cid, m), v in amounts.items() if c == currency and k == "expense" and m == month}
     if not income and not spending:
         return [], {}
-    labels = {"hub": "Money in"}
+    labels = {"hub": pgettext("money flow", "Money in")}
     flows = []
     for cid, amount in sorted(income.items(), key=lambda i: (-i[1], names[i[0]])):
-        labels[f"in:{cid}"] = f"{names[cid].capitalize()} (income)"
+        labels[f"in:{cid}"] = _("%(category)s (income)") % {"category": names[cid].capitalize()}
         flows.append(SankeyFlow(f"in:{cid}", "hub", amount, _earned(amount, currency, month, cid)))
     earned, spent = sum(income.values(), ZERO), sum(spending.values(), ZERO)
     if spent > earned:
-        labels["drawn"] = "From balances"
+        labels["drawn"] = _("From balances")
         flows.append(SankeyFlow("drawn", "hub", spent - earned, None))
     for cid, amount in sorted(spending.items(), key=lambda i: (-i[1], names[i[0]])):
         labels[f"out:{cid}"] = names[cid].capitalize()
         flows.append(SankeyFlow("hub", f"out:{cid}", amount, _spent(amount, currency, month, cid)))
     if earned > spent:
-        labels["saved"] = "Not spent"
+        labels["saved"] = _("Not spent")
         flows.append(SankeyFlow("hub", "saved", earned - spent, None))
     return [SankeyFlow(fl.source, fl.target, fl.amount, fl.figure, labels[fl.source], labels[fl.target])
             for fl in flows], labels

@@ -13,13 +13,17 @@ from datetime import date
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 
+from apps.core import formats
 from apps.core.api import json_endpoint, json_error, json_response
 from apps.core.dates import month_label, month_start, parse_month, user_today
 from apps.core.month_pages import month_nav
 
 from . import selectors
+from .templatetags.insights_figures import currency_unit
 
 
 def _month(request, today: date) -> date:
@@ -44,7 +48,8 @@ def _month_asked(request) -> tuple[date, date, HttpResponse | None]:
         return _month(request, today), today, None
     except ValueError as error:
         raw = request.GET.get("month", "")[:20]
-        return today, today, json_error(f"Invalid month '{raw}': {error}", status=400)
+        return today, today, json_error(_("Invalid month '%(month)s': %(error)s") % {"month": raw, "error": error},
+                                        status=400)
 
 
 def _spending(figures, month):
@@ -139,15 +144,24 @@ def _amounts(values) -> list[str]:
     return [str(v) for v in values]
 
 
+def _chart_words() -> dict:
+    """The charts' legend words in the customer's language (static/js/insights.js keeps the
+    English ones only as a fallback)."""
+    return {"income": pgettext("totals", "Income"), "spending": pgettext("totals", "Spending"), "net": _("Net"),
+            "change": _("Change from last month"), "net_worth": _("Net worth"), "flows": _("Money flows")}
+
+
 def _chart_data(page: selectors.InsightsPage) -> dict:
     """What static/js/insights.js draws: per currency, each chart's canvas id and its figures
-    (the tables beside the charts hold the same figures, exact and linked)."""
-    labels = [f"{m:%b %Y}" for m in page.months]
+    (the tables beside the charts hold the same figures, exact and linked), with the page's
+    locale and the unit its figures are written with, so the charts write them as the page does."""
+    labels = [formats.format_month_short(m) for m in page.months]
     charts = []
     for s in page.sections:
         slug = s.currency.lower()
         charts.append({
             "currency": s.currency,
+            "unit": currency_unit(s.currency),
             "cash_flow": {"canvas": f"chart-cash-flow-{slug}", "labels": labels,
                           "income": _amounts(m.income.amount for m in s.cash_flow),
                           "spending": _amounts(m.spending.amount for m in s.cash_flow),
@@ -159,17 +173,19 @@ def _chart_data(page: selectors.InsightsPage) -> dict:
             "changes": {"canvas": f"chart-changes-{slug}", "labels": [c.name.capitalize() for c in s.changes],
                         "values": _amounts(c.change for c in s.changes)},
             "merchants": {"canvas": f"chart-merchants-{slug}",
-                          "labels": [m.name if m.has_payee else f"{m.name.capitalize()}, no payee"
+                          "labels": [m.name if m.has_payee
+                                     else _("%(category)s, no payee") % {"category": m.name.capitalize()}
                                      for m in s.merchants],
                           "now": _amounts(m.now for m in s.merchants),
                           "before": _amounts(m.before for m in s.merchants),
-                          "now_label": f"{page.month:%b %Y}", "before_label": f"{page.months[-2]:%b %Y}"},
+                          "now_label": formats.format_month_short(page.month),
+                          "before_label": formats.format_month_short(page.months[-2])},
             "net_worth": {"canvas": f"chart-net-worth-{slug}", "labels": labels,
                           "values": _amounts(n.total for n in s.net_worth)},
             "sankey": {"canvas": f"chart-sankey-{slug}", "labels": s.node_labels,
                        "flows": [{"from": f.source, "to": f.target, "flow": str(f.amount)} for f in s.flows]},
         })
-    return {"charts": charts}
+    return {"locale": formats.current_code(), "words": _chart_words(), "charts": charts}
 
 
 @never_cache

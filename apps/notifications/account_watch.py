@@ -36,10 +36,13 @@ from functools import reduce
 from operator import or_
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from apps.accounts.models import Account
 from apps.alerts.models import Alert, AlertKind
 from apps.alerts.services import alerts_raise
+from apps.core import formats
 from apps.core.money import format_money
 from apps.transactions.models import Transaction
 
@@ -47,6 +50,16 @@ ALERT_MAX_LENGTH = Alert._meta.get_field("message").max_length
 # Every kind but the opening balance, which is how an account starts, not a movement to report.
 LARGE_KINDS = frozenset(Transaction.Kind.values) - {Transaction.Kind.OPENING}
 LOW_BALANCE_PREFIX = "low_balance:"
+# The kind of entry inside an alert's sentence ("… (expense): more than …"): lower case in English,
+# as a German noun is written in German.
+KIND_IN_SENTENCE = {
+    Transaction.Kind.INCOME: pgettext_lazy("kind of entry in an alert's sentence", "income"),
+    Transaction.Kind.EXPENSE: pgettext_lazy("kind of entry in an alert's sentence", "expense"),
+    Transaction.Kind.TRANSFER_IN: pgettext_lazy("kind of entry in an alert's sentence", "transfer in"),
+    Transaction.Kind.TRANSFER_OUT: pgettext_lazy("kind of entry in an alert's sentence", "transfer out"),
+    Transaction.Kind.ADJUSTMENT_IN: pgettext_lazy("kind of entry in an alert's sentence", "correction (credit)"),
+    Transaction.Kind.ADJUSTMENT_OUT: pgettext_lazy("kind of entry in an alert's sentence", "correction (debit)"),
+}
 
 
 def _signed(change) -> Decimal:
@@ -79,17 +92,24 @@ def _batch_effects(changes) -> tuple[dict[int, Decimal], list]:
 
 
 def low_balance_message(account: Account) -> str:
+    """In the active language and formats: call it inside ``formats.for_user(owner)``."""
     currency = account.currency
-    return (f"The balance of “{account.name}” is {format_money(account.balance, currency)}, below the "
-            f"{format_money(account.low_balance_alert_below, currency)} you asked to be alerted at.")
+    return _("The balance of “%(account)s” is %(balance)s, below the %(threshold)s you asked to be alerted at.") % {
+        "account": account.name, "balance": format_money(account.balance, currency),
+        "threshold": format_money(account.low_balance_alert_below, currency)}
 
 
 def large_transaction_message(account: Account, change) -> str:
+    """In the active language and formats: call it inside ``formats.for_user(owner)``."""
     currency = account.currency
-    direction = "into" if change.kind in Transaction.CREDIT_KINDS else "out of"
-    what = Transaction.Kind(change.kind).label.lower()
-    return (f"{format_money(change.amount, currency)} {direction} “{account.name}” ({what}): more than the "
-            f"{format_money(account.large_transaction_alert_above, currency)} you asked to be alerted of.")
+    what = KIND_IN_SENTENCE.get(change.kind) or Transaction.Kind(change.kind).label.lower()
+    values = {"amount": format_money(change.amount, currency), "account": account.name, "what": what,
+              "threshold": format_money(account.large_transaction_alert_above, currency)}
+    if change.kind in Transaction.CREDIT_KINDS:
+        return _("%(amount)s into “%(account)s” (%(what)s): more than the %(threshold)s you asked to be "
+                 "alerted of.") % values
+    return _("%(amount)s out of “%(account)s” (%(what)s): more than the %(threshold)s you asked to be "
+             "alerted of.") % values
 
 
 def _next_crossings(*, user, account_ids) -> dict[int, int]:
@@ -102,7 +122,7 @@ def _next_crossings(*, user, account_ids) -> dict[int, int]:
             .values_list("dedupe_key", flat=True))
     highest = dict.fromkeys(account_ids, 0)
     for key in keys:
-        _, account_id, number = key.split(":")
+        _prefix, account_id, number = key.split(":")
         highest[int(account_id)] = max(highest[int(account_id)], int(number))
     return {pk: number + 1 for pk, number in highest.items()}
 
@@ -117,6 +137,12 @@ def account_thresholds_check(*, user, changes) -> list[Alert]:
         Q(low_balance_alert_below__isnull=False) | Q(large_transaction_alert_above__isnull=False))}
     if not accounts:
         return []
+    with formats.for_user(user):  # the texts are the owner's, whoever posted the entries
+        alerts = _threshold_alerts(user=user, accounts=accounts, deltas=deltas, candidates=candidates)
+    return alerts_raise(alerts, ignore_conflicts=True)
+
+
+def _threshold_alerts(*, user, accounts: dict, deltas: dict, candidates: list) -> list[Alert]:
     alerts = []
     for change in candidates:
         account = accounts.get(change.account_id)
@@ -132,7 +158,7 @@ def account_thresholds_check(*, user, changes) -> list[Alert]:
         alerts.append(Alert(owner=user, kind=AlertKind.LOW_BALANCE,
                             dedupe_key=f"{LOW_BALANCE_PREFIX}{account.pk}:{numbers[account.pk]}",
                             message=low_balance_message(account)[:ALERT_MAX_LENGTH]))
-    return alerts_raise(alerts, ignore_conflicts=True)
+    return alerts
 
 
 def check_thresholds_on_ledger_change(sender, *, user, changes, **kwargs):

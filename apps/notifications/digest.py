@@ -35,12 +35,16 @@ from django.db.models import Count, F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import Account
 from apps.accounts.selectors import account_totals_by_currency
 from apps.alerts.models import Alert, AlertKind
 from apps.bills.forecast import account_forecasts
+from apps.budgets.models import BudgetPeriod
 from apps.budgets.selectors import budget_vs_actual
+from apps.core import formats
 from apps.core.currencies import currency_order
 from apps.core.dates import zone_of
 
@@ -119,7 +123,8 @@ def digest_figures(*, user, today: date, frequency: str = DigestFrequency.DAILY)
                      for a in accounts],
         "totals": [{"currency": c, "total": totals[c]["total"], "accounts": totals[c]["accounts"]}
                    for c in currency_order(totals, default)],
-        "budgets": [{"category": b.category, "period": b.period, "currency": b.currency, "limit": b.limit,
+        "budgets": [{"category": b.category, "period": b.period, "period_label": BudgetPeriod(b.period).label,
+                     "currency": b.currency, "limit": b.limit,
                      "spent": b.spent, "remaining": b.remaining, "over": max(-b.remaining, ZERO),
                      "exceeded": b.exceeded, "warning": b.warning,
                      "period_start": b.period_start, "period_end": b.period_end} for b in budgets],
@@ -140,17 +145,32 @@ def digest_unsubscribe_url(user) -> str:
 
 
 def digest_message(*, user, figures: dict, key: str, preview: bool = False) -> EmailMultiAlternatives:
-    """The digest email (text and HTML) of ``figures`` for ``user``; ``key`` is its idempotency
-    key (the Message-ID)."""
+    """The digest email (text and HTML) of ``figures`` for ``user``, in their language and
+    formats (whoever sends it: the worker); ``key`` is its idempotency key (the Message-ID)."""
+    with formats.for_user(user):
+        return _digest_message(user=user, figures=figures, key=key, preview=preview)
+
+
+def _digest_message(*, user, figures: dict, key: str, preview: bool) -> EmailMultiAlternatives:
     unsubscribe_url = digest_unsubscribe_url(user)
-    which = "weekly" if figures["frequency"] == DigestFrequency.WEEKLY else "daily"
-    context = {"f": figures, "user": user, "preview": preview, "which": which,
+    weekly = figures["frequency"] == DigestFrequency.WEEKLY
+    which = "weekly" if weekly else "daily"
+    today = figures["today"]
+    if weekly:
+        subject = _("BankDash: your weekly money picture, %(day)s") % {"day": formats.format_day(today)}
+        title = _("Your weekly money picture for %(day)s") % {"day": formats.format_day_long(today)}
+    else:
+        subject = _("BankDash: your daily money picture, %(day)s") % {"day": formats.format_day(today)}
+        title = _("Your daily money picture for %(day)s") % {"day": formats.format_day_long(today)}
+    if preview:
+        subject = _("%(subject)s (preview)") % {"subject": subject}
+        title = _("%(title)s (a preview you asked for)") % {"title": title}
+    context = {"f": figures, "user": user, "preview": preview, "which": which, "title": title,
                "unsubscribe_url": unsubscribe_url, "dashboard_url": absolute(reverse("dashboard:dashboard")),
                "settings_url": absolute(reverse("notifications:settings"))}
     domain = urlsplit(settings.SITE_URL).hostname or "bankdash.local"
     message = EmailMultiAlternatives(
-        subject=f"BankDash: your {which} money picture, {figures['today'].day} {figures['today']:%b %Y}"
-                + (" (preview)" if preview else ""),
+        subject=subject,
         body=render_to_string("notifications/email/digest.txt", context),
         to=[user.email],
         headers={
@@ -333,13 +353,13 @@ def digest_frequency(*, user) -> str:
 def digest_preference_save(*, user, frequency: str) -> DigestPreference:
     """Save how often ``user`` wants the digest; anything but a DigestFrequency value is refused."""
     if frequency not in DigestFrequency.values:
-        raise ValidationError({"frequency": "Choose how often: never, every day or every week."})
-    preference, _ = DigestPreference.objects.update_or_create(owner=user, defaults={"frequency": frequency})
+        raise ValidationError({"frequency": _("Choose how often: never, every day or every week.")})
+    preference, _created = DigestPreference.objects.update_or_create(owner=user, defaults={"frequency": frequency})
     return preference
 
 
-INVALID_LINK = ("This unsubscribe link is not valid. Change how often you get the digest on the notification "
-                "settings page instead.")
+INVALID_LINK = gettext_lazy("This unsubscribe link is not valid. Change how often you get the digest on the "
+                            "notification settings page instead.")
 
 
 def digest_unsubscribe_request(*, token: str):

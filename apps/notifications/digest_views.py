@@ -10,9 +10,12 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from apps.core import formats
 from apps.core.forms import add_service_errors
 
 from .digest import (
@@ -26,17 +29,17 @@ from .digest import (
 from .models import DigestFrequency
 
 SAVED = {
-    DigestFrequency.OFF: "The email digest is off.",
-    DigestFrequency.DAILY: "You will get the email digest every day, around {time} your time.",
-    DigestFrequency.WEEKLY: "You will get the email digest every Monday, around {time} your time.",
+    DigestFrequency.OFF: gettext_lazy("The email digest is off."),
+    DigestFrequency.DAILY: gettext_lazy("You will get the email digest every day, around %(time)s your time."),
+    DigestFrequency.WEEKLY: gettext_lazy("You will get the email digest every Monday, around %(time)s your time."),
 }
+CHOOSE = gettext_lazy("Choose how often: never, every day or every week.")
 
 
 class DigestForm(forms.Form):
     frequency = forms.ChoiceField(
-        label="Email digest", choices=DigestFrequency.choices, widget=forms.RadioSelect,
-        error_messages={"required": "Choose how often: never, every day or every week.",
-                        "invalid_choice": "Choose how often: never, every day or every week."})
+        label=gettext_lazy("Email digest"), choices=DigestFrequency.choices, widget=forms.RadioSelect,
+        error_messages={"required": CHOOSE, "invalid_choice": CHOOSE})
 
 
 def _context(request, form: DigestForm) -> dict:
@@ -59,7 +62,7 @@ def digest_save(request):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, SAVED[preference.frequency].format(time=f"{DIGEST_TIME:%H:%M}"))
+            messages.success(request, SAVED[preference.frequency] % {"time": f"{DIGEST_TIME:%H:%M}"})
             return redirect("notifications:settings")
     return render(request, "notifications/digest_settings.html", _context(request, form))
 
@@ -67,7 +70,7 @@ def digest_save(request):
 @require_POST
 def digest_preview(request):
     digest_preview_request(user=request.user)
-    messages.success(request, f"A digest is on its way to {request.user.email}.")
+    messages.success(request, _("A digest is on its way to %(email)s.") % {"email": request.user.email})
     return redirect("notifications:settings")
 
 
@@ -79,11 +82,14 @@ def digest_unsubscribe_view(request, token):
     try:
         if request.method == "POST":
             user = digest_unsubscribe(token=token)
-            return render(request, "notifications/digest_unsubscribed.html", {"email": user.email})
-        user = digest_unsubscribe_request(token=token)
+            template = "notifications/digest_unsubscribed.html"
+        else:
+            user = digest_unsubscribe_request(token=token)
+            template = "notifications/digest_unsubscribe_confirm.html"
     except ValidationError as error:
         return render(request, "400.html", {"message": " ".join(error.messages)}, status=400)
-    return render(request, "notifications/digest_unsubscribe_confirm.html", {"email": user.email})
+    with formats.for_user(user):  # opened from the digest, maybe logged out: in the language of the email
+        return render(request, template, {"email": user.email})
 
 
 urlpatterns = [

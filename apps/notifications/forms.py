@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from apps.alerts.models import AlertKind
 
@@ -9,9 +10,9 @@ from .selectors import field_name
 class PreferencesForm(forms.Form):
     """One checkbox per alert kind and channel (the grid on the settings page), and the quiet hours."""
 
-    quiet_start = forms.TimeField(label="Quiet from", required=False,
+    quiet_start = forms.TimeField(label=_("Quiet from"), required=False,
                                   widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
-    quiet_end = forms.TimeField(label="Quiet until", required=False,
+    quiet_end = forms.TimeField(label=_("Quiet until"), required=False,
                                 widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
 
     def __init__(self, *args, **kwargs):

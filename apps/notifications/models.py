@@ -8,21 +8,22 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Channel(models.TextChoices):
     # The in-app list (apps.alerts) is always on and has no row here. A new channel: a choice
     # here, a class in channels.CHANNELS, a migration for the constraints.
-    EMAIL = "email", "Email"
-    PUSH = "push", "Browser push"
-    WEBHOOK = "webhook", "Webhook"
+    EMAIL = "email", _("Email")
+    PUSH = "push", _("Browser push")
+    WEBHOOK = "webhook", _("Webhook")
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", "Waiting"
-    HELD = "held", "Held for quiet hours"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", _("Waiting")
+    HELD = "held", _("Held for quiet hours")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
 
 
 class NotificationPreference(models.Model):
@@ -56,7 +57,7 @@ class QuietHours(models.Model):
     end = models.TimeField()
 
     class Meta:
-        verbose_name_plural = "quiet hours"
+        verbose_name_plural = _("quiet hours")
         constraints = [models.CheckConstraint(condition=~Q(start=models.F("end")),
                                               name="notifications_quiet_hours_not_empty")]
 
@@ -84,7 +85,7 @@ class Delivery(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name_plural = "deliveries"
+        verbose_name_plural = _("deliveries")
         indexes = [models.Index(fields=["owner", "-created_at", "-id"], name="notifications_delivery_owner")]
         constraints = [
             # The idempotency key: one alert is sent once per channel.
@@ -150,9 +151,9 @@ class Webhook(models.Model):
 
 
 class DigestFrequency(models.TextChoices):
-    OFF = "off", "Never"
-    DAILY = "daily", "Every day"
-    WEEKLY = "weekly", "Every week (Monday)"
+    OFF = "off", _("Never")
+    DAILY = "daily", _("Every day")
+    WEEKLY = "weekly", _("Every week (Monday)")
 
 
 class DigestPreference(models.Model):

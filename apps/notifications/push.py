@@ -27,6 +27,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .models import PushSubscription
 
@@ -143,7 +144,7 @@ def _allows_local_http() -> bool:
 def clean_endpoint(endpoint) -> str:
     """An https URL on a named host (push services are); http only to this machine, and only
     when DEBUG or PUSH_ALLOW_LOCAL_HTTP allows it."""
-    message = "The push endpoint must be an https URL of the browser's push service."
+    message = _("The push endpoint must be an https URL of the browser's push service.")
     if not isinstance(endpoint, str) or not endpoint or len(endpoint) > ENDPOINT_MAX_LENGTH:
         raise ValidationError({"endpoint": message})
     try:
@@ -165,7 +166,8 @@ def clean_endpoint(endpoint) -> str:
 
 
 def _clean_browser_key(value, *, field: str, length: int) -> str:
-    message = f"The subscription's {field} key must be base64url of {length} bytes."
+    message = _("The subscription's %(field)s key must be base64url of %(length)s bytes.") % {
+        "field": field, "length": length}
     try:
         raw = b64url_decode(value)
     except ValueError:
@@ -176,7 +178,7 @@ def _clean_browser_key(value, *, field: str, length: int) -> str:
         try:
             ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw)
         except ValueError:
-            raise ValidationError({field: "The subscription's p256dh key is not a P-256 public key."}) from None
+            raise ValidationError({field: _("The subscription's p256dh key is not a P-256 public key.")}) from None
     return b64url_encode(raw)
 
 
@@ -186,14 +188,15 @@ def push_subscription_save(*, user, endpoint, p256dh, auth, user_agent: str = ""
     profile: if another account of this browser had it, it moves to ``user``, so a shared
     browser shows only the alerts of who turned push on last."""
     if vapid_keys() is None:
-        raise ValidationError({"__all__": "Browser push is not available on this BankDash."})
+        raise ValidationError({"__all__": _("Browser push is not available on this BankDash.")})
     endpoint = clean_endpoint(endpoint)
     p256dh = _clean_browser_key(p256dh, field="p256dh", length=P256DH_LENGTH)
     auth = _clean_browser_key(auth, field="auth", length=AUTH_LENGTH)
     others = PushSubscription.objects.filter(owner=user).exclude(endpoint=endpoint).count()
     if others >= MAX_BROWSERS:
-        raise ValidationError({"__all__": f"You have {MAX_BROWSERS} browsers with push on: remove one first."})
-    subscription, _ = PushSubscription.objects.update_or_create(
+        raise ValidationError({"__all__": _("You have %(count)s browsers with push on: remove one first.") % {
+            "count": MAX_BROWSERS}})
+    subscription, _created = PushSubscription.objects.update_or_create(
         endpoint=endpoint,
         defaults={"owner": user, "p256dh": p256dh, "auth": auth,
                   "user_agent": (user_agent or "")[:USER_AGENT_MAX_LENGTH]})
@@ -208,7 +211,7 @@ def push_subscription_remove(*, user, subscription_id: int | None = None, endpoi
         raise ValueError("give subscription_id or endpoint")
     mine = PushSubscription.objects.filter(owner=user)
     mine = mine.filter(pk=subscription_id) if subscription_id is not None else mine.filter(endpoint=endpoint)
-    deleted, _ = mine.delete()
+    deleted, _by_model = mine.delete()
     return deleted > 0
 
 
@@ -244,5 +247,5 @@ def browser_name(user_agent: str) -> str:
     browser = next((name for token, name in _BROWSERS if token in user_agent), "")
     system = next((name for token, name in _SYSTEMS if token in user_agent), "")
     if browser and system:
-        return f"{browser} on {system}"
-    return browser or system or "A browser"
+        return _("%(browser)s on %(system)s") % {"browser": browser, "system": system}
+    return browser or system or _("A browser")

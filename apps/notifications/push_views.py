@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -36,17 +37,17 @@ def json_post(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method != "POST":
-            response = json_error("Method not allowed: use POST.", status=405)
+            response = json_error(_("Method not allowed: use POST."), status=405)
             response["Allow"] = "POST"
             return response
         if not request.user.is_authenticated:
-            return json_error("Authentication required: log in first.", status=401)
+            return json_error(_("Authentication required: log in first."), status=401)
         try:
             body = json.loads(request.body)
         except (ValueError, UnicodeDecodeError):
-            return json_error("Send a JSON object.", status=400)
+            return json_error(_("Send a JSON object."), status=400)
         if not isinstance(body, dict):
-            return json_error("Send a JSON object.", status=400)
+            return json_error(_("Send a JSON object."), status=400)
         return view(request, body, *args, **kwargs)
 
     wrapper.is_json_endpoint = True
@@ -69,7 +70,7 @@ def subscribe(request, body):
             user_agent=request.headers.get("User-Agent", ""))
     except ValidationError as error:
         return _validation_error(error)
-    message = f"Push notifications are on in {browser_name(subscription.user_agent)}."
+    message = _("Push notifications are on in %(browser)s.") % {"browser": browser_name(subscription.user_agent)}
     messages.success(request, message)  # shown when the page reloads
     return json_response({"id": subscription.pk, "message": message}, status=201)
 
@@ -80,10 +81,10 @@ def unsubscribe(request, body):
     the user's browsers."""
     endpoint = body.get("endpoint")
     if not isinstance(endpoint, str) or not endpoint:
-        return json_error("Give the endpoint of the browser's subscription.", status=400)
+        return json_error(_("Give the endpoint of the browser's subscription."), status=400)
     if not push_subscription_remove(user=request.user, endpoint=endpoint):
-        return json_error("Not found: this browser is not in your list.", status=404)
-    message = "Push notifications are off in this browser."
+        return json_error(_("Not found: this browser is not in your list."), status=404)
+    message = _("Push notifications are off in this browser.")
     messages.success(request, message)
     return json_response({"message": message})
 
@@ -96,7 +97,7 @@ def remove(request, pk):
     if request.method == "POST":
         if not push_subscription_remove(user=request.user, subscription_id=subscription.pk):
             raise Http404  # removed meanwhile (another tab)
-        messages.success(request, f"{name} no longer gets push notifications.")
+        messages.success(request, _("%(browser)s no longer gets push notifications.") % {"browser": name})
         return redirect("notifications:settings")
     return render(request, "notifications/push_confirm_remove.html", {"subscription": subscription, "name": name})
 

@@ -22,6 +22,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.constants import OnConflict
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.alerts.models import Alert, AlertKind
 from apps.budgets.services import budget_check
@@ -177,12 +179,12 @@ def preferences_save(*, user, enabled: set[tuple[str, str]], quiet_start: time |
     (both times, or neither for none)."""
     if (quiet_start is None) != (quiet_end is None):
         field = "quiet_end" if quiet_end is None else "quiet_start"
-        raise ValidationError({field: "Give both the start and the end of the quiet hours, or neither."})
+        raise ValidationError({field: _("Give both the start and the end of the quiet hours, or neither.")})
     if quiet_start is not None and quiet_start == quiet_end:
-        raise ValidationError({"quiet_end": "The quiet hours must end at another time than they start."})
+        raise ValidationError({"quiet_end": _("The quiet hours must end at another time than they start.")})
     unknown = {pair for pair in enabled if pair[0] not in AlertKind.values or pair[1] not in CHANNELS}
     if unknown:
-        raise ValidationError({"__all__": "Choose among the alert kinds and channels shown."})
+        raise ValidationError({"__all__": _("Choose among the alert kinds and channels shown.")})
     _set_preferences(user=user, choices={(kind, channel): (kind, channel) in enabled
                                          for kind in AlertKind.values for channel in CHANNELS})
     if quiet_start is None:
@@ -191,7 +193,8 @@ def preferences_save(*, user, enabled: set[tuple[str, str]], quiet_start: time |
         QuietHours.objects.update_or_create(owner=user, defaults={"start": quiet_start, "end": quiet_end})
 
 
-INVALID_LINK = "This unsubscribe link is not valid. Change your choices on the notification settings page instead."
+INVALID_LINK = gettext_lazy("This unsubscribe link is not valid. Change your choices on the notification settings "
+                            "page instead.")
 
 
 def unsubscribe_request(*, token: str):
@@ -245,5 +248,5 @@ def sessions_purge_expired() -> None:
 def form_tokens_purge(*, older_than: datetime) -> int:
     """Forget the one-time tokens of money forms older than ``older_than`` (a form left open
     that long is submitted again as a new one)."""
-    deleted, _ = FormSubmission.objects.filter(created_at__lt=older_than).delete()
+    deleted, _by_model = FormSubmission.objects.filter(created_at__lt=older_than).delete()
     return deleted

@@ -2,10 +2,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import ListView
 
 from apps.alerts.models import AlertKind
+from apps.core import formats
 from apps.core.forms import add_service_errors
 
 from . import digest_views, push_views, webhook_views
@@ -27,7 +29,7 @@ def settings_page(request):
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                messages.success(request, "Your notification settings are saved.")
+                messages.success(request, _("Your notification settings are saved."))
                 return redirect("notifications:settings")
         # Show the boxes as they were ticked in the refused form.
         for row in grid["rows"]:
@@ -61,11 +63,14 @@ def unsubscribe(request, token):
     try:
         if request.method == "POST":
             user, kind, channel = preference_unsubscribe(token=token)
-            return render(request, "notifications/unsubscribed.html", {"email": user.email, **_what(kind, channel)})
-        user, kind, channel = unsubscribe_request(token=token)
+            template = "notifications/unsubscribed.html"
+        else:
+            user, kind, channel = unsubscribe_request(token=token)
+            template = "notifications/unsubscribe_confirm.html"
     except ValidationError as error:
         return render(request, "400.html", {"message": " ".join(error.messages)}, status=400)
-    return render(request, "notifications/unsubscribe_confirm.html", {"email": user.email, **_what(kind, channel)})
+    with formats.for_user(user):  # opened from their email, maybe logged out: in the language of the email
+        return render(request, template, {"email": user.email, **_what(kind, channel)})
 
 
 def settings_redirect(request):

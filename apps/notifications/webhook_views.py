@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.core.forms import add_service_errors
@@ -27,9 +29,12 @@ REVEAL_SESSION_KEY = "notifications_webhook_reveal"
 
 
 class WebhookForm(forms.Form):
-    url = forms.URLField(label="Receiver address", max_length=webhooks.URL_MAX_LENGTH, assume_scheme="https",
-                         error_messages={"required": "Enter the address of your receiver.",
-                                         "invalid": "Enter a full web address, for example https://example.com/bankdash."},
+    url = forms.URLField(label=gettext_lazy("Receiver address"), max_length=webhooks.URL_MAX_LENGTH,
+                         assume_scheme="https",
+                         error_messages={
+                             "required": gettext_lazy("Enter the address of your receiver."),
+                             "invalid": gettext_lazy("Enter a full web address, for example "
+                                                     "https://example.com/bankdash.")},
                          widget=forms.URLInput(attrs={"placeholder": "https://example.com/bankdash",
                                                       "autocomplete": "url", "spellcheck": "false",
                                                       "inputmode": "url"}))
@@ -52,10 +57,10 @@ def webhook_list(request):
                 add_service_errors(form, error)
             else:
                 request.session[REVEAL_SESSION_KEY] = webhook.pk
-                messages.success(request, "Webhook added. Copy its signing secret now: your receiver needs it to "
-                                          "check that alerts come from BankDash.")
+                messages.success(request, _("Webhook added. Copy its signing secret now: your receiver needs it to "
+                                            "check that alerts come from BankDash."))
                 return redirect("notifications:webhooks")
-        messages.error(request, "The webhook was not added: see why below.")
+        messages.error(request, _("The webhook was not added: see why below."))
     reveal = request.session.pop(REVEAL_SESSION_KEY, None)
     items = list(webhooks.webhooks_for_user(user=request.user))
     return render(request, "notifications/webhook_list.html", {
@@ -81,7 +86,7 @@ def webhook_delete(request, pk):
             webhooks.webhook_delete(user=request.user, webhook_id=webhook.pk)
         except Webhook.DoesNotExist:
             raise Http404("No such webhook.") from None  # deleted meanwhile (another tab)
-        messages.success(request, f"Webhook to {webhook.url} deleted. Nothing more is sent there.")
+        messages.success(request, _("Webhook to %(url)s deleted. Nothing more is sent there.") % {"url": webhook.url})
         return redirect("notifications:webhooks")
     return render(request, "notifications/webhook_confirm_delete.html", {"webhook": webhook})
 
@@ -93,7 +98,7 @@ def webhook_reactivate(request, pk):
         webhooks.webhook_reactivate(user=request.user, webhook_id=webhook.pk)
     except Webhook.DoesNotExist:
         raise Http404("No such webhook.") from None
-    messages.success(request, f"Webhook to {webhook.url} turned back on: your next alerts go to it.")
+    messages.success(request, _("Webhook to %(url)s turned back on: your next alerts go to it.") % {"url": webhook.url})
     return redirect("notifications:webhooks")
 
 
@@ -105,9 +110,11 @@ def webhook_test(request, pk):
     except Webhook.DoesNotExist:
         raise Http404("No such webhook.") from None
     if result.ok:
-        messages.success(request, f"Test event sent to {webhook.url}: your receiver {result.detail}.")
+        messages.success(request, _("Test event sent to %(url)s: your receiver %(detail)s.") % {
+            "url": webhook.url, "detail": result.detail})
     else:
-        messages.error(request, f"The test event to {webhook.url} failed: {result.detail.rstrip('.')}.")
+        messages.error(request, _("The test event to %(url)s failed: %(detail)s.") % {
+            "url": webhook.url, "detail": result.detail.rstrip(".")})
     return redirect(f"{_list_url()}#webhook-{webhook.pk}")
 
 

@@ -19,6 +19,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .channels.webhook import WebhookAttemptFailed, check_url, encode, post, trial_payload
 from .models import Webhook
@@ -39,13 +40,13 @@ def _normalized(url: str) -> str:
 def _valid_url(url: str) -> str:
     url = _normalized(url or "")
     if not url:
-        raise ValidationError({"url": "Enter the address of your receiver."})
+        raise ValidationError({"url": _("Enter the address of your receiver.")})
     if len(url) > URL_MAX_LENGTH:
-        raise ValidationError({"url": f"Keep the address to {URL_MAX_LENGTH} characters."})
+        raise ValidationError({"url": _("Keep the address to %(count)s characters.") % {"count": URL_MAX_LENGTH}})
     try:
         URLValidator(schemes=["http", "https"])(url)
     except ValidationError:
-        raise ValidationError({"url": "Enter a full web address, for example https://example.com/bankdash."}) \
+        raise ValidationError({"url": _("Enter a full web address, for example https://example.com/bankdash.")}) \
             from None
     try:
         check_url(url)
@@ -64,10 +65,10 @@ def webhook_add(*, user, url: str) -> Webhook:
         get_user_model().objects.select_for_update().filter(pk=user.pk).first()
         mine = Webhook.objects.filter(owner=user)
         if mine.filter(url=url).exists():
-            raise ValidationError({"url": "You already have a webhook to this address."})
+            raise ValidationError({"url": _("You already have a webhook to this address.")})
         if mine.count() >= MAX_WEBHOOKS_PER_USER:
-            raise ValidationError({"__all__": f"You can have at most {MAX_WEBHOOKS_PER_USER} webhooks. "
-                                              "Delete one to add another."})
+            raise ValidationError({"__all__": _("You can have at most %(count)s webhooks. Delete one to add "
+                                                "another.") % {"count": MAX_WEBHOOKS_PER_USER}})
         return Webhook.objects.create(owner=user, url=url, secret=secrets.token_hex(32))
 
 
@@ -91,7 +92,7 @@ def webhook_reactivate(*, user, webhook_id: int) -> Webhook:
 @dataclass(frozen=True)
 class WebhookTestResult:
     ok: bool
-    detail: str  # "answered HTTP 204", or why it failed
+    detail: str  # "answered HTTP 204" (in the active language), or why it failed (the technical reason)
 
 
 def webhook_send_test(*, user, webhook_id: int) -> WebhookTestResult:
@@ -105,7 +106,7 @@ def webhook_send_test(*, user, webhook_id: int) -> WebhookTestResult:
                       key=key)
     except WebhookAttemptFailed as error:
         return WebhookTestResult(ok=False, detail=str(error))
-    return WebhookTestResult(ok=True, detail=f"answered HTTP {status}")
+    return WebhookTestResult(ok=True, detail=_("answered HTTP %(status)s") % {"status": status})
 
 
 # ---------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import tempfile
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -34,9 +35,11 @@ class MoneyRemains(ValidationError):
 
     def __init__(self, accounts: list[Account]):
         self.accounts = accounts
-        listed = "; ".join(f"“{a.name}” holds {format_money(a.balance, a.currency)}" for a in accounts)
-        super().__init__(f"Your profile cannot be closed while money remains in an open account: {listed}. "
-                         "Transfer or spend it first, so that every balance is zero.")
+        listed = "; ".join(_("“%(name)s” holds %(balance)s") % {"name": a.name,
+                                                                  "balance": format_money(a.balance, a.currency)}
+                           for a in accounts)
+        super().__init__(_("Your profile cannot be closed while money remains in an open account: %(accounts)s. "
+                           "Transfer or spend it first, so that every balance is zero.") % {"accounts": listed})
 
 
 def closed_email(user) -> str:
@@ -75,12 +78,12 @@ def profile_close(*, user, confirmation: str) -> list[str]:
     and two-factor devices are deleted. The ledger stays, owned by the anonymous profile, as a
     bank must keep it; the time zone stays, so its dates still read the same."""
     if not close_confirmation_matches(user=user, typed=confirmation):
-        raise ValidationError({"confirmation": "Type your email address or your password exactly, to confirm."})
+        raise ValidationError({"confirmation": _("Type your email address or your password exactly, to confirm.")})
     user = User.objects.select_for_update().get(pk=user.pk)
     if not user.is_active:
-        raise ValidationError("This profile is already closed.")
+        raise ValidationError(_("This profile is already closed."))
     if user.is_staff:
-        raise ValidationError("A staff profile is closed by an administrator, not from the settings page.")
+        raise ValidationError(_("A staff profile is closed by an administrator, not from the settings page."))
     open_accounts = list(Account.objects.select_for_update().filter(owner=user, closed_on__isnull=True)
                          .order_by("name", "id"))
     with_money = [a for a in open_accounts if a.balance != 0]

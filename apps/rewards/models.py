@@ -7,21 +7,30 @@ another one, on INSERT, keeps each customer's total at zero or above and lets a 
 reversal take back at most what that bill earned.
 """
 
+from babel.numbers import format_decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from apps.core import formats
 
 # Points a bill paid on or before its due date earns, once per occurrence.
 BILL_ON_TIME_POINTS = 20
 MAX_STAFF_POINTS = 100_000
 
 
+def format_points(value: int) -> str:
+    """A number of points as the customer's locale writes it: ``1,250`` / ``1.250``."""
+    return format_decimal(value, locale=formats.current().babel)
+
+
 # At module level so Meta.constraints can name it (a nested class is not in Meta's scope).
 class PointsKind(models.TextChoices):
-    BILL_ON_TIME = "bill_on_time", "Bill paid on time"
-    BILL_ON_TIME_REVERSED = "bill_on_time_reversed", "Bill payment undone"
-    STAFF_GRANT = "staff_grant", "Granted by staff"
-    STAFF_REMOVAL = "staff_removal", "Removed by staff"
+    BILL_ON_TIME = "bill_on_time", _("Bill paid on time")
+    BILL_ON_TIME_REVERSED = "bill_on_time_reversed", _("Bill payment undone")
+    STAFF_GRANT = "staff_grant", _("Granted by staff")
+    STAFF_REMOVAL = "staff_removal", _("Removed by staff")
 
 
 EARNING_KINDS = (PointsKind.BILL_ON_TIME, PointsKind.STAFF_GRANT)
@@ -50,8 +59,8 @@ class PointsEntry(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = "points entry"
-        verbose_name_plural = "points entries"
+        verbose_name = _("points entry")
+        verbose_name_plural = _("points entries")
         indexes = [models.Index(fields=["owner", "-created_at", "-id"], name="rewards_entry_owner_time_idx")]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=PointsKind.values), name="rewards_entry_kind_valid"),
@@ -76,5 +85,6 @@ class PointsEntry(models.Model):
 
     @property
     def points_text(self) -> str:
-        """``+20`` or ``−20`` (a real minus sign, like amounts of money)."""
-        return f"+{self.points:,}" if self.points > 0 else f"\u2212{-self.points:,}"
+        """``+20`` or ``−20`` (a real minus sign, like amounts of money); thousands as the locale writes them."""
+        text = format_points(abs(self.points))
+        return f"+{text}" if self.points > 0 else f"\u2212{text}"

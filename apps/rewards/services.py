@@ -14,8 +14,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext as _
 
 from apps.bills.models import Occurrence, RecurringKind
+from apps.core import formats
 
 from .models import BILL_ON_TIME_POINTS, MAX_STAFF_POINTS, PointsEntry, PointsKind
 from .selectors import points_total
@@ -28,10 +30,6 @@ ADJUST_PERMISSION = "rewards.add_pointsentry"
 
 def _lock_owner(user_id: int) -> None:
     list(get_user_model().objects.select_for_update(no_key=True).filter(pk=user_id).values_list("pk"))
-
-
-def _day_text(day: date) -> str:
-    return f"{day.day} {day:%b %Y}"
 
 
 @transaction.atomic
@@ -48,7 +46,9 @@ def points_award_for_bill(*, user, occurrence: Occurrence, paid_on: date) -> Poi
     if PointsEntry.objects.filter(occurrence=occurrence, kind=Kind.BILL_ON_TIME).exists():
         return None
     _lock_owner(user.pk)
-    reason = f"{item.name} paid on time (due {_day_text(occurrence.due_on)})"
+    with formats.for_user(user):  # the customer reads it on their rewards page, in their language
+        reason = _("%(bill)s paid on time (due %(day)s)") % {"bill": item.name,
+                                                              "day": formats.format_day(occurrence.due_on)}
     return PointsEntry.objects.create(owner=user, points=BILL_ON_TIME_POINTS, kind=Kind.BILL_ON_TIME,
                                       occurrence=occurrence, reason=reason[:REASON_MAX_LENGTH])
 
@@ -71,6 +71,8 @@ def points_reverse_for_bill(*, user, occurrence_ids) -> list[PointsEntry]:
     _lock_owner(user.pk)
     total = points_total(user=user)
     entries = []
+    with formats.for_user(user):
+        undone = _("Payment undone: %(reason)s")
     for occurrence_id, points, reason in earned:
         taken = min(points, total)
         if taken <= 0:
@@ -78,7 +80,7 @@ def points_reverse_for_bill(*, user, occurrence_ids) -> list[PointsEntry]:
         total -= taken
         entries.append(PointsEntry(owner=user, points=-taken, kind=Kind.BILL_ON_TIME_REVERSED,
                                    occurrence_id=occurrence_id,
-                                   reason=f"Payment undone: {reason}"[:REASON_MAX_LENGTH]))
+                                   reason=(undone % {"reason": reason})[:REASON_MAX_LENGTH]))
     return PointsEntry.objects.bulk_create(entries)
 
 

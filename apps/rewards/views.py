@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 from apps.core.api import json_endpoint, json_response
 
 from . import selectors
-from .models import BILL_ON_TIME_POINTS
+from .models import BILL_ON_TIME_POINTS, format_points
 
 PAGE_SIZE = 25
 
@@ -18,7 +18,8 @@ PAGE_SIZE = 25
 def rewards_page(request):
     page = Paginator(selectors.points_entries(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "rewards/rewards.html", {
-        "total": selectors.points_total(user=request.user), "page_obj": page, "entries": page.object_list,
+        "total": format_points(selectors.points_total(user=request.user)), "page_obj": page,
+        "entries": page.object_list,
         "bill_points": BILL_ON_TIME_POINTS,
     })
 

@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 import re2
+from django.utils.translation import gettext as _
 
 from .models import PATTERN_MAX_LENGTH, Rule, RuleField, RuleKind, RuleOperator
 
@@ -54,18 +55,18 @@ def _options():
 def compile_pattern(pattern: str):
     """The compiled RE2 pattern, or PatternError with a message a customer understands."""
     if not pattern:
-        raise PatternError("Enter a pattern.")
+        raise PatternError(_("Enter a pattern."))
     if len(pattern) > PATTERN_MAX_LENGTH:
-        raise PatternError(f"Keep the pattern to {PATTERN_MAX_LENGTH} characters or fewer.")
+        raise PatternError(_("Keep the pattern to %(count)s characters or fewer.") % {"count": PATTERN_MAX_LENGTH})
     try:
         return re2.compile(pattern, _options())
     except re2.error as error:
         detail = error.args[0].decode("utf-8", "replace") if error.args and isinstance(error.args[0], bytes) \
             else str(error)
-        raise PatternError(f"This pattern is not valid ({detail}). Patterns use RE2 syntax: back-references and "
-                           "look-arounds are not supported.") from None
+        raise PatternError(_("This pattern is not valid (%(detail)s). Patterns use RE2 syntax: back-references "
+                             "and look-arounds are not supported.") % {"detail": detail}) from None
     except Exception:  # anything else RE2 may raise on a hostile pattern
-        raise PatternError("This pattern is not valid.") from None
+        raise PatternError(_("This pattern is not valid.")) from None
 
 
 @dataclass(frozen=True)

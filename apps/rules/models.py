@@ -6,27 +6,28 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 PATTERN_MAX_LENGTH = 200
 NAME_MAX_LENGTH = 100
 
 
 class RuleField(models.TextChoices):
-    DESCRIPTION = "description", "Description"
-    PAYEE = "payee", "Payee"
-    EITHER = "either", "Description or payee"
+    DESCRIPTION = "description", _("Description")
+    PAYEE = "payee", _("Payee")
+    EITHER = "either", _("Description or payee")
 
 
 class RuleOperator(models.TextChoices):
-    CONTAINS = "contains", "contains"
-    STARTS_WITH = "starts_with", "starts with"
-    MATCHES = "matches", "matches the pattern"
+    CONTAINS = "contains", _("contains")
+    STARTS_WITH = "starts_with", _("starts with")
+    MATCHES = "matches", _("matches the pattern")
 
 
 class RuleKind(models.TextChoices):
-    EITHER = "either", "Income or expense"
-    INCOME = "income", "Income only"
-    EXPENSE = "expense", "Expenses only"
+    EITHER = "either", _("Income or expense")
+    INCOME = "income", _("Income only")
+    EXPENSE = "expense", _("Expenses only")
 
 
 class Rule(models.Model):

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import Account
 from apps.core.money import cents
@@ -27,19 +28,19 @@ def _clean(*, user, name: str, field: str, operator: str, pattern: str, min_amou
     pattern = (pattern or "") if operator == RuleOperator.MATCHES else " ".join((pattern or "").split())
     set_payee = " ".join((set_payee or "").split())
     if not name:
-        errors["name"] = "Give the rule a name."
+        errors["name"] = _("Give the rule a name.")
     elif len(name) > NAME_MAX_LENGTH:
-        errors["name"] = f"Keep the name to {NAME_MAX_LENGTH} characters or fewer."
+        errors["name"] = _("Keep the name to %(count)s characters or fewer.") % {"count": NAME_MAX_LENGTH}
     if field not in RuleField.values:
-        errors["field"] = "Choose description, payee or either."
+        errors["field"] = _("Choose description, payee or either.")
     if operator not in RuleOperator.values:
-        errors["operator"] = "Choose contains, starts with or matches the pattern."
+        errors["operator"] = _("Choose contains, starts with or matches the pattern.")
     if kind not in RuleKind.values:
-        errors["kind"] = "Choose income, expenses or either."
+        errors["kind"] = _("Choose income, expenses or either.")
     if not pattern.strip():
-        errors["pattern"] = "Enter the text to look for."
+        errors["pattern"] = _("Enter the text to look for.")
     elif len(pattern) > PATTERN_MAX_LENGTH:
-        errors["pattern"] = f"Keep the pattern to {PATTERN_MAX_LENGTH} characters or fewer."
+        errors["pattern"] = _("Keep the pattern to %(count)s characters or fewer.") % {"count": PATTERN_MAX_LENGTH}
     elif operator == RuleOperator.MATCHES:
         try:
             compile_pattern(pattern)
@@ -52,15 +53,15 @@ def _clean(*, user, name: str, field: str, operator: str, pattern: str, min_amou
         errors.update(error.message_dict)
     else:
         if min_amount is not None and max_amount is not None and min_amount > max_amount:
-            errors["max_amount"] = "The highest amount must be at least the lowest amount."
+            errors["max_amount"] = _("The highest amount must be at least the lowest amount.")
     if account is not None and not Account.objects.filter(owner=user, pk=account.pk).exists():
-        errors["account"] = "Choose one of your accounts."
+        errors["account"] = _("Choose one of your accounts.")
     if set_category is not None and not Category.objects.for_user(user).filter(pk=set_category.pk).exists():
-        errors["set_category"] = "Choose one of your categories."
+        errors["set_category"] = _("Choose one of your categories.")
     if set_category is None and not set_payee:
-        errors["set_category"] = "Choose a category to set, a payee name to set, or both."
+        errors["set_category"] = _("Choose a category to set, a payee name to set, or both.")
     elif len(set_payee) > 100:
-        errors["set_payee"] = "Keep the payee name to 100 characters or fewer."
+        errors["set_payee"] = _("Keep the payee name to %(count)s characters or fewer.") % {"count": 100}
     if errors:
         raise ValidationError(errors)
     return {"name": name, "field": field, "operator": operator, "pattern": pattern, "min_amount": min_amount,
@@ -115,7 +116,7 @@ def rule_delete(*, user, rule_id: int) -> None:
 def rule_move(*, user, rule_id: int, direction: str) -> Rule:
     """Move a rule one place up (tried earlier) or down; positions are renumbered 1..n."""
     if direction not in ("up", "down"):
-        raise ValidationError("Move a rule up or down.")
+        raise ValidationError(_("Move a rule up or down."))
     rules = list(Rule.objects.select_for_update().filter(owner=user).order_by("position", "id"))
     index = next((i for i, r in enumerate(rules) if r.pk == int(rule_id)), None)
     if index is None:
@@ -131,7 +132,7 @@ def rule_move(*, user, rule_id: int, direction: str) -> Rule:
 
 @transaction.atomic
 def rule_preferences_set(*, user, apply_on_manual_entry: bool) -> RulePreferences:
-    preferences, _ = RulePreferences.objects.select_for_update().get_or_create(owner=user)
+    preferences, _created = RulePreferences.objects.select_for_update().get_or_create(owner=user)
     preferences.apply_on_manual_entry = bool(apply_on_manual_entry)
     preferences.save(update_fields=["apply_on_manual_entry"])
     return preferences

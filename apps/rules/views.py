@@ -9,6 +9,8 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.core.forms import add_service_errors
@@ -18,7 +20,7 @@ from . import selectors, services
 from .forms import RuleForm, RulePreferencesForm
 from .models import Rule, RuleField, RuleOperator
 
-FORM_ERROR = "Please correct the errors below."
+FORM_ERROR = gettext_lazy("Please correct the errors below.")
 PREVIEW_PAGE_SIZE = 50
 
 
@@ -40,9 +42,9 @@ def preferences_update(request):
     form.is_valid()  # a single checkbox: always valid
     preferences = services.rule_preferences_set(
         user=request.user, apply_on_manual_entry=form.cleaned_data.get("apply_on_manual_entry", False))
-    messages.success(request, "Your rules now choose the category of entries you add by hand when you leave it "
-                              "to them." if preferences.apply_on_manual_entry else
-                              "Your rules no longer choose categories of entries you add by hand.")
+    messages.success(request, _("Your rules now choose the category of entries you add by hand when you leave it "
+                                "to them.") if preferences.apply_on_manual_entry else
+                     _("Your rules no longer choose categories of entries you add by hand."))
     return redirect("rules:list")
 
 
@@ -57,8 +59,9 @@ def _initial_from_entry(request) -> dict:
                               kind__in=(Transaction.Kind.INCOME, Transaction.Kind.EXPENSE))
     text = entry.payee or entry.description
     return {
-        "name": text[:100] or f"Rule for {entry.category}", "field": RuleField.PAYEE if entry.payee else
-        RuleField.DESCRIPTION, "operator": RuleOperator.CONTAINS, "pattern": text[:200],
+        "name": text[:100] or _("Rule for %(category)s") % {"category": entry.category},
+        "field": RuleField.PAYEE if entry.payee else RuleField.DESCRIPTION,
+        "operator": RuleOperator.CONTAINS, "pattern": text[:200],
         "account": entry.account_id, "kind": entry.kind, "set_category": entry.category_id,
         "set_payee": entry.payee,
     }
@@ -83,9 +86,10 @@ def rule_create(request):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Rule “{rule.name}” saved. See which past entries it would change below.")
+            messages.success(request, _("Rule “%(name)s” saved. See which past entries it would change below.")
+                             % {"name": rule.name})
             return redirect("rules:apply", pk=rule.pk)
-    return _form_page(request, form, title="New rule", submit_label="Save rule")
+    return _form_page(request, form, title=_("New rule"), submit_label=_("Save rule"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -103,10 +107,11 @@ def rule_edit(request, pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Rule “{rule.name}” saved. Entries already recorded keep their category "
-                                      "unless you apply the rule to them.")
+            messages.success(request, _("Rule “%(name)s” saved. Entries already recorded keep their category "
+                                        "unless you apply the rule to them.") % {"name": rule.name})
             return redirect("rules:list")
-    return _form_page(request, form, title=f"Edit rule “{rule.name}”", submit_label="Save changes", rule=rule)
+    return _form_page(request, form, title=_("Edit rule “%(name)s”") % {"name": rule.name},
+                      submit_label=_("Save changes"), rule=rule)
 
 
 @require_http_methods(["GET", "POST"])
@@ -117,7 +122,8 @@ def rule_delete(request, pk):
             services.rule_delete(user=request.user, rule_id=rule.pk)
         except Rule.DoesNotExist:
             raise Http404("No such rule.") from None
-        messages.success(request, f"Rule “{rule.name}” deleted. Entries it categorised keep their category.")
+        messages.success(request, _("Rule “%(name)s” deleted. Entries it categorised keep their category.")
+                         % {"name": rule.name})
         return redirect("rules:list")
     return render(request, "rules/rule_confirm_delete.html", {"rule": rule})
 
@@ -146,8 +152,10 @@ def rule_apply(request, pk):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("rules:apply", pk=rule.pk)
-        messages.success(request, f"Rule “{rule.name}” applied to {count} past entr{'y' if count == 1 else 'ies'}; "
-                                  "monthly totals and budgets updated.")
+        messages.success(request, ngettext(
+            "Rule “%(name)s” applied to %(count)s past entry; monthly totals and budgets updated.",
+            "Rule “%(name)s” applied to %(count)s past entries; monthly totals and budgets updated.", count)
+            % {"name": rule.name, "count": count})
         return redirect("rules:list")
     changes = selectors.rule_past_changes(user=request.user, rule=rule)
     page = Paginator(changes, PREVIEW_PAGE_SIZE).get_page(request.GET.get("page"))

@@ -8,10 +8,13 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from apps.accounts.forms import AccountCreateForm
 from apps.accounts.models import Account
+from apps.core import formats
 from apps.core.dates import user_today
 from apps.core.forms import add_service_errors
 from apps.core.money import format_money
@@ -20,7 +23,7 @@ from . import export_views, extensions, selectors, services
 from .pagination import CappedPaginator
 
 PAGE_SIZE = 25
-FORM_ERROR = "Please correct the errors below."
+FORM_ERROR = gettext_lazy("Please correct the errors below.")
 
 
 def _next_url(request) -> str:
@@ -49,15 +52,15 @@ def account_create(request):
         except ValidationError as exc:
             add_service_errors(form, exc, {"amount": "opening_balance", "number_last4": "account_number"})
         else:
-            messages.success(request, f"Account “{account.name}” opened with "
-                                      f"{format_money(account.balance, account.currency)}.")
+            messages.success(request, _("Account “%(name)s” opened with %(balance)s.") % {
+                "name": account.name, "balance": format_money(account.balance, account.currency)})
             if next_url:  # the form that sent the customer here, now with the new account chosen
                 return redirect(f"{next_url}?{urlencode({'account': account.pk})}")
             return redirect("accounts:detail", pk=account.pk)
     if form.errors:
         messages.error(request, FORM_ERROR)
     return render(request, "form_page.html", {
-        "form": form, "title": "Open an account", "submit_label": "Open account",
+        "form": form, "title": _("Open an account"), "submit_label": _("Open account"),
         "cancel_url": next_url or reverse("accounts:list"),
     })
 
@@ -66,7 +69,7 @@ def balance_chart_data(account, history) -> dict:
     """What static/transactions/account_balance.js draws: month-end balances as exact decimal
     strings (the table beside the chart holds the same figures)."""
     return {"canvas": "chart-balance", "currency": account.currency,
-            "labels": [f"{point.month:%b %Y}" for point in history],
+            "labels": [formats.format_month_short(point.month) for point in history],
             "values": [str(point.balance) for point in history]}
 
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from .forms import CategoryChoiceField
 from .models import Category, Transaction
@@ -23,17 +24,10 @@ _MAX_ID = 2**63 - 1  # a bigint primary key: a larger number is no id at all
 RECATEGORISE = "recategorise"
 DELETE = "delete"
 _TRANSFER_KINDS = (Transaction.Kind.TRANSFER_IN, Transaction.Kind.TRANSFER_OUT)
-_KIND_WORDS = {Transaction.Kind.INCOME: ("income entry", "income entries"),
-               Transaction.Kind.EXPENSE: ("expense", "expenses")}
 
 
-def _plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
-
-
-def transactions_count(count: int) -> str:
-    """"1 transaction", "3 transactions"."""
-    return _plural(count, "transaction", "transactions")
+def _entries(count: int) -> str:
+    return ngettext("%(count)s entry", "%(count)s entries", count) % {"count": count}
 
 
 class IdListField(forms.Field):
@@ -42,9 +36,10 @@ class IdListField(forms.Field):
 
     widget = forms.MultipleHiddenInput
     default_error_messages = {
-        "required": "Select at least one transaction.",
-        "invalid": "The selection could not be read: go back to the list and select the transactions again.",
-        "too_many": f"Select at most {MAX_SELECTED} transactions at a time.",
+        "required": gettext_lazy("Select at least one transaction."),
+        "invalid": gettext_lazy("The selection could not be read: go back to the list and select the "
+                                "transactions again."),
+        "too_many": gettext_lazy("Select at most %(max)s transactions at a time."),
     }
 
     def to_python(self, value):
@@ -52,7 +47,7 @@ class IdListField(forms.Field):
             return []
         values = value if isinstance(value, list | tuple) else [value]
         if len(values) > MAX_SELECTED:
-            raise ValidationError(self.error_messages["too_many"], code="too_many")
+            raise ValidationError(self.error_messages["too_many"] % {"max": MAX_SELECTED}, code="too_many")
         ids = []
         for item in values:
             text = str(item).strip()
@@ -78,13 +73,16 @@ class SelectedRow:
 class BulkActionForm(forms.Form):
     ids = IdListField()
     action = forms.ChoiceField(
-        choices=[(RECATEGORISE, "Change the category"), (DELETE, "Delete")],
-        error_messages={"required": "Choose what to do with the selected transactions.",
-                        "invalid_choice": "Choose what to do with the selected transactions."},
+        label=gettext_lazy("Action"),
+        choices=[(RECATEGORISE, gettext_lazy("Change the category")), (DELETE, gettext_lazy("Delete"))],
+        error_messages={"required": gettext_lazy("Choose what to do with the selected transactions."),
+                        "invalid_choice": gettext_lazy("Choose what to do with the selected transactions.")},
     )
     category = CategoryChoiceField(
-        queryset=Category.objects.none(), required=False, empty_label="Choose a category",
-        error_messages={"invalid_choice": "Choose one of your categories (a hidden one is not offered)."},
+        label=gettext_lazy("Category"), queryset=Category.objects.none(), required=False,
+        empty_label=gettext_lazy("Choose a category"),
+        error_messages={"invalid_choice": gettext_lazy("Choose one of your categories (a hidden one is not "
+                                                       "offered).")},
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -113,15 +111,15 @@ class BulkActionForm(forms.Form):
         problem_ids: set[int] = set()
         if action == RECATEGORISE:
             if category is None and "category" not in self.errors:
-                self.add_error("category", "Choose the category to move them to.")
+                self.add_error("category", _("Choose the category to move them to."))
             problem_ids |= self._check_recategorise(category)
         elif action == DELETE:
             # The category does not matter to a delete (the list's bar may send whatever its menu shows).
             self.errors.pop("category", None)
             locked = [e for e in self.entries if e.kind not in DELETABLE_KINDS]
             if locked:
-                self.add_error(None, "Opening balances and corrections cannot be deleted here: untick them "
-                                     f"({_plural(len(locked), 'entry', 'entries')}).")
+                self.add_error(None, _("Opening balances and corrections cannot be deleted here: untick them "
+                                       "(%(entries)s).") % {"entries": _entries(len(locked))})
                 problem_ids |= {e.pk for e in locked}
         self.rows = self._rows(problem_ids)
         return cleaned
@@ -131,21 +129,25 @@ class BulkActionForm(forms.Form):
         transfers = [e for e in self.entries if e.kind in _TRANSFER_KINDS]
         others = [e for e in self.entries if e.kind not in RECATEGORISABLE_KINDS and e.kind not in _TRANSFER_KINDS]
         if transfers:
-            self.add_error(None, "Transfers have no category: untick them "
-                                 f"({_plural(len(transfers), 'transfer', 'transfers')} selected).")
+            self.add_error(None, ngettext("Transfers have no category: untick them (%(count)s transfer selected).",
+                                          "Transfers have no category: untick them (%(count)s transfers selected).",
+                                          len(transfers)) % {"count": len(transfers)})
         if others:
-            self.add_error(None, "Opening balances and corrections have no category: untick them "
-                                 f"({_plural(len(others), 'entry', 'entries')}).")
+            self.add_error(None, _("Opening balances and corrections have no category: untick them "
+                                   "(%(entries)s).") % {"entries": _entries(len(others))})
         misfits = []
         if category is not None:
             misfits = [e for e in self.entries if e.kind in RECATEGORISABLE_KINDS and not category.fits(e.kind)]
         if misfits:
             # A category for one kind only: every misfit is of the other kind.
-            one, many = _KIND_WORDS[misfits[0].kind]
-            self.add_error("category", f"“{capfirst(category.name)}” is a category for "
-                                       f"{category.get_kind_display().lower()}: it cannot go on the "
-                                       f"{_plural(len(misfits), one, many)} selected. "
-                                       "Choose another category or untick them.")
+            n = len(misfits)
+            if misfits[0].kind == Transaction.Kind.INCOME:
+                selected = ngettext("%(count)s income entry", "%(count)s income entries", n) % {"count": n}
+            else:
+                selected = ngettext("%(count)s expense", "%(count)s expenses", n) % {"count": n}
+            self.add_error("category", _("“%(name)s” is a category for %(kind)s: it cannot go on the %(selected)s "
+                                         "selected. Choose another category or untick them.") % {
+                "name": category.label, "kind": category.kind_in_sentence, "selected": selected})
         return {e.pk for e in transfers + others + misfits}
 
     def _rows(self, problem_ids: set[int]) -> list[SelectedRow]:

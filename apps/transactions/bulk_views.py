@@ -9,12 +9,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from apps.core.forms import add_service_errors
 
 from . import services
-from .bulk_forms import DELETE, RECATEGORISE, BulkActionForm, transactions_count
+from .bulk_forms import DELETE, RECATEGORISE, BulkActionForm
 
 
 def _next_url(request) -> str:
@@ -26,12 +28,17 @@ def _next_url(request) -> str:
     return reverse("transactions:list")
 
 
-def _heading(action, count: str, category) -> str:
+def _heading(action, count: int, category) -> str:
     if action == DELETE:
-        return f"Delete {count}"
+        return ngettext("Delete %(count)s transaction", "Delete %(count)s transactions", count) % {"count": count}
+    if action == RECATEGORISE and category:
+        return ngettext("Change the category of %(count)s transaction to %(category)s",
+                        "Change the category of %(count)s transactions to %(category)s", count) % {
+            "count": count, "category": category.label}
     if action == RECATEGORISE:
-        return f"Change the category of {count}" + (f" to {capfirst(category.name)}" if category else "")
-    return "Check your selection"
+        return ngettext("Change the category of %(count)s transaction",
+                        "Change the category of %(count)s transactions", count) % {"count": count}
+    return _("Check your selection")
 
 
 def _confirm_page(request, form, next_url):
@@ -40,7 +47,7 @@ def _confirm_page(request, form, next_url):
     data = form.cleaned_data
     action, category = data.get("action"), data.get("category")
     return render(request, "transactions/bulk_confirm.html", {
-        "form": form, "rows": form.rows, "heading": _heading(action, transactions_count(len(form.rows)), category),
+        "form": form, "rows": form.rows, "heading": _heading(action, len(form.rows), category),
         "deleting": action == DELETE, "category": category, "can_confirm": not form.errors,
         "has_transfer": any(row.entry.is_transfer for row in form.rows), "next_url": next_url,
     })
@@ -52,13 +59,13 @@ def transactions_bulk(request):
     form = BulkActionForm(request.POST, user=request.user)
     if not form.is_valid():
         if form.has_error("ids", "required"):
-            messages.error(request, "Select at least one transaction.")
+            messages.error(request, _("Select at least one transaction."))
             return redirect(next_url)
         return _confirm_page(request, form, next_url)
     if request.POST.get("confirm") != "yes":
         return _confirm_page(request, form, next_url)
     data = form.cleaned_data
-    count = transactions_count(len(form.rows))
+    count = len(form.rows)
     try:
         if data["action"] == DELETE:
             services.entries_delete(user=request.user, transaction_ids=data["ids"])
@@ -69,7 +76,11 @@ def transactions_bulk(request):
         add_service_errors(form, exc)
         return _confirm_page(request, form, next_url)
     if data["action"] == DELETE:
-        messages.success(request, f"Deleted {count}; balances updated.")
+        messages.success(request, ngettext("Deleted %(count)s transaction; balances updated.",
+                                           "Deleted %(count)s transactions; balances updated.", count)
+                         % {"count": count})
     else:
-        messages.success(request, f"{capfirst(count)} moved to “{capfirst(data['category'].name)}”.")
+        messages.success(request, ngettext("%(count)s transaction moved to “%(category)s”.",
+                                           "%(count)s transactions moved to “%(category)s”.", count)
+                         % {"count": count, "category": capfirst(data["category"].name)})
     return redirect(next_url)

@@ -9,6 +9,7 @@ from datetime import date
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from apps.accounts.models import Account
@@ -34,8 +35,8 @@ def transactions_csv(request):
     if request.GET and not filterset.is_valid():
         problems = "; ".join(f"{filterset.form.fields[name].label if name in filterset.form.fields else name}: "
                              f"{' '.join(errors)}" for name, errors in filterset.errors.items())
-        return render(request, "400.html", {"message": f"These filters cannot be exported ({problems})."},
-                      status=400)
+        return render(request, "400.html", {"message": _("These filters cannot be exported (%(problems)s).") % {
+            "problems": problems}}, status=400)
     entries = filterset.qs.select_related(None)
     return _csv_response(entries, f"transactions-{user_today(request.user):%Y-%m-%d}.csv")
 
@@ -70,7 +71,8 @@ def statement_redirect(request, pk):
     try:
         month = parse_month(request.GET.get("month", ""))
     except ValueError as error:
-        return render(request, "400.html", {"message": f"Choose a month for the statement. {error}"}, status=400)
+        return render(request, "400.html", {"message": _("Choose a month for the statement. %(error)s") % {
+            "error": error}}, status=400)
     return redirect(statement_url(account.pk, month))
 
 

@@ -19,9 +19,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db.models import Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import Account
 from apps.core.dates import shift_month
+from apps.core.formats import format_day_short, format_month
 from apps.core.money import format_amount
 
 from .models import Transaction
@@ -29,7 +31,10 @@ from .models import Transaction
 CSV_HEADER = ("date", "account", "kind", "payee", "description", "category", "amount", "currency")
 CHUNK_SIZE = 2000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-KIND_LABELS = dict(Transaction.Kind.choices)
+# The CSV is for machines and spreadsheets: its kinds are the same English words in every locale.
+KIND_LABELS = {"opening": "Opening balance", "income": "Income", "expense": "Expense", "transfer_in": "Transfer in",
+               "transfer_out": "Transfer out", "adjustment_in": "Correction (credit)",
+               "adjustment_out": "Correction (debit)"}
 CREDIT_KINDS = frozenset(str(k) for k in Transaction.CREDIT_KINDS)
 ZERO = Decimal("0.00")
 
@@ -110,7 +115,7 @@ def statement_for(*, account: Account, month: date) -> Statement:
         else:
             money_out -= signed
         parts = [entry.payee, entry.description_beyond_payee,
-                 entry.category.name.capitalize() if entry.category else entry.get_kind_display()]
+                 entry.category.label if entry.category else entry.get_kind_display()]
         lines.append(StatementLine(occurred_on=entry.occurred_on, text=" · ".join(p for p in parts if p),
                                    signed_amount=signed, balance=balance))
     return Statement(account_name=account.name, currency=account.currency, month=month, opening=opening,
@@ -163,26 +168,31 @@ def statement_pdf(statement: Statement) -> bytes:
                      new_x=XPos.LMARGIN if last else XPos.RIGHT, new_y=YPos.NEXT if last else YPos.TOP)
 
     pdf.add_page()
-    pdf.set_title(text(f"Statement {statement.month:%Y-%m} {statement.account_name}"))
+    # Written in the customer's language and formats (the request's locale).
+    month = format_month(statement.month)
+    pdf.set_title(text(_("Statement %(month)s %(name)s") % {"month": f"{statement.month:%Y-%m}",
+                                                             "name": statement.account_name}))
     pdf.set_font(family, "B", 14)
-    pdf.cell(0, 8, text(f"Statement of {statement.account_name}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(0, 8, text(_("Statement of %(name)s") % {"name": statement.account_name}),
+             new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(family, "", 10)
-    pdf.cell(0, 6, text(f"Month: {statement.month:%Y-%m} · Currency: {statement.currency}"),
+    pdf.cell(0, 6, text(_("Month: %(month)s · Currency: %(currency)s") % {"month": month,
+                                                                          "currency": statement.currency}),
              new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(2)
-    summary = (("Opening balance", statement.opening), ("Money in", statement.money_in),
-               ("Money out", statement.money_out), ("Closing balance", statement.closing))
+    summary = ((_("Opening balance"), statement.opening), (_("Money in"), statement.money_in),
+               (_("Money out"), statement.money_out), (_("Closing balance"), statement.closing))
     for label, value in summary:
-        row((f"{label}:", money(value)), (45, 60), aligns="LR")
+        row((_("%(label)s:") % {"label": label}, money(value)), (45, 60), aligns="LR")
     pdf.ln(3)
     widths = (24, 96, 35, 35)
-    row(("Date", "Details", "Amount", "Balance"), widths, bold=True, aligns="LLRR")
-    row(("", "Opening balance", "", format_amount(statement.opening)), widths, aligns="LLRR")
+    row((_("Date"), _("Details"), _("Amount"), _("Balance")), widths, bold=True, aligns="LLRR")
+    row(("", _("Opening balance"), "", format_amount(statement.opening)), widths, aligns="LLRR")
     for line in statement.lines:
         details = line.text if len(line.text) <= 60 else line.text[:59] + "…"
-        row((line.occurred_on.isoformat(), details, signed(line.signed_amount), format_amount(line.balance)),
+        row((format_day_short(line.occurred_on), details, signed(line.signed_amount), format_amount(line.balance)),
             widths, aligns="LLRR")
-    row(("", "Closing balance", "", format_amount(statement.closing)), widths, bold=True, aligns="LLRR")
+    row(("", _("Closing balance"), "", format_amount(statement.closing)), widths, bold=True, aligns="LLRR")
     return bytes(pdf.output())
 
 

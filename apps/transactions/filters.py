@@ -9,6 +9,8 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField as FilterModelChoiceField
 
 from apps.accounts.models import Account
@@ -21,7 +23,7 @@ from .models import Category, Transaction
 class MonthField(forms.CharField):
     """``YYYY-MM`` -> the first day of that month."""
 
-    widget = forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM", "pattern": r"\d{4}-\d{2}"})
+    widget = forms.TextInput(attrs={"type": "month", "placeholder": _("YYYY-MM"), "pattern": r"\d{4}-\d{2}"})
 
     def to_python(self, value):
         value = super().to_python(value)
@@ -105,26 +107,39 @@ def _amount_field(label, lookup):
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 # The columns a customer can sort by: (queryset field, ``?sort=`` name, column heading).
-SORTABLE = (("occurred_on", "date", "Date"), ("signed", "amount", "Amount"), ("payee_or_description", "payee", "Payee"),
-            ("category__name", "category", "Category"))
+SORTABLE = (("occurred_on", "date", _("Date")), ("signed", "amount", _("Amount")),
+            ("payee_or_description", "payee", _("Payee")), ("category__name", "category", _("Category")))
+# django-filter would write "Date (descending)" once, at import, in no one's language.
+SORT_DESCENDING_LABELS = {"-date": _("Date (descending)"), "-amount": _("Amount (descending)"),
+                          "-payee": _("Payee (descending)"), "-category": _("Category (descending)")}
+
+
+class _CategoryFilterChoiceField(_OwnedFilterChoiceField):
+    def label_from_instance(self, obj):
+        return capfirst(obj.name)
+
+
+class CategoryChoiceFilter(OwnedModelChoiceFilter):
+    field_class = _CategoryFilterChoiceField
 
 
 class TransactionFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
-    merchant = django_filters.CharFilter(field_name="payee", lookup_expr="iexact", label="Payee")
-    account = OwnedModelChoiceFilter(queryset=_accounts, empty_label="All accounts")
-    month = MonthFilter(label="Month")
-    date_from = django_filters.DateFilter(field_name="occurred_on", lookup_expr="gte", label="From date",
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    merchant = django_filters.CharFilter(field_name="payee", lookup_expr="iexact", label=_("Payee"))
+    account = OwnedModelChoiceFilter(queryset=_accounts, label=_("Account"), empty_label=_("All accounts"))
+    month = MonthFilter(label=_("Month"))
+    date_from = django_filters.DateFilter(field_name="occurred_on", lookup_expr="gte", label=_("From date"),
                                           widget=DATE_INPUT)
-    date_to = django_filters.DateFilter(field_name="occurred_on", lookup_expr="lte", label="To date",
+    date_to = django_filters.DateFilter(field_name="occurred_on", lookup_expr="lte", label=_("To date"),
                                         widget=DATE_INPUT)
-    amount_from = _amount_field("Amount from", "gte")
-    amount_to = _amount_field("Amount to", "lte")
-    category = OwnedModelChoiceFilter(queryset=_categories, empty_label="All categories")
-    kind = django_filters.ChoiceFilter(choices=Transaction.Kind.choices, empty_label="All kinds")
-    sort = ListOrderingFilter(fields=[(field, name) for field, name, _ in SORTABLE],
-                              field_labels={field: heading for field, _, heading in SORTABLE},
-                              label="Sort by", empty_label="Newest first")
+    amount_from = _amount_field(_("Amount from"), "gte")
+    amount_to = _amount_field(_("Amount to"), "lte")
+    category = CategoryChoiceFilter(queryset=_categories, label=_("Category"), empty_label=_("All categories"))
+    kind = django_filters.ChoiceFilter(choices=Transaction.Kind.choices, label=_("Kind"), empty_label=_("All kinds"))
+    sort = ListOrderingFilter(fields=[(field, name) for field, name, _heading in SORTABLE],
+                              field_labels={**{field: heading for field, _name, heading in SORTABLE},
+                                            **SORT_DESCENDING_LABELS},
+                              label=_("Sort by"), empty_label=_("Newest first"))
 
     class Meta:
         model = Transaction

@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.forms import AccountChoiceField
 from apps.accounts.models import Account
@@ -22,9 +23,13 @@ from .payees import PAYEE_MAX_LENGTH
 
 def payee_field():
     return forms.CharField(
-        max_length=PAYEE_MAX_LENGTH, required=False,
-        help_text="Who was paid, or who paid you. Leave it empty to take it from the description.",
+        label=_("Payee"), max_length=PAYEE_MAX_LENGTH, required=False,
+        help_text=_("Who was paid, or who paid you. Leave it empty to take it from the description."),
     )
+
+
+def description_field():
+    return forms.CharField(label=_("Description"), max_length=255, required=False)
 
 
 class CategoryChoiceField(OwnedModelChoiceField):
@@ -62,7 +67,7 @@ class OneTimeTokenForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if self.token_was_missing:
-            raise ValidationError("This form had expired. Please check the details and submit it again.")
+            raise ValidationError(_("This form had expired. Please check the details and submit it again."))
         return cleaned
 
 
@@ -71,7 +76,7 @@ class FarFutureConfirmMixin(forms.Form):
     box is hidden until the service asks (``ask_to_confirm_far_future``)."""
 
     confirm_far_future = forms.BooleanField(required=False, widget=forms.HiddenInput,
-                                            label="Yes, this date is right")
+                                            label=_("Yes, this date is right"))
 
     def ask_to_confirm_far_future(self):
         self.fields["confirm_far_future"].widget = forms.CheckboxInput()
@@ -80,12 +85,14 @@ class FarFutureConfirmMixin(forms.Form):
 class EntryForm(FarFutureConfirmMixin, OneTimeTokenForm):
     """Income or expense on one account."""
 
-    account = AccountChoiceField(queryset=Account.objects.none(), empty_label="Choose an account")
+    account = AccountChoiceField(label=_("Account"), queryset=Account.objects.none(),
+                                 empty_label=_("Choose an account"))
     amount = money_field()
-    category = CategoryChoiceField(queryset=Category.objects.none(), empty_label="Choose a category")
+    category = CategoryChoiceField(label=_("Category"), queryset=Category.objects.none(),
+                                   empty_label=_("Choose a category"))
     occurred_on = date_field()
     payee = payee_field()
-    description = forms.CharField(max_length=255, required=False)
+    description = description_field()
 
     field_order = ["account", "amount", "category", "occurred_on", "confirm_far_future", "payee", "description",
                    "form_token"]
@@ -102,7 +109,7 @@ class EntryForm(FarFutureConfirmMixin, OneTimeTokenForm):
         if rules_choose:
             # The user asked their categorisation rules to choose (apps.transactions.extensions "entry_rules").
             self.fields["category"].required = False
-            self.fields["category"].empty_label = "Let my rules choose"
+            self.fields["category"].empty_label = _("Let my rules choose")
 
 
 class QuickExpenseForm(EntryForm):
@@ -115,12 +122,12 @@ class QuickExpenseForm(EntryForm):
         super().__init__(*args, **kwargs)
         del self.fields["description"]
         self.fields["payee"].required = True
-        self.fields["category"].empty_label = "Category"
-        self.fields["account"].empty_label = "Account"
+        self.fields["category"].empty_label = _("Category")
+        self.fields["account"].empty_label = _("Account")
         accounts = list(self.fields["account"].queryset.values_list("pk", flat=True)[:2])
         if len(accounts) == 1 and not self.initial.get("account"):
             self.initial["account"] = accounts[0]
-        placeholders = {"payee": "Payee", "amount": "Amount"}
+        placeholders = {"payee": _("Payee"), "amount": _("Amount")}
         for name, field in self.fields.items():
             if not field.widget.is_hidden:
                 is_select = isinstance(field.widget, forms.Select)
@@ -143,11 +150,13 @@ class QuickExpenseForm(EntryForm):
 
 
 class TransferForm(FarFutureConfirmMixin, OneTimeTokenForm):
-    from_account = AccountChoiceField(label="From", queryset=Account.objects.none(), empty_label="Choose an account")
-    to_account = AccountChoiceField(label="To", queryset=Account.objects.none(), empty_label="Choose an account")
+    from_account = AccountChoiceField(label=_("From"), queryset=Account.objects.none(),
+                                      empty_label=_("Choose an account"))
+    to_account = AccountChoiceField(label=_("To"), queryset=Account.objects.none(),
+                                    empty_label=_("Choose an account"))
     amount = money_field()
     occurred_on = date_field()
-    description = forms.CharField(max_length=255, required=False)
+    description = description_field()
 
     field_order = ["from_account", "to_account", "amount", "occurred_on", "confirm_far_future", "description",
                    "form_token"]
@@ -164,12 +173,12 @@ class TransactionEditForm(FarFutureConfirmMixin, forms.Form):
     """Amount, date and description of any entry; also category and account of an
     income or expense (a transfer's two legs change together)."""
 
-    account = AccountChoiceField(queryset=Account.objects.none())
+    account = AccountChoiceField(label=_("Account"), queryset=Account.objects.none())
     amount = money_field()
-    category = CategoryChoiceField(queryset=Category.objects.none())
+    category = CategoryChoiceField(label=_("Category"), queryset=Category.objects.none())
     occurred_on = date_field()
     payee = payee_field()
-    description = forms.CharField(max_length=255, required=False)
+    description = description_field()
 
     field_order = ["account", "amount", "category", "occurred_on", "confirm_far_future", "payee", "description"]
 
@@ -196,20 +205,20 @@ class TransactionEditForm(FarFutureConfirmMixin, forms.Form):
 
 
 def colour_field():
-    return forms.ChoiceField(choices=[("", "No colour (automatic)"), *CATEGORY_COLOURS], required=False,
-                             help_text="Charts draw the category in this colour.")
+    return forms.ChoiceField(label=_("Colour"), choices=[("", _("No colour (automatic)")), *CATEGORY_COLOURS],
+                             required=False, help_text=_("Charts draw the category in this colour."))
 
 
 def category_kind_field():
     # Not required: a form without it (an older page, a script) means "both", the service's default.
-    return forms.ChoiceField(label="Used for", choices=CategoryKind.choices, initial=CategoryKind.BOTH,
+    return forms.ChoiceField(label=_("Used for"), choices=CategoryKind.choices, initial=CategoryKind.BOTH,
                              required=False,
-                             help_text="Income forms offer income categories, expense forms expense ones.")
+                             help_text=_("Income forms offer income categories, expense forms expense ones."))
 
 
 class CategoryForm(forms.Form):
-    name = forms.CharField(label="New category", max_length=50,
-                           error_messages={"required": "Enter a name for the category."})
+    name = forms.CharField(label=_("New category"), max_length=50,
+                           error_messages={"required": _("Enter a name for the category.")})
     kind = category_kind_field()
     colour = colour_field()
 
@@ -218,7 +227,8 @@ class CategoryEditForm(forms.Form):
     """The user's own category: name, kind, colour. A default one: a new name (it becomes the
     user's own category, see services.categories) and the colour; its kind is everyone's."""
 
-    name = forms.CharField(max_length=50, error_messages={"required": "Enter a name for the category."})
+    name = forms.CharField(label=_("Name"), max_length=50,
+                           error_messages={"required": _("Enter a name for the category.")})
     kind = category_kind_field()
     colour = colour_field()
 
@@ -226,7 +236,7 @@ class CategoryEditForm(forms.Form):
         super().__init__(*args, **kwargs)
         if category.is_default:
             del self.fields["kind"]
-            self.fields["name"].help_text = (
+            self.fields["name"].help_text = _(
                 "This category is one every customer has: a new name gives you your own category with that name, "
                 "and your entries, budgets, bills and rules move to it.")
 
@@ -234,9 +244,9 @@ class CategoryEditForm(forms.Form):
 class CategoryMoveForm(forms.Form):
     """Where a category's entries (and budgets, bills, rules) go: merging, or deleting one in use."""
 
-    target = CategoryChoiceField(label="Move everything to", queryset=Category.objects.none(),
-                                 empty_label="Choose a category",
-                                 error_messages={"required": "Choose the category that takes them."})
+    target = CategoryChoiceField(label=_("Move everything to"), queryset=Category.objects.none(),
+                                 empty_label=_("Choose a category"),
+                                 error_messages={"required": _("Choose the category that takes them.")})
 
     def __init__(self, *args, user, source: Category, required: bool = True, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 DEFAULT_CATEGORIES = (
     "salary", "food", "rent", "transport", "utilities", "health", "shopping", "entertainment", "other",
@@ -12,6 +14,25 @@ DEFAULT_CATEGORIES = (
 # Income-only and either-way default categories; every other default one is for expenses.
 DEFAULT_INCOME_CATEGORIES = ("salary",)
 DEFAULT_EITHER_CATEGORIES = ("other",)
+
+
+# The default categories' names as a customer reads them, in their language (the stored name
+# stays the English key: rules, imports and the API refer to it).
+DEFAULT_CATEGORY_LABELS = {
+    "salary": pgettext_lazy("category", "Salary"), "food": pgettext_lazy("category", "Food"),
+    "rent": pgettext_lazy("category", "Rent"), "transport": pgettext_lazy("category", "Transport"),
+    "utilities": pgettext_lazy("category", "Utilities"), "health": pgettext_lazy("category", "Health"),
+    "shopping": pgettext_lazy("category", "Shopping"),
+    "entertainment": pgettext_lazy("category", "Entertainment"), "other": pgettext_lazy("category", "Other"),
+}
+
+
+def category_label(name: str, *, is_default: bool) -> str:
+    """A category's name as pages, charts, messages and alert texts show it: a default one in
+    the reader's language, a customer's own as they wrote it, with a capital first letter."""
+    if is_default and name in DEFAULT_CATEGORY_LABELS:
+        return str(DEFAULT_CATEGORY_LABELS[name])
+    return name[:1].upper() + name[1:]
 
 
 def default_category_kind(name: str) -> str:
@@ -22,17 +43,26 @@ def default_category_kind(name: str) -> str:
 
 # Bootstrap 5's palette (its named colours): each keeps a 3:1 contrast against white in a chart.
 CATEGORY_COLOURS = (
-    ("#0d6efd", "Blue"), ("#6610f2", "Indigo"), ("#6f42c1", "Purple"), ("#d63384", "Pink"),
-    ("#dc3545", "Red"), ("#fd7e14", "Orange"), ("#ffc107", "Yellow"), ("#198754", "Green"),
-    ("#20c997", "Teal"), ("#0dcaf0", "Cyan"), ("#6c757d", "Grey"),
+    ("#0d6efd", _("Blue")), ("#6610f2", _("Indigo")), ("#6f42c1", _("Purple")), ("#d63384", _("Pink")),
+    ("#dc3545", _("Red")), ("#fd7e14", _("Orange")), ("#ffc107", _("Yellow")), ("#198754", _("Green")),
+    ("#20c997", _("Teal")), ("#0dcaf0", _("Cyan")), ("#6c757d", _("Grey")),
 )
 COLOUR_VALUES = tuple(value for value, _ in CATEGORY_COLOURS)
 
 
 class CategoryKind(models.TextChoices):
-    INCOME = "income", "Income"
-    EXPENSE = "expense", "Expense"
-    BOTH = "both", "Income and expense"
+    INCOME = "income", _("Income")
+    EXPENSE = "expense", _("Expense")
+    BOTH = "both", _("Income and expense")
+
+
+# A kind inside a sentence ("a default category (income)"): lower case in English, as
+# German writes its nouns.
+CATEGORY_KIND_IN_SENTENCE = {
+    CategoryKind.INCOME: pgettext_lazy("category kind in a sentence", "income"),
+    CategoryKind.EXPENSE: pgettext_lazy("category kind in a sentence", "expense"),
+    CategoryKind.BOTH: pgettext_lazy("category kind in a sentence", "income and expense"),
+}
 
 
 class CategoryQuerySet(models.QuerySet):
@@ -63,12 +93,12 @@ class CategoryQuerySet(models.QuerySet):
 class Category(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="categories",
-        help_text="Empty for the default categories every user has.",
+        help_text=_("Empty for the default categories every user has."),
     )
     name = models.CharField(max_length=50)
     kind = models.CharField(max_length=10, choices=CategoryKind.choices, default=CategoryKind.BOTH,
                             db_default=CategoryKind.BOTH,
-                            help_text="Which entries may use it: income, expenses, or both.")
+                            help_text=_("Which entries may use it: income, expenses, or both."))
     # The owner's colour for their own category; a default one's colour per user is a CategoryPreference.
     colour = models.CharField(max_length=7, blank=True, db_default="", choices=CATEGORY_COLOURS)
 
@@ -78,7 +108,7 @@ class Category(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "categories"
+        verbose_name_plural = _("categories")
         constraints = [
             models.UniqueConstraint(Lower("name"), "owner", name="transactions_category_unique_per_owner",
                                     nulls_distinct=False),
@@ -88,7 +118,11 @@ class Category(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return category_label(self.name, is_default=self.is_default)
 
     @property
     def is_default(self) -> bool:
@@ -97,6 +131,11 @@ class Category(models.Model):
     def fits(self, entry_kind: str) -> bool:
         """Whether an entry of ``entry_kind`` ("income" or "expense") may use this category."""
         return self.kind in (entry_kind, CategoryKind.BOTH)
+
+    @property
+    def kind_in_sentence(self) -> str:
+        """What the category is for, as a sentence says it: "income and expense"."""
+        return str(CATEGORY_KIND_IN_SENTENCE.get(self.kind, self.get_kind_display()))
 
 
 class CategoryPreference(models.Model):
@@ -130,13 +169,13 @@ class Transaction(models.Model):
     """
 
     class Kind(models.TextChoices):
-        OPENING = "opening", "Opening balance"
-        INCOME = "income", "Income"
-        EXPENSE = "expense", "Expense"
-        TRANSFER_IN = "transfer_in", "Transfer in"
-        TRANSFER_OUT = "transfer_out", "Transfer out"
-        ADJUSTMENT_IN = "adjustment_in", "Correction (credit)"
-        ADJUSTMENT_OUT = "adjustment_out", "Correction (debit)"
+        OPENING = "opening", _("Opening balance")
+        INCOME = "income", _("Income")
+        EXPENSE = "expense", _("Expense")
+        TRANSFER_IN = "transfer_in", _("Transfer in")
+        TRANSFER_OUT = "transfer_out", _("Transfer out")
+        ADJUSTMENT_IN = "adjustment_in", _("Correction (credit)")
+        ADJUSTMENT_OUT = "adjustment_out", _("Correction (debit)")
 
     CREDIT_KINDS = (Kind.OPENING, Kind.INCOME, Kind.TRANSFER_IN, Kind.ADJUSTMENT_IN)
     DEBIT_KINDS = (Kind.EXPENSE, Kind.TRANSFER_OUT, Kind.ADJUSTMENT_OUT)
@@ -150,10 +189,10 @@ class Transaction(models.Model):
     description = models.CharField(max_length=255, blank=True)
     payee = models.CharField(
         max_length=100, blank=True, db_default="",
-        help_text="Who was paid or who paid: one name per merchant (apps.transactions.payees). Bills, import, "
-                  "categorisation rules and insights read it.",
+        help_text=_("Who was paid or who paid: one name per merchant (apps.transactions.payees). Bills, import, "
+                    "categorisation rules and insights read it."),
     )
-    occurred_on = models.DateField("date")
+    occurred_on = models.DateField(_("date"))
     created_at = models.DateTimeField(auto_now_add=True)
     transfer_id = models.UUIDField(null=True, blank=True, db_index=True)
 
@@ -202,11 +241,28 @@ class Transaction(models.Model):
     def is_transfer(self):
         return self.transfer_id is not None
 
+    @property
+    def kind_in_sentence(self) -> str:
+        """The kind as a sentence says it ("Delete this expense?"): lower case in English."""
+        return str(ENTRY_KIND_IN_SENTENCE.get(self.kind, self.get_kind_display()))
+
+
+# An entry's kind inside a sentence: lower case in English, as German writes its nouns.
+ENTRY_KIND_IN_SENTENCE = {
+    Transaction.Kind.OPENING: pgettext_lazy("entry kind in a sentence", "opening balance"),
+    Transaction.Kind.INCOME: pgettext_lazy("entry kind in a sentence", "income"),
+    Transaction.Kind.EXPENSE: pgettext_lazy("entry kind in a sentence", "expense"),
+    Transaction.Kind.TRANSFER_IN: pgettext_lazy("entry kind in a sentence", "transfer in"),
+    Transaction.Kind.TRANSFER_OUT: pgettext_lazy("entry kind in a sentence", "transfer out"),
+    Transaction.Kind.ADJUSTMENT_IN: pgettext_lazy("entry kind in a sentence", "correction (credit)"),
+    Transaction.Kind.ADJUSTMENT_OUT: pgettext_lazy("entry kind in a sentence", "correction (debit)"),
+}
+
 
 # At module level so Meta.constraints can name it (a nested class is not in Meta's scope).
 class MonthlyTotalKind(models.TextChoices):
-    INCOME = "income", "Income"
-    EXPENSE = "expense", "Expense"
+    INCOME = "income", _("Income")
+    EXPENSE = "expense", _("Expense")
 
 
 class MonthlyTotal(models.Model):
@@ -219,7 +275,7 @@ class MonthlyTotal(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     account = models.ForeignKey("accounts.Account", on_delete=models.CASCADE, related_name="monthly_totals")
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
-    month = models.DateField(help_text="First day of the month.")
+    month = models.DateField(help_text=_("First day of the month."))
     kind = models.CharField(max_length=20, choices=Kind.choices)
     total = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal("0.00"))
     count = models.IntegerField(default=0)

@@ -14,8 +14,11 @@ and category of those 25 rows only, so page 200 does not join the 4,975 rows bef
 
 from __future__ import annotations
 
+from babel.numbers import format_decimal
 from django.core.paginator import EmptyPage, Page, Paginator
 from django.utils.functional import cached_property
+
+from apps.core import formats
 
 COUNT_CAP = 10_000
 
@@ -52,8 +55,8 @@ class CappedPaginator(Paginator):
 
     @property
     def cap_label(self) -> str:
-        """The cap as the list says it: "10,000"."""
-        return f"{self.cap:,}"
+        """The cap as the list says it, in the customer's locale: "10,000" (en), "10.000" (de)."""
+        return format_decimal(self.cap, locale=formats.current().babel)
 
     @cached_property
     def count(self) -> int:

@@ -9,7 +9,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_http_methods
 
 from apps.accounts.models import Account
@@ -31,7 +32,7 @@ from .models import Category, CategoryPreference, Transaction
 from .pagination import CappedPaginator
 
 PAGE_SIZE = 25
-FORM_ERROR = "Please correct the errors below."
+FORM_ERROR = gettext_lazy("Please correct the errors below.")
 
 
 def _show_service_errors(form, error: ValidationError, field_map: dict | None = None) -> None:
@@ -89,13 +90,15 @@ def _sort_headers(request, current: str) -> tuple[dict[str, SortHeader], str]:
     """Each sortable column's link (the same filters, back to page 1) and the list's order in
     words for the table's caption. A first click sorts dates and amounts from the largest,
     names from A; a second click turns the order round."""
-    headers, caption = {}, "newest first"
-    for _, name, heading in SORTABLE:
+    headers, caption = {}, _("newest first")
+    for _field, name, _heading in SORTABLE:
         active = current.lstrip("-") == name
         descending = current.startswith("-")
         if active:
             target = name if descending else f"-{name}"
-            caption = f"by {heading.lower()}, {'descending' if descending else 'ascending'}"
+            column = _sort_column_in_sentence(name)
+            caption = (_("by %(column)s, descending") if descending else _("by %(column)s, ascending")) % {
+                "column": column}
         else:
             target = f"-{name}" if name in ("date", "amount") else name
         query = request.GET.copy()
@@ -104,6 +107,16 @@ def _sort_headers(request, current: str) -> tuple[dict[str, SortHeader], str]:
         headers[name] = SortHeader(f"?{query.urlencode()}", ("descending" if descending else "ascending")
                                    if active else None)
     return headers, caption
+
+
+def _sort_column_in_sentence(name: str) -> str:
+    """A sortable column as the table's caption names it ("by payee, ascending")."""
+    return {
+        "date": pgettext("sort column in a sentence", "date"),
+        "amount": pgettext("sort column in a sentence", "amount"),
+        "payee": pgettext("sort column in a sentence", "payee"),
+        "category": pgettext("sort column in a sentence", "category"),
+    }.get(name, name)
 
 
 def _quick_form(request, data=None):
@@ -139,10 +152,12 @@ def quick_expense(request):
         else:
             amount = format_money(entry.amount, entry.account.currency)
             notes = extensions.expense_notes(user=request.user, entry=entry)
-            messages.success(request, " ".join([f"Expense of {amount} recorded on “{entry.account.name}”.", *notes]))
+            recorded = _("Expense of %(amount)s recorded on “%(account)s”.") % {
+                "amount": amount, "account": entry.account.name}
+            messages.success(request, " ".join([recorded, *notes]))
             query = request.GET.urlencode()
             return redirect(f"{reverse('transactions:list')}{'?' + query if query else ''}#quick")
-    messages.error(request, "The expense was not added: please correct the quick entry below.")
+    messages.error(request, _("The expense was not added: please correct the quick entry below."))
     return _list_page(request, quick_form=form)
 
 
@@ -178,8 +193,8 @@ def _category_from_rules(request, form, *, kind):
     category_id, rule_payee, rule_name = found if found else (None, "", "")
     category = Category.objects.for_user(request.user).filter(pk=category_id).first() if category_id else None
     if category is None:
-        form.add_error("category", f"Your rule “{rule_name}” sets only the payee: choose a category." if found
-                       else "No rule matched: choose a category.")
+        form.add_error("category", _("Your rule “%(rule)s” sets only the payee: choose a category.") % {
+            "rule": rule_name} if found else _("No rule matched: choose a category."))
         return None, data["payee"], ""
     # A payee the customer typed wins over the rule's clean name.
     return category, data["payee"] or rule_payee, rule_name
@@ -192,7 +207,7 @@ def _open_an_account_first(request):
     _preselected_account(request)
     if Account.objects.filter(owner=request.user, closed_on__isnull=True).exists():
         return None
-    messages.info(request, "Open an account first: your money is recorded on one. You come back here afterwards.")
+    messages.info(request, _("Open an account first: your money is recorded on one. You come back here afterwards."))
     return redirect(f"{reverse('accounts:create')}?{urlencode({'next': request.path})}")
 
 
@@ -224,17 +239,21 @@ def _entry_view(request, *, kind):
             _show_service_errors(form, exc)
         else:
             if rule_name:
-                messages.info(request, f"Category “{entry.category.name}” chosen by your rule “{rule_name}”.")
+                messages.info(request, _("Category “%(category)s” chosen by your rule “%(rule)s”.") % {
+                    "category": entry.category.label,
+                    "rule": rule_name})
             # A replayed token returns the first submission's entry: the same result again.
             amount = format_money(entry.amount, entry.account.currency)
             # The apps above the ledger (budgets, bills) add what the expense did: the same
             # lines the form previewed (apps.transactions.extensions).
             notes = [] if is_income else extensions.expense_notes(user=request.user, entry=entry)
-            messages.success(request, " ".join([f"{entry.get_kind_display()} of {amount} recorded on "
-                                                f"“{entry.account.name}”.", *notes]))
+            recorded = (_("Income of %(amount)s recorded on “%(account)s”.") if is_income
+                        else _("Expense of %(amount)s recorded on “%(account)s”.")) % {
+                "amount": amount, "account": entry.account.name}
+            messages.success(request, " ".join([recorded, *notes]))
             return redirect("accounts:detail", pk=entry.account_id)
-    return _money_form_page(request, form, "Add income" if is_income else "Add expense",
-                            "Add income" if is_income else "Add expense",
+    return _money_form_page(request, form, _("Add income") if is_income else _("Add expense"),
+                            _("Add income") if is_income else _("Add expense"),
                             expense_preview_url=None if is_income else extensions.expense_preview_url())
 
 
@@ -266,9 +285,10 @@ def transfer_create(request):
             _show_service_errors(form, exc, {"account": "from_account"})
         else:
             amount = format_money(leg.amount, leg.account.currency)
-            messages.success(request, f"Transferred {amount} from “{leg.account.name}” to “{data['to_account'].name}”.")
+            messages.success(request, _("Transferred %(amount)s from “%(source)s” to “%(target)s”.") % {
+                "amount": amount, "source": leg.account.name, "target": data["to_account"].name})
             return redirect("accounts:detail", pk=leg.account_id)
-    return _money_form_page(request, form, "Transfer between your accounts", "Transfer")
+    return _money_form_page(request, form, _("Transfer between your accounts"), pgettext("button", "Transfer"))
 
 
 def _own_entry(request, pk) -> Transaction:
@@ -300,12 +320,12 @@ def transaction_update(request, pk):
         except ValidationError as exc:
             _show_service_errors(form, exc)
         else:
-            messages.success(request, "Transaction saved; balances updated.")
+            messages.success(request, _("Transaction saved; balances updated."))
             return redirect("accounts:detail", pk=entry.account_id)
     if form.errors:
         messages.error(request, FORM_ERROR)
     return render(request, "transactions/transaction_form.html", {
-        "form": form, "entry": entry, "title": f"Edit {entry.get_kind_display().lower()}",
+        "form": form, "entry": entry, "title": _("Edit %(kind)s") % {"kind": entry.kind_in_sentence},
         "cancel_url": reverse("accounts:detail", kwargs={"pk": entry.account_id}),
     })
 
@@ -322,7 +342,8 @@ def transaction_delete(request, pk):
             messages.error(request, " ".join(exc.messages))
         else:
             amount = format_money(entry.amount, entry.account.currency)
-            messages.success(request, f"{entry.get_kind_display()} of {amount} deleted; balances updated.")
+            messages.success(request, _("%(kind)s of %(amount)s deleted; balances updated.") % {
+                "kind": entry.get_kind_display(), "amount": amount})
             return redirect("accounts:detail", pk=entry.account_id)
     return render(request, "transactions/transaction_confirm_delete.html", {"entry": entry})
 
@@ -339,7 +360,7 @@ def category_list(request):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, f"Category “{category.name}” added.")
+                messages.success(request, _("Category “%(name)s” added.") % {"name": category.name})
                 return redirect("transactions:categories")
         messages.error(request, FORM_ERROR)
     rows = selectors.category_rows(user=request.user)
@@ -387,16 +408,16 @@ def category_update(request, pk=None, name=None):
             add_service_errors(form, exc)
         else:
             if saved.pk != category.pk:
-                messages.success(request, f"“{capfirst(category.name)}” is now your own category "
-                                          f"“{saved.name}”; your entries moved to it.")
+                messages.success(request, _("“%(old)s” is now your own category “%(new)s”; your entries moved to it.")
+                                 % {"old": category.label, "new": saved.name})
             else:
-                messages.success(request, f"Category “{saved.name}” saved.")
+                messages.success(request, _("Category “%(name)s” saved.") % {"name": saved.name})
             return redirect("transactions:categories")
     if form.errors:
         messages.error(request, FORM_ERROR)
     return render(request, "transactions/category_form.html", {
-        "form": form, "category": category, "title": f"Edit “{capfirst(category.name)}”",
-        "submit_label": "Save", "cancel_url": reverse("transactions:categories"),
+        "form": form, "category": category, "title": _("Edit “%(name)s”") % {"name": category.label},
+        "submit_label": _("Save"), "cancel_url": reverse("transactions:categories"),
     })
 
 
@@ -429,32 +450,35 @@ def _move_page(request, category, *, deleting: bool):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            gone = "hidden" if category.is_default else ("merged" if target and not deleting else "deleted")
-            moved = f"; everything in it moved to “{capfirst(target.name)}”" if target else ""
-            messages.success(request, f"Category “{capfirst(category.name)}” {gone}{moved}.")
+            messages.success(request, _moved_message(category, target, deleting=deleting))
             return redirect("transactions:categories")
     if form.errors:
         messages.error(request, FORM_ERROR)
     return render(request, "transactions/category_move.html", {
         "form": form, "category": category, "usage": usage, "in_use": in_use, "deleting": deleting,
         "links": category_links(category),
-        "verb": "hide" if category.is_default else "delete", "usage_text": _usage_text(usage),
+        "usage_text": services.usage_text(usage),
     })
 
 
-USAGE_WORDS = {"entries": ("entry", "entries"), "budgets": ("budget", "budgets"),
-               "bills": ("bill or income", "bills and incomes"), "rules": ("rule", "rules")}
-
-
-def _usage_text(usage: dict[str, int]) -> str:
-    """"3 entries, 1 budget and 2 rules": what uses a category, the zeros left out."""
-    parts = [f"{n} {USAGE_WORDS[key][n != 1]}" for key, n in usage.items() if n]
-    return " and ".join([", ".join(parts[:-1]), parts[-1]]) if len(parts) > 1 else "".join(parts)
+def _moved_message(category, target, *, deleting: bool) -> str:
+    """"Category “Food” merged; everything in it moved to “Groceries”." and its kin."""
+    names = {"name": category.label, "target": target.label if target else ""}
+    if category.is_default:
+        text = (_("Category “%(name)s” hidden; everything in it moved to “%(target)s”.") if target
+                else _("Category “%(name)s” hidden."))
+    elif target and not deleting:
+        text = _("Category “%(name)s” merged; everything in it moved to “%(target)s”.")
+    else:
+        text = (_("Category “%(name)s” deleted; everything in it moved to “%(target)s”.") if target
+                else _("Category “%(name)s” deleted."))
+    return text % names
 
 
 @require_http_methods(["POST"])
 def category_show(request, pk=None, name=None):
     category = _own_category(request, pk, name)
     services.category_show(user=request.user, category_id=category.pk)
-    messages.success(request, f"Category “{capfirst(category.name)}” is shown in your lists and forms.")
+    messages.success(request, _("Category “%(name)s” is shown in your lists and forms.") % {
+        "name": category.label})
     return redirect("transactions:categories")

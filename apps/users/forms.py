@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.core.currencies import currency_choices
 from apps.core.forms import CurrencyField
@@ -21,10 +23,10 @@ class TimeZoneField(forms.CharField):
     was typed beside the error."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("label", "Time zone")
+        kwargs.setdefault("label", gettext_lazy("Time zone"))
         kwargs.setdefault("max_length", 64)
-        kwargs.setdefault("help_text", "Start typing a city, for example Paris or Los Angeles, and pick it "
-                                       "from the list.")
+        kwargs.setdefault("help_text", gettext_lazy("Start typing a city, for example Paris or Los Angeles, and "
+                                                    "pick it from the list."))
         kwargs.setdefault("widget", forms.TextInput(attrs={
             "list": TIME_ZONE_LIST_ID, "autocomplete": "off", "spellcheck": "false", "autocapitalize": "off"}))
         super().__init__(**kwargs)
@@ -32,8 +34,9 @@ class TimeZoneField(forms.CharField):
     def validate(self, value):
         super().validate(value)
         if value and not is_current_time_zone(value):
-            raise ValidationError(f"“{value[:40]}” is not a time zone we offer: choose one from the list, for "
-                                  "example Europe/Paris or America/Los_Angeles.", code="invalid")
+            raise ValidationError(_("“%(value)s” is not a time zone we offer: choose one from the list, for "
+                                    "example Europe/Paris or America/Los_Angeles.") % {"value": value[:40]},
+                                  code="invalid")
 
 
 def time_zone_names() -> tuple[str, ...]:
@@ -56,25 +59,25 @@ class RegistrationForm(forms.Form):
     email that follows tells the address's owner."""
 
     email = NormalEmailField(
-        label="Email address", max_length=254,
+        label=gettext_lazy("Email address"), max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
-    display_name = forms.CharField(label="Display name", max_length=150)
+    display_name = forms.CharField(label=gettext_lazy("Display name"), max_length=150)
     time_zone = TimeZoneField(initial=default_time_zone, widget=forms.TextInput(attrs={
         "list": TIME_ZONE_LIST_ID, "autocomplete": "off", "spellcheck": "false", "autocapitalize": "off",
         # static/js/register-timezone.js puts the browser's zone here when it is in the list.
         "data-browser-time-zone": "true"}))
-    default_currency = CurrencyField(label="Currency", initial=default_currency)
+    default_currency = CurrencyField(label=gettext_lazy("Currency"), initial=default_currency)
     # Optional: the page preselects the browser's (Accept-Language); an empty value means that one.
-    locale = forms.ChoiceField(label="Number and date format", choices=Locale.choices, required=False)
+    locale = forms.ChoiceField(label=gettext_lazy("Number and date format"), choices=Locale.choices, required=False)
     password1 = forms.CharField(
-        label="Password",
+        label=gettext_lazy("Password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validation.password_validators_help_text_html(),
     )
     password2 = forms.CharField(
-        label="Confirm password",
+        label=gettext_lazy("Confirm password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
@@ -89,7 +92,7 @@ class RegistrationForm(forms.Form):
         cleaned = super().clean()
         p1, p2 = cleaned.get("password1"), cleaned.get("password2")
         if p1 and p2 and p1 != p2:
-            self.add_error("password2", "The two passwords do not match.")
+            self.add_error("password2", _("The two passwords do not match."))
         elif p1:
             probe = User(email=cleaned.get("email", ""), display_name=cleaned.get("display_name", ""))
             try:
@@ -101,8 +104,8 @@ class RegistrationForm(forms.Form):
 
 class ActivationForm(forms.Form):
     password = forms.CharField(
-        label="Password", strip=False,
-        help_text="The password you chose when you registered.",
+        label=gettext_lazy("Password"), strip=False,
+        help_text=gettext_lazy("The password you chose when you registered."),
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
     )
 
@@ -111,7 +114,7 @@ class EmailAuthenticationForm(AuthenticationForm):
     """The login: the address is authenticated (and counted by the lockout) in its normal form."""
 
     username = NormalEmailField(
-        label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+        label=gettext_lazy("Email"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
     )
 
 
@@ -119,7 +122,7 @@ class EmailPasswordResetForm(PasswordResetForm):
     """Django's reset form, finding the account by an exact match on the normal form of the
     address (Django's own look-up folds case in PostgreSQL, which the login does not)."""
 
-    email = NormalEmailField(label="Email", max_length=254,
+    email = NormalEmailField(label=gettext_lazy("Email"), max_length=254,
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
 
     def get_users(self, email):
@@ -129,9 +132,9 @@ class EmailPasswordResetForm(PasswordResetForm):
 
 class TwoFactorCodeForm(forms.Form):
     code = forms.CharField(
-        label="Authentication code",
+        label=gettext_lazy("Authentication code"),
         max_length=32,
-        help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
+        help_text=gettext_lazy("The 6-digit code from your authenticator app, or one of your recovery codes."),
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "autofocus": True, "autocapitalize": "off",
                    "spellcheck": "false"}
@@ -141,9 +144,9 @@ class TwoFactorCodeForm(forms.Form):
 
 class TOTPConfirmForm(forms.Form):
     code = forms.CharField(
-        label="Code from your app",
+        label=gettext_lazy("Code from your app"),
         max_length=10,
-        help_text="Enter the 6-digit code your authenticator app shows for BankDash.",
+        help_text=gettext_lazy("Enter the 6-digit code your authenticator app shows for BankDash."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
                                       "pattern": "[0-9 ]*"}),
     )
@@ -152,21 +155,22 @@ class TOTPConfirmForm(forms.Form):
 class ProfileSettingsForm(forms.Form):
     """The settings page's profile block; apps.users.services.profile_update checks it again."""
 
-    display_name = forms.CharField(label="Display name", max_length=150,
+    display_name = forms.CharField(label=gettext_lazy("Display name"), max_length=150,
                                    widget=forms.TextInput(attrs={"autocomplete": "nickname"}))
     default_currency = forms.ChoiceField(
-        label="Default currency", choices=currency_choices,
-        help_text="New accounts start in this currency; totals are shown in it first.")
-    time_zone = TimeZoneField(help_text="“Today” on every page is today in this zone. Start typing a city, for "
-                                        "example Paris or Los Angeles, and pick it from the list.")
-    locale = forms.ChoiceField(label="Number and date format", choices=Locale.choices)
+        label=gettext_lazy("Default currency"), choices=currency_choices,
+        help_text=gettext_lazy("New accounts start in this currency; totals are shown in it first."))
+    time_zone = TimeZoneField(help_text=gettext_lazy("“Today” on every page is today in this zone. Start typing a "
+                                                     "city, for example Paris or Los Angeles, and pick it from the "
+                                                     "list."))
+    locale = forms.ChoiceField(label=gettext_lazy("Number and date format"), choices=Locale.choices)
 
 
 class EmailChangeForm(forms.Form):
     new_email = NormalEmailField(
-        label="New email address", max_length=254,
-        help_text="We send a link to this address; your address changes when you open it.",
+        label=gettext_lazy("New email address"), max_length=254,
+        help_text=gettext_lazy("We send a link to this address; your address changes when you open it."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     password = forms.CharField(
-        label="Current password", strip=False,
+        label=gettext_lazy("Current password"), strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))

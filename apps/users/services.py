@@ -17,9 +17,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from apps.core import formats
 from apps.core.currencies import clean_currency
 
 from .devices import browser_and_os, fingerprints, network_of
@@ -42,8 +45,9 @@ from .tokens import activation_token, email_change_link_make, email_change_link_
 RECOVERY_CODE_COUNT = 10
 TOTP_DEVICE_NAME = "Authenticator app"
 RECOVERY_DEVICE_NAME = "Recovery codes"
-NON_ASCII_EMAIL_MESSAGE = ("Please use an address written with plain letters (a-z), digits and punctuation: "
-                           "addresses with accented or non-Latin letters cannot be registered.")
+NON_ASCII_EMAIL_MESSAGE = gettext_lazy("Please use an address written with plain letters (a-z), digits and "
+                                       "punctuation: addresses with accented or non-Latin letters cannot be "
+                                       "registered.")
 # The email column's own unique index and the case-insensitive one (models.User.Meta).
 EMAIL_UNIQUE_CONSTRAINTS = ("users_user_email_key", "users_user_email_ci_unique")
 
@@ -52,10 +56,12 @@ def profile_clean(*, time_zone: str, default_currency: str, locale: str = DEFAUL
     """The time zone (a current IANA name such as "Europe/Paris", not a legacy alias such as
     "US/Pacific": apps.users.time_zones), the currency (ISO 4217) and the locale."""
     if not is_current_time_zone(time_zone):
-        raise ValidationError({"time_zone": f"“{str(time_zone)[:40]}” is not a time zone we offer: choose one "
-                                            "from the list, for example Europe/Paris or America/Los_Angeles."})
+        raise ValidationError({"time_zone": _("“%(value)s” is not a time zone we offer: choose one from the list, "
+                                              "for example Europe/Paris or America/Los_Angeles.")
+                               % {"value": str(time_zone)[:40]}})
     if locale not in Locale.values:
-        raise ValidationError({"locale": f"“{str(locale)[:20]}” is not a format we offer: choose one from the list."})
+        raise ValidationError({"locale": _("“%(value)s” is not a format we offer: choose one from the list.")
+                               % {"value": str(locale)[:20]}})
     return {"time_zone": time_zone, "default_currency": clean_currency(default_currency, field="default_currency"),
             "locale": locale}
 
@@ -130,12 +136,14 @@ def _email_activation_link(*, user: User, site_url: str, again: bool) -> None:
                                      "valid_days": settings.PASSWORD_RESET_TIMEOUT // (24 * 3600)})
 
 
-def _email_user(user: User, template: str, context: dict, *, to: str | None = None) -> None:
+def _email_user(user: User, template: str, context: dict, *, to: str | None = None, reader: User | None = None) -> None:
     """users/emails/<template>_subject.txt and _body.txt, sent once the transaction commits,
-    to ``to`` (default: the user's address as it is now, read before the commit)."""
+    to ``to`` (default: the user's address as it is now, read before the commit), in the
+    language of ``reader`` (default: ``user``), the profile whose owner reads it."""
     context = {"user": user, **context}
-    subject = " ".join(render_to_string(f"users/emails/{template}_subject.txt", context).split())
-    body = render_to_string(f"users/emails/{template}_body.txt", context)
+    with formats.for_user(reader or user):
+        subject = " ".join(render_to_string(f"users/emails/{template}_subject.txt", context).split())
+        body = render_to_string(f"users/emails/{template}_body.txt", context)
     recipient = to or user.email
     transaction.on_commit(lambda: send_mail(subject, body, None, [recipient]))
 
@@ -148,11 +156,11 @@ def customer_activate(*, user: User, token: str, password: str) -> User:
     its owner activate an account whose password they know)."""
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.is_active or not activation_token.check_token(user, token):
-        raise ValidationError("This activation link is invalid or has expired.")
+        raise ValidationError(_("This activation link is invalid or has expired."))
     if not user.check_password(password or ""):
-        raise ValidationError({"password": "That is not the password chosen when this account was registered. "
-                                           "If you did not register, ignore this page; to start again, register "
-                                           "with your own password."})
+        raise ValidationError({"password": _("That is not the password chosen when this account was registered. "
+                                             "If you did not register, ignore this page; to start again, register "
+                                             "with your own password.")})
     user.is_active = True
     user.save(update_fields=["is_active"])
     return user
@@ -200,8 +208,8 @@ def two_factor_code_throttle(*, user) -> None:
     one); at login, the lockout counts wrong codes (two_factor_verify)."""
     limit, window = settings.TWO_FACTOR_RATE_LIMIT
     if not hit(scope="two-factor-code", key=str(user.pk), limit=limit, window_seconds=int(window.total_seconds())):
-        raise ValidationError({"code": f"Too many codes tried. Please wait {int(window.total_seconds()) // 60} "
-                                       "minutes and try again."})
+        raise ValidationError({"code": _("Too many codes tried. Please wait %(minutes)s minutes and try again.")
+                               % {"minutes": int(window.total_seconds()) // 60}})
 
 
 def two_factor_enable(*, user, device: TOTPDevice, code: str) -> list[str]:
@@ -214,7 +222,7 @@ def two_factor_enable(*, user, device: TOTPDevice, code: str) -> list[str]:
 def _two_factor_enable(*, user, device: TOTPDevice, code: str) -> list[str]:
     device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user, confirmed=False)
     if not _totp_code_ok(device, code):
-        raise ValidationError({"code": "That code does not match. Check the time on your phone and try again."})
+        raise ValidationError({"code": _("That code does not match. Check the time on your phone and try again.")})
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     # One app at a time: confirming this one retires any other.
@@ -250,7 +258,7 @@ def two_factor_disable(*, user, code: str) -> None:
 @transaction.atomic
 def _two_factor_disable(*, user, code: str) -> None:
     if _device_accepting(user=user, code=code) is None:
-        raise ValidationError({"code": "That code is not valid."})
+        raise ValidationError({"code": _("That code is not valid.")})
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     two_factor_changed.send(sender=User, user=user, request=None, action="disabled")
@@ -350,8 +358,9 @@ def known_device_record(*, user, user_agent: str | None, ip: str | None) -> tupl
 
 EMAIL_CHANGE_RATE_LIMIT = (5, 3600)  # requests per user per hour (each sends an email)
 PROFILE_FIELDS = ("display_name", "time_zone", "default_currency", "locale")
-EMAIL_LINK_USED_MESSAGE = ("This link has already been used, or the profile's address changed since it was sent: "
-                           "ask for a new one from your settings page.")
+EMAIL_LINK_USED_MESSAGE = gettext_lazy("This link has already been used, or the profile's address changed since it "
+                                       "was sent: ask for a new one from your settings page.")
+EMAIL_TAKEN_MESSAGE = gettext_lazy("That address now belongs to another profile: ask for a link to another address.")
 
 
 @transaction.atomic
@@ -361,7 +370,7 @@ def profile_update(*, user: User, display_name: str, time_zone: str, default_cur
     records what changed (profile_changed), nothing when nothing did."""
     name = " ".join((display_name or "").split())
     if not name:
-        raise ValidationError({"display_name": "Enter the name BankDash should call you."})
+        raise ValidationError({"display_name": _("Enter the name BankDash should call you.")})
     profile = {"display_name": name[:150], **profile_clean(time_zone=time_zone, default_currency=default_currency,
                                                            locale=locale)}
     user = User.objects.select_for_update().get(pk=user.pk)
@@ -383,17 +392,19 @@ def email_change_request(*, user: User, new_email: str, password: str, site_url:
     same): no one learns here which addresses have a profile. Returns the normal form."""
     limit, window = EMAIL_CHANGE_RATE_LIMIT
     if not hit(scope="email-change", key=str(user.pk), limit=limit, window_seconds=window):
-        raise ValidationError(f"Too many address changes asked for. Please wait {window // 60} minutes and try again.",
-                              code="throttled")
+        raise ValidationError(_("Too many address changes asked for. Please wait %(minutes)s minutes and try again.")
+                              % {"minutes": window // 60}, code="throttled")
     if not user.check_password(password or ""):
-        raise ValidationError({"password": "That is not your current password."})
+        raise ValidationError({"password": _("That is not your current password.")})
     new_email = registration_email_clean(email=new_email)
     if new_email == user.email:
-        raise ValidationError({"new_email": "That is already your address."})
+        raise ValidationError({"new_email": _("That is already your address.")})
     with transaction.atomic():
         context = {"new_email": new_email, "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600}
-        if User.objects.filter(email=new_email).exists():
-            _email_user(user, "email_change_taken", context, to=new_email)
+        owner = User.objects.filter(email=new_email).first()
+        if owner is not None:
+            # Read by the address's owner: in their language.
+            _email_user(user, "email_change_taken", context, to=new_email, reader=owner)
         else:
             path = reverse("email_change_confirm", args=[email_change_link_make(user=user, new_email=new_email)])
             _email_user(user, "email_change_link", {**context, "confirm_url": site_url + path}, to=new_email)
@@ -420,7 +431,7 @@ def email_change_confirm(*, token: str) -> User:
     if user is None or not link.moves_from(user.email):
         raise ValidationError(EMAIL_LINK_USED_MESSAGE)
     if User.objects.filter(email=link.new_email).exclude(pk=user.pk).exists():
-        raise ValidationError("That address now belongs to another profile: ask for a link to another address.")
+        raise ValidationError(EMAIL_TAKEN_MESSAGE)
     old_email = user.email
     user.email = link.new_email
     try:
@@ -429,8 +440,7 @@ def email_change_confirm(*, token: str) -> User:
     except IntegrityError as error:  # the address was taken between the check and the write
         if getattr(getattr(error.__cause__, "diag", None), "constraint_name", None) not in EMAIL_UNIQUE_CONSTRAINTS:
             raise
-        raise ValidationError("That address now belongs to another profile: ask for a link to another address.") \
-            from None
+        raise ValidationError(EMAIL_TAKEN_MESSAGE) from None
     email_changed.send(sender=User, user=user, old_email=old_email, new_email=user.email)
     _email_user(user, "email_changed_notice", {"old_email": old_email, "new_email": user.email}, to=old_email)
     return user

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 
 class ActivationTokenGenerator(PasswordResetTokenGenerator):
@@ -59,11 +60,11 @@ def email_change_link_read(token: str) -> EmailChangeLink:
     try:
         data = signing.loads(token, salt=EMAIL_CHANGE_SALT, max_age=settings.PASSWORD_RESET_TIMEOUT)
     except signing.SignatureExpired:
-        raise ValidationError("This link has expired: ask for a new one from your settings page.") from None
+        raise ValidationError(_("This link has expired: ask for a new one from your settings page.")) from None
     except signing.BadSignature:
-        raise ValidationError("This link is not valid: check that it was copied whole, "
-                              "or ask for a new one from your settings page.") from None
+        raise ValidationError(_("This link is not valid: check that it was copied whole, "
+                                "or ask for a new one from your settings page.")) from None
     try:
         return EmailChangeLink(user_id=int(data["u"]), new_email=str(data["to"]), from_digest=str(data["from"]))
     except (KeyError, TypeError, ValueError):
-        raise ValidationError("This link is not valid.") from None
+        raise ValidationError(_("This link is not valid.")) from None

@@ -8,9 +8,16 @@
 (function () {
   "use strict";
 
+  // The words come from the page (base.html's <body data-*>, in the customer's language).
+  var words = document.body ? document.body.dataset : {};
+
   function label(box) {
     var caption = box.querySelector("caption");
-    return (caption && caption.textContent.trim()) || "Table";
+    return (caption && caption.textContent.trim()) || words.tableLabel || "Table";
+  }
+
+  function scrollsLabel(table) {
+    return (words.scrollsLabel || "{table} (scrolls sideways)").replace("{table}", table);
   }
 
   function update() {
@@ -18,7 +25,7 @@
       if (box.scrollWidth > box.clientWidth + 1) {
         box.setAttribute("tabindex", "0");
         box.setAttribute("role", "region");
-        if (!box.hasAttribute("aria-label")) { box.setAttribute("aria-label", label(box) + " (scrolls sideways)"); }
+        if (!box.hasAttribute("aria-label")) { box.setAttribute("aria-label", scrollsLabel(label(box))); }
       } else if (box.getAttribute("tabindex") === "0") {
         box.removeAttribute("tabindex");
         box.removeAttribute("role");

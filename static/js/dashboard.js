@@ -7,6 +7,11 @@
  * arrive as exact decimal strings; they become numbers here only to be drawn (the
  * tables beside each chart show the exact values). Without JavaScript, or if
  * Chart.js fails to load, the tables stay open and the empty chart boxes hidden.
+ *
+ * Figures are written as the page writes them (apps.core.formats): the number in the page's
+ * locale (data.locale, "de-DE"), a space, and the unit the page puts after it (chart.unit:
+ * "USD" in English, "€" in German), a negative one with a real minus sign. The legend's words
+ * come translated in data.words; the English ones here are only the fallback.
  */
 (function () {
   "use strict";
@@ -26,15 +31,22 @@
     return (values || []).map(function (v) { return Number.parseFloat(v); });
   }
 
-  function formatter(currency, digits) {
-    var fmt;
+  var WORDS = { income: "Income", spending: "Spending" };
+
+  function word(data, key) {
+    return (data.words && data.words[key]) || WORDS[key];
+  }
+
+  function formatter(locale, unit, digits) {
+    var fmt, options = { minimumFractionDigits: digits, maximumFractionDigits: digits };
     try {
-      fmt = new Intl.NumberFormat(undefined, { style: "currency", currency: currency,
-                                                minimumFractionDigits: digits, maximumFractionDigits: digits });
+      fmt = new Intl.NumberFormat(locale || undefined, options);
     } catch (e) {
-      fmt = new Intl.NumberFormat(undefined, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+      fmt = new Intl.NumberFormat(undefined, options);
     }
-    return function (value) { return fmt.format(value); };
+    return function (value) {
+      return fmt.format(value).replace("-", "\u2212") + (unit ? " " + unit : "");
+    };
   }
 
   /* Show the chart, fold its table away (still one click, and always read by screen readers). */
@@ -75,7 +87,7 @@
     });
   }
 
-  function drawHistory(data, money, tick) {
+  function drawHistory(data, money, tick, words) {
     var canvas = document.getElementById(data.canvas);
     if (!canvas || !data.labels) { return; }
     reveal(canvas);
@@ -84,8 +96,8 @@
       data: {
         labels: data.labels,
         datasets: [
-          { label: "Income", data: toNumbers(data.income), backgroundColor: "#198754" },
-          { label: "Spending", data: toNumbers(data.spending), backgroundColor: "#dc3545" }
+          { label: words.income, data: toNumbers(data.income), backgroundColor: "#198754" },
+          { label: words.spending, data: toNumbers(data.spending), backgroundColor: "#dc3545" }
         ]
       },
       options: {
@@ -107,11 +119,13 @@
     if (window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches) {
       window.Chart.defaults.animation = false;
     }
+    var words = { income: word(data, "income"), spending: word(data, "spending") };
     (data.categories || []).forEach(function (chart) {
-      drawCategories(chart, formatter(chart.currency, 2));
+      drawCategories(chart, formatter(data.locale, chart.unit || chart.currency, 2));
     });
     (data.history || []).forEach(function (chart) {
-      drawHistory(chart, formatter(chart.currency, 2), formatter(chart.currency, 0));
+      var unit = chart.unit || chart.currency;
+      drawHistory(chart, formatter(data.locale, unit, 2), formatter(data.locale, unit, 0), words);
     });
   }
 

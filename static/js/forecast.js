@@ -5,6 +5,8 @@
  * they become numbers here only to be drawn (the table beside the chart has the exact values).
  * The lowest point is marked, and said in the chart's title for screen readers and print.
  * Without JavaScript, or if Chart.js fails to load, the table stays open and the chart box hidden.
+ * The words it draws come translated from the canvas's data-label-* attributes (English here
+ * only as a fallback), and figures are written in the page's language (data-locale).
  */
 (function () {
   "use strict";
@@ -21,12 +23,12 @@
     return (values || []).map(function (v) { return Number.parseFloat(v); });
   }
 
-  function formatter(currency) {
+  function formatter(currency, locale) {
     var fmt;
     try {
-      fmt = new Intl.NumberFormat(undefined, { style: "currency", currency: currency });
+      fmt = new Intl.NumberFormat(locale, { style: "currency", currency: currency });
     } catch (e) {
-      fmt = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+      fmt = new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
     }
     return function (value) { return fmt.format(value); };
   }
@@ -40,13 +42,14 @@
       var table = box.nextElementSibling;
       if (table && table.matches("[data-chart-table]")) { table.open = false; }
     }
-    var money = formatter(data.currency);
+    var words = canvas.dataset;
+    var money = formatter(data.currency, words.locale || undefined);
     var balances = toNumbers(data.balances);
     var floor = Number.parseFloat(data.floor);
     var low = data.lowest_index;
     var radius = balances.map(function (_, i) { return i === low ? 6 : 0; });
     var datasets = [{
-      label: "Projected balance",
+      label: words.labelBalance || "Projected balance",
       data: balances,
       stepped: true,
       borderColor: "#0d6efd",
@@ -58,7 +61,7 @@
     }];
     if (data.estimated) {
       datasets.push({
-        label: "With usual spending (estimate)",
+        label: words.labelEstimate || "With usual spending (estimate)",
         data: toNumbers(data.estimated),
         borderColor: "#fd7e14",
         backgroundColor: "#fd7e14",
@@ -68,7 +71,7 @@
       });
     }
     datasets.push({
-      label: "Your buffer",
+      label: words.labelBuffer || "Your buffer",
       data: balances.map(function () { return floor; }),
       borderColor: "#dc3545",
       backgroundColor: "#dc3545",
@@ -91,7 +94,7 @@
             callbacks: {
               label: function (ctx) {
                 var text = ctx.dataset.label + ": " + money(ctx.parsed.y);
-                return ctx.datasetIndex === 0 && ctx.dataIndex === low ? text + " (lowest)" : text;
+                return ctx.datasetIndex === 0 && ctx.dataIndex === low ? text + " " + (words.labelLowest || "(lowest)") : text;
               }
             }
           }

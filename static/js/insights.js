@@ -6,6 +6,11 @@
  * decimal strings; they become numbers here only to be drawn: the tables beside each chart
  * hold the exact figures and their links. Without JavaScript, or if Chart.js (or the Sankey
  * plugin, chartjs-chart-sankey) fails to load, the tables stay open and the chart boxes hidden.
+ *
+ * Figures are written as the page writes them (apps.core.formats): the number in the page's
+ * locale (data.locale, "de-DE"), a space, and the unit the page puts after it (chart.unit:
+ * "USD" in English, "€" in German), a negative one with a real minus sign. The legends' words
+ * come translated in data.words; the English ones here are only the fallback.
  */
 (function () {
   "use strict";
@@ -26,15 +31,28 @@
     return (values || []).map(function (v) { return Number.parseFloat(v); });
   }
 
-  function formatter(currency, digits) {
-    var fmt;
+  var WORDS = { income: "Income", spending: "Spending", net: "Net", change: "Change from last month",
+                net_worth: "Net worth", flows: "Money flows" };
+  var words = WORDS;
+
+  function wordsOf(data) {
+    var found = {};
+    Object.keys(WORDS).forEach(function (key) {
+      found[key] = (data.words && data.words[key]) || WORDS[key];
+    });
+    return found;
+  }
+
+  function formatter(locale, unit, digits) {
+    var fmt, options = { minimumFractionDigits: digits, maximumFractionDigits: digits };
     try {
-      fmt = new Intl.NumberFormat(undefined, { style: "currency", currency: currency,
-                                                minimumFractionDigits: digits, maximumFractionDigits: digits });
+      fmt = new Intl.NumberFormat(locale || undefined, options);
     } catch (e) {
-      fmt = new Intl.NumberFormat(undefined, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+      fmt = new Intl.NumberFormat(undefined, options);
     }
-    return function (value) { return fmt.format(value); };
+    return function (value) {
+      return fmt.format(value).replace("-", "\u2212") + (unit ? " " + unit : "");
+    };
   }
 
   /* The canvas, shown, with its table folded away (still one click away, and always read by
@@ -67,9 +85,9 @@
       data: {
         labels: data.labels,
         datasets: [
-          { label: "Income", data: toNumbers(data.income), backgroundColor: INCOME, order: 2 },
-          { label: "Spending", data: toNumbers(data.spending), backgroundColor: SPENDING, order: 2 },
-          { label: "Net", type: "line", data: toNumbers(data.net), borderColor: NET, backgroundColor: NET, order: 1 }
+          { label: words.income, data: toNumbers(data.income), backgroundColor: INCOME, order: 2 },
+          { label: words.spending, data: toNumbers(data.spending), backgroundColor: SPENDING, order: 2 },
+          { label: words.net, type: "line", data: toNumbers(data.net), borderColor: NET, backgroundColor: NET, order: 1 }
         ]
       },
       options: {
@@ -108,7 +126,7 @@
       type: "bar",
       data: {
         labels: data.labels,
-        datasets: [{ label: "Change from last month", data: values,
+        datasets: [{ label: words.change, data: values,
                      backgroundColor: values.map(function (v) { return v > 0 ? SPENDING : INCOME; }) }]
       },
       options: {
@@ -146,7 +164,7 @@
       type: "line",
       data: {
         labels: data.labels,
-        datasets: [{ label: "Net worth", data: toNumbers(data.values), borderColor: NET, backgroundColor: NET,
+        datasets: [{ label: words.net_worth, data: toNumbers(data.values), borderColor: NET, backgroundColor: NET,
                      fill: false, tension: 0.2 }]
       },
       options: {
@@ -173,7 +191,7 @@
       type: "sankey",
       data: {
         datasets: [{
-          label: "Money flows",
+          label: words.flows,
           data: data.flows.map(function (f) { return { from: f.from, to: f.to, flow: Number.parseFloat(f.flow) }; }),
           labels: data.labels,
           colorFrom: function (ctx) { return nodeColour(ctx.dataset.data[ctx.dataIndex].from); },
@@ -203,8 +221,10 @@
     if (window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches) {
       window.Chart.defaults.animation = false;
     }
+    words = wordsOf(data);
     (data.charts || []).forEach(function (chart) {
-      var money = formatter(chart.currency, 2), tick = formatter(chart.currency, 0);
+      var unit = chart.unit || chart.currency;
+      var money = formatter(data.locale, unit, 2), tick = formatter(data.locale, unit, 0);
       drawCashFlow(chart.cash_flow, money, tick);
       drawCategories(chart.categories, money, tick);
       drawChanges(chart.changes, money, tick);

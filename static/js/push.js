@@ -2,7 +2,8 @@
  * turns push on in this browser (asks permission, registers the service worker served at
  * data-service-worker, subscribes with the server's VAPID public key, sends the subscription
  * to data-subscribe-url) or off (tells data-unsubscribe-url, then unsubscribes), and marks this
- * browser in the list. A static file: the CSP allows no inline script.
+ * browser in the list. A static file: the CSP allows no inline script. What it says comes from
+ * the card's data-text-* attributes (translated in the template); the English here is the fallback.
  */
 (function () {
   "use strict";
@@ -14,17 +15,27 @@
   var offButton = document.getElementById("push-off");
   var scope = card.dataset.scope;
 
-  function say(text, isError) {
-    status.textContent = text;
+  // A message in the page's language: data-text-<name> of the card, with {placeholders} filled in.
+  function text(name, fallback, values) {
+    var key = "text" + name.replace(/(^|-)([a-z])/g, function (match, dash, letter) { return letter.toUpperCase(); });
+    var message = card.dataset[key] || fallback;
+    Object.keys(values || {}).forEach(function (placeholder) {
+      message = message.split("{" + placeholder + "}").join(values[placeholder]);
+    });
+    return message;
+  }
+
+  function say(message, isError) {
+    status.textContent = message;
     status.classList.toggle("text-danger", !!isError);
   }
 
   if (!("serviceWorker" in navigator) || !("PushManager" in window) || !("Notification" in window)) {
-    say("This browser cannot receive push notifications (on an iPhone or iPad, add BankDash to the Home Screen first).");
+    say(text("unsupported", "This browser cannot receive push notifications (on an iPhone or iPad, add BankDash to the Home Screen first)."));
     return;
   }
   if (!window.isSecureContext) {
-    say("Push notifications need BankDash to be opened over https.");
+    say(text("insecure", "Push notifications need BankDash to be opened over https."));
     return;
   }
 
@@ -52,7 +63,7 @@
       body: JSON.stringify(body)
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
-        if (!response.ok) { throw new Error(data.error || "BankDash did not accept it (error " + response.status + ")."); }
+        if (!response.ok) { throw new Error(data.error || text("refused", "BankDash did not accept it (error {status}).", { status: response.status })); }
         return data;
       });
     });
@@ -64,7 +75,7 @@
     return new Promise(function (resolve, reject) {
       worker.addEventListener("statechange", function () {
         if (worker.state === "activated") { resolve(registration); }
-        if (worker.state === "redundant") { reject(new Error("The browser could not start BankDash's notification worker.")); }
+        if (worker.state === "redundant") { reject(new Error(text("worker-failed", "The browser could not start BankDash's notification worker.")));  }
       });
     });
   }
@@ -85,7 +96,7 @@
     onButton.hidden = listed;
     offButton.hidden = !listed;
     if (Notification.permission === "denied") {
-      say("Notifications are blocked for BankDash in this browser: allow them in the site settings, then reload this page.", true);
+      say(text("blocked", "Notifications are blocked for BankDash in this browser: allow them in the site settings, then reload this page."), true);
       onButton.hidden = true;
     }
   }
@@ -95,10 +106,10 @@
   onButton.addEventListener("click", function () {
     var key = keyBytes(card.dataset.publicKey);
     busy(onButton, true);
-    say("Turning push on…");
+    say(text("turning-on", "Turning push on…"));
     Notification.requestPermission().then(function (permission) {
       if (permission !== "granted") {
-        throw new Error("Notifications were not allowed. Allow them for BankDash in the browser's site settings, then try again.");
+        throw new Error(text("not-allowed", "Notifications were not allowed. Allow them for BankDash in the browser's site settings, then try again."));
       }
       return navigator.serviceWorker.register(card.dataset.serviceWorker, { scope: scope });
     }).then(activated).then(function (registration) {
@@ -111,8 +122,8 @@
       }).then(function (existing) {
         return existing || registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key })
           .catch(function (error) {
-            throw new Error("This browser could not register for push notifications (" + error.message +
-              "). Private windows cannot receive them.");
+            throw new Error(text("register-failed", "This browser could not register for push notifications ({error}). " +
+              "Private windows cannot receive them.", { error: error.message }));
           });
       });
     }).then(function (subscription) {
@@ -121,16 +132,16 @@
       say(data.message);
       window.location.reload();
     }).catch(function (error) {
-      say(error.message || "Push could not be turned on.", true);
+      say(error.message || text("on-failed", "Push could not be turned on."), true);
       busy(onButton, false);
     });
   });
 
   offButton.addEventListener("click", function () {
     busy(offButton, true);
-    say("Turning push off…");
+    say(text("turning-off", "Turning push off…"));
     currentSubscription().then(function (subscription) {
-      if (!subscription) { return { message: "Push is off in this browser." }; }
+      if (!subscription) { return { message: text("already-off", "Push is off in this browser.") }; }
       return post(card.dataset.unsubscribeUrl, { endpoint: subscription.endpoint }).then(function (data) {
         return subscription.unsubscribe().then(function () { return data; });
       });
@@ -138,7 +149,7 @@
       say(data.message);
       window.location.reload();
     }).catch(function (error) {
-      say(error.message || "Push could not be turned off.", true);
+      say(error.message || text("off-failed", "Push could not be turned off."), true);
       busy(offButton, false);
     });
   });

@@ -63,7 +63,12 @@
     });
     var label = document.getElementById("theme-current");
     if (label) {
-      label.textContent = choice === "auto" ? "System (" + resolve(choice) + ")" : (choice === "dark" ? "Dark" : "Light");
+      // The words come from the page (base.html's data-label-*, in the customer's language).
+      var key = choice === "auto" ? "labelAuto" + (resolve(choice) === "dark" ? "Dark" : "Light")
+        : (choice === "dark" ? "labelDark" : "labelLight");
+      var fallback = { labelAutoDark: "System (dark)", labelAutoLight: "System (light)", labelDark: "Dark",
+                       labelLight: "Light" };
+      label.textContent = label.dataset[key] || fallback[key];
     }
   }
 

@@ -219,13 +219,18 @@ class App:
 
 
 @pytest.fixture
-def open_app(new_context, axe_source, screenshot_dir):
-    """Open a fresh browser session (its own cookies): ``open_app()``, ``open_app(viewport=...)``."""
-    apps = []
+def open_app(new_context, browser, browser_context_args, axe_source, screenshot_dir):
+    """Open a fresh browser session (its own cookies): ``open_app()``, ``open_app(viewport=...)``,
+    ``open_app(locale="de-DE")`` (a browser in another language: its Accept-Language)."""
+    apps, own_contexts = [], []
 
     def _open(**context_kwargs) -> App:
         context_kwargs.setdefault("viewport", DESKTOP)
-        context = new_context(**context_kwargs)
+        if "locale" in context_kwargs:  # pytest-playwright's new_context refuses a second locale
+            context = browser.new_context(**{**browser_context_args, **context_kwargs})
+            own_contexts.append(context)
+        else:
+            context = new_context(**context_kwargs)
         # Pages here answer in milliseconds: fail in seconds rather than Playwright's 30.
         context.set_default_timeout(10_000)
         app = App(context, axe_source, screenshot_dir)
@@ -233,6 +238,8 @@ def open_app(new_context, axe_source, screenshot_dir):
         return app
 
     yield _open
+    for context in own_contexts:
+        context.close()
     # Whatever the browser reported after the test's last check still fails the test.
     leftovers = [problem for app in apps for problem in app.problems.take()]
     if leftovers:

@@ -87,16 +87,16 @@ def test_tick_rows_change_their_category_after_confirming(app, make_customer, cu
 
     # A transfer is one line, naming both accounts; every row has one menu.
     expect(page.get_by_text("Daily account → Savings")).to_have_count(1)
-    page.get_by_role("button", name="Actions for expense of 10.00 on 2025-05-01").click()
-    expect(page.get_by_role("link", name="Edit expense of 10.00 on 2025-05-01")).to_be_visible()
+    page.get_by_role("button", name="Actions for expense of 10.00 on May 1, 2025").click()
+    expect(page.get_by_role("link", name="Edit expense of 10.00 on May 1, 2025")).to_be_visible()
     page.keyboard.press("Escape")
 
     # Select all, then untick the grocer: the bar counts them.
     page.get_by_label("Select every transaction on this page").check()
     expect(page.locator("[data-bulk-count]")).to_have_text("5 transactions ticked.")
     page.get_by_label("Select every transaction on this page").uncheck()
-    page.get_by_label("Select expense of 10.00 on 2025-05-01").check()
-    page.get_by_label("Select expense of 20.00 on 2025-05-02").check()
+    page.get_by_label("Select expense of 10.00 on May 1, 2025").check()
+    page.get_by_label("Select expense of 20.00 on May 2, 2025").check()
     expect(page.locator("[data-bulk-count]")).to_have_text("2 transactions ticked.")
     page.get_by_label("New category for the ticked transactions").select_option(str(fun.pk))
     app.submit("Change category")

@@ -82,6 +82,7 @@ def worker_pool(committed_db):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # a seed's own limit is workers.RUN_TIMEOUT
 @pytest.mark.parametrize("seed", SEEDS)
 def test_ledger_invariant_holds_under_concurrent_mixed_operations(committed_db, worker_pool, seed):
     simulation = Simulation(committed_db=committed_db, seed=seed, operations=OPS, threads=THREADS)

@@ -83,4 +83,4 @@ def test_times_are_shown_in_the_users_time_zone(client):
     Alert.objects.filter(pk=alert.pk).update(created_at=datetime(2025, 12, 31, 20, 30, tzinfo=UTC))
     client.force_login(user)
     html = client.get(reverse("alerts:list")).content.decode()
-    assert "1 Jan 2026, 05:30" in html
+    assert "Jan 1, 2026, 5:30 AM" in html

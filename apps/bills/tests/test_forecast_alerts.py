@@ -44,7 +44,7 @@ def month(user, time_machine):
     return checking, transfer
 
 
-MESSAGE = ("Checking is projected to reach −50.00 USD on 10 Dec 2025, after Monthly savings (200.00 USD), "
+MESSAGE = ("Checking is projected to reach −50.00 USD on Dec 10, 2025, after Monthly savings (200.00 USD), "
            "below the 100.00 USD you want to keep.")
 
 
@@ -66,7 +66,7 @@ def test_the_next_dip_is_another_alert(user, month, time_machine):
     Account.objects.filter(owner=user, name="Checking").update(forecast_buffer=D("1500.00"))
     forecast_alerts_check(user=user)
     messages = forecast_alerts(user)
-    assert len(messages) == 2 and "on 1 Jan 2026, after Rent (850.00 USD)" in messages[1]
+    assert len(messages) == 2 and "on Jan 1, 2026, after Rent (850.00 USD)" in messages[1]
 
 
 def test_no_alert_while_above_the_buffer(user, month):
@@ -106,7 +106,7 @@ def test_post_recurring_checks_every_customer(user, month, user_factory, time_ma
     item = make_bill(account(paused, "Paused", opening="1.00"), name="Club", amount="40.00", starts_on=START)
     services.recurring_pause(user=paused, item_id=item.pk)
     assert forecast_alerts_send() == (2, 0)
-    assert forecast_alerts(other) == ["Theirs is projected to reach −30.00 USD on 26 Nov 2025, after Gym (40.00 USD)."]
+    assert forecast_alerts(other) == ["Theirs is projected to reach −30.00 USD on Nov 26, 2025, after Gym (40.00 USD)."]
     assert forecast_alerts(paused) == []
 
 
@@ -116,8 +116,8 @@ def test_a_ledger_change_checks_after_the_commit(user, month, django_capture_on_
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         expense(checking, "100.00", on=START)  # 900.00, then 50.00 after rent
     assert len(callbacks) == 1
-    assert forecast_alerts(user) == ["Checking is projected to reach 50.00 USD on 1 Dec 2025, after Rent (850.00 USD), "
-                                     "below the 100.00 USD you want to keep."]
+    assert forecast_alerts(user) == ["Checking is projected to reach 50.00 USD on Dec 1, 2025, after Rent "
+                                     "(850.00 USD), below the 100.00 USD you want to keep."]
 
 
 def test_a_ledger_change_rolled_back_alerts_nothing(user, month, django_capture_on_commit_callbacks):

@@ -116,9 +116,9 @@ def test_an_autopay_that_would_overdraw_fails_with_an_alert_and_changes_no_balan
     assert (failed.state, failed.transaction) == ("failed", None)
     assert failed.failure_reason.startswith("not enough money in “Checking”")
     messages = sorted(Alert.objects.filter(owner=user, kind="autopay_failed").values_list("message", flat=True))
-    assert messages[0].startswith("Autopay of Rent (1,200.00 USD) on 15 Dec 2025 failed: not enough money in "
+    assert messages[0].startswith("Autopay of Rent (1,200.00 USD) on Dec 15, 2025 failed: not enough money in "
                                   "“Checking”: this would take the balance to −200.00 USD.")
-    assert messages[1].startswith("The automatic transfer Savings (1,000.01 USD) on 15 Dec 2025 failed")
+    assert messages[1].startswith("The automatic transfer Savings (1,000.01 USD) on Dec 15, 2025 failed")
     assert states(saving) == {TODAY: "failed"} and states(salary) == {TODAY: "paid"}
     # Exactly once: no retry, no second alert, however often it runs.
     services.recurring_post_due()

@@ -36,10 +36,10 @@ def test_a_reminder_comes_remind_days_before_and_only_once(user, checking, time_
     for day in (17, 17, 18, 19, 20):
         at(time_machine, date(2025, 12, day))
         services.bill_reminders_send()
-    assert alerts(user, "bill_reminder") == ["Rent (850.00 USD) is due on 20 Dec 2025 (in 3 days)."]
+    assert alerts(user, "bill_reminder") == ["Rent (850.00 USD) is due on Dec 20, 2025 (in 3 days)."]
     at(time_machine, date(2026, 1, 17))
     services.bill_reminders_send()
-    assert alerts(user, "bill_reminder")[1] == "Rent (850.00 USD) is due on 20 Jan 2026 (in 3 days)."
+    assert alerts(user, "bill_reminder")[1] == "Rent (850.00 USD) is due on Jan 20, 2026 (in 3 days)."
 
 
 def test_an_autopay_bill_is_announced_and_never_overdue(user, checking, time_machine):
@@ -47,7 +47,7 @@ def test_an_autopay_bill_is_announced_and_never_overdue(user, checking, time_mac
               amount_min=D("80.00"), amount_max=D("120.00"))
     services.bill_reminders_send()
     assert alerts(user, "bill_reminder") == [
-        "Rent (about 90.00 USD (80.00–120.00)) will be paid automatically from Checking on 16 Dec 2025 (tomorrow)."]
+        "Rent (about 90.00 USD (80.00–120.00)) will be paid automatically from Checking on Dec 16, 2025 (tomorrow)."]
     at(time_machine, date(2025, 12, 20))
     services.recurring_post_due()
     services.bill_reminders_send()
@@ -62,7 +62,7 @@ def test_an_overdue_bill_is_told_once_until_paid(user, checking, time_machine):
         at(time_machine, date(2025, 12, day))
         services.bill_reminders_send()
     assert alerts(user, "bill_overdue") == [
-        "Phone (30.00 USD) was due on 15 Dec 2025 and is not marked paid. Pay it, or mark it paid or skipped on "
+        "Phone (30.00 USD) was due on Dec 15, 2025 and is not marked paid. Pay it, or mark it paid or skipped on "
         "the Bills page."]
     services.occurrence_mark_paid(user=user, item_id=bill.pk, due_on=TODAY, post=True)
     at(time_machine, date(2026, 1, 16))
@@ -129,7 +129,7 @@ def test_bill_alerts_are_in_the_alert_list_and_the_badge(user, checking, client)
     services.bill_reminders_send()
     client.force_login(user)
     html = client.get(reverse("alerts:list")).content.decode()
-    assert "Rent (850.00 USD) is due on 16 Dec 2025 (tomorrow)." in html
+    assert "Rent (850.00 USD) is due on Dec 16, 2025 (tomorrow)." in html
     assert "Bill reminder" in html
     assert 'id="alert-badge">1<' in html
 
@@ -141,5 +141,5 @@ def test_a_reminder_in_the_customers_time_zone(checking, time_machine):
     make_bill(account(utc, opening="10.00"), starts_on=date(2025, 12, 16), remind_days=0)
     at(time_machine, date(2025, 12, 15), hour=12)
     services.bill_reminders_send()
-    assert alerts(kiribati, "bill_reminder") == ["Rent (850.00 USD) is due on 16 Dec 2025 (today)."]
+    assert alerts(kiribati, "bill_reminder") == ["Rent (850.00 USD) is due on Dec 16, 2025 (today)."]
     assert alerts(utc, "bill_reminder") == []

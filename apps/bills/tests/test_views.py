@@ -51,9 +51,9 @@ def test_list_shows_the_current_occurrence_of_each_item(logged_in, user, checkin
     html = logged_in.get(reverse("bills:list")).content.decode()
     assert "Their secret bill" not in html
     assert "style=" not in html.split("<main", 1)[1]  # the Content-Security-Policy forbids inline styles
-    assert "15 Dec 2025" in row_of(html, phone) and "Due today" in row_of(html, phone)
+    assert "Dec 15, 2025" in row_of(html, phone) and "Due today" in row_of(html, phone)
     assert "Mark paid" in row_of(html, phone) and "paid by hand" in row_of(html, phone)
-    assert "16 Dec 2025" in row_of(html, rent) and "Upcoming" in row_of(html, rent)
+    assert "Dec 16, 2025" in row_of(html, rent) and "Upcoming" in row_of(html, rent)
     assert "3,000.00 USD" in row_of(html, salary) and "Mark paid" not in row_of(html, salary)
     assert "Checking → Savings" in row_of(html, saving)
     assert html.index("Phone") < html.index(f'id="item-{rent.pk}"') < html.index("Savings")  # soonest first
@@ -62,7 +62,7 @@ def test_list_shows_the_current_occurrence_of_each_item(logged_in, user, checkin
     services.recurring_post_due()  # the transfer of 20 Dec
     html = logged_in.get(reverse("bills:list")).content.decode()
     assert "Overdue" in row_of(html, phone) and "Overdue" in row_of(html, rent)
-    assert "20 Jan 2026" in row_of(html, saving) and "Upcoming" in row_of(html, saving)
+    assert "Jan 20, 2026" in row_of(html, saving) and "Upcoming" in row_of(html, saving)
 
 
 def test_a_failed_autopay_shows_failed_with_mark_paid(logged_in, user, checking):
@@ -100,7 +100,7 @@ def test_create_a_bill(logged_in, user, checking):
     item = RecurringItem.objects.get(owner=user)
     assert (item.name, item.amount, item.next_due_on, item.autopay, item.day) == (
         "Rent", D("850.00"), date(2025, 12, 31), True, 31)
-    assert messages_of(response) == ["“Rent” added: first payment on 31 Dec 2025."]
+    assert messages_of(response) == ["“Rent” added: first payment on Dec 31, 2025."]
 
 
 def test_create_a_transfer_and_an_income(logged_in, user, checking, savings):
@@ -121,7 +121,7 @@ def test_create_with_bad_input_keeps_what_was_typed(logged_in, user, checking):
     assert "12,50: use 12.50." in html
     assert 'value="12,50"' in html and 'value="City Power"' in html and 'value="2025-12-01"' in html
     response = logged_in.post(reverse("bills:create", args=["bill"]), bill_data(checking, starts_on="2025-12-01"))
-    assert "Choose today (15 Dec 2025) or a later date" in response.content.decode()
+    assert "Choose today (Dec 15, 2025) or a later date" in response.content.decode()
     assert messages_of(response) == ["Please correct the errors below."]
     assert not RecurringItem.objects.filter(owner=user).exists()
 
@@ -172,8 +172,8 @@ def test_pause_resume_and_skip(logged_in, user, checking):
     assert "Paused" in row_of(logged_in.get(reverse("bills:list")).content.decode(), rent)
     logged_in.post(reverse("bills:resume", args=[rent.pk]))
     response = logged_in.post(reverse("bills:skip", args=[rent.pk]), {"due_on": "2025-12-15"})
-    assert messages_of(response)[-1] == "The payment of “Rent” due on 15 Dec 2025 is skipped."
-    assert "15 Jan 2026" in row_of(logged_in.get(reverse("bills:list")).content.decode(), rent)
+    assert messages_of(response)[-1] == "The payment of “Rent” due on Dec 15, 2025 is skipped."
+    assert "Jan 15, 2026" in row_of(logged_in.get(reverse("bills:list")).content.decode(), rent)
     response = logged_in.post(reverse("bills:skip", args=[rent.pk]), {"due_on": "2025-12-15"})
     assert "already skipped" in messages_of(response)[0]
     response = logged_in.post(reverse("bills:skip", args=[rent.pk]), {"due_on": "soon"})
@@ -221,8 +221,8 @@ def test_detail_shows_next_dates_and_history(logged_in, user, checking):
     rent = make_bill(checking, amount="10.00", autopay=True)
     services.recurring_post_due()
     html = logged_in.get(reverse("bills:detail", args=[rent.pk])).content.decode()
-    assert "15 Jan 2026, 15 Feb 2026, 15 Mar 2026" in html
-    assert "Paid" in html and "Entry of 15 Dec 2025" in html
+    assert "Jan 15, 2026, Feb 15, 2026, Mar 15, 2026" in html
+    assert "Paid" in html and "Entry of Dec 15, 2025" in html
 
 
 def test_navigation_links_to_bills(logged_in):

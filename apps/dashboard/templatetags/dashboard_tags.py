@@ -1,6 +1,10 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
+from django.utils.html import format_html
+
+from apps.budgets.models import BudgetPeriod
+from apps.core.money import format_money
 
 register = template.Library()
 
@@ -42,3 +46,31 @@ def whole_percent(value):
         return str(Decimal(value).quantize(Decimal(1), ROUND_HALF_UP))
     except (TypeError, ArithmeticError, ValueError):
         return ""
+
+
+@register.filter
+def money_display(value, currency):
+    """A big figure with its currency set smaller: ``100.00 <span class="fs-6">USD</span>``
+    (en) / ``100,00 <span class="fs-6">€</span>`` (de): the one formatter's text, split
+    at the space before the currency."""
+    if value is None or value == "":
+        return ""
+    number, _, unit = format_money(value, currency).rpartition(" ")
+    if not number:
+        return unit
+    return format_html('{} <span class="fs-6">{}</span>', number, unit)
+
+
+@register.filter
+def period_label(value):
+    """A budget's period as the customer's language names it: "monthly" -> "Monthly"."""
+    try:
+        return BudgetPeriod(value).label
+    except ValueError:
+        return value
+
+
+@register.filter
+def currency_unit(currency):
+    """What the page writes after a figure in ``currency``: "USD" (en), "€" (de)."""
+    return format_money(0, currency).rpartition(" ")[2]

@@ -46,7 +46,7 @@ def preview(client, **params):
 
 
 FOOD_112 = "This takes Food to 112% of its monthly budget (112.00 of 100.00 USD)."
-LEAVES = "This leaves 388.00 USD in Checking, and Rent (850.00 USD) is due on 1 Jan 2026."
+LEAVES = "This leaves 388.00 USD in Checking, and Rent (850.00 USD) is due on Jan 1, 2026."
 
 
 # --- the preview ------------------------------------------------------------------------------
@@ -114,7 +114,7 @@ def test_a_bill_already_overdue(logged_in, user, checking, time_machine):
     time_machine.move_to("2025-12-17 12:00Z", tick=False)
     _, data = preview(logged_in, account=checking.pk, amount="430.00")
     assert data["lines"][-1]["text"] == ("This leaves 20.00 USD in Checking, and Phone (30.00 USD) was due on "
-                                         "15 Dec 2025.")
+                                         "Dec 15, 2025.")
 
 
 def test_a_credit_card(logged_in, user):

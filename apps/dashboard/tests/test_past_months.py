@@ -154,7 +154,7 @@ def test_page_of_a_past_month_shows_the_balances_at_its_end(client, customer):
 
     html = page(client, month="2025-11")
 
-    assert "Balances on 30 November 2025" in html
+    assert "Balances on Nov 30, 2025" in html
     assert account_rows(html) == NOVEMBER_BALANCES
     assert re.search(r'id="total-balance"[^>]*data-amount="872.48"', html)
     assert re.search(r'id="total-accounts">4<', html)
@@ -173,7 +173,7 @@ def test_a_month_before_any_account_is_not_the_welcome_page(client, customer):
     client.force_login(customer.user)
     html = page(client, month="2025-09")
     assert 'id="empty-state"' not in html
-    assert "No account was open on 30 September 2025." in html
+    assert "No account was open on Sep 30, 2025." in html
     assert get_json(client, month="2025-09")["accounts"] == {"total_accounts": 0, "total_balance": D("0.00")}
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.utils.translation import gettext as _
+
 from .common import FileRefused, ParsedFile, ParsedRow, clean_text, parse_amount
 from .xml_safety import safe_xml
 
@@ -40,19 +42,19 @@ def _entry_date(entry) -> date:
             try:
                 return date.fromisoformat(value[:10])
             except ValueError:
-                raise ValueError(f"{clean_text(value, 40)} is not a date") from None
-    raise ValueError("the entry has no booking date")
+                raise ValueError(_("%(value)s is not a date") % {"value": clean_text(value, 40)}) from None
+    raise ValueError(_("the entry has no booking date"))
 
 
 def parse_camt(data: bytes) -> ParsedFile:
     root = safe_xml(data)
     statement_parent = _child(root, "BkToCstmrStmt")
     if statement_parent is None:
-        raise FileRefused("This XML file is not a CAMT.053 bank statement.")
+        raise FileRefused(_("This XML file is not a CAMT.053 bank statement."))
     statements = _children(statement_parent, "Stmt")
     if len(statements) != 1:
-        raise FileRefused("This CAMT file holds statements of several accounts (or none): download one account "
-                          "at a time.")
+        raise FileRefused(_("This CAMT file holds statements of several accounts (or none): download one account "
+                            "at a time."))
     statement = statements[0]
     parsed = ParsedFile(format="camt")
     account = _child(statement, "Acct")
@@ -78,7 +80,8 @@ def parse_camt(data: bytes) -> ParsedFile:
             parsed.currency = currency
         try:
             if currency and parsed.currency and currency != parsed.currency:
-                raise ValueError(f"this entry is in {currency}, the statement in {parsed.currency}")
+                raise ValueError(_("this entry is in %(entry)s, the statement in %(statement)s") % {
+                    "entry": currency, "statement": parsed.currency})
             row.occurred_on = _entry_date(entry)
             amount = abs(parse_amount(_text(entry, "Amt"), decimal_separator="."))
             row.amount = amount if credit else -amount

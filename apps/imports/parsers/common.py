@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from apps.core.money import MAX_AMOUNT
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -78,7 +81,7 @@ def parse_amount(text: str, *, decimal_separator: str = ".") -> Decimal:
     ``12.50-``, ``(12.50)``, ``+5``, with or without a currency sign. ValueError says what is wrong."""
     raw = (text or "").strip()
     if not raw:
-        raise ValueError("the amount is empty")
+        raise ValueError(_("the amount is empty"))
     body = _CURRENCY_NOISE.sub("", raw)
     negative = False
     if body.startswith("(") and body.endswith(")"):
@@ -90,16 +93,16 @@ def parse_amount(text: str, *, decimal_separator: str = ".") -> Decimal:
     thousands = "," if decimal_separator == "." else "."
     if not re.fullmatch(rf"\d{{1,3}}(?:{re.escape(thousands)}\d{{3}})*(?:{re.escape(decimal_separator)}\d+)?|"
                         rf"\d+(?:{re.escape(decimal_separator)}\d+)?|{re.escape(decimal_separator)}\d+", body):
-        raise ValueError(f"{clean_text(raw, 40)} is not an amount")
+        raise ValueError(_("%(value)s is not an amount") % {"value": clean_text(raw, 40)})
     body = body.replace(thousands, "").replace(decimal_separator, ".")
     try:
         amount = Decimal(body)
     except InvalidOperation:
-        raise ValueError(f"{clean_text(raw, 40)} is not an amount") from None
+        raise ValueError(_("%(value)s is not an amount") % {"value": clean_text(raw, 40)}) from None
     if amount != amount.quantize(Decimal("0.01")):
-        raise ValueError(f"{clean_text(raw, 40)} has more than two decimals")
+        raise ValueError(_("%(value)s has more than two decimals") % {"value": clean_text(raw, 40)})
     if amount >= MAX_AMOUNT:
-        raise ValueError(f"{clean_text(raw, 40)} is too large")
+        raise ValueError(_("%(value)s is too large") % {"value": clean_text(raw, 40)})
     return -amount if negative else amount
 
 
@@ -108,17 +111,17 @@ def parse_amount(text: str, *, decimal_separator: str = ".") -> Decimal:
 # ---------------------------------------------------------------------------
 
 DATE_FORMATS = {
-    "%Y-%m-%d": "2025-01-31 (year-month-day)",
-    "%d/%m/%Y": "31/01/2025 (day/month/year)",
-    "%m/%d/%Y": "01/31/2025 (month/day/year)",
-    "%d.%m.%Y": "31.01.2025 (day.month.year)",
-    "%d-%m-%Y": "31-01-2025 (day-month-year)",
-    "%Y/%m/%d": "2025/01/31 (year/month/day)",
-    "%d/%m/%y": "31/01/25 (day/month/two-digit year)",
-    "%m/%d/%y": "01/31/25 (month/day/two-digit year)",
-    "%d.%m.%y": "31.01.25 (day.month.two-digit year)",
-    "%Y%m%d": "20250131 (yyyymmdd)",
-    "%d %b %Y": "31 Jan 2025",
+    "%Y-%m-%d": gettext_lazy("2025-01-31 (year-month-day)"),
+    "%d/%m/%Y": gettext_lazy("31/01/2025 (day/month/year)"),
+    "%m/%d/%Y": gettext_lazy("01/31/2025 (month/day/year)"),
+    "%d.%m.%Y": gettext_lazy("31.01.2025 (day.month.year)"),
+    "%d-%m-%Y": gettext_lazy("31-01-2025 (day-month-year)"),
+    "%Y/%m/%d": gettext_lazy("2025/01/31 (year/month/day)"),
+    "%d/%m/%y": gettext_lazy("31/01/25 (day/month/two-digit year)"),
+    "%m/%d/%y": gettext_lazy("01/31/25 (month/day/two-digit year)"),
+    "%d.%m.%y": gettext_lazy("31.01.25 (day.month.two-digit year)"),
+    "%Y%m%d": gettext_lazy("20250131 (yyyymmdd)"),
+    "%d %b %Y": "31 Jan 2025",  # strptime reads English month names only: shown as the file writes it
 }
 
 
@@ -127,7 +130,7 @@ def parse_date(text: str, date_format: str) -> date:
     try:
         return datetime.strptime(raw, date_format).date()
     except ValueError:
-        raise ValueError(f"{raw} is not a date" if raw else "the date is empty") from None
+        raise ValueError(_("%(value)s is not a date") % {"value": raw} if raw else _("the date is empty")) from None
 
 
 class AmbiguousDates(Exception):
@@ -135,7 +138,7 @@ class AmbiguousDates(Exception):
 
     def __init__(self, formats):
         self.formats = formats
-        super().__init__("The dates could be read in more than one way: choose the date format.")
+        super().__init__(_("The dates could be read in more than one way: choose the date format."))
 
 
 def detect_date_format(values, formats=tuple(DATE_FORMATS)) -> str:

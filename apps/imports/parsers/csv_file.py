@@ -18,6 +18,12 @@ import itertools
 import re
 from decimal import Decimal
 
+from babel.numbers import format_decimal
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from apps.core import formats
+
 from .common import (
     MAX_ROWS,
     FileRefused,
@@ -31,16 +37,16 @@ from .common import (
 )
 
 ROLES = {
-    "date": "Date",
-    "amount": "Amount (+ money in, − money out)",
-    "debit": "Debit (money out)",
-    "credit": "Credit (money in)",
-    "type": "Type (income / expense, credit / debit)",
-    "description": "Description",
-    "payee": "Payee",
-    "category": "Category",
-    "account": "Account (name, last 4 digits or id)",
-    "external_id": "Bank's transaction id",
+    "date": gettext_lazy("Date"),
+    "amount": gettext_lazy("Amount (+ money in, − money out)"),
+    "debit": gettext_lazy("Debit (money out)"),
+    "credit": gettext_lazy("Credit (money in)"),
+    "type": gettext_lazy("Type (income / expense, credit / debit)"),
+    "description": gettext_lazy("Description"),
+    "payee": gettext_lazy("Payee"),
+    "category": gettext_lazy("Category"),
+    "account": gettext_lazy("Account (name, last 4 digits or id)"),
+    "external_id": gettext_lazy("Bank's transaction id"),
 }
 # BankDash's original import format: recognised without any mapping.
 ORIGINAL_COLUMNS = {"account_id": "account", "amount": "amount", "transaction_type": "type", "category": "category",
@@ -97,14 +103,14 @@ def decode(data: bytes) -> str:
     try:
         return text_stream(data).read()
     except UnicodeDecodeError:
-        raise FileRefused("This file says it is UTF-16 but is not: save it again as UTF-8.") from None
+        raise FileRefused(_("This file says it is UTF-16 but is not: save it again as UTF-8.")) from None
 
 
 def sniff_delimiter(data: bytes) -> str:
     try:
         sample = text_stream(data).read(65536)
     except UnicodeDecodeError:
-        raise FileRefused("This file says it is UTF-16 but is not: save it again as CSV (UTF-8).") from None
+        raise FileRefused(_("This file says it is UTF-16 but is not: save it again as CSV (UTF-8).")) from None
     header = next((line for line in sample.splitlines() if line.strip()), "")
     if not header:
         raise FileRefused("This file is empty.")
@@ -118,8 +124,8 @@ def sniff_delimiter(data: bytes) -> str:
         counts = {d: header.count(d) for d in ",;\t|"}
         delimiter = max(counts, key=counts.get)
         if counts[delimiter] == 0:
-            raise FileRefused("We could not find the columns of this file: it needs a header line with the "
-                              "column names, separated by commas, semicolons or tabs.")
+            raise FileRefused(_("We could not find the columns of this file: it needs a header line with the "
+                                "column names, separated by commas, semicolons or tabs."))
     return delimiter
 
 
@@ -172,17 +178,19 @@ def iter_table(data: bytes):
                     continue
                 count += 1
                 if count > MAX_ROWS + 1:
-                    raise FileRefused(f"This file has more than {MAX_ROWS:,} rows: split it into smaller files.")
+                    raise FileRefused(_("This file has more than %(count)s rows: split it into smaller files.")
+                                      % {"count": format_decimal(MAX_ROWS, locale=formats.current().babel)})
                 yield line, cells
         except csv.Error as error:
-            raise FileRefused(f"Line {reader.line_num} of this file cannot be read as CSV ({error}).") from None
+            raise FileRefused(_("Line %(line)s of this file cannot be read as CSV (%(error)s).")
+                              % {"line": reader.line_num, "error": error}) from None
         except UnicodeDecodeError:
-            raise FileRefused("This file's text encoding cannot be read: save it again as CSV (UTF-8).") from None
+            raise FileRefused(_("This file's text encoding cannot be read: save it again as CSV (UTF-8).")) from None
 
     rows = records()
     first = next(rows, None)
     if first is None:
-        raise FileRefused("This file is empty.")
+        raise FileRefused(_("This file is empty."))
     return [clean_text(c, 100) for c in first[1]], rows
 
 
@@ -194,7 +202,7 @@ def read_table(data: bytes, limit: int | None = None):
 
 def preview_rows(data: bytes, count: int = 5):
     header, records = read_table(data, count)
-    return header, [cells for _, cells in records]
+    return header, [cells for _line, cells in records]
 
 
 def _cell(cells, mapping, role) -> str:
@@ -207,15 +215,15 @@ def _cell(cells, mapping, role) -> str:
 def check_mapping(mapping: dict) -> list[str]:
     problems = []
     if "date" not in mapping:
-        problems.append("Choose the column with the date.")
+        problems.append(_("Choose the column with the date."))
     has_amount = "amount" in mapping
     has_split = "debit" in mapping or "credit" in mapping
     if not has_amount and not has_split:
-        problems.append("Choose the column with the amount, or the debit and credit columns.")
+        problems.append(_("Choose the column with the amount, or the debit and credit columns."))
     if has_amount and has_split:
-        problems.append("Choose either an amount column or debit/credit columns, not both.")
+        problems.append(_("Choose either an amount column or debit/credit columns, not both."))
     if "type" in mapping and not has_amount:
-        problems.append("A type column goes with an amount column.")
+        problems.append(_("A type column goes with an amount column."))
     return problems
 
 
@@ -230,19 +238,20 @@ def parse_csv(data: bytes, mapping: dict) -> ParsedFile:
     amount_roles = [r for r in ("amount", "debit", "credit") if r in mapping]
     decimal = mapping.get("decimal") or "auto"
     if decimal == "auto":
-        decimal = guess_decimal_separator(_cell(cells, mapping, r) for _, cells in sample for r in amount_roles)
+        decimal = guess_decimal_separator(_cell(cells, mapping, r) for _line, cells in sample for r in amount_roles)
     date_format = mapping.get("date_format") or "auto"
     if date_format == "auto":
-        date_format = detect_date_format([_cell(cells, mapping, "date") for _, cells in sample])
+        date_format = detect_date_format([_cell(cells, mapping, "date") for _line, cells in sample])
     del sample
     parsed = ParsedFile(format="csv", header=header, date_format=date_format)
     width = len(header)
-    _, records = iter_table(data)
+    _header, records = iter_table(data)
     for line, cells in records:
         row = ParsedRow(line=line)
         parsed.rows.append(row)
         if len(cells) != width:
-            row.error = f"this line has {len(cells)} fields but the header has {width}"
+            row.error = _("this line has %(fields)s fields but the header has %(width)s") % {
+                "fields": len(cells), "width": width}
             row.description = clean_text(" ".join(cells))
             continue
         row.description = clean_text(_cell(cells, mapping, "description"))
@@ -267,11 +276,12 @@ def _amount(cells, mapping, decimal) -> Decimal:
                 return abs(amount)
             if kind.lower() in _EXPENSE_WORDS:
                 return -abs(amount)
-            raise ValueError(f"{kind or 'an empty type'} is not income or expense")
+            raise ValueError(_("%(type)s is not income or expense") % {"type": kind} if kind
+                             else _("an empty type is not income or expense"))
         return amount
     debit, credit = _cell(cells, mapping, "debit").strip(), _cell(cells, mapping, "credit").strip()
     if not debit and not credit:
-        raise ValueError("neither a debit nor a credit amount")
+        raise ValueError(_("neither a debit nor a credit amount"))
     total = Decimal(0)
     if credit:
         total += abs(parse_amount(credit, decimal_separator=decimal))

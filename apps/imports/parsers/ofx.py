@@ -12,6 +12,7 @@ import io
 import re
 from datetime import date
 
+from django.utils.translation import gettext as _
 from ofxtools.header import OFXHeaderError
 from ofxtools.Parser import OFXTree, ParseError
 
@@ -47,14 +48,14 @@ def parse_ofx(data: bytes) -> ParsedFile:
     try:
         tree.parse(io.BytesIO(data.lstrip(b"\xef\xbb\xbf")))
     except (OFXHeaderError, ParseError, ValueError, KeyError, IndexError) as error:
-        raise FileRefused(f"This OFX file cannot be read ({clean_text(error, 120)}).") from None
+        raise FileRefused(_("This OFX file cannot be read (%(error)s).") % {"error": clean_text(error, 120)}) from None
     root = tree.getroot()
     parsed = ParsedFile(format="ofx")
     statements = list(root.iter("STMTRS")) + list(root.iter("CCSTMTRS"))
     if not statements:
-        raise FileRefused("This OFX file holds no bank or card statement.")
+        raise FileRefused(_("This OFX file holds no bank or card statement."))
     if len(statements) > 1:
-        raise FileRefused("This OFX file holds statements of several accounts: download one account at a time.")
+        raise FileRefused(_("This OFX file holds statements of several accounts: download one account at a time."))
     statement = statements[0]
     parsed.currency = _text(statement, "CURDEF").upper()
     account = statement.find("BANKACCTFROM")

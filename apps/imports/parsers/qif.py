@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext as _
+
 from .common import (
     AmbiguousDates,
     FileRefused,
@@ -75,8 +77,8 @@ def parse_qif(data: bytes, *, date_format: str = "auto") -> ParsedFile:
     if current:
         records.append((start, current))
     if not records and section not in _BANK_TYPES:
-        raise FileRefused("This QIF file holds no bank, cash or card transactions.")
-    dates = [_qif_date(fields.get("D", "")) for _, fields in records]
+        raise FileRefused(_("This QIF file holds no bank, cash or card transactions."))
+    dates = [_qif_date(fields.get("D", "")) for _line, fields in records]
     if date_format == "auto":
         date_format = detect_date_format(dates, QIF_DATE_FORMATS)
     parsed.date_format = date_format

@@ -7,11 +7,13 @@ from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .common import FileRefused
 
-REFUSED = "This file declares XML entities or a document type (DTD): we do not read such files. " \
-          "Download the statement again from your bank."
+REFUSED = gettext_lazy("This file declares XML entities or a document type (DTD): we do not read such files. "
+                       "Download the statement again from your bank.")
 
 
 def safe_xml(data: bytes):
@@ -21,4 +23,4 @@ def safe_xml(data: bytes):
     except DefusedXmlException:
         raise FileRefused(REFUSED) from None
     except (ParseError, ValueError) as error:
-        raise FileRefused(f"This XML file cannot be read ({error}).") from None
+        raise FileRefused(_("This XML file cannot be read (%(error)s).") % {"error": error}) from None

@@ -121,23 +121,23 @@ def test_cash_flow(page):
 
 def test_spending_by_category_over_twelve_months(page):
     usd = section(page, "USD")
-    assert [c.name for c in usd.categories] == ["rent", "food", "shopping", "entertainment", "transport"]
+    assert [c.name for c in usd.categories] == ["Rent", "Food", "Shopping", "Entertainment", "Transport"]
     assert [c.total for c in usd.categories] == [D("2400.00"), D("430.00"), D("200.00"), D("25.00"), D("20.00")]
-    food = next(c for c in usd.categories if c.name == "food")
+    food = next(c for c in usd.categories if c.name == "Food")
     assert [fig.amount for fig in food.months][-2:] == [D("300.00"), D("130.00")]
     assert all(len(c.months) == 12 for c in usd.categories)
     eur = section(page, "EUR")
-    assert [(c.name, c.total) for c in eur.categories] == [("food", D("90.00")), ("other", D("30.00"))]
+    assert [(c.name, c.total) for c in eur.categories] == [("Food", D("90.00")), ("Other", D("30.00"))]
 
 
 def test_month_over_month(page):
     usd = section(page, "USD")
     assert [(c.name, c.before.amount, c.now.amount, c.change) for c in usd.changes] == [
-        ("shopping", D("0.00"), D("200.00"), D("200.00")),
-        ("food", D("300.00"), D("130.00"), D("-170.00")),
-        ("entertainment", D("0.00"), D("25.00"), D("25.00")),
-        ("transport", D("0.00"), D("20.00"), D("20.00")),
-        ("rent", D("1200.00"), D("1200.00"), D("0.00")),
+        ("Shopping", D("0.00"), D("200.00"), D("200.00")),
+        ("Food", D("300.00"), D("130.00"), D("-170.00")),
+        ("Entertainment", D("0.00"), D("25.00"), D("25.00")),
+        ("Transport", D("0.00"), D("20.00"), D("20.00")),
+        ("Rent", D("1200.00"), D("1200.00"), D("0.00")),
     ]
     assert usd.movers == "Shopping +200.00, Food -170.00, Entertainment +25.00"
     assert section(page, "EUR").movers == "Other +30.00, Food -10.00"
@@ -148,7 +148,7 @@ def test_top_merchants_with_trend(page):
     assert [(m.name, m.has_payee, m.now, m.before, m.trend) for m in usd.merchants] == [
         ("Landlord", True, D("1200.00"), D("1200.00"), "no_change"),
         ("Amazon", True, D("200.00"), D("0.00"), "increase"),
-        ("food", False, D("80.00"), D("0.00"), "increase"),
+        ("Food", False, D("80.00"), D("0.00"), "increase"),
         ("Starbucks", True, D("50.00"), D("0.00"), "increase"),
         ("Cinema", True, D("25.00"), D("0.00"), "increase"),
     ]

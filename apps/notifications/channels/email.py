@@ -10,6 +10,9 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from apps.core import formats
 
 from ..models import Channel
 from ..tokens import unsubscribe_token
@@ -23,6 +26,11 @@ class EmailChannel:
     default_enabled = True
 
     def message(self, delivery) -> EmailMessage:
+        """The email, written in the owner's language (whoever runs this: the worker)."""
+        with formats.for_user(delivery.owner):
+            return self._message(delivery)
+
+    def _message(self, delivery) -> EmailMessage:
         alert, owner = delivery.alert, delivery.owner
         unsubscribe_url = absolute(reverse("notifications:unsubscribe", args=[
             unsubscribe_token(user_id=owner.pk, kind=alert.kind, channel=self.name)]))
@@ -31,7 +39,7 @@ class EmailChannel:
                    "settings_url": absolute(reverse("notifications:settings"))}
         domain = urlsplit(settings.SITE_URL).hostname or "bankdash.local"
         return EmailMessage(
-            subject=f"BankDash: {alert.get_kind_display()}",
+            subject=_("BankDash: %(kind)s") % {"kind": alert.get_kind_display()},
             body=render_to_string("notifications/email/alert.txt", context),
             to=[owner.email],
             headers={

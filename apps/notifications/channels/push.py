@@ -11,10 +11,12 @@ import logging
 import requests
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from py_vapid import Vapid
 from pywebpush import WebPushException, webpush
 
 from apps.alerts.models import AlertKind
+from apps.core import formats
 
 from ..models import Channel, PushSubscription
 from ..push import push_subscriptions_gone, push_subscriptions_reached, vapid_keys
@@ -44,9 +46,12 @@ class PushChannel:
     default_enabled = True
 
     def payload(self, delivery) -> dict:
+        """What the browser shows, in the owner's language (the alert's text was written in it)."""
         alert = delivery.alert
-        return {"title": f"BankDash: {alert.get_kind_display()}", "body": alert.message,
-                "url": absolute(reverse("alerts:list")), "tag": delivery.idempotency_key}
+        with formats.for_user(delivery.owner):
+            title = _("BankDash: %(kind)s") % {"kind": alert.get_kind_display()}
+        return {"title": title, "body": alert.message, "url": absolute(reverse("alerts:list")),
+                "tag": delivery.idempotency_key}
 
     def reachable(self, owner_ids: set[int]) -> set[int]:
         """Owners with at least one registered browser, when push is configured; one query."""

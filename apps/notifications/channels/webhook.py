@@ -37,9 +37,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.alerts.models import Alert, AlertKind
 from apps.alerts.services import alerts_raise
+from apps.core import formats
 
 from ..models import Channel, Webhook
 from .base import absolute
@@ -96,27 +98,28 @@ def check_url(url: str) -> Target:
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme != "https" and not (scheme == "http" and (settings.DEBUG or allow_private_networks())):
-        raise ValidationError("Use an https:// address: your alerts are about your money and travel encrypted.")
+        raise ValidationError(_("Use an https:// address: your alerts are about your money and travel encrypted."))
     try:
         host, port = parts.hostname, parts.port or (443 if scheme == "https" else 80)
     except ValueError:
-        raise ValidationError("The port in this address is not a number from 1 to 65535.") from None
+        raise ValidationError(_("The port in this address is not a number from 1 to 65535.")) from None
     if not host:
-        raise ValidationError("Enter the full address of your receiver, for example https://example.com/bankdash.")
+        raise ValidationError(_("Enter the full address of your receiver, for example https://example.com/bankdash."))
     if parts.username is not None or parts.password is not None:
-        raise ValidationError("Leave the user name and password out of the address: "
-                              "your receiver checks the signature instead.")
+        raise ValidationError(_("Leave the user name and password out of the address: "
+                                "your receiver checks the signature instead."))
     try:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError):
-        raise ValidationError(f"The server {host} could not be found. Check the address.") from None
+        raise ValidationError(_("The server %(host)s could not be found. Check the address.") % {"host": host}) \
+            from None
     addresses = list(dict.fromkeys(info[4][0] for info in found))
     if not addresses:
-        raise ValidationError(f"The server {host} could not be found. Check the address.")
+        raise ValidationError(_("The server %(host)s could not be found. Check the address.") % {"host": host})
     if not allow_private_networks() and not all(is_public_address(a) for a in addresses):
         # Every address, not just the first: the connection must not find a private one later.
-        raise ValidationError(f"{host} points to a private, local or reserved network address. Webhooks are "
-                              "sent only to servers on the public internet.")
+        raise ValidationError(_("%(host)s points to a private, local or reserved network address. Webhooks are "
+                                "sent only to servers on the public internet.") % {"host": host})
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return Target(scheme=scheme, host=host, port=port, addresses=tuple(addresses), path=path)
 
@@ -141,14 +144,17 @@ def _utc(moment: datetime) -> str:
 
 
 def alert_payload(delivery) -> dict:
-    """What a receiver is told of one alert: what a customer sees on the alerts page, nothing internal."""
+    """What a receiver is told of one alert: what a customer sees on the alerts page, nothing internal
+    (its title in the owner's language, as the message was written)."""
     alert = delivery.alert
+    with formats.for_user(delivery.owner):
+        title = alert.get_kind_display()
     return {
         "id": delivery.idempotency_key,
         "type": alert.kind,
         "created_at": _utc(alert.created_at),
         "message": alert.message,
-        "alert": {"id": alert.pk, "kind": alert.kind, "title": alert.get_kind_display(), "message": alert.message,
+        "alert": {"id": alert.pk, "kind": alert.kind, "title": title, "message": alert.message,
                   "created_at": _utc(alert.created_at), "url": absolute(reverse("alerts:list"))},
     }
 
@@ -156,7 +162,7 @@ def alert_payload(delivery) -> dict:
 def trial_payload(*, key: str, now: datetime) -> dict:
     """The "test" event the customer sends from the webhooks page."""
     return {"id": key, "type": "test", "created_at": _utc(now),
-            "message": "A test from BankDash: your webhook receives and can verify our alerts.", "alert": None}
+            "message": _("A test from BankDash: your webhook receives and can verify our alerts."), "alert": None}
 
 
 def _reason(error: Exception) -> str:
@@ -237,10 +243,13 @@ def record_failure(*, webhook: Webhook, error: str, now: datetime) -> bool:
                                         ).update(is_active=False, disabled_at=now)
     if turned_off:
         # The host only: a URL's path often holds a token of the receiver's, and this alert goes out by email too.
-        host = urlsplit(webhook.url).hostname or "your receiver"
-        what = f"Your webhook to {host} was turned off after {settings.WEBHOOK_MAX_FAILURES} failed attempts in a row"
-        message = (f"{what} (last: {error})"[:400] + ". Fix your receiver, then turn the webhook back on in your "
-                   "notification settings.")
+        owner = webhook.owner  # its language: the alert is written for them, and goes out by email too
+        with formats.for_user(owner):
+            host = urlsplit(webhook.url).hostname or _("your receiver")
+            what = _("Your webhook to %(host)s was turned off after %(count)s failed attempts in a row (last: "
+                     "%(error)s)") % {"host": host, "count": settings.WEBHOOK_MAX_FAILURES, "error": error}
+            message = _("%(what)s. Fix your receiver, then turn the webhook back on in your notification "
+                        "settings.") % {"what": what[:400]}
         alerts_raise([Alert(owner_id=webhook.owner_id, kind=AlertKind.WEBHOOK_DISABLED, message=message,
                             dedupe_key=f"webhook-disabled:{webhook.pk}:{now:%Y%m%dT%H%M%S.%f}")],
                      ignore_conflicts=True)

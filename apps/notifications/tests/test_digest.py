@@ -116,23 +116,23 @@ def test_the_email_shows_the_figures_formatted_with_their_currency(user, smtp_se
 
     [message] = smtp_server.messages
     assert message["To"] == user.email
-    assert message["Subject"] == "BankDash: your daily money picture, 15 Dec 2025"
+    assert message["Subject"] == "BankDash: your daily money picture, Dec 15, 2025"
     assert message["Message-ID"] == f"<digest-{user.pk}-daily-2025-12-15@127.0.0.1>"
     text = message.get_body(("plain",)).get_content()
     for line in ("  Checking: 810.00 USD", "  Euro account: 280.00 EUR", "  Savings: 500.00 USD",
                  "  Total in USD: 1,310.00 USD (2 accounts)", "  Total in EUR: 280.00 EUR (1 account)",
                  "  Food (monthly): spent 150.00 USD of 100.00 USD, EXCEEDED by 50.00 USD",
                  "  Transport (monthly): spent 40.00 USD of 200.00 USD, 160.00 USD left",
-                 "BILLS DUE BY MON 22 DEC 2025", "  Thu 18 Dec: Rent, 850.00 USD from Checking",
-                 "  Checking: \u221240.00 USD on Thu 18 Dec 2025 (below the 0.00 USD you want to keep)",
-                 "  Euro account: 235.00 EUR on Wed 24 Dec 2025", "  1 unread: Budget exceeded 1"):
+                 "BILLS DUE BY MON, DEC 22, 2025", "  Thu, Dec 18, 2025: Rent, 850.00 USD from Checking",
+                 "  Checking: \u221240.00 USD on Thu, Dec 18, 2025 (below the 0.00 USD you want to keep)",
+                 "  Euro account: 235.00 EUR on Wed, Dec 24, 2025", "  1 unread: Budget exceeded 1"):
         assert line in text.splitlines(), line
     assert "Phone" not in text  # nine days away: in the weekly digest only
     unsubscribe_url = str(message["List-Unsubscribe"]).strip().strip("<>")
     assert f"Stop the digest (no login needed): {unsubscribe_url}" in text
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     html = message.get_body(("html",)).get_content()
-    assert "<strong>Exceeded by 50.00 USD</strong>" in html and "\u221240.00 USD on Thu 18 Dec 2025" in html
+    assert "<strong>Exceeded by 50.00 USD</strong>" in html and "\u221240.00 USD on Thu, Dec 18, 2025" in html
     sent = DigestSend.objects.get()
     assert (sent.status, sent.attempts, sent.sent_at is not None) == (DeliveryStatus.SENT, 1, True)
     # Run again (a retried job): nothing more is sent.
@@ -353,7 +353,7 @@ def test_send_me_one_now_queues_a_preview_that_is_emailed(logged_in, user, smtp_
     assert tasks.send_digest_preview(**job.args) == "sent"  # what the worker runs (below, for real)
 
     [message] = smtp_server.messages
-    assert message["Subject"] == "BankDash: your daily money picture, 15 Dec 2025 (preview)"
+    assert message["Subject"] == "BankDash: your daily money picture, Dec 15, 2025 (preview)"
     assert message["Message-ID"] == f"<digest-preview-{user.pk}-{job.args['key']}@127.0.0.1>"
     assert "  Checking: 12.00 USD" in message.get_body(("plain",)).get_content().splitlines()
     assert not DigestSend.objects.exists()  # a preview claims no period

@@ -39,7 +39,7 @@ def test_a_bill_paid_on_its_due_date_earns_points_once(user, checking):
     occurrence = pay(user, bill)
     [entry] = PointsEntry.objects.filter(owner=user)
     assert (entry.points, entry.kind, entry.occurrence_id) == (BILL_ON_TIME_POINTS, Kind.BILL_ON_TIME, occurrence.pk)
-    assert entry.reason == "Rent paid on time (due 15 Dec 2025)"
+    assert entry.reason == "Rent paid on time (due Dec 15, 2025)"
     assert points_total(user=user) == 20
     # The same occurrence reported paid again (a retried signal) earns nothing more.
     assert services.points_award_for_bill(user=user, occurrence=occurrence, paid_on=TODAY) is None
@@ -98,7 +98,7 @@ def test_deleting_the_paying_entry_takes_the_points_back_once(user, checking):
     assert points_total(user=user) == 0
     reversal = PointsEntry.objects.get(kind=Kind.BILL_ON_TIME_REVERSED)
     assert (reversal.points, reversal.occurrence_id) == (-20, occurrence.pk)
-    assert reversal.reason == "Payment undone: Rent paid on time (due 15 Dec 2025)"
+    assert reversal.reason == "Payment undone: Rent paid on time (due Dec 15, 2025)"
     # Paid again: "once per occurrence" means no second award (and no second reversal).
     again = pay(user, bill)
     ledger.transaction_delete(user=user, transaction_id=again.transaction_id)

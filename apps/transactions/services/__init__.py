@@ -17,6 +17,7 @@ from .categories import (
     category_show,
     category_update,
     category_usage,
+    usage_text,
 )
 from .corrections import adjustment_post
 from .postings import (
@@ -37,4 +38,5 @@ __all__ = [
     "FAR_FUTURE_DAYS", "LedgerRepair", "account_open", "adjustment_post", "category_create", "category_delete",
     "category_merge", "category_show", "category_update", "category_usage", "entry_is_changeable",
     "expense_post", "income_post", "ledger_repair", "transaction_delete", "transaction_edit", "transfer_create",
+    "usage_text",
 ]

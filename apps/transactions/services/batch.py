@@ -18,11 +18,20 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from apps.core.dates import MAX_YEAR, MIN_YEAR, in_date_range, user_today
+from apps.core.formats import format_day
 from apps.core.money import MAX_AMOUNT, cents, format_money
 
-from ..models import Category, CategoryKind, FormSubmission, Transaction
+from ..models import (
+    CATEGORY_KIND_IN_SENTENCE,
+    ENTRY_KIND_IN_SENTENCE,
+    Category,
+    CategoryKind,
+    FormSubmission,
+    Transaction,
+)
 from ..payees import clean_payee
 from .ledger import (
     FAR_FUTURE_DAYS,
@@ -65,7 +74,8 @@ class BatchEntryError(ValidationError):
     def __init__(self, index: int, label: str, message: str):
         self.index = index
         self.label = label
-        super().__init__({"entries": f"{label or f'Entry {index + 1}'}: {message}"})
+        name = label or _("Entry %(number)s") % {"number": index + 1}
+        super().__init__({"entries": _("%(entry)s: %(problem)s") % {"entry": name, "problem": message}})
 
 
 def _refuse(index: int, entry: BatchEntry, message: str, *, user_id, reason: str):
@@ -82,7 +92,7 @@ def _check_entries(*, user, entries: Sequence[BatchEntry], accounts) -> None:
     usable = dict(Category.objects.usable_by(user).filter(pk__in=category_ids).values_list("pk", "kind"))
     for index, entry in enumerate(entries):
         if entry.kind not in BATCH_KINDS:
-            _refuse(index, entry, "this kind of entry cannot be imported.", user_id=user.pk, reason="batch_kind")
+            _refuse(index, entry, _("this kind of entry cannot be imported."), user_id=user.pk, reason="batch_kind")
         try:
             cents(entry.amount)
         except ValidationError as error:
@@ -90,33 +100,35 @@ def _check_entries(*, user, entries: Sequence[BatchEntry], accounts) -> None:
         involved = [accounts[entry.account_id]]
         if entry.kind == "transfer":
             if entry.to_account_id is None or entry.to_account_id == entry.account_id:
-                _refuse(index, entry, "a transfer needs two different accounts.", user_id=user.pk,
+                _refuse(index, entry, _("a transfer needs two different accounts."), user_id=user.pk,
                         reason="same_account_transfer")
             target = accounts[entry.to_account_id]
             if target.currency != involved[0].currency:
-                _refuse(index, entry, f"transfers need two accounts in the same currency ({involved[0].currency} "
-                                      f"and {target.currency} differ).", user_id=user.pk, reason="currency_mismatch")
+                _refuse(index, entry, _("transfers need two accounts in the same currency (%(first)s and %(second)s "
+                                        "differ).") % {"first": involved[0].currency, "second": target.currency},
+                        user_id=user.pk, reason="currency_mismatch")
             involved.append(target)
         elif entry.category_id not in usable:
-            _refuse(index, entry, "choose one of your categories.", user_id=user.pk, reason="category_not_owned")
+            _refuse(index, entry, _("choose one of your categories."), user_id=user.pk, reason="category_not_owned")
         elif usable[entry.category_id] not in (entry.kind, CategoryKind.BOTH):
-            _refuse(index, entry, f"this category is for {CategoryKind(usable[entry.category_id]).label.lower()}: "
-                                  f"choose one for {Kind(entry.kind).label.lower()}.", user_id=user.pk,
+            _refuse(index, entry, _("this category is for %(kind)s: choose one for %(entry)s.") % {
+                "kind": CATEGORY_KIND_IN_SENTENCE[usable[entry.category_id]],
+                "entry": ENTRY_KIND_IN_SENTENCE[entry.kind]}, user_id=user.pk,
                     reason="category_kind_mismatch")
         if not in_date_range(entry.occurred_on):
-            _refuse(index, entry, f"choose a date between the years {MIN_YEAR} and {MAX_YEAR}.", user_id=user.pk,
-                    reason="date_out_of_range")
+            _refuse(index, entry, _("choose a date between the years %(first)s and %(last)s.") % {
+                "first": MIN_YEAR, "last": MAX_YEAR}, user_id=user.pk, reason="date_out_of_range")
         if entry.occurred_on > far:
-            _refuse(index, entry, f"{entry.occurred_on:%Y-%m-%d} is more than a year from today.", user_id=user.pk,
-                    reason="far_future")
+            _refuse(index, entry, _("%(day)s is more than a year from today.") % {
+                "day": format_day(entry.occurred_on)}, user_id=user.pk, reason="far_future")
         for account in involved:
             if account.is_closed:
-                _refuse(index, entry, f"the account “{account.name}” is closed.", user_id=user.pk,
-                        reason="account_closed")
+                _refuse(index, entry, _("the account “%(name)s” is closed.") % {"name": account.name},
+                        user_id=user.pk, reason="account_closed")
             if entry.occurred_on < account.opened_on:
-                _refuse(index, entry, f"“{account.name}” was opened on {account.opened_on:%Y-%m-%d}, after "
-                                      f"{entry.occurred_on:%Y-%m-%d}.", user_id=user.pk,
-                        reason="before_account_opened")
+                _refuse(index, entry, _("“%(name)s” was opened on %(opened)s, after %(day)s.") % {
+                    "name": account.name, "opened": format_day(account.opened_on),
+                    "day": format_day(entry.occurred_on)}, user_id=user.pk, reason="before_account_opened")
 
 
 def _rows_of(*, user, entries: Sequence[BatchEntry], accounts) -> list[list[Transaction]]:
@@ -152,12 +164,13 @@ def _run_balances(*, user, entries, rows_per_entry, accounts) -> None:
             balance = running[account.pk]
             if row.signed_amount < 0 and balance < -account.credit_limit:
                 _refuse(index, entries[index],
-                        f"not enough money in “{account.name}”: this would take the balance to "
-                        f"{format_money(balance, account.currency)}.", user_id=user.pk, reason="overdraft")
+                        _("not enough money in “%(name)s”: this would take the balance to %(balance)s.") % {
+                            "name": account.name, "balance": format_money(balance, account.currency)},
+                        user_id=user.pk, reason="overdraft")
             if row.signed_amount > 0 and balance >= MAX_AMOUNT:
                 _refuse(index, entries[index],
-                        f"this would take the balance of “{account.name}” beyond the largest amount an account "
-                        "can hold.", user_id=user.pk, reason="balance_too_large")
+                        _("this would take the balance of “%(name)s” beyond the largest amount an account "
+                          "can hold.") % {"name": account.name}, user_id=user.pk, reason="balance_too_large")
 
 
 @transaction.atomic
@@ -191,17 +204,17 @@ def entries_delete(*, user, transaction_ids: Sequence[int], **signal_kwargs) -> 
         return 0
     found = list(Transaction.objects.filter(owner=user, pk__in=ids).values_list("pk", "transfer_id"))
     if len(found) != len(ids):
-        raise ValidationError("Some of these entries no longer exist.")
+        raise ValidationError(_("Some of these entries no longer exist."))
     transfer_ids = {t for _, t in found if t}
     query = Transaction.objects.filter(owner=user, pk__in=ids)
     if transfer_ids:
         query = query | Transaction.objects.filter(owner=user, transfer_id__in=transfer_ids)
     rows = list(query.select_for_update().order_by("pk"))
     if {r.pk for r in rows} < set(ids):  # removed by a concurrent request between the read and the lock
-        raise ValidationError("Some of these entries no longer exist.")
+        raise ValidationError(_("Some of these entries no longer exist."))
     if any(r.kind not in DELETABLE_KINDS for r in rows):
         log_refusal("batch_delete_locked_kind", user_id=user.pk)
-        raise ValidationError("Opening balances and staff corrections cannot be removed here.")
+        raise ValidationError(_("Opening balances and staff corrections cannot be removed here."))
     accounts = lock_accounts(user=user, account_ids={r.account_id for r in rows})
     apply_deltas(accounts, {pk: -delta for pk, delta in effects(rows).items()})
     bump_totals(rows, -1)

@@ -18,6 +18,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..models import COLOUR_VALUES, Category, CategoryKind, CategoryPreference, DailyTotal, MonthlyTotal, Transaction
 from ..signals import LedgerChange, category_merged
@@ -29,23 +31,23 @@ NAME_MAX_LENGTH = Category._meta.get_field("name").max_length
 def _clean_name(name: str) -> str:
     name = " ".join((name or "").split())
     if not name:
-        raise ValidationError({"name": "Enter a name for the category."})
+        raise ValidationError({"name": _("Enter a name for the category.")})
     if len(name) > NAME_MAX_LENGTH:
-        raise ValidationError({"name": f"Use at most {NAME_MAX_LENGTH} characters."})
+        raise ValidationError({"name": _("Use at most %(max)s characters.") % {"max": NAME_MAX_LENGTH}})
     return name
 
 
 def _clean_kind(kind: str | None) -> str:
     kind = kind or CategoryKind.BOTH
     if kind not in CategoryKind.values:
-        raise ValidationError({"kind": "Choose income, expense, or both."})
+        raise ValidationError({"kind": _("Choose income, expense, or both.")})
     return kind
 
 
 def _clean_colour(colour: str | None) -> str:
     colour = (colour or "").strip().lower()
     if colour and colour not in COLOUR_VALUES:
-        raise ValidationError({"colour": "Choose one of the colours offered."})
+        raise ValidationError({"colour": _("Choose one of the colours offered.")})
     return colour
 
 
@@ -57,7 +59,8 @@ def _name_taken(*, user, name: str, exclude_id: int | None = None) -> bool:
 
 
 def _taken_message(name: str) -> str:
-    return f"You already have a category called “{name}”. To put the two together, merge one into the other."
+    return _("You already have a category called “%(name)s”. To put the two together, merge one into the other.") % {
+        "name": name}
 
 
 def own_or_default(*, user, category_id) -> Category:
@@ -73,12 +76,12 @@ def category_create(*, user, name: str, kind: str | None = None, colour: str | N
     name = _clean_name(name)
     kind, colour = _clean_kind(kind), _clean_colour(colour)
     if _name_taken(user=user, name=name):
-        raise ValidationError({"name": f"You already have a category called “{name}”."})
+        raise ValidationError({"name": _("You already have a category called “%(name)s”.") % {"name": name}})
     try:
         with transaction.atomic():
             return Category.objects.create(owner=user, name=name, kind=kind, colour=colour)
     except IntegrityError:  # the same name created by a concurrent request
-        raise ValidationError({"name": f"You already have a category called “{name}”."}) from None
+        raise ValidationError({"name": _("You already have a category called “%(name)s”.") % {"name": name}}) from None
 
 
 def _preference(*, user, category) -> CategoryPreference:
@@ -113,8 +116,7 @@ def category_update(*, user, category_id: int, name: str, kind: str | None = Non
     if _name_taken(user=user, name=name, exclude_id=category.pk):
         raise ValidationError({"name": _taken_message(name)})
     if kind != category.kind:
-        _check_kind_fits(user=user, source=category, target_kind=kind,
-                         message="“{name}” has {entry}s: it must stay a category for {entry}s.")
+        _check_kind_fits(user=user, source=category, target_kind=kind)
     category.name, category.kind, category.colour = name, kind, colour
     try:
         with transaction.atomic():
@@ -124,14 +126,16 @@ def category_update(*, user, category_id: int, name: str, kind: str | None = Non
     return category
 
 
-def _check_kind_fits(*, user, source, target_kind: str, message: str) -> None:
+def _check_kind_fits(*, user, source, target_kind: str) -> None:
     """Refuse when the user has entries in ``source`` that a ``target_kind`` category cannot hold."""
     if target_kind == CategoryKind.BOTH:
         return
     other = Kind.EXPENSE if target_kind == CategoryKind.INCOME else Kind.INCOME
     if Transaction.objects.filter(owner=user, category=source, kind=other).exists():
         log_refusal("category_kind_mismatch", user_id=user.pk, category_id=source.pk)
-        raise ValidationError({"kind": message.format(name=source.name, entry=other.label.lower())})
+        message = (_("“%(name)s” has expenses: it must stay a category for expenses.") if other == Kind.EXPENSE
+                   else _("“%(name)s” has incomes: it must stay a category for incomes."))
+        raise ValidationError({"kind": message % {"name": source.name}})
 
 
 def _move_totals(*, user, source, target) -> None:
@@ -164,9 +168,9 @@ def category_merge(*, user, source_id: int, target_id: int) -> Category:
     try:
         target = Category.objects.usable_by(user).get(pk=target_id)
     except Category.DoesNotExist:
-        raise ValidationError({"target": "Choose one of your categories to move them to."}) from None
+        raise ValidationError({"target": _("Choose one of your categories to move them to.")}) from None
     if source.pk == target.pk:
-        raise ValidationError({"target": "Choose a different category to move them to."})
+        raise ValidationError({"target": _("Choose a different category to move them to.")})
     # Lock the user's own category rows (a concurrent rename or delete waits), in pk order.
     list(Category.objects.select_for_update().filter(owner=user, pk__in=[source.pk, target.pk]).order_by("pk"))
     # Lock the user's entries of the source category before reading what they hold (as every
@@ -177,8 +181,12 @@ def category_merge(*, user, source_id: int, target_id: int) -> Category:
     if target.kind != CategoryKind.BOTH and kinds - {target.kind}:
         entry = (kinds - {target.kind}).pop()
         log_refusal("category_kind_mismatch", user_id=user.pk, category_id=source.pk, target_id=target.pk)
-        raise ValidationError({"target": f"“{target.name}” is for {target.get_kind_display().lower()} only, and "
-                                         f"“{source.name}” has {entry} entries: choose another category."})
+        message = (_("“%(target)s” is for %(kind)s only, and “%(source)s” has expense entries: choose another "
+                     "category.") if entry == Kind.EXPENSE else
+                   _("“%(target)s” is for %(kind)s only, and “%(source)s” has income entries: choose another "
+                     "category."))
+        raise ValidationError({"target": message % {"target": target.name, "kind": target.kind_in_sentence,
+                                                    "source": source.name}})
     if rows:
         Transaction.objects.filter(owner=user, category=source).update(category=target)
         _move_totals(user=user, source=source, target=target)
@@ -208,7 +216,8 @@ def _retire(*, user, category) -> None:
     except (ProtectedError, IntegrityError):
         # Something not moved by a receiver still points at it (a new app): refuse, roll back.
         log_refusal("category_still_used", user_id=user.pk, category_id=category.pk)
-        raise ValidationError(f"“{category.name}” is still used elsewhere: nothing was changed.") from None
+        raise ValidationError(_("“%(name)s” is still used elsewhere: nothing was changed.") % {
+            "name": category.name}) from None
 
 
 def category_usage(*, user, category) -> dict[str, int]:
@@ -239,15 +248,34 @@ def category_delete(*, user, category_id: int, target_id: int | None = None) -> 
         return category_merge(user=user, source_id=category.pk, target_id=target_id)
     usage = {key: n for key, n in category_usage(user=user, category=category).items() if n}
     if usage:
-        singular = {"entries": "entry", "budgets": "budget", "bills": "bill or income", "rules": "rule"}
-        used = ", ".join(f"{n} {key if n != 1 else singular[key]}" for key, n in usage.items())
-        raise ValidationError({"target": f"“{category.name}” is used by {used}: choose a category to move them to."})
+        used = ", ".join(_usage_words(key, n) for key, n in usage.items())
+        raise ValidationError({"target": _("“%(name)s” is used by %(used)s: choose a category to move them to.") % {
+            "name": category.name, "used": used}})
     if category.is_default:
         _retire(user=user, category=category)
         return None
     Category.objects.select_for_update().filter(pk=category.pk, owner=user).first()
     _retire(user=user, category=category)
     return None
+
+
+def _usage_words(key: str, n: int) -> str:
+    """"3 entries", "1 budget": one count of ``category_usage`` in words."""
+    if key == "entries":
+        return ngettext("%(count)s entry", "%(count)s entries", n) % {"count": n}
+    if key == "budgets":
+        return ngettext("%(count)s budget", "%(count)s budgets", n) % {"count": n}
+    if key == "bills":
+        return ngettext("%(count)s bill or income", "%(count)s bills and incomes", n) % {"count": n}
+    return ngettext("%(count)s rule", "%(count)s rules", n) % {"count": n}
+
+
+def usage_text(usage: dict[str, int]) -> str:
+    """"3 entries, 1 budget and 2 rules": what uses a category (``category_usage``), the zeros left out."""
+    parts = [_usage_words(key, n) for key, n in usage.items() if n]
+    if len(parts) < 2:
+        return "".join(parts)
+    return _("%(list)s and %(last)s") % {"list": ", ".join(parts[:-1]), "last": parts[-1]}
 
 
 @transaction.atomic

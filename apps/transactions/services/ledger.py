@@ -25,12 +25,22 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import Account
 from apps.core.dates import MAX_YEAR, MIN_YEAR, in_date_range, user_today
+from apps.core.formats import format_day
 from apps.core.money import MAX_AMOUNT, format_money
 
-from ..models import Category, DailyTotal, FormSubmission, LedgerVersion, MonthlyTotal, Transaction
+from ..models import (
+    ENTRY_KIND_IN_SENTENCE,
+    Category,
+    DailyTotal,
+    FormSubmission,
+    LedgerVersion,
+    MonthlyTotal,
+    Transaction,
+)
 from ..signals import LedgerChange, ledger_changed
 
 Kind = Transaction.Kind
@@ -52,7 +62,7 @@ def lock_accounts(*, user, account_ids) -> dict[int, Account]:
     accounts = {a.pk: a for a in Account.objects.select_for_update().filter(owner=user, pk__in=ids).order_by("pk")}
     if len(accounts) != len(ids):
         log_refusal("account_not_owned", user_id=user.pk, account_ids=ids, level=logging.WARNING)
-        raise ValidationError({"account": "Choose one of your accounts."})
+        raise ValidationError({"account": _("Choose one of your accounts.")})
     return accounts
 
 
@@ -65,22 +75,23 @@ def apply_deltas(accounts: dict[int, Account], deltas: dict[int, Decimal]) -> No
         account = accounts[pk]
         if account.is_closed:
             log_refusal("account_closed", user_id=account.owner_id, account_id=pk, amount=abs(delta))
-            raise ValidationError({"account": f"The account “{account.name}” is closed."})
+            raise ValidationError({"account": _("The account “%(name)s” is closed.") % {"name": account.name}})
         new_balance = account.balance + delta
         if delta > 0 and new_balance >= MAX_AMOUNT:
             # The column would overflow (a DataError, i.e. a 500): refuse it like an overdraft.
             log_refusal("balance_too_large", user_id=account.owner_id, account_id=pk, amount=delta)
             raise ValidationError(
-                {"amount": f"That would take the balance of “{account.name}” beyond the largest amount "
-                           f"an account can hold."}
+                {"amount": _("That would take the balance of “%(name)s” beyond the largest amount "
+                             "an account can hold.") % {"name": account.name}}
             )
         if delta < 0 and new_balance < -account.credit_limit:
             log_refusal("overdraft", user_id=account.owner_id, account_id=pk, amount=-delta,
                         available=account.available, currency=account.currency)
             raise ValidationError(
-                {"amount": f"Not enough money in “{account.name}”: this would take the balance to "
-                           f"{format_money(new_balance, account.currency)}. "
-                           f"Available: {format_money(account.available, account.currency)}."}
+                {"amount": _("Not enough money in “%(name)s”: this would take the balance to %(balance)s. "
+                             "Available: %(available)s.") % {
+                    "name": account.name, "balance": format_money(new_balance, account.currency),
+                    "available": format_money(account.available, account.currency)}}
             )
         Account.objects.filter(pk=pk).update(balance=F("balance") + delta)
         account.balance = new_balance
@@ -179,7 +190,7 @@ def claim_token(*, user, token):
 def replayed(submission):
     if submission.transaction is None:
         log_refusal("form_already_submitted", user_id=submission.owner_id)
-        raise ValidationError("This form was already submitted.")
+        raise ValidationError(_("This form was already submitted."))
     return submission.transaction
 
 
@@ -188,11 +199,12 @@ def check_category(*, user, category, entry_kind: str | None = None) -> Category
     and, given ``entry_kind`` ("income" or "expense"), one for that kind of entry."""
     if category is None or not Category.objects.usable_by(user).filter(pk=category.pk).exists():
         log_refusal("category_not_owned", user_id=user.pk, category_id=getattr(category, "pk", None))
-        raise ValidationError({"category": "Choose one of your categories."})
+        raise ValidationError({"category": _("Choose one of your categories.")})
     if entry_kind in (Kind.INCOME, Kind.EXPENSE) and not category.fits(entry_kind):
         log_refusal("category_kind_mismatch", user_id=user.pk, category_id=category.pk, kind=entry_kind)
-        raise ValidationError({"category": f"“{category.name}” is a category for {category.get_kind_display().lower()}"
-                                           f": choose one for {Kind(entry_kind).label.lower()}."})
+        raise ValidationError({"category": _("“%(name)s” is a category for %(kind)s: choose one for %(entry)s.") % {
+            "name": category.name, "kind": category.kind_in_sentence,
+            "entry": ENTRY_KIND_IN_SENTENCE[entry_kind]}})
     return category
 
 
@@ -201,16 +213,18 @@ def check_date(*, user, accounts, occurred_on: date, confirm_far_future: bool = 
     FAR_FUTURE_DAYS ahead (in the user's time zone) needs ``confirm_far_future``."""
     if not in_date_range(occurred_on):
         log_refusal("date_out_of_range", user_id=user.pk, occurred_on=occurred_on)
-        raise ValidationError({"occurred_on": f"Choose a date between the years {MIN_YEAR} and {MAX_YEAR}."})
+        raise ValidationError({"occurred_on": _("Choose a date between the years %(first)s and %(last)s.") % {
+            "first": MIN_YEAR, "last": MAX_YEAR}})
     for account in accounts:
         if occurred_on < account.opened_on:
             log_refusal("before_account_opened", user_id=user.pk, account_id=account.pk, occurred_on=occurred_on)
-            raise ValidationError({"occurred_on": f"“{account.name}” was opened on {account.opened_on:%Y-%m-%d}: "
-                                                  "choose that day or a later one."})
+            raise ValidationError({"occurred_on": _("“%(name)s” was opened on %(day)s: choose that day or a later one.")
+                                   % {"name": account.name, "day": format_day(account.opened_on)}})
     if not confirm_far_future and occurred_on > user_today(user) + timedelta(days=FAR_FUTURE_DAYS):
         log_refusal("far_future_unconfirmed", user_id=user.pk, occurred_on=occurred_on)
         raise ValidationError({"occurred_on": ValidationError(
-            f"{occurred_on:%Y-%m-%d} is more than a year from today. If that is right, tick the box to confirm.",
+            _("%(day)s is more than a year from today. If that is right, tick the box to confirm.") % {
+                "day": format_day(occurred_on)},
             code="far_future")})
 
 

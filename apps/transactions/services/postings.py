@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import Account
 from apps.accounts.services import account_name_clean
@@ -52,10 +53,10 @@ def account_open(*, user, name: str, kind: str = Account.Kind.CHECKING, currency
                  opened_on: date | None = None, opening_balance: Decimal = Decimal(0)) -> Account:
     """Open an account; a non-zero opening balance is its first ledger entry."""
     if kind not in Account.Kind.values:
-        raise ValidationError({"kind": "Choose checking, savings, cash or credit card."})
+        raise ValidationError({"kind": _("Choose checking, savings, cash or credit card.")})
     credit_limit = cents(credit_limit or 0, field="credit_limit", allow_zero=True)
     if credit_limit and kind != Account.Kind.CREDIT_CARD:
-        raise ValidationError({"credit_limit": "Only credit cards have a credit limit; leave it empty."})
+        raise ValidationError({"credit_limit": _("Only credit cards have a credit limit; leave it empty.")})
     account = Account.objects.create(
         owner=user, name=account_name_clean(user=user, name=name), kind=kind,
         currency=clean_currency(currency or user.default_currency),
@@ -115,7 +116,7 @@ def transfer_create(*, user, from_account_id: int, to_account_id: int, amount: D
     """Move money between two of the user's own accounts; returns the outgoing leg."""
     if int(from_account_id) == int(to_account_id):
         log_refusal("same_account_transfer", user_id=user.pk, account_id=int(from_account_id), amount=amount)
-        raise ValidationError({"to_account": "Choose two different accounts."})
+        raise ValidationError({"to_account": _("Choose two different accounts.")})
     submission, first = claim_token(user=user, token=form_token)
     if not first:
         return replayed(submission)
@@ -126,8 +127,8 @@ def transfer_create(*, user, from_account_id: int, to_account_id: int, amount: D
         log_refusal("currency_mismatch", user_id=user.pk, account_id=source.pk, to_account_id=target.pk,
                     amount=amount)
         raise ValidationError(
-            {"to_account": f"Transfers need two accounts in the same currency "
-                           f"({source.currency} and {target.currency} differ)."}
+            {"to_account": _("Transfers need two accounts in the same currency (%(first)s and %(second)s differ).")
+             % {"first": source.currency, "second": target.currency}}
         )
     check_date(user=user, accounts=[source, target], occurred_on=occurred_on, confirm_far_future=confirm_far_future)
     transfer_id = uuid.uuid4()
@@ -150,8 +151,8 @@ def _lock_entry_rows(*, user, transaction_id) -> list[Transaction]:
         raise Transaction.DoesNotExist("No such transaction.")
     if not entry_is_changeable(row):
         log_refusal("staff_correction_locked", user_id=user.pk, transaction_id=row.pk)
-        raise ValidationError("This is a correction made by our staff: it cannot be changed or deleted here. "
-                              "Contact support if it looks wrong.")
+        raise ValidationError(_("This is a correction made by our staff: it cannot be changed or deleted here. "
+                                "Contact support if it looks wrong."))
     query = Transaction.objects.filter(transfer_id=row.transfer_id) if row.transfer_id else \
         Transaction.objects.filter(pk=row.pk)
     rows = list(query.select_for_update().order_by("pk"))

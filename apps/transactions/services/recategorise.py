@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ..models import Category, Transaction
 from ..payees import PAYEE_MAX_LENGTH
@@ -34,14 +35,14 @@ def entries_recategorise(*, user, changes) -> list[Transaction]:
     category_ids = {c.pk for c, _ in wanted.values() if c is not None}
     if category_ids and Category.objects.for_user(user).filter(pk__in=category_ids).count() != len(category_ids):
         log_refusal("category_not_owned", user_id=user.pk, category_ids=sorted(category_ids))
-        raise ValidationError({"category": "Choose one of your categories."})
+        raise ValidationError({"category": _("Choose one of your categories.")})
     # Lock the rows in primary-key order (as every posting does) before reading what they hold.
     rows = list(Transaction.objects.select_for_update().filter(owner=user, pk__in=wanted,
                                                                kind__in=RECATEGORISABLE_KINDS).order_by("pk"))
     if len(rows) != len(wanted):
         log_refusal("recategorise_not_changeable", user_id=user.pk, count=len(wanted) - len(rows))
-        raise ValidationError("Some of these entries were changed or deleted meanwhile, or cannot be changed "
-                              "here: nothing was changed. Please review them again.")
+        raise ValidationError(_("Some of these entries were changed or deleted meanwhile, or cannot be changed "
+                                "here: nothing was changed. Please review them again."))
     old_rows, new_rows = [], []
     for old in rows:
         category, payee = wanted[old.pk]

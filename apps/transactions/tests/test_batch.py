@@ -83,7 +83,7 @@ def test_overdraft_names_the_entry_in_file_order_and_writes_nothing(frozen_now, 
 
 @pytest.mark.parametrize("change, message", [
     ({"category_id": None}, "choose one of your categories."),
-    ({"occurred_on": date(2019, 1, 1)}, "was opened on 2020-01-01"),
+    ({"occurred_on": date(2019, 1, 1)}, "was opened on Jan 1, 2020"),
     ({"occurred_on": date(2027, 6, 1)}, "is more than a year from today."),
     ({"amount": D("0.001")}, "Use at most two decimal places"),
     ({"kind": "opening"}, "cannot be imported"),

@@ -152,13 +152,13 @@ def test_statement_figures(logged_in, user, frozen_now):
     assert response["Content-Disposition"] == f'attachment; filename="statement-{account.pk}-2025-11.pdf"'
     text = pdf_text(response)
     assert "Statement of Café Élan" in text
-    assert "2025-11" in text and "EUR" in text
+    assert "November 2025" in text and "EUR" in text
     assert "Opening balance: 900.00 EUR" in text
     assert "Money in: 250.00 EUR" in text
     assert "Money out: 50.00 EUR" in text
     assert "Closing balance: 1,100.00 EUR" in text  # 900 + 250 - 50
     assert "Pâtisserie · Crème brûlée" in text
-    running = [line.split()[-1] for line in text.splitlines() if line.startswith("2025-11-")]
+    running = [line.split()[-1] for line in text.splitlines() if line.startswith("Nov ")]
     assert running == ["1,150.00", "1,109.75", "1,100.00"]
     assert "Before" not in text and "After" not in text
 

@@ -215,7 +215,7 @@ def test_each_row_has_one_menu_with_edit_make_a_rule_and_delete(logged_in, check
     entry = expense(checking, "12.50", on=date(2025, 5, 1))
     html = logged_in.get(LIST).content.decode()
     assert html.count('data-bs-toggle="dropdown" data-bs-popper-config') == 2  # the expense and the opening
-    assert 'aria-label="Actions for expense of 12.50 on 2025-05-01"' in html
+    assert 'aria-label="Actions for expense of 12.50 on May 1, 2025"' in html
     assert f'href="{reverse("transactions:update", args=[entry.pk])}"' in html
     assert f'href="{reverse("transactions:delete", args=[entry.pk])}"' in html
     assert f'href="{reverse("rules:create")}?from={entry.pk}"' in html

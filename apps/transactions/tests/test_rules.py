@@ -27,9 +27,9 @@ def test_an_entry_before_the_account_was_opened_is_refused():
     user = UserFactory()
     checking = account(user, opening="100.00", opened_on=date(2025, 6, 1))
     savings = account(user, "Savings", opened_on=date(2025, 9, 1))
-    with pytest.raises(ValidationError, match="was opened on 2025-06-01"):
+    with pytest.raises(ValidationError, match="was opened on Jun 1, 2025"):
         expense(checking, "10.00", on=date(2025, 5, 31))
-    with pytest.raises(ValidationError, match="“Savings” was opened on 2025-09-01"):
+    with pytest.raises(ValidationError, match="“Savings” was opened on Sep 1, 2025"):
         services.transfer_create(user=user, from_account_id=checking.pk, to_account_id=savings.pk,
                                  amount=D("5.00"), occurred_on=date(2025, 8, 31))
     entry = expense(checking, "10.00", on=date(2025, 6, 1))

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponseRedirect
+from django.utils.translation import gettext as _
 
 from apps.users.security import client_ip
 
@@ -14,7 +15,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         services.password_set(user=form.user, password=form.cleaned_data["new_password1"], how="change")
         update_session_auth_hash(self.request, form.user)
-        messages.success(self.request, "Your password has been changed.")
+        messages.success(self.request, _("Your password has been changed."))
         return HttpResponseRedirect(self.get_success_url())
 
 
@@ -37,8 +38,8 @@ class PasswordResetView(auth_views.PasswordResetView):
         allowed = services.password_reset_throttle(email=form.cleaned_data["email"], ip=client_ip(self.request),
                                                    limit=limit, window_seconds=seconds)
         if not allowed:
-            form.add_error(None, f"Too many password reset requests. Please wait {seconds // 60} minutes "
-                                 "and try again.")
+            form.add_error(None, _("Too many password reset requests. Please wait %(minutes)s minutes "
+                                   "and try again.") % {"minutes": seconds // 60})
             response = self.form_invalid(form)
             response.status_code = 429
             return response

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
 from apps.core.forms import add_service_errors
@@ -41,7 +42,7 @@ class RegisterView(FormView):
         if not services.registration_throttle(ip=client_ip(request)):
             form = self.get_form()
             form.is_valid()
-            form.add_error(None, "Too many registrations from your network. Please wait an hour and try again.")
+            form.add_error(None, _("Too many registrations from your network. Please wait an hour and try again."))
             response = self.form_invalid(form)
             response.status_code = 429
             return response
@@ -96,5 +97,5 @@ class ActivateView(TemplateView):
             add_service_errors(form, error)
             return self.render_to_response(self.get_context_data(form=form))
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, f"Welcome to BankDash, {user.display_name}!")
+        messages.success(request, _("Welcome to BankDash, %(name)s!") % {"name": user.display_name})
         return redirect("dashboard:home")

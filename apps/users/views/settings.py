@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from apps.core.forms import add_service_errors
@@ -37,7 +38,8 @@ class SettingsView(TemplateView):
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                messages.success(request, "Your settings are saved.")
+                # Written in the language the form was filled in; the next page is in the new one.
+                messages.success(request, _("Your settings are saved."))
                 return redirect("settings")
         return self.render_to_response(self.get_context_data(profile_form=form), status=400)
 
@@ -60,8 +62,9 @@ class EmailChangeView(TemplateView):
                 status = 429 if getattr(error, "code", None) == "throttled" else 400
                 add_service_errors(form, error, {"email": "new_email"})
             else:
-                messages.success(request, f"We sent a link to {new_email}. Open it to confirm the change; until "
-                                          f"then your address stays {request.user.email}.")
+                messages.success(request, _("We sent a link to %(new_email)s. Open it to confirm the change; until "
+                                            "then your address stays %(email)s.")
+                                 % {"new_email": new_email, "email": request.user.email})
                 return redirect("settings")
         view = SettingsView(request=request, args=(), kwargs={})
         return view.render_to_response(view.get_context_data(email_form=form), status=status)
@@ -87,6 +90,6 @@ class EmailChangeConfirmView(TemplateView):
         except ValidationError as error:
             return self.render_to_response({"refused": error.messages[0]}, status=400)
         if request.user.is_authenticated and request.user.pk == user.pk:
-            messages.success(request, f"Your email address is now {user.email}.")
+            messages.success(request, _("Your email address is now %(email)s.") % {"email": user.email})
             return redirect("settings")
         return self.render_to_response({"done": True, "new_email": user.email})

@@ -6,6 +6,8 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.generic import FormView
 from django_otp import login as otp_login
 from django_otp import user_has_device
@@ -51,7 +53,7 @@ class LoginVerifyView(FormView):
         elif request.user.is_authenticated:
             return redirect(safe_next(request))
         else:
-            messages.info(request, "Please log in again.")
+            messages.info(request, _("Please log in again."))
             return redirect("login")
         return super().dispatch(request, *args, **kwargs)
 
@@ -73,14 +75,16 @@ class LoginVerifyView(FormView):
         otp_login(request, device)
         if isinstance(device, StaticDevice):
             left = selectors.recovery_codes_left(user=self.user)
-            messages.warning(request, f"You used a recovery code; {left} left. "
-                                      "Create new ones from the two-factor page if you are running low.")
+            messages.warning(request, ngettext("You used a recovery code; %(left)s left. Create new ones from the "
+                                               "two-factor page if you are running low.",
+                                               "You used a recovery code; %(left)s left. Create new ones from the "
+                                               "two-factor page if you are running low.", left) % {"left": left})
         return redirect(self.next_url)
 
     def _wrong_code(self, form):
         if self.pending is not None and two_factor.count_failure(self.request) >= two_factor.MAX_CODE_FAILURES:
-            messages.error(self.request, "Too many wrong codes. Please log in again.")
+            messages.error(self.request, _("Too many wrong codes. Please log in again."))
             return redirect("login")
-        form.add_error("code", "That code is not valid. Codes change every 30 seconds; "
-                               "a recovery code works only once.")
+        form.add_error("code", _("That code is not valid. Codes change every 30 seconds; "
+                                 "a recovery code works only once."))
         return self.form_invalid(form)

@@ -10,6 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView
 from django_otp import login as otp_login
@@ -69,7 +70,7 @@ class TwoFactorView(LoginRequiredMixin, View):
             form.add_error(None, error)
             return self._render(form)
         otp_login(request, device)
-        messages.success(request, "Two-factor authentication is on. Your next login will ask for a code.")
+        messages.success(request, _("Two-factor authentication is on. Your next login will ask for a code."))
         return _show_recovery_codes(request, codes)
 
     def _render(self, form):
@@ -96,7 +97,7 @@ class RecoveryCodesView(LoginRequiredMixin, View):
         if not (selectors.two_factor_enabled(user=request.user) and two_factor.is_verified(request.user)):
             return redirect("two_factor")
         codes = services.recovery_codes_generate(user=request.user)
-        messages.success(request, "New recovery codes created; the old ones no longer work.")
+        messages.success(request, _("New recovery codes created; the old ones no longer work."))
         return _show_recovery_codes(request, codes)
 
 
@@ -111,7 +112,7 @@ class TwoFactorDisableView(LoginRequiredMixin, FormView):
         if user.is_authenticated and not selectors.two_factor_enabled(user=user):
             return redirect("two_factor")
         if user.is_authenticated and user.is_staff and settings.STAFF_REQUIRE_TWO_FACTOR:
-            messages.error(request, "Staff accounts must keep two-factor authentication on.")
+            messages.error(request, _("Staff accounts must keep two-factor authentication on."))
             return redirect("two_factor")
         return super().dispatch(request, *args, **kwargs)
 
@@ -121,5 +122,5 @@ class TwoFactorDisableView(LoginRequiredMixin, FormView):
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, "Two-factor authentication is off.")
+        messages.success(self.request, _("Two-factor authentication is off."))
         return redirect("two_factor")

@@ -22,18 +22,20 @@
       var table = box.nextElementSibling;
       if (table && table.matches("[data-chart-table]")) { table.open = false; }
     }
+    // The page's language (<html lang>) and its translated label (data-label on the canvas).
+    var lang = document.documentElement.lang || undefined;
     var money;
     try {
-      money = new Intl.NumberFormat(undefined, { style: "currency", currency: data.currency });
+      money = new Intl.NumberFormat(lang, { style: "currency", currency: data.currency });
     } catch (e) {
-      money = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+      money = new Intl.NumberFormat(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
     }
     new window.Chart(canvas, {
       type: "line",
       data: {
         labels: data.labels,
         datasets: [{
-          label: "Balance",
+          label: canvas.dataset.label || "Balance",
           data: data.values.map(function (v) { return Number.parseFloat(v); }),
           borderColor: "#0d6efd",
           backgroundColor: "#0d6efd",

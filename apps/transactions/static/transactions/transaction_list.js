@@ -16,8 +16,11 @@
   function update() {
     var ticked = boxes.filter(function (box) { return box.checked; }).length;
     if (count) {
-      count.textContent = ticked ? ticked + (ticked === 1 ? " transaction ticked." : " transactions ticked.")
-        : "Tick transactions to change several at once.";
+      // The texts come translated from the template (data-none, data-one, data-many with "{count}").
+      var none = count.dataset.none || "Tick transactions to change several at once.";
+      var one = count.dataset.one || "1 transaction ticked.";
+      var many = count.dataset.many || "{count} transactions ticked.";
+      count.textContent = ticked ? (ticked === 1 ? one : many.replace("{count}", String(ticked))) : none;
     }
     if (all) {
       all.checked = ticked > 0 && ticked === boxes.length;
