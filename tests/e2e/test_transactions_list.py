@@ -109,3 +109,25 @@ def test_tick_rows_change_their_category_after_confirming(app, make_customer, cu
     assert sorted(Transaction.objects.filter(category=fun).values_list("payee", flat=True)) == ["Cinema", "Theatre"]
     assert Transaction.objects.get(payee="Grocer").category == food()
     assert re.search(r"/transactions/", page.url)
+
+
+def test_a_new_time_zone_in_settings_moves_today_at_once(app, make_customer, customer_password):
+    """Kiritimati (UTC+14) and Pago Pago (UTC−11) are always on different days: the quick
+    entry's date, "today" in the customer's zone, follows the zone saved in settings."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    user = make_customer("zone@example.com")
+    account_open(user=user, name="Daily account", opening_balance=Decimal("10.00"), opened_on=date(2025, 1, 1))
+    app.login("zone@example.com", customer_password)
+    page = app.page
+    days = {}
+    for zone in ("Pacific/Kiritimati", "Pacific/Pago_Pago"):
+        app.goto("/settings/")
+        page.fill("input[name=time_zone]", zone)
+        app.submit("Save settings")
+        expect(app.success_message()).to_be_visible()
+        app.goto("/transactions/")
+        days[zone] = page.locator("#id_quick-occurred_on").input_value()
+        assert days[zone] == datetime.now(ZoneInfo(zone)).date().isoformat()
+    assert days["Pacific/Kiritimati"] != days["Pacific/Pago_Pago"]
