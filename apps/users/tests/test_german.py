@@ -78,8 +78,8 @@ def test_choosing_german_in_the_settings_makes_the_next_page_german(client):
     response = client.post(reverse("settings"), {"display_name": "Ada", "default_currency": "EUR",
                                                  "time_zone": "Europe/Berlin", "locale": "de-DE"}, follow=True)
     html = response.content.decode()
-    # The confirmation is in the language the form was filled in; the next page in the new one.
-    assert "Your settings are saved." in html
+    # The confirmation is in the language just chosen, as is the page it shows on.
+    assert "Ihre Einstellungen wurden gespeichert." in html and "Your settings are saved." not in html
     assert '<html lang="de">' in html
     assert "<title>Einstellungen · BankDash</title>" in html
     assert "Einstellungen speichern" in html
@@ -88,7 +88,7 @@ def test_choosing_german_in_the_settings_makes_the_next_page_german(client):
     back = client.post(reverse("settings"), {"display_name": "Ada", "default_currency": "EUR",
                                              "time_zone": "Europe/Berlin", "locale": "en-GB"}, follow=True)
     back_html = back.content.decode()
-    assert "Ihre Einstellungen wurden gespeichert." in back_html
+    assert "Your settings are saved." in back_html  # English again, as chosen
     assert '<html lang="en">' in back_html and "Save settings" in back_html
 
 

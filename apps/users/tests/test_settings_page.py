@@ -56,7 +56,7 @@ def test_settings_saved_and_shown(client, customer):
     assert b'href="/password_change/"' in page.content and reverse("two_factor").encode() in page.content
     response = client.post(reverse("settings"), PROFILE, follow=True)
     assert response.redirect_chain == [(reverse("settings"), 302)]
-    assert b"Your settings are saved." in response.content
+    assert "Ihre Einstellungen wurden gespeichert." in response.content.decode()  # in the German just chosen
     customer.refresh_from_db()
     assert (customer.display_name, customer.default_currency, customer.time_zone, customer.locale) == (
         "Ada Lovelace", "EUR", "Europe/Berlin", "de-DE")

@@ -11,6 +11,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from apps.core import formats
 from apps.core.forms import add_service_errors
 
 from .. import selectors, services
@@ -38,8 +39,10 @@ class SettingsView(TemplateView):
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                # Written in the language the form was filled in; the next page is in the new one.
-                messages.success(request, _("Your settings are saved."))
+                # In the language just chosen: the page it shows on is already in it.
+                request.user.refresh_from_db(fields=["locale"])
+                with formats.for_user(request.user):
+                    messages.success(request, _("Your settings are saved."))
                 return redirect("settings")
         return self.render_to_response(self.get_context_data(profile_form=form), status=400)
 
