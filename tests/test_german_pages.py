@@ -22,7 +22,9 @@ ENGLISH = re.compile(
     r"\b(the|and|your|you|with|from|this|that|yet|Add|Delete|Edit|Save|Cancel|Next|Previous|Page|Settings|"
     r"Transactions|Accounts|Account|Balance|Spending|Income|Expense|Transfer|Bills|Alerts|Rules|Search|Month|"
     r"Date|Amount|Category|Categories|Total|Back|Close|Show|Hide|New|Yes|Log out|Dashboard|Insights|Rewards|"
-    r"Overview|Open|Due|Paid|Week|Today|Notifications|Preferences|Deliveries)\b"
+    r"Overview|Open|Due|Paid|Week|Today|Notifications|Preferences|Deliveries|"
+    # The default categories ("Salary" is also this customer's own description of an income).
+    r"Food|Rent|Health|Shopping|Entertainment|Utilities)\b"
 )
 LABEL_ATTRIBUTES = ("aria-label", "title", "placeholder", "alt")
 SKIP = ("/admin/", "/logout/", "/static/", "/media/", "/__", "/health/")

@@ -12,7 +12,7 @@ from .models import Budget
 
 class CategoryChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return obj.name.capitalize()
+        return obj.label
 
 
 class BudgetForm(forms.ModelForm):

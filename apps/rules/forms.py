@@ -65,7 +65,7 @@ class RuleForm(forms.Form):
                 message = _("“%(category)s” is an income category: choose one for expenses.")
             else:
                 message = _("“%(category)s” is an expense category: choose one for incomes.")
-            self.add_error("set_category", message % {"category": category.name})
+            self.add_error("set_category", message % {"category": category.label})
         if not cleaned.get("set_category") and not (cleaned.get("set_payee") or "").strip() \
                 and "set_category" not in self.errors:
             self.add_error("set_category", _("Choose a category to set, a payee name to set, or both."))

@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -82,5 +81,5 @@ def transactions_bulk(request):
     else:
         messages.success(request, ngettext("%(count)s transaction moved to “%(category)s”.",
                                            "%(count)s transactions moved to “%(category)s”.", count)
-                         % {"count": count, "category": capfirst(data["category"].name)})
+                         % {"count": count, "category": data["category"].label})
     return redirect(next_url)

@@ -9,7 +9,6 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField as FilterModelChoiceField
 
@@ -116,7 +115,7 @@ SORT_DESCENDING_LABELS = {"-date": _("Date (descending)"), "-amount": _("Amount 
 
 class _CategoryFilterChoiceField(_OwnedFilterChoiceField):
     def label_from_instance(self, obj):
-        return capfirst(obj.name)
+        return obj.label
 
 
 class CategoryChoiceFilter(OwnedModelChoiceFilter):

@@ -9,7 +9,6 @@ import uuid
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.forms import AccountChoiceField
@@ -34,7 +33,7 @@ def description_field():
 
 class CategoryChoiceField(OwnedModelChoiceField):
     def label_from_instance(self, obj):
-        return capfirst(obj.name)
+        return obj.label
 
 
 def _open_accounts(user):

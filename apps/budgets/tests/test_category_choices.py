@@ -48,5 +48,5 @@ def test_a_rule_for_incomes_refuses_an_expense_category(user):
     form = RuleForm({"name": "Pay", "field": "either", "operator": "contains", "pattern": "acme", "kind": "income",
                      "set_category": food.pk, "is_active": "on"}, user=user)
     assert not form.is_valid()
-    assert form.errors["set_category"] == ["“food” is an expense category: choose one for incomes."]
+    assert form.errors["set_category"] == ["“Food” is an expense category: choose one for incomes."]
     assert "health" not in names(form.fields["set_category"])
