@@ -319,3 +319,11 @@ def test_no_quick_entry_without_an_account(logged_in):
     assert response.context["quick_form"] is None
     assert 'id="quick-entry"' not in response.content.decode()
     assert logged_in.post(reverse("transactions:quick"), {}).url == reverse("transactions:expense")
+
+
+def test_quick_entry_offers_the_account_of_the_latest_expense(logged_in, user, checking, savings):
+    expense(savings_with_money := AccountFactory(owner=user, name="Wallet", opening_balance=Decimal("50.00")),
+            "5.00", on=date(2025, 5, 2))
+    expense(checking, "5.00", on=date(2025, 5, 1))
+    assert logged_in.get(LIST).context["quick_form"]["account"].value() == savings_with_money.pk
+    assert logged_in.get(LIST, {"account": checking.pk}).context["quick_form"]["account"].value() == checking.pk
