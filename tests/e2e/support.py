@@ -164,3 +164,39 @@ def tab_to(page: Page, pattern: str, *, limit: int = 60, backwards: bool = False
             return now
         seen.append(now)
     raise AssertionError(f"Tab never reached /{pattern}/; focus went through: {seen}")
+
+
+# ---------------------------------------------------------------------------
+# The pages a customer reaches, found as a person finds them
+# ---------------------------------------------------------------------------
+
+SKIP_LINKS = re.compile(r"^/(admin|static|media)/|logout|\.(csv|pdf|zip|json)$|/export|/unsubscribe/|/service-worker")
+LINKS_JS = """() => Array.from(document.querySelectorAll('a[href]')).map(a => a.href)"""
+
+
+def kind_of(path: str) -> str:
+    """One page per kind of address: /accounts/12/ and /accounts/13/ are one kind."""
+    return re.sub(r"/\d+(?=/|$)", "/<id>", path)
+
+
+def reachable_pages(page: Page, origin: str, *, limit: int, start: str = "/") -> list[str]:
+    """Every kind of page reachable from ``start`` by following links (breadth first), at most
+    ``limit``: the first address of each kind, in the order a person would come to them."""
+    from collections import deque
+    from urllib.parse import urlsplit
+
+    queue, seen, found = deque([start]), {kind_of(start)}, []
+    while queue and len(found) < limit:
+        path = queue.popleft()
+        response = page.goto(path)
+        if response is None or response.status >= 400:
+            continue
+        found.append(path)
+        for href in page.evaluate(LINKS_JS):
+            parts = urlsplit(href)
+            if f"{parts.scheme}://{parts.netloc}" != origin or SKIP_LINKS.search(parts.path):
+                continue
+            if kind_of(parts.path) not in seen:
+                seen.add(kind_of(parts.path))
+                queue.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return found

@@ -4,9 +4,12 @@ desktop dashboard to docs/dashboard.png for the README).
 
 The default tier takes the dashboard (the busiest page: charts, tables, progress bars) at
 both sizes; the full tier (BANKDASH_FULL_TESTS=1, as .ci/run and `make screenshots` set)
-takes every page at every size, in the light and the dark theme (axe-core checks each)."""
+takes every kind of page a customer reaches from the dashboard (links followed) at every size,
+in the light and the dark theme (axe-core checks each)."""
 
 import io
+import re
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
@@ -14,13 +17,16 @@ from playwright.sync_api import expect
 
 from tests.tiers import by_tier
 
-from .support import DESKTOP, PHONE
+from .support import DESKTOP, PHONE, kind_of, reachable_pages
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-ALL_PAGES = [("dashboard", "/"), ("transactions", "/transactions/"), ("budgets", "/budgets/"), ("alerts", "/alerts/"),
-             ("insights", "/insights/"), ("import", "/import/"), ("rules", "/rules/")]
-PAGES = by_tier(ALL_PAGES[:1], ALL_PAGES)
+MAIN_PAGES = [("dashboard", "/"), ("transactions", "/transactions/"), ("budgets", "/budgets/"), ("alerts", "/alerts/"),
+              ("insights", "/insights/"), ("import", "/import/"), ("rules", "/rules/")]
+# The default tier takes the dashboard; the full tier every kind of page a customer reaches from
+# it (found by following links, as tests/e2e/test_phone_layout.py does), the main ones first.
+EVERY_PAGE = by_tier(False, True)
+MAX_PAGES = 300
 VIEWPORTS = {
     "desktop": {"viewport": DESKTOP},
     "phone": {"viewport": PHONE, "is_mobile": True, "has_touch": True},
@@ -38,13 +44,17 @@ LAYOUT_JS = """
   const width = document.documentElement.clientWidth;
   if (document.documentElement.scrollWidth > width + 1)
     faults.push(`page is ${document.documentElement.scrollWidth}px wide on a ${width}px screen`);
-  for (const el of document.querySelectorAll('td.money, th.money, dd.money')) {
+  // A figure in a table column lines up on the right; one standing alone after its label
+  // (a definition list written .text-start on purpose) may start on the left.
+  for (const el of document.querySelectorAll('td.money, th.money, dd.money:not(.text-start)')) {
     if (!el.offsetParent) continue;
     const align = getComputedStyle(el).textAlign;
     if (align !== 'right' && align !== 'end') faults.push(`money not right-aligned: ${el.outerHTML.slice(0, 120)}`);
   }
   for (const el of document.querySelectorAll('main *')) {
-    if (!el.offsetParent || el.closest('.table-responsive') || getComputedStyle(el).overflowX !== 'visible') continue;
+    // Inside a box that scrolls sideways on its own (a wide table, a code sample) is not out of the screen.
+    if (!el.offsetParent || el.closest('.table-responsive, pre')) continue;
+    if (getComputedStyle(el).overflowX !== 'visible') continue;
     const box = el.getBoundingClientRect();
     if (box.width && (box.right > width + 1 || box.left < -1))
       faults.push(`sticks out of the screen: ${el.outerHTML.slice(0, 120)}`);
@@ -63,15 +73,31 @@ def wait_for_charts(page):
     page.wait_for_timeout(1100)
 
 
+def _pages(open_app) -> list[tuple[str, str]]:
+    if not EVERY_PAGE:
+        return MAIN_PAGES[:1]
+    app = open_app(viewport=DESKTOP)
+    app.login("demo@example.com", "bankdash-demo")
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(app.page.url))
+    found = reachable_pages(app.page, origin, limit=MAX_PAGES)
+    main = {path for _, path in MAIN_PAGES}
+    others = [(re.sub(r"[^a-z0-9]+", "-", kind_of(path).lower()).strip("-") or "home", path)
+              for path in found if path not in main]
+    assert len(others) >= 20, found
+    return MAIN_PAGES + others
+
+
+@pytest.mark.timeout(1200)  # the full tier: every page x 4 looks, axe-core on each (4 minutes on a busy machine)
 def test_screenshots_of_the_main_pages(open_app, screenshot_dir, publish_screenshot):
     call_command("seed_demo", stdout=io.StringIO())
+    pages = _pages(open_app)
     faults = {}
     for viewport_name, theme in LOOKS:
         # Reduced motion: the charts are drawn at once (no animation frame caught half-way on a busy machine).
         app = open_app(**VIEWPORTS[viewport_name], color_scheme=theme, reduced_motion="reduce")
         app.login("demo@example.com", "bankdash-demo")
         assert app.page.evaluate("document.documentElement.dataset.bsTheme") == theme
-        for name, path in PAGES:
+        for name, path in pages:
             # Screenshot first, then the checks: a faulty page is exactly the one to look at.
             app.goto(path, check=False)
             page = app.page
