@@ -58,6 +58,15 @@ def user(user_factory):
 
 
 @pytest.fixture
+def german(user):
+    """``user``, reading BankDash in German with German figures (locale de-DE); an app's
+    tests may build on it under the same name (logged in, a default currency, a clock)."""
+    user.locale = "de-DE"
+    user.save(update_fields=["locale"])
+    return user
+
+
+@pytest.fixture
 def logged_in(client, user):
     """The test client, logged in as ``user``."""
     client.force_login(user)

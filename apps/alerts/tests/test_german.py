@@ -15,13 +15,6 @@ from tests.helpers import messages_of
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def german(user):
-    user.locale = "de-DE"
-    user.save(update_fields=["locale"])
-    return user
-
-
 def test_the_alerts_page_is_german_with_german_dates(german, logged_in):
     alert = AlertFactory(owner=german, kind=AlertKind.LARGE_TRANSACTION, message="765,44 € von „Girokonto“")
     Alert.objects.filter(pk=alert.pk).update(created_at=datetime(2025, 11, 29, 19, 5, tzinfo=UTC))

@@ -18,13 +18,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def german(user):
-    user.locale = "de-DE"
-    user.save(update_fields=["locale"])
-    return user
-
-
-@pytest.fixture
 def konto(german):
     return account(german, "Girokonto", opening="2000.00", currency="EUR")
 

@@ -11,13 +11,6 @@ from tests.factories import UserFactory, account, budget, expense
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def german(user):
-    user.locale = "de-DE"
-    user.save(update_fields=["locale"])
-    return user
-
-
 def test_the_budgets_page_in_german(client, german, today):
     konto = account(german, "Girokonto", opening="5000.00", currency="EUR")
     budget(german, "food", "1500.00", currency="EUR")

@@ -15,10 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def german(client, user):
-    user.locale = "de-DE"
-    user.save(update_fields=["locale"])
-    client.force_login(user)
+def german(client, german):
+    """The test client, logged in as the German customer (the root conftest's ``german``)."""
+    client.force_login(german)
     return client
 
 

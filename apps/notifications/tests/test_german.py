@@ -25,10 +25,10 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
 
 @pytest.fixture
-def german(user):
-    user.locale, user.default_currency = "de-DE", "EUR"
-    user.save(update_fields=["locale", "default_currency"])
-    return user
+def german(german):
+    german.default_currency = "EUR"
+    german.save(update_fields=["default_currency"])
+    return german
 
 
 def girokonto(user) -> Account:

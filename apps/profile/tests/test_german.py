@@ -13,9 +13,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def german(client):
     user = UserFactory(email="erika@example.com", display_name="Erika", time_zone="Europe/Berlin",
-                       default_currency="EUR")
-    user.locale = "de-DE"
-    user.save(update_fields=["locale"])
+                       default_currency="EUR", locale="de-DE")
     client.force_login(user)
     return user
 

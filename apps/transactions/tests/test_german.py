@@ -18,11 +18,9 @@ LIST = reverse("transactions:list")
 
 
 @pytest.fixture
-def german(user, time_machine):
+def german(german, time_machine):
     time_machine.move_to(datetime(2026, 11, 30, 12, 0, tzinfo=UTC), tick=False)
-    user.locale = "de-DE"
-    user.save(update_fields=["locale"])
-    return user
+    return german
 
 
 @pytest.fixture
