@@ -13,7 +13,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from babel.numbers import format_decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -31,7 +30,7 @@ MAX_COUNT = 1000
 
 def max_count_text() -> str:
     """MAX_COUNT as the customer's locale writes it ("1,000", "1.000")."""
-    return format_decimal(MAX_COUNT, locale=formats.current().babel)
+    return formats.format_count(MAX_COUNT)
 
 
 # At module level so Meta.constraints can name them (a nested class is not in Meta's scope).

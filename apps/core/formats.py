@@ -123,6 +123,11 @@ def format_count(value) -> str:
     return _signed(format_decimal(int(value), format="#,##0", locale=current().babel))
 
 
+def currency_unit(currency: str) -> str:
+    """What follows a figure in ``currency`` on a page: "USD" (en), "€" (de)."""
+    return format_money(0, currency).rpartition(" ")[2]
+
+
 def decimal_separator() -> str:
     return current().decimal_separator
 

@@ -7,7 +7,6 @@ another one, on INSERT, keeps each customer's total at zero or above and lets a 
 reversal take back at most what that bill earned.
 """
 
-from babel.numbers import format_decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -22,7 +21,7 @@ MAX_STAFF_POINTS = 100_000
 
 def format_points(value: int) -> str:
     """A number of points as the customer's locale writes it: ``1,250`` / ``1.250``."""
-    return format_decimal(value, locale=formats.current().babel)
+    return formats.format_count(value)
 
 
 # At module level so Meta.constraints can name it (a nested class is not in Meta's scope).

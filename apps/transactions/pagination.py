@@ -14,7 +14,6 @@ and category of those 25 rows only, so page 200 does not join the 4,975 rows bef
 
 from __future__ import annotations
 
-from babel.numbers import format_decimal
 from django.core.paginator import EmptyPage, Page, Paginator
 from django.utils.functional import cached_property
 
@@ -56,7 +55,7 @@ class CappedPaginator(Paginator):
     @property
     def cap_label(self) -> str:
         """The cap as the list says it, in the customer's locale: "10,000" (en), "10.000" (de)."""
-        return format_decimal(self.cap, locale=formats.current().babel)
+        return formats.format_count(self.cap)
 
     @cached_property
     def count(self) -> int:

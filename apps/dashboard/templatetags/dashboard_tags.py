@@ -4,6 +4,7 @@ from django import template
 from django.utils.html import format_html
 
 from apps.budgets.models import BudgetPeriod
+from apps.core import formats
 from apps.core.money import format_money
 
 register = template.Library()
@@ -73,4 +74,4 @@ def period_label(value):
 @register.filter
 def currency_unit(currency):
     """What the page writes after a figure in ``currency``: "USD" (en), "€" (de)."""
-    return format_money(0, currency).rpartition(" ")[2]
+    return formats.currency_unit(currency)

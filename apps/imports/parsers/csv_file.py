@@ -18,7 +18,6 @@ import itertools
 import re
 from decimal import Decimal
 
-from babel.numbers import format_decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -179,7 +178,7 @@ def iter_table(data: bytes):
                 count += 1
                 if count > MAX_ROWS + 1:
                     raise FileRefused(_("This file has more than %(count)s rows: split it into smaller files.")
-                                      % {"count": format_decimal(MAX_ROWS, locale=formats.current().babel)})
+                                      % {"count": formats.format_count(MAX_ROWS)})
                 yield line, cells
         except csv.Error as error:
             raise FileRefused(_("Line %(line)s of this file cannot be read as CSV (%(error)s).")

@@ -53,4 +53,4 @@ def period_label(value):
 @register.filter
 def currency_unit(currency):
     """What the page writes after a figure in ``currency``: "USD" (en), "€" (de)."""
-    return format_money(0, currency).rpartition(" ")[2]
+    return formats.currency_unit(currency)
