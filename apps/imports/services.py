@@ -564,10 +564,8 @@ def batch_confirm(*, user, batch_id: int) -> ImportBatch:
 
 
 def _is_overdraft(error) -> bool:
-    """The ledger refused a row for the balance (its code when it gives one; else its English words)."""
-    if getattr(error, "reason", None) or getattr(error, "code", None):
-        return "overdraft" in (getattr(error, "reason", None), getattr(error, "code", None))
-    return "not enough money" in error.messages[0]
+    """The ledger refused a row for the balance (BatchEntryError.reason, in any language)."""
+    return getattr(error, "reason", "") == "overdraft"
 
 
 def _line_label(row: ImportRow) -> str:

@@ -69,18 +69,20 @@ class BatchEntry:
 
 
 class BatchEntryError(ValidationError):
-    """A batch refused because of one entry: ``index`` is its position in the list given."""
+    """A batch refused because of one entry: ``index`` is its position in the list given;
+    ``reason`` says why in a code that does not depend on the language ("overdraft", ...)."""
 
-    def __init__(self, index: int, label: str, message: str):
+    def __init__(self, index: int, label: str, message: str, reason: str = ""):
         self.index = index
         self.label = label
+        self.reason = reason
         name = label or _("Entry %(number)s") % {"number": index + 1}
         super().__init__({"entries": _("%(entry)s: %(problem)s") % {"entry": name, "problem": message}})
 
 
 def _refuse(index: int, entry: BatchEntry, message: str, *, user_id, reason: str):
     log_refusal(reason, user_id=user_id, entry_index=index, account_id=entry.account_id)
-    raise BatchEntryError(index, entry.label, message)
+    raise BatchEntryError(index, entry.label, message, reason)
 
 
 def _check_entries(*, user, entries: Sequence[BatchEntry], accounts) -> None:
