@@ -327,3 +327,7 @@ def test_quick_entry_offers_the_account_of_the_latest_expense(logged_in, user, c
     expense(checking, "5.00", on=date(2025, 5, 1))
     assert logged_in.get(LIST).context["quick_form"]["account"].value() == savings_with_money.pk
     assert logged_in.get(LIST, {"account": checking.pk}).context["quick_form"]["account"].value() == checking.pk
+
+
+def test_quick_entry_offers_the_first_account_before_any_expense(logged_in, user, checking, savings):
+    assert logged_in.get(LIST).context["quick_form"]["account"].value() == checking.pk
