@@ -6,6 +6,6 @@ def unread_alerts(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from .models import Alert
+    from .selectors import unread_count
 
-    return {"unread_alert_count": SimpleLazyObject(lambda: Alert.objects.filter(owner=user).unread().count())}
+    return {"unread_alert_count": SimpleLazyObject(lambda: unread_count(user=user))}

@@ -33,7 +33,7 @@ from django.db.models import Case, DecimalField, Exists, F, OuterRef, Q, Subquer
 from django.db.models.functions import Coalesce
 
 from apps.accounts.models import Account, OnboardingProgress
-from apps.alerts.models import Alert
+from apps.alerts.selectors import UNREAD_COUNT_SQL, unread_count
 from apps.bills.forecast import Event, account_forecasts
 from apps.budgets.models import Budget
 from apps.budgets.selectors import BudgetStatus, budget_vs_actual, spent_in_windows
@@ -152,7 +152,7 @@ def latest_transactions(*, user, until: date | None = None, limit: int = 6) -> l
 
 
 def unread_alert_count(*, user) -> int:
-    return Alert.objects.filter(owner=user).unread().count()
+    return unread_count(user=user)
 
 
 # ---------------------------------------------------------------------------
@@ -254,7 +254,6 @@ def _overview_sql(*, user, month: date, as_of: date | None) -> tuple[str, list]:
     monthly = MonthlyTotal._meta.db_table
     tx = Transaction._meta.db_table
     version = LedgerVersion._meta.db_table
-    unread_sql, unread_params = Alert.objects.filter(owner=user).unread().values("pk").query.sql_with_params()
     if as_of is None:
         balance, which, params = "a.balance", "a.closed_on IS NULL", [user.pk]
     else:
@@ -268,10 +267,10 @@ def _overview_sql(*, user, month: date, as_of: date | None) -> tuple[str, list]:
         f"UNION ALL SELECT 'spent', a.currency, 0, SUM(m.total) FROM {monthly} m "
         f"JOIN {accounts_table} a ON a.id = m.account_id "
         "WHERE m.owner_id = %s AND m.month = %s AND m.kind = %s AND m.count > 0 GROUP BY a.currency "
-        f"UNION ALL SELECT 'alerts', '', COUNT(*), 0 FROM ({unread_sql}) unread "
+        f"UNION ALL SELECT 'alerts', '', ({UNREAD_COUNT_SQL}), 0 "
         f"UNION ALL SELECT 'version', '', v.version, 0 FROM {version} v WHERE v.owner_id = %s"
     )
-    return sql, [*params, user.pk, month, MonthlyTotal.Kind.EXPENSE, *unread_params, user.pk]
+    return sql, [*params, user.pk, month, MonthlyTotal.Kind.EXPENSE, user.pk, user.pk]
 
 
 def dashboard_overview(*, user, month: date | None = None, today: date | None = None) -> Overview:

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy, pgettext
 
 from apps.accounts.models import Account
 from apps.accounts.selectors import account_totals_by_currency
-from apps.alerts.models import Alert
+from apps.alerts.selectors import unread_count
 from apps.budgets.models import Budget
 from apps.budgets.selectors import budget_vs_actual
 from apps.core.currencies import currency_order
@@ -396,7 +396,7 @@ def health_scores(*, user, month: date, today: date | None = None, budgets=None)
     if budgets is None:
         budgets = budget_vs_actual(user=user, month=month, today=today)
     balances = {row["currency"]: row["total"] for row in account_totals_by_currency(user=user)}
-    extras = _informational(Alert.objects.filter(owner=user).unread().count(), points_total(user=user))
+    extras = _informational(unread_count(user=user), points_total(user=user))
     currencies = {c for c, _ in flows} | {b.currency for b in budgets} | {c for c, v in balances.items() if v}
     scores = {}
     for currency in _ordered(currencies, user.default_currency):

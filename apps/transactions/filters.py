@@ -14,7 +14,7 @@ from django_filters.fields import ModelChoiceField as FilterModelChoiceField
 
 from apps.accounts.models import Account
 from apps.core.dates import parse_month, shift_month
-from apps.core.forms import OwnedChoiceMixin
+from apps.core.forms import JINJA2_FORM_RENDERER, OwnedChoiceMixin
 
 from .models import Category, Transaction
 
@@ -63,6 +63,8 @@ def _categories(request):
 
 class TransactionFilterForm(forms.Form):
     """Bootstrap classes on the filter inputs, and aria-invalid on the ones in error."""
+
+    default_renderer = JINJA2_FORM_RENDERER  # on every list page: the faster renderer
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

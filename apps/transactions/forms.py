@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.forms import AccountChoiceField
 from apps.accounts.models import Account
 from apps.core.dates import user_today
-from apps.core.forms import OwnedModelChoiceField, date_field, money_field
+from apps.core.forms import JINJA2_FORM_RENDERER, OwnedModelChoiceField, date_field, money_field
 
 from .models import CATEGORY_COLOURS, Category, CategoryKind, Transaction
 from .payees import PAYEE_MAX_LENGTH
@@ -114,6 +114,8 @@ class EntryForm(FarFutureConfirmMixin, OneTimeTokenForm):
 class QuickExpenseForm(EntryForm):
     """The transactions list's quick entry, in the order a receipt is typed: date, payee,
     amount, category, account, Enter. The payee is required (there is no description)."""
+
+    default_renderer = JINJA2_FORM_RENDERER  # on every list page: the faster renderer
 
     field_order = ["occurred_on", "payee", "amount", "category", "account", "confirm_far_future", "form_token"]
 

@@ -135,7 +135,8 @@ class Category(models.Model):
     @property
     def kind_in_sentence(self) -> str:
         """What the category is for, as a sentence says it: "income and expense"."""
-        return str(CATEGORY_KIND_IN_SENTENCE.get(self.kind, self.get_kind_display()))
+        words = CATEGORY_KIND_IN_SENTENCE.get(self.kind)  # get_kind_display() rebuilds the choices: only if needed
+        return str(words) if words is not None else self.get_kind_display()
 
 
 class CategoryPreference(models.Model):
@@ -244,7 +245,8 @@ class Transaction(models.Model):
     @property
     def kind_in_sentence(self) -> str:
         """The kind as a sentence says it ("Delete this expense?"): lower case in English."""
-        return str(ENTRY_KIND_IN_SENTENCE.get(self.kind, self.get_kind_display()))
+        words = ENTRY_KIND_IN_SENTENCE.get(self.kind)  # get_kind_display() rebuilds the choices: only if needed
+        return str(words) if words is not None else self.get_kind_display()
 
 
 # An entry's kind inside a sentence: lower case in English, as German writes its nouns.

@@ -104,6 +104,15 @@ TEMPLATES = [
             "builtins": ["apps.core.templatetags.dates"],
         },
     },
+    # The hot loops of long pages (a transactions list's rows), compiled by Jinja2 from the
+    # apps' jinja2/ folders (apps.core.jinja; issue 17). Pages stay Django templates above.
+    {
+        "NAME": "jinja2",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "apps.core.jinja.environment"},
+    },
 ]
 
 # PostgreSQL is the one engine. DATABASE_URL wins; with none set, start a
@@ -261,6 +270,11 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rendered template fragments that hold no one's data, only what their key names (the
+# navigation: language, section, staff or not, the name shown, the unread count): each
+# process keeps its own copy, no network round trip (issue 17: base.html cost 4 ms a page).
+CACHES["template_fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                "LOCATION": "template-fragments", "OPTIONS": {"MAX_ENTRIES": 5000}}
 
 # Email: EMAIL_URL (smtp://user:password@host:587, submission://... for STARTTLS, smtp+ssl://... for
 # TLS) sends through that server; without it, messages are written to the console (development).

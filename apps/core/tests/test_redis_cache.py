@@ -52,7 +52,8 @@ def test_production_settings_with_redis_url_use_redis(redis_db):
 def redis_settings(settings, redis_db):
     """Production's cache and session settings with REDIS_URL set (bankdash/settings/base.py, production.py)."""
     settings.REDIS_URL = REDIS_URL
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+                       "template_fragments": settings.CACHES["template_fragments"]}
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     settings.SESSION_COOKIE_AGE = 15 * 60
     settings.SESSION_SAVE_EVERY_REQUEST = False

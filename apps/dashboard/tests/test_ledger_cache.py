@@ -38,7 +38,8 @@ def redis_cache(settings):
     prefix = f"test-ledger-cache-{uuid.uuid4().hex}"
     settings.REDIS_URL = REDIS_URL
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                                   "LOCATION": REDIS_URL, "KEY_PREFIX": prefix}}
+                                   "LOCATION": REDIS_URL, "KEY_PREFIX": prefix},
+                       "template_fragments": settings.CACHES["template_fragments"]}
     yield lambda: sorted(k.decode().split(":", 2)[2] for k in client.keys(f"{prefix}:*"))
     for key in client.keys(f"{prefix}:*"):
         client.delete(key)
