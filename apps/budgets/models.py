@@ -51,4 +51,9 @@ class Budget(models.Model):
 
     @property
     def warning_amount(self) -> Decimal:
-        return (self.limit * self.warning_percent / Decimal(100)).quantize(Decimal("0.01"))
+        return warning_amount(limit=self.limit, warning_percent=self.warning_percent)
+
+
+def warning_amount(*, limit: Decimal, warning_percent: int) -> Decimal:
+    """Where a budget's early warning starts: ``warning_percent`` of its limit, to the cent."""
+    return (limit * warning_percent / Decimal(100)).quantize(Decimal("0.01"))

@@ -10,9 +10,9 @@ from django.db import connection
 
 from apps.accounts.models import Account
 from apps.core.dates import Window, add_months, month_end, month_window, user_today
-from apps.transactions.models import DailyTotal, MonthlyTotal, Transaction
+from apps.transactions.models import Category, DailyTotal, MonthlyTotal, Transaction
 
-from .models import Budget
+from .models import Budget, warning_amount
 from .periods import window_containing
 
 ZERO = Decimal("0.00")
@@ -114,11 +114,53 @@ def spent_in_windows(*, user, windows: dict[int, tuple[int, str, Window]]) -> di
         return {budget_id: Decimal(spent).quantize(ZERO) for budget_id, spent in cursor.fetchall()}
 
 
-def _status(budget: Budget, window: Window, spent: Decimal, as_of: date) -> BudgetStatus:
+@dataclass(frozen=True)
+class _ActiveBudget:
+    """What budget vs actual reads of a budget, as plain values (issue 17: the overview asks on
+    every request, and model instances of the budgets and their categories were a good part of it)."""
+
+    pk: int
+    category_id: int
+    category_name: str
+    period: str
+    currency: str
+    limit: Decimal
+    warning_percent: int
+    start_date: date
+
+    @property
+    def warning_amount(self) -> Decimal:
+        return warning_amount(limit=self.limit, warning_percent=self.warning_percent)
+
+
+def _active_budgets(*, user) -> list[_ActiveBudget]:
+    """The user's active budgets in Budget's order (category name, period), one statement."""
+    with connection.cursor() as cursor:
+        cursor.execute(_ACTIVE_BUDGETS_SQL, [user.pk])
+        return [_ActiveBudget(*row) for row in cursor.fetchall()]
+
+
+def _column(model, field: str) -> str:
+    return connection.ops.quote_name(model._meta.get_field(field).column)
+
+
+_ACTIVE_BUDGETS_SQL = (
+    f"SELECT b.{_column(Budget, 'id')}, b.{_column(Budget, 'category')}, c.{_column(Category, 'name')}, "  # noqa: S608
+    f"b.{_column(Budget, 'period')}, b.{_column(Budget, 'currency')}, b.{_column(Budget, 'limit')}, "
+    f"b.{_column(Budget, 'warning_percent')}, b.{_column(Budget, 'start_date')} "
+    f"FROM {connection.ops.quote_name(Budget._meta.db_table)} b "
+    f"JOIN {connection.ops.quote_name(Category._meta.db_table)} c "
+    f"ON c.{_column(Category, 'id')} = b.{_column(Budget, 'category')} "
+    f"WHERE b.{_column(Budget, 'owner')} = %s AND b.{_column(Budget, 'is_active')} "
+    f"ORDER BY c.{_column(Category, 'name')}, b.{_column(Budget, 'period')}, b.{_column(Budget, 'id')}"
+)
+
+
+def _status(budget: _ActiveBudget, window: Window, spent: Decimal, as_of: date) -> BudgetStatus:
     exceeded = is_exceeded(budget=budget, spent=spent)
     return BudgetStatus(
         budget_id=budget.pk,
-        category=budget.category.name,
+        category=budget.category_name,
         period=budget.period,
         currency=budget.currency,
         limit=budget.limit,
@@ -145,7 +187,7 @@ def budget_vs_actual(*, user, month: date | None = None, today: date | None = No
     today = today or user_today(user)
     is_current = month is None or month_window(month) == month_window(today)
     as_of = today if is_current else month_end(month)
-    budgets = list(Budget.objects.filter(owner=user, is_active=True).select_related("category"))
+    budgets = _active_budgets(user=user)
     # A past month before a budget's start is judged on the period its rule gives there.
     windows = {b.pk: window_containing(period=b.period, start_date=b.start_date, day=as_of,
                                        extend_back=not is_current) for b in budgets}
