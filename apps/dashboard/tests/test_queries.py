@@ -141,7 +141,7 @@ def test_no_query_scans_the_transactions_table(client, user_factory, now):
         latest = [(sql, plan) for sql, plan in reading_transactions if "LIMIT 6" in sql]
         if url != "/dashboard/overview":
             [(sql, plan)] = latest
-            assert "tx_owner_date_idx" in plan, plan
+            assert "tx_owner_date_kind_idx" in plan, plan
             assert plan.lstrip().startswith("Limit"), plan
         # Anything else that touches the table is bounded by an index condition on its owner.
         for sql, plan in reading_transactions:
