@@ -73,7 +73,7 @@ screenshots: deps
 	BANKDASH_FULL_TESTS=1 BANKDASH_PUBLISH_SCREENSHOTS=1 $(BIN)/python -m pytest tests/e2e -k screenshots
 
 # The benchmark through gunicorn (production settings) driven by wrk: ratios to a logged-in hello
-# in the same run (bench/README.md); about 25 minutes with its 1,000,000-entry and 2,000-customer sizes.
+# in the same run (bench/README.md); about 30 minutes with its 1,000,000-entry and 2,000-customer sizes.
 bench: deps
 	$(BIN)/python bench/server.py
 
