@@ -3,6 +3,8 @@
 from django.db import connection
 from django.db.models import BooleanField, Case, Value, When
 
+from apps.core.db import column, table
+
 from .models import Alert
 
 
@@ -23,6 +25,5 @@ def unread_count(*, user) -> int:
 
 
 # One parameter: the user's id (also a subquery of the dashboard overview's one statement).
-UNREAD_COUNT_SQL = (f"SELECT COUNT(*) FROM {Alert._meta.db_table} "  # noqa: S608 (names from the model)
-               f"WHERE {Alert._meta.get_field('owner').column} = %s "
-               f"AND {Alert._meta.get_field('read_at').column} IS NULL")
+UNREAD_COUNT_SQL = (f"SELECT COUNT(*) FROM {table(Alert)} "  # noqa: S608 (names from the model)
+                    f"WHERE {column(Alert, 'owner')} = %s AND {column(Alert, 'read_at')} IS NULL")

@@ -10,6 +10,7 @@ from django.db import connection
 
 from apps.accounts.models import Account
 from apps.core.dates import Window, add_months, month_end, month_window, user_today
+from apps.core.db import column, table
 from apps.transactions.models import Category, DailyTotal, MonthlyTotal, Transaction
 
 from .models import Budget, warning_amount
@@ -140,19 +141,15 @@ def _active_budgets(*, user) -> list[_ActiveBudget]:
         return [_ActiveBudget(*row) for row in cursor.fetchall()]
 
 
-def _column(model, field: str) -> str:
-    return connection.ops.quote_name(model._meta.get_field(field).column)
-
-
 _ACTIVE_BUDGETS_SQL = (
-    f"SELECT b.{_column(Budget, 'id')}, b.{_column(Budget, 'category')}, c.{_column(Category, 'name')}, "  # noqa: S608
-    f"b.{_column(Budget, 'period')}, b.{_column(Budget, 'currency')}, b.{_column(Budget, 'limit')}, "
-    f"b.{_column(Budget, 'warning_percent')}, b.{_column(Budget, 'start_date')} "
-    f"FROM {connection.ops.quote_name(Budget._meta.db_table)} b "
-    f"JOIN {connection.ops.quote_name(Category._meta.db_table)} c "
-    f"ON c.{_column(Category, 'id')} = b.{_column(Budget, 'category')} "
-    f"WHERE b.{_column(Budget, 'owner')} = %s AND b.{_column(Budget, 'is_active')} "
-    f"ORDER BY c.{_column(Category, 'name')}, b.{_column(Budget, 'period')}, b.{_column(Budget, 'id')}"
+    f"SELECT b.{column(Budget, 'id')}, b.{column(Budget, 'category')}, c.{column(Category, 'name')}, "  # noqa: S608
+    f"b.{column(Budget, 'period')}, b.{column(Budget, 'currency')}, b.{column(Budget, 'limit')}, "
+    f"b.{column(Budget, 'warning_percent')}, b.{column(Budget, 'start_date')} "
+    f"FROM {table(Budget)} b "
+    f"JOIN {table(Category)} c "
+    f"ON c.{column(Category, 'id')} = b.{column(Budget, 'category')} "
+    f"WHERE b.{column(Budget, 'owner')} = %s AND b.{column(Budget, 'is_active')} "
+    f"ORDER BY c.{column(Category, 'name')}, b.{column(Budget, 'period')}, b.{column(Budget, 'id')}"
 )
 
 

@@ -74,3 +74,21 @@ def use_request_timeouts() -> None:
 
 def stop_request_timeouts() -> None:
     connection_created.disconnect(dispatch_uid="bankdash.core.request_timeouts")
+
+
+# ---------------------------------------------------------------------------
+# Names for plain SQL statements (the hot reads written as one statement: issue 17)
+# ---------------------------------------------------------------------------
+
+def table(model) -> str:
+    """A model's table, quoted for SQL."""
+    from django.db import connection
+
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def column(model, field: str) -> str:
+    """A model field's column, quoted for SQL (``column(Budget, "owner")`` -> ``"owner_id"``)."""
+    from django.db import connection
+
+    return connection.ops.quote_name(model._meta.get_field(field).column)

@@ -16,26 +16,20 @@ from django.urls import reverse
 from django.utils.text import capfirst
 from jinja2 import Environment
 
-from apps.core import formats
 from apps.core.links import pk_url
-
-
-def _money(value, currency: str = "") -> str:
-    return "" if value is None or value == "" else formats.format_money(value, currency)
-
-
-def _signed_money(entry, currency: str | None = None) -> str:
-    return formats.format_signed(entry.signed_amount, currency or entry.account.currency)
+from apps.core.templatetags.dates import day, iso_day
+from apps.core.templatetags.money import money, signed_money
 
 
 def environment(**options) -> Environment:
     env = Environment(**options)  # noqa: S701 (Django's backend sets autoescape=True)
     env.globals["url"] = lambda name, *args: reverse(name, args=args)
     env.filters.update({
-        "money": _money,
-        "signed_money": _signed_money,
-        "day": formats.format_day,
-        "iso_day": lambda value: value.isoformat()[:10] if value not in (None, "") else "",
+        # The Django templates' own filters (apps.core.templatetags), not copies of them.
+        "money": money,
+        "signed_money": signed_money,
+        "day": day,
+        "iso_day": iso_day,
         "pk_url": pk_url,
         "capfirst": capfirst,
     })

@@ -39,6 +39,7 @@ from apps.budgets.models import Budget
 from apps.budgets.selectors import BudgetStatus, budget_vs_actual, spent_in_windows
 from apps.core.currencies import currency_order
 from apps.core.dates import month_end, month_label, month_start, user_today
+from apps.core.db import column, table
 from apps.rewards.selectors import points_total
 from apps.transactions.models import LedgerVersion, MonthlyTotal, Transaction
 from apps.transactions.selectors import (
@@ -487,19 +488,15 @@ def first_run_checklist(*, user) -> FirstRunChecklist | None:
 TRANSFER_KINDS = (Transaction.Kind.TRANSFER_IN, Transaction.Kind.TRANSFER_OUT)
 
 
-def _column(model, field: str) -> str:
-    return model._meta.get_field(field).column
-
-
 # Table and column names from the models; the values are parameters.
 _CHECKLIST_SQL = (
-    f"SELECT EXISTS (SELECT 1 FROM {OnboardingProgress._meta.db_table} "  # noqa: S608
-    f"WHERE {_column(OnboardingProgress, 'owner')} = %s "
-    f"AND {_column(OnboardingProgress, 'checklist_dismissed_at')} IS NOT NULL), "
-    f"EXISTS (SELECT 1 FROM {Account._meta.db_table} WHERE {_column(Account, 'owner')} = %s), "
-    f"EXISTS (SELECT 1 FROM {MonthlyTotal._meta.db_table} WHERE {_column(MonthlyTotal, 'owner')} = %s "
-    f"AND {_column(MonthlyTotal, 'count')} > 0) "
-    f"OR EXISTS (SELECT 1 FROM {Transaction._meta.db_table} WHERE {_column(Transaction, 'owner')} = %s "
-    f"AND {_column(Transaction, 'category')} IS NULL AND {_column(Transaction, 'kind')} = ANY(%s)), "
-    f"EXISTS (SELECT 1 FROM {Budget._meta.db_table} WHERE {_column(Budget, 'owner')} = %s)"
+    f"SELECT EXISTS (SELECT 1 FROM {table(OnboardingProgress)} "  # noqa: S608
+    f"WHERE {column(OnboardingProgress, 'owner')} = %s "
+    f"AND {column(OnboardingProgress, 'checklist_dismissed_at')} IS NOT NULL), "
+    f"EXISTS (SELECT 1 FROM {table(Account)} WHERE {column(Account, 'owner')} = %s), "
+    f"EXISTS (SELECT 1 FROM {table(MonthlyTotal)} WHERE {column(MonthlyTotal, 'owner')} = %s "
+    f"AND {column(MonthlyTotal, 'count')} > 0) "
+    f"OR EXISTS (SELECT 1 FROM {table(Transaction)} WHERE {column(Transaction, 'owner')} = %s "
+    f"AND {column(Transaction, 'category')} IS NULL AND {column(Transaction, 'kind')} = ANY(%s)), "
+    f"EXISTS (SELECT 1 FROM {table(Budget)} WHERE {column(Budget, 'owner')} = %s)"
 )
