@@ -435,6 +435,8 @@ def parse_args(argv=None):
     parser.add_argument("--save-session-every-request", action="store_true",
                         help="the sessions as before issue 17: saved on every request (to measure the difference)")
     parser.add_argument("--redis-url", default="", help="serve with REDIS_URL set (cache and cached_db sessions)")
+    parser.add_argument("--no-page-cache", action="store_true",
+                        help="serve with PAGE_CACHE=false: every page made on every request (apps.core.pagecache)")
     parser.add_argument("--json", type=Path, help="also write every round's figures to this file")
     parser.add_argument("--smoke", action="store_true",
                         help="tiny and quick (200 entries, 2 customers x 100, 1-second rounds, 1 round): "
@@ -493,7 +495,8 @@ def main(argv=None) -> int:
         workers, layout = gunicorn_layout(args)
         env = production_env(database_url=database_url(), secret_key=secret_key,
                              settings_module="bench.production_settings", **layout,
-                             **({"REDIS_URL": args.redis_url} if args.redis_url else {}))
+                             **({"REDIS_URL": args.redis_url} if args.redis_url else {}),
+                             **({"PAGE_CACHE": "false"} if args.no_page_cache else {}))
         started = time.perf_counter()
         if static_files_collected():
             print("collectstatic skipped: staticfiles/ is newer than every static file", flush=True)

@@ -28,4 +28,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The test-client tools (bench/run.py, bench/profile_pages.py) profile what a page costs to
+# make, so by default they make it every time; bench/server.py serves production's settings,
+# where kept pages answer (apps.core.pagecache; its --no-page-cache switches them off).
+PAGE_CACHE = env.bool("PAGE_CACHE", default=False)
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "ERROR"}}

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from apps.core.forms import add_service_errors
 from apps.core.money import format_money
+from apps.core.pagecache import cached_page
 
 from . import selectors, services
 from .forms import AccountUpdateForm, CreditLimitForm
@@ -23,6 +24,7 @@ from .models import Account
 FORM_ERROR = pgettext_lazy("form", "Please correct the errors below.")
 
 
+@cached_page
 def account_list(request):
     """The user's accounts; ``?archived=1`` lists the archived ones instead."""
     archived = request.GET.get("archived") == "1"

@@ -22,6 +22,7 @@ from apps.core.api import json_endpoint, json_error, json_response
 from apps.core.dates import in_date_range, parse_month, user_today
 from apps.core.money import MAX_AMOUNT, parse_money
 from apps.core.month_pages import month_from_query, month_nav
+from apps.core.pagecache import cached_page
 from apps.transactions.models import DEFAULT_CATEGORY_LABELS, Category, category_label
 
 from . import previews, selectors
@@ -97,6 +98,7 @@ def _chart_data(categories: list[CategorySection], history: list[HistorySection]
 
 
 @never_cache
+@cached_page
 def home(request):
     """The customer's dashboard for one month (``?month=YYYY-MM``, default this month
     in their time zone). A month that cannot be read falls back to this month."""
@@ -163,6 +165,7 @@ def overview_data(overview: selectors.Overview) -> dict:
 
 
 @json_endpoint
+@cached_page
 def overview(request):
     """``GET /dashboard/overview[?month=YYYY-MM]``: the customer's money picture as JSON."""
     month = None

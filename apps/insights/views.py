@@ -21,6 +21,7 @@ from apps.core import formats
 from apps.core.api import json_endpoint, json_error, json_response
 from apps.core.dates import month_label, month_start, parse_month, user_today
 from apps.core.month_pages import month_nav
+from apps.core.pagecache import cached_page
 
 from . import selectors
 from .templatetags.insights_figures import currency_unit
@@ -88,6 +89,7 @@ def _burn_rate(figures, month):
 
 
 @json_endpoint
+@cached_page
 def spending(request):
     """``GET /insights/spending``: the month's spending and its change from the previous month."""
     month, _, error = _month_asked(request)
@@ -97,6 +99,7 @@ def spending(request):
 
 
 @json_endpoint
+@cached_page
 def cash_flow(request):
     """``GET /insights/cash-flow``: the month's income, expenses and what is left."""
     month, _, error = _month_asked(request)
@@ -106,6 +109,7 @@ def cash_flow(request):
 
 
 @json_endpoint
+@cached_page
 def top_merchants(request):
     """``GET /insights/top-merchants``: the five merchants the most was spent at in the month."""
     month, _, error = _month_asked(request)
@@ -115,6 +119,7 @@ def top_merchants(request):
 
 
 @json_endpoint
+@cached_page
 def health_score(request):
     """``GET /insights/health-score``: 0..100 with the components that explain every point
     (the scoring: ``selectors`` above ``health_scores``)."""
@@ -126,6 +131,7 @@ def health_score(request):
 
 
 @json_endpoint
+@cached_page
 def burn_rate(request):
     """``GET /insights/burn-rate``: spent per day elapsed, and that pace over the whole month."""
     month, today, error = _month_asked(request)
@@ -189,6 +195,7 @@ def _chart_data(page: selectors.InsightsPage) -> dict:
 
 
 @never_cache
+@cached_page
 def page(request):
     """``GET /insights/[?month=YYYY-MM]``: twelve months of cash flow, spending by category,
     merchants, month-over-month change, burn rate, net worth, the money's flow and the health

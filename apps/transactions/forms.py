@@ -15,6 +15,7 @@ from apps.accounts.forms import AccountChoiceField
 from apps.accounts.models import Account
 from apps.core.dates import user_today
 from apps.core.forms import JINJA2_FORM_RENDERER, OwnedModelChoiceField, date_field, money_field
+from apps.core.pagecache import fresh_token
 
 from .models import CATEGORY_COLOURS, Category, CategoryKind, Transaction
 from .payees import PAYEE_MAX_LENGTH
@@ -52,7 +53,7 @@ class OneTimeTokenForm(forms.Form):
         self.user = user
         self.token_was_missing = False
         if not self.is_bound:
-            self.initial["form_token"] = uuid.uuid4()
+            self.initial["form_token"] = fresh_token()  # a kept page gets a new one per answer
             return
         try:
             uuid.UUID(str(self.data.get(self.add_prefix("form_token"), "")))

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from apps.accounts.models import Account
 from apps.core.forms import add_service_errors
 from apps.core.money import format_money
+from apps.core.pagecache import cached_page
 
 from . import extensions, selectors, services
 from .filters import SORTABLE, TransactionFilter
@@ -76,6 +77,7 @@ def _list_page(request, *, quick_form=None):
     })
 
 
+@cached_page
 def transaction_list(request):
     return _list_page(request)
 

@@ -275,6 +275,14 @@ else:
 # process keeps its own copy, no network round trip (issue 17: base.html cost 4 ms a page).
 CACHES["template_fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                                 "LOCATION": "template-fragments", "OPTIONS": {"MAX_ENTRIES": 5000}}
+# Whole pages of a customer's own data, kept under their data version (apps.core.pagecache):
+# in Redis when REDIS_URL is set (one copy for every worker), else in each process's memory.
+PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
+CACHES["pages"] = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "pages"}
+    if REDIS_URL else
+    {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages", "OPTIONS": {"MAX_ENTRIES": 1000}}
+)
 
 # Email: EMAIL_URL (smtp://user:password@host:587, submission://... for STARTTLS, smtp+ssl://... for
 # TLS) sends through that server; without it, messages are written to the console (development).

@@ -112,6 +112,7 @@ def test_with_redis_renaming_a_category_is_not_served_the_old_name(client, custo
 
 def test_without_redis_nothing_is_cached_and_the_figures_are_the_same(client, customer, settings):
     settings.REDIS_URL = ""
+    settings.PAGE_CACHE = False  # the figures' own cache, not the whole page's (apps.core.pagecache)
     user, checking = customer
     client.force_login(user)
     cache.clear()

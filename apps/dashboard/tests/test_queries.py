@@ -19,14 +19,18 @@ from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
-PAGE_QUERIES = 11  # session, user, accounts, month by category, six months, budgets (2), latest six, unread alerts,
-# reward points, the first-run checklist (one query: three EXISTS and the dismissal)
+# session, user, the data version (apps.core.pagecache: the page is kept under it), accounts,
+# month by category, six months, budgets (2), latest six, unread alerts, reward points, the
+# first-run checklist (one query: three EXISTS and the dismissal)
+PAGE_QUERIES = 12
 # This month's page also shows "safe to spend" (apps.bills.forecast): the recurring items and
 # their occurrences, two queries however many bills (the second is skipped when there are no
-# items, so these customers' pages run 10). Another month's page does not: it is about today.
+# items, so these customers' pages run 11). Another month's page does not: it is about today.
 CURRENT_PAGE_QUERIES = PAGE_QUERIES + 2
-OVERVIEW_QUERIES = 5  # session, user, one statement (accounts, month's spending, unread alerts, ledger
-# version), budgets (2). A past month reads the same queries: its balances come from the same
+# session, user, the data version, one statement (accounts, month's spending, unread alerts,
+# ledger version), budgets (2).
+OVERVIEW_QUERIES = 6
+# A past month reads the same queries: its balances come from the same
 # statement (the entries after its last day are a subquery there).
 URLS = [("/", CURRENT_PAGE_QUERIES), ("/dashboard/overview", OVERVIEW_QUERIES),
         ("/?month=2025-10", PAGE_QUERIES), ("/dashboard/overview?month=2025-10", OVERVIEW_QUERIES)]
