@@ -6,7 +6,9 @@ process's memory) under a key of everything the page depends on:
 
 * the user, and their data version and the shared one (``apps.core.versions``: PostgreSQL
   changes them in the transaction of any change of any row the user owns, the user row
-  itself included: name, language, time zone, staff flag, groups);
+  itself included: name, language, time zone, staff flag, groups), and which database and
+  since when it runs (a cache that outlives a database never mistakes the new one's numbers
+  for the old one's);
 * today in the user's time zone (budgets' periods, bills due, "this month");
 * the active language, the path and the query string;
 * the release (``release()``: the code, templates, translations and static files).
@@ -98,9 +100,9 @@ def release() -> str:
 
 def page_key(request) -> str:
     user = request.user
-    mine, shared = versions.read(user.pk)
+    mine, shared, database = versions.read(user.pk)
     where = hashlib.sha1(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
-    return ":".join(["page", release(), str(user.pk), str(mine), str(shared), user_today(user).isoformat(),
+    return ":".join(["page", release(), database, str(user.pk), str(mine), str(shared), user_today(user).isoformat(),
                      translation.get_language() or "", where])
 
 

@@ -23,6 +23,7 @@ transaction that changed the rows never gets the version from before.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import connections
 
@@ -156,13 +157,24 @@ def install_after_migrate(sender, using="default", **kwargs) -> None:
     install_triggers(using)
 
 
-def read(user_id: int, using: str = "default") -> tuple[int, int]:
-    """(the user's version, the shared version), 0 where nothing has changed yet. Inside a
-    transaction (a test, a view that wrote first) its pending raises are applied first, in
-    the same round trip."""
+class Versions(NamedTuple):
+    mine: int  # the user's number, 0 where nothing of theirs has changed since tracking began
+    shared: int  # scope 0's
+    # Which database, since when: its oid and the server's start. The numbers come from that
+    # database's sequence, so a cache that outlives it (Redis across a database recreated,
+    # restored from a dump, or restored from files, which restarts the server) never takes
+    # a number of the new one for the same number of the old.
+    database: str
+
+
+def read(user_id: int, using: str = "default") -> Versions:
+    """The user's versions, in one round trip. Inside a transaction (a test, a view that wrote
+    first) its pending raises are applied first."""
     connection = connections[using]
     select = (f"SELECT coalesce(max(version) FILTER (WHERE scope = {int(user_id)}), 0), "  # noqa: S608 (int)
-              f"coalesce(max(version) FILTER (WHERE scope = {SHARED_SCOPE}), 0) "
+              f"coalesce(max(version) FILTER (WHERE scope = {SHARED_SCOPE}), 0), "
+              "(SELECT oid FROM pg_database WHERE datname = current_database())::text || '.' || "
+              "floor(extract(epoch FROM pg_postmaster_start_time()))::bigint::text "
               f"FROM core_dataversion WHERE scope IN ({int(user_id)}, {SHARED_SCOPE})")
     with connection.cursor() as cursor:
         if connection.in_atomic_block:
@@ -172,6 +184,4 @@ def read(user_id: int, using: str = "default") -> tuple[int, int]:
             cursor.nextset()
         else:
             cursor.execute(select)
-        mine, shared = cursor.fetchone()
-    return mine, shared
-
+        return Versions(*cursor.fetchone())

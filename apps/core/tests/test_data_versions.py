@@ -114,3 +114,14 @@ def test_committed_once_per_transaction_and_never_reused_after_a_rollback(user_f
     f.expense(checking, "5.00")
     assert version(user) not in (start, after_commit, rolled_back)
     assert checking.__class__.objects.get(pk=checking.pk).balance == Decimal("989.00")
+
+
+def test_the_versions_name_their_database_and_its_start(user):
+    """A cache that outlives the database (Redis, a database recreated or restored) never
+    takes the new database's numbers for the old one's: the database's oid and the server's
+    start are part of what is read."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT oid FROM pg_database WHERE datname = current_database()")
+        oid = cursor.fetchone()[0]
+    database = versions.read(user.pk).database
+    assert database.startswith(f"{oid}.") and int(database.split(".")[1]) > 1_600_000_000

@@ -152,3 +152,26 @@ def test_amounts_stay_exact_from_the_cache(logged_in, checking, frozen_now):
     second = logged_in.get("/dashboard/overview").json()
     assert first == second
     assert Decimal(str(second["monthly_spending"]["total_spent"])) == Decimal("0.30")
+
+
+def test_kept_in_redis_when_redis_url_is_set(logged_in, checking, settings, frozen_now):
+    """Production with REDIS_URL keeps the pages in Redis, one copy for every worker: a page
+    kept by one process answers another's request (a cache object of its own here)."""
+    redis = pytest.importorskip("redis")
+    url = "redis://127.0.0.1:6379/12"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).flushdb()
+    except redis.exceptions.ConnectionError as error:
+        pytest.skip(f"no Redis at {url}: {error}")
+    settings.CACHES = {**settings.CACHES, "pages": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                                    "LOCATION": url, "KEY_PREFIX": "pages"}}
+    from django.core.cache import caches
+
+    f.expense(checking, "12.50", on=date(2025, 12, 3), description="Corner bakery")
+    first = get(logged_in, LIST)[0].content.decode()
+    assert any(b"page:" in key for key in redis.Redis.from_url(url).keys("*"))
+    del caches["pages"]  # another process: nothing of the first in its memory
+    second, queries = get(logged_in, LIST)
+    assert queries == 3
+    assert without_tokens(second.content.decode()) == without_tokens(first)
+    redis.Redis.from_url(url).flushdb()
