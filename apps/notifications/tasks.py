@@ -104,6 +104,26 @@ def purge_expired(timestamp: int) -> str:
     return f"form tokens {tokens}, import uploads {batches}"
 
 
+# Finished jobs: procrastinate keeps every job's row and its events until told otherwise, so
+# the queue's tables would grow by every delivery, dispatch and tick forever. Succeeded jobs are
+# kept a week (to look into a recent run), failed, cancelled and aborted ones thirty days.
+SUCCEEDED_KEPT_HOURS = 7 * 24
+FAILED_KEPT_HOURS = 30 * 24
+
+
+@app.periodic(cron="45 3 * * *")
+@app.task(name="notifications.remove_old_jobs", queue="periodic", queueing_lock="remove_old_jobs",
+          lock="remove_old_jobs", pass_context=True)
+async def remove_old_jobs(context, timestamp: int) -> str:
+    """procrastinate's own clean-up (``JobManager.delete_old_jobs``, what its builtin
+    ``remove_old_jobs`` task runs), on the periodic queue once a day."""
+    manager = context.app.job_manager
+    await manager.delete_old_jobs(nb_hours=SUCCEEDED_KEPT_HOURS)
+    await manager.delete_old_jobs(nb_hours=FAILED_KEPT_HOURS, include_failed=True, include_cancelled=True,
+                                  include_aborted=True)
+    return f"removed succeeded jobs older than {SUCCEEDED_KEPT_HOURS} h, the others older than {FAILED_KEPT_HOURS} h"
+
+
 # ---------------------------------------------------------------------------
 # The email digest (apps/notifications/digest.py)
 # ---------------------------------------------------------------------------

@@ -5,6 +5,7 @@ expired data purged)."""
 import asyncio
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -26,7 +27,7 @@ from .conftest import dispatch_deferred, jobs
 
 PERIODIC = {"notifications.post_recurring": "*/5 * * * *", "notifications.recheck_budgets": "*/15 * * * *",
             "notifications.purge_expired": "30 3 * * *", "notifications.retry_stalled_jobs": "* * * * *",
-            "notifications.send_digests": "*/15 * * * *"}
+            "notifications.send_digests": "*/15 * * * *", "notifications.remove_old_jobs": "45 3 * * *"}
 
 
 def test_the_periodic_jobs_are_registered_with_their_crons():
@@ -51,6 +52,38 @@ def test_two_workers_defer_each_periodic_job_once_per_timestamp():
     for name in PERIODIC:
         [job] = jobs(name)
         assert job.args == {"timestamp": timestamp}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("empty_queue")
+def test_finished_jobs_are_removed_after_a_week_failed_ones_after_thirty_days():
+    """The queue's tables do not grow forever: succeeded jobs go after 7 days, failed,
+    cancelled and aborted ones after 30, jobs still to do or running never."""
+    ages = {"fresh-ok": ("succeeded", 1), "old-ok": ("succeeded", 8 * 24), "recent-failed": ("failed", 8 * 24),
+            "old-failed": ("failed", 31 * 24), "old-cancelled": ("cancelled", 31 * 24), "old-todo": ("todo", 60 * 24)}
+    with connections["default"].cursor() as cursor:
+        for name, (status, hours) in ages.items():
+            cursor.execute("INSERT INTO procrastinate_jobs (queue_name, task_name, args, status) "
+                           "VALUES ('periodic', %s, '{}', %s) RETURNING id", [name, status])
+            job_id = cursor.fetchone()[0]
+            cursor.execute("INSERT INTO procrastinate_events (job_id, type, at) VALUES (%s, 'deferred', now())",
+                           [job_id])
+            cursor.execute("UPDATE procrastinate_events SET at = now() - make_interval(hours => %s) "
+                           "WHERE job_id = %s", [hours, job_id])
+
+    async def the_job():
+        async with app.open_async():
+            context = SimpleNamespace(app=app)
+            result = await tasks.remove_old_jobs.func(context, timestamp=0)
+        await sync_to_async(connections.close_all)()
+        return result
+
+    with app.replace_connector(app.connector.get_worker_connector()):
+        assert "older than 168 h" in asyncio.run(the_job())
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT task_name FROM procrastinate_jobs WHERE task_name = ANY(%s) ORDER BY task_name",
+                       [list(ages)])
+        assert [row[0] for row in cursor.fetchall()] == ["fresh-ok", "old-todo", "recent-failed"]
 
 
 def test_a_future_dated_expense_is_checked_when_its_day_comes_in_the_users_time_zone(user_factory, time_machine):
