@@ -29,11 +29,16 @@ from django.db import connections
 
 TRIGGER = "core_dataversion"
 SHARED_SCOPE = 0  # rows with no owner (the default categories): every user's pages show them
-# Not tracked: the ledger version (raised with every posting, which is tracked anyway), and
-# the insights' merchant months, a cache of ledger reads that a page fills as it reads (each
-# read would otherwise make the page it fills stale at once; what empties it is a ledger
-# change, which is tracked).
-NOT_TRACKED = {"transactions_ledgerversion", "insights_merchantmonth", "django_session", "core_dataversion"}
+# A model whose rows no page shows, or which a page read fills, says so itself (apps.core knows
+# no app's tables): ``data_version_tracked = False`` on the model class.
+TRACKED_ATTRIBUTE = "data_version_tracked"
+
+
+def not_tracked() -> set[str]:
+    from django.apps import apps
+
+    return {model._meta.db_table for model in apps.get_models()
+            if not getattr(model, TRACKED_ATTRIBUTE, True)}
 
 BUMP_FUNCTION_SQL = """
 CREATE OR REPLACE FUNCTION core_dataversion_bump(owner bigint) RETURNS void
@@ -107,15 +112,16 @@ def tracked_tables(connection) -> list[Tracked]:
     with connection.cursor() as cursor:
         cursor.execute(_FOREIGN_KEYS_SQL)
         keys = cursor.fetchall()
+    skipped = not_tracked()
     owned: dict[str, str] = {}  # table -> its column naming the user
     for table, column, target, target_column in keys:
-        if target == user_table and target_column == "id" and table not in NOT_TRACKED:
+        if target == user_table and target_column == "id" and table not in skipped:
             owned.setdefault(table, column)
     tracked = [Tracked(user_table, ("{row}.id",))]
     tracked += [Tracked(table, (f"coalesce({{row}}.{qn(column)}, {SHARED_SCOPE})",)) for table, column in owned.items()]
     children: dict[str, list[str]] = {}
     for table, column, target, target_column in keys:
-        if table in owned or table == user_table or table in NOT_TRACKED or target not in owned:
+        if table in owned or table == user_table or table in skipped or target not in owned:
             continue
         children.setdefault(table, []).append(
             f"(SELECT p.{qn(owned[target])} FROM {qn(target)} p "  # noqa: S608 (quoted names)

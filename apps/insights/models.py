@@ -15,6 +15,11 @@ class MerchantMonth(models.Model):
     row's, so a fill computed before a change commits never survives the change.
     """
 
+    # Filled by the reads of the pages kept under the user's data version (apps.core.versions):
+    # tracked, each fill would make the page that filled it stale at once. What empties it is a
+    # ledger change, which is tracked.
+    data_version_tracked = False
+
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     month = models.DateField(help_text="First day of the month.")
     generation = models.IntegerField(default=0)

@@ -330,6 +330,9 @@ class LedgerVersion(models.Model):
                                  related_name="+")
     version = models.BigIntegerField(default=0)
 
+    # Raised with every posting, whose own rows raise the user's data version anyway (apps.core.versions).
+    data_version_tracked = False
+
     def __str__(self):
         return f"ledger version {self.version} of user {self.owner_id}"
 
