@@ -33,14 +33,14 @@ from django.db.models import Case, DecimalField, F, OuterRef, Q, Subquery, Sum, 
 from django.db.models.functions import Coalesce
 
 from apps.accounts.models import Account, OnboardingProgress
-from apps.alerts.selectors import UNREAD_COUNT_SQL, unread_count
+from apps.alerts.selectors import UNREAD_COUNT_SQL
 from apps.bills.forecast import Event, account_forecasts
 from apps.budgets.models import Budget
 from apps.budgets.selectors import BudgetStatus, budget_vs_actual, spent_in_windows
 from apps.core.currencies import currency_order
 from apps.core.dates import month_end, month_label, month_start, user_today
 from apps.core.db import column, table
-from apps.rewards.selectors import points_total
+from apps.rewards.selectors import POINTS_TOTAL_SQL
 from apps.transactions.models import LedgerVersion, MonthlyTotal, Transaction
 from apps.transactions.selectors import (
     MonthFlow,
@@ -149,10 +149,6 @@ def latest_transactions(*, user, until: date | None = None, limit: int = 6) -> l
     if until is not None:
         entries = entries.filter(occurred_on__lte=until)
     return list(entries.select_related("account", "category").order_by("-occurred_on", "-id")[:limit])
-
-
-def unread_alert_count(*, user) -> int:
-    return unread_count(user=user)
 
 
 # ---------------------------------------------------------------------------
@@ -375,6 +371,7 @@ class DashboardPage:
     alerts_count: int = 0
     safe_to_spend: SafeToSpend | None = None  # the current month only: it is about today
     reward_points: int = 0
+    checklist: FirstRunChecklist | None = None  # while the customer has a first step left
 
     @property
     def currency(self) -> str:
@@ -430,6 +427,7 @@ def dashboard_page(*, user, month: date | None = None, today: date | None = None
     # come from it under the user's ledger version (one query for the version).
     version = ledger_version(user=user) if ledger_cache_enabled() else None
     figures = (user.default_currency, month)
+    alerts_count, reward_points, checklist = _counts_and_checklist(user=user)
     return DashboardPage(
         month=month,
         today=today,
@@ -442,8 +440,9 @@ def dashboard_page(*, user, month: date | None = None, today: date | None = None
         budgets=budget_vs_actual(user=user, month=month, today=today,
                                  spent_in=cached_spent_in_windows(user=user, ledger_version=version)),
         latest=latest_transactions(user=user, until=as_of),
-        alerts_count=unread_alert_count(user=user),
-        reward_points=points_total(user=user),
+        alerts_count=alerts_count,
+        reward_points=reward_points,
+        checklist=checklist,
     )
 
 
@@ -473,14 +472,29 @@ def first_run_checklist(*, user) -> FirstRunChecklist | None:
     One plain statement (three EXISTS and the dismissal; issue 17: built by the ORM on every
     visit it cost more than running it). Income and expenses are found through the monthly
     totals, transfers through the (owner, category, date) index (they have no category): no
-    scan of the ledger."""
+    scan of the ledger. The dashboard reads it in its counts statement instead."""
     with connection.cursor() as cursor:
-        cursor.execute(_CHECKLIST_SQL, [user.pk, user.pk, user.pk, user.pk, list(TRANSFER_KINDS), user.pk])
-        dismissed, has_account, has_entry, has_budget = cursor.fetchone()
+        cursor.execute(_CHECKLIST_SQL, _checklist_params(user))
+        return _checklist(*cursor.fetchone())
+
+
+def _checklist(dismissed: bool, has_account: bool, has_entry: bool, has_budget: bool) -> FirstRunChecklist | None:
     if dismissed:
         return None
     checklist = FirstRunChecklist(has_account=has_account, has_entry=has_entry, has_budget=has_budget)
     return None if checklist.is_complete else checklist
+
+
+def _checklist_params(user) -> list:
+    return [user.pk, user.pk, user.pk, user.pk, list(TRANSFER_KINDS), user.pk]
+
+
+def _counts_and_checklist(*, user) -> tuple[int, int, FirstRunChecklist | None]:
+    """(unread alerts, reward points, the first-run checklist) in one plain statement."""
+    with connection.cursor() as cursor:
+        cursor.execute(_COUNTS_SQL, [user.pk, user.pk, *_checklist_params(user)])
+        alerts, points, *checklist = cursor.fetchone()
+    return alerts, points, _checklist(*checklist)
 
 
 # The customer's own entries besides income and expenses (an opening balance comes with the
@@ -500,3 +514,5 @@ _CHECKLIST_SQL = (
     f"AND {column(Transaction, 'category')} IS NULL AND {column(Transaction, 'kind')} = ANY(%s)), "
     f"EXISTS (SELECT 1 FROM {table(Budget)} WHERE {column(Budget, 'owner')} = %s)"
 )
+# The dashboard's small figures and its checklist in one round trip.
+_COUNTS_SQL = f"SELECT ({UNREAD_COUNT_SQL}), ({POINTS_TOTAL_SQL}), {_CHECKLIST_SQL.removeprefix('SELECT ')}"

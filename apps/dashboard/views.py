@@ -108,7 +108,7 @@ def home(request):
     categories, history = category_sections(page), history_sections(page)
     context = {
         "page": page,
-        "checklist": selectors.first_run_checklist(user=request.user),
+        "checklist": page.checklist,
         "category_sections": categories,
         "history_sections": history,
         "chart_data": _chart_data(categories, history),

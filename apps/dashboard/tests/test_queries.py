@@ -20,9 +20,9 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 # session, user, the data version (apps.core.pagecache: the page is kept under it), accounts,
-# month by category, six months, budgets (2), latest six, unread alerts, reward points, the
-# first-run checklist (one query: three EXISTS and the dismissal)
-PAGE_QUERIES = 12
+# month by category, six months, budgets (2), latest six, and one statement of unread alerts,
+# reward points and the first-run checklist (three EXISTS and the dismissal)
+PAGE_QUERIES = 10
 # This month's page also shows "safe to spend" (apps.bills.forecast): the recurring items and
 # their occurrences, two queries however many bills (the second is skipped when there are no
 # items, so these customers' pages run 11). Another month's page does not: it is about today.

@@ -79,8 +79,19 @@ def test_latest_transactions_are_the_newest_six_of_this_user(scenario):
     assert all(t.owner_id == scenario.user.pk for t in latest)
 
 
-def test_unread_alert_count(scenario):
-    assert selectors.unread_alert_count(user=scenario.user) == 2
+def test_the_counts_statement_reads_unread_alerts_points_and_the_checklist(scenario):
+    from apps.rewards.models import PointsEntry, PointsKind
+
+    assert selectors.dashboard_page(user=scenario.user, month=date(2025, 12, 1)).alerts_count == 2
+    staff = f.UserFactory(is_staff=True)
+    PointsEntry.objects.create(owner=scenario.user, points=120, kind=PointsKind.STAFF_GRANT, reason="welcome",
+                               actor=staff)
+    PointsEntry.objects.create(owner=scenario.user, points=-20, kind=PointsKind.STAFF_REMOVAL, reason="fix",
+                               actor=staff)
+    page = selectors.dashboard_page(user=scenario.user, month=date(2025, 12, 1))
+    assert (page.alerts_count, page.reward_points) == (2, 100)
+    # The same answer as the checklist's own statement (the scenario has accounts and entries).
+    assert page.checklist == selectors.first_run_checklist(user=scenario.user)
 
 
 def test_dashboard_page_compares_with_previous_month(scenario):
