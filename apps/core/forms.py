@@ -101,6 +101,20 @@ def date_field(*, label=None, **kwargs) -> forms.DateField:
     )
 
 
+class OneQueryChoiceIterator(forms.models.ModelChoiceIterator):
+    """A select's choices read with one ordinary query, kept by the field's queryset. Django's
+    own iterator reads them through ``QuerySet.iterator()``, which on PostgreSQL is a
+    server-side cursor (DECLARE, FETCH, CLOSE: three round trips per select, each time the
+    select is drawn; issue 17: the transactions list drew four). A user's accounts or
+    categories are a few dozen rows, so holding them is nothing."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
 class OwnedChoiceMixin:
     """A choice among the user's own objects. An id that is none of the user's objects
     (another customer's, or no object at all) answers 404, like the same id in a URL,
@@ -128,7 +142,7 @@ class OwnedChoiceMixin:
 
 
 class OwnedModelChoiceField(OwnedChoiceMixin, forms.ModelChoiceField):
-    pass
+    iterator = OneQueryChoiceIterator
 
 
 def add_service_errors(form, error: ValidationError, field_map: dict | None = None) -> None:

@@ -11,10 +11,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField as FilterModelChoiceField
+from django_filters.fields import ModelChoiceIterator as FilterModelChoiceIterator
 
 from apps.accounts.models import Account
 from apps.core.dates import parse_month, shift_month
-from apps.core.forms import JINJA2_FORM_RENDERER, OwnedChoiceMixin
+from apps.core.forms import JINJA2_FORM_RENDERER, OneQueryChoiceIterator, OwnedChoiceMixin
 
 from .models import Category, Transaction
 
@@ -43,8 +44,12 @@ class MonthFilter(django_filters.Filter):
         return qs.filter(occurred_on__gte=value, occurred_on__lt=shift_month(value, 1))
 
 
+class _FilterChoiceIterator(FilterModelChoiceIterator, OneQueryChoiceIterator):
+    """django-filter's choices (its "none" choice after the empty one) read with one query."""
+
+
 class _OwnedFilterChoiceField(OwnedChoiceMixin, FilterModelChoiceField):
-    pass
+    iterator = _FilterChoiceIterator
 
 
 class OwnedModelChoiceFilter(django_filters.ModelChoiceFilter):

@@ -90,3 +90,18 @@ def test_a_filtered_list_keeps_its_filters_count_and_totals(logged_in, user):
     (usd,) = response.context["totals"]
     assert (usd.count, usd.money_in) == (29, sum(Decimal(n) for n in range(32, 61)))  # 1-29 February 2020
     assert 'href="?month=2020-02&amp;page=1">Previous' in response.content.decode()
+
+
+def test_the_lists_selects_read_their_choices_without_server_side_cursors(logged_in, user):
+    """The quick entry's and the filters' selects are ordinary queries: Django's own choice
+    iterator would DECLARE a cursor, FETCH and CLOSE it for each select (issue 17)."""
+    account = AccountFactory(owner=user, name="Everyday", opening_balance=Decimal("10.00"))
+    url = reverse("transactions:list")
+    with CaptureQueriesContext(connection) as captured:
+        response = logged_in.get(url)
+    assert response.status_code == 200
+    assert not [q["sql"] for q in captured.captured_queries if "DECLARE" in q["sql"]]
+    html = response.content.decode()
+    # The quick entry and the filters still offer the account (as the only choice of each).
+    assert f'<option value="{account.pk}" selected>Everyday •••• 1234 (10.00 USD)</option>' in html  # quick entry
+    assert f'<option value="{account.pk}">Everyday •••• 1234</option>' in html  # the filters
