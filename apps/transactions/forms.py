@@ -126,9 +126,10 @@ class QuickExpenseForm(EntryForm):
         self.fields["payee"].required = True
         self.fields["category"].empty_label = _("Category")
         self.fields["account"].empty_label = _("Account")
-        accounts = list(self.fields["account"].queryset.values_list("pk", flat=True)[:2])
-        if len(accounts) == 1 and not self.initial.get("account"):
-            self.initial["account"] = accounts[0]
+        # The open accounts, read once: the select draws its choices from the same rows.
+        self.open_account_ids = [a.pk for a in self.fields["account"].queryset]
+        if len(self.open_account_ids) == 1 and not self.initial.get("account"):
+            self.initial["account"] = self.open_account_ids[0]
         placeholders = {"payee": _("Payee"), "amount": _("Amount")}
         for name, field in self.fields.items():
             if not field.widget.is_hidden:

@@ -125,20 +125,18 @@ def _quick_form(request, data=None):
     """The list's quick entry of an expense (date, payee, amount, category, account, Enter).
     Its account: the one the list is filtered to, else the open account of the customer's
     latest expense (where the next one most likely goes), else their first open account."""
-    open_accounts = Account.objects.filter(owner=request.user, closed_on__isnull=True)
-    first = open_accounts.order_by("pk").values_list("pk", flat=True).first()
-    if first is None:
-        return None
     account = request.GET.get("account", "")
-    if account.isascii() and account.isdigit():
-        initial = {"account": int(account)}
-    else:
+    initial = {"account": int(account)} if account.isascii() and account.isdigit() else {}
+    form = QuickExpenseForm(data, user=request.user, initial=initial, entry_kind=Transaction.Kind.EXPENSE,
+                            prefix="quick")
+    if not form.open_account_ids:
+        return None
+    if not form.initial.get("account"):  # one open account is already chosen by the form
         latest = (Transaction.objects.filter(owner=request.user, kind=Transaction.Kind.EXPENSE,
                                              account__closed_on__isnull=True)
                   .order_by("-occurred_on", "-id").values_list("account_id", flat=True).first())
-        initial = {"account": latest or first}
-    return QuickExpenseForm(data, user=request.user, initial=initial, entry_kind=Transaction.Kind.EXPENSE,
-                            prefix="quick")
+        form.initial["account"] = latest or min(form.open_account_ids)
+    return form
 
 
 @require_http_methods(["POST"])
