@@ -54,6 +54,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import Account
 from apps.core.dates import user_today
+from apps.core.db import column, table
 from apps.core.formats import format_day
 from apps.core.money import format_money
 from apps.transactions.models import Transaction
@@ -155,8 +156,10 @@ def project(*, balance: Decimal, today: date, days: int, events: Iterable[Event]
     running = balance
     for offset in range(days + 1):
         day = today + timedelta(days=offset)
-        todays = tuple(sorted(by_day.get(day, ()), key=_event_order))
-        running += sum((e.amount for e in todays), ZERO)
+        found = by_day.get(day)  # most days have none: no sort, no sum
+        todays = tuple(sorted(found, key=_event_order)) if found else ()
+        if todays:
+            running += sum((e.amount for e in todays), ZERO)
         estimated = None if daily_spending is None else running - daily_spending * offset
         points.append(Point(day=day, balance=running, events=todays, estimated_balance=estimated))
     return points
@@ -360,6 +363,13 @@ def crossing_message(forecast: Forecast, crossing: Crossing) -> str:
     return _("%(account)s is projected to reach %(balance)s on %(day)s, after %(item)s (%(amount)s).") % values
 
 
+# One parameter, the user's id: whether they have an item a forecast would read (``_items_for``
+# narrows it to the accounts); a subquery of the dashboard's counts statement.
+ACTIVE_ITEMS_SQL = (f"SELECT EXISTS (SELECT 1 FROM {table(RecurringItem)} "  # noqa: S608 (names from the model)
+                    f"WHERE {column(RecurringItem, 'owner')} = %s AND {column(RecurringItem, 'is_active')} "
+                    f"AND {column(RecurringItem, 'paused_on')} IS NULL)")
+
+
 def _items_for(*, user, account_ids: list[int]) -> list[RecurringItem]:
     return list(
         RecurringItem.objects.filter(owner=user, is_active=True, paused_on__isnull=True)
@@ -383,14 +393,15 @@ def _stored_for(items: list[RecurringItem], *, end: date) -> dict[int, list[Occu
 
 
 def account_forecasts(*, user, accounts: list[Account], days: int = DEFAULT_DAYS, today: date | None = None,
-                      ) -> dict[int, Forecast]:
+                      has_items: bool = True) -> dict[int, Forecast]:
     """A forecast for each of ``accounts`` (the user's, already read): two queries whatever
-    the number of accounts, items and days (one when no item touches them)."""
+    the number of accounts, items and days (one when no item touches them; none when the
+    caller read that the user has no active item: ``has_items=False``, see ``ACTIVE_ITEMS_SQL``)."""
     today = today or user_today(user)
     horizon = max(days, LOOKAHEAD_DAYS)
     end = today + timedelta(days=horizon)
     ids = [a.pk for a in accounts]
-    items = _items_for(user=user, account_ids=ids) if ids else []
+    items = _items_for(user=user, account_ids=ids) if ids and has_items else []
     stored = _stored_for(items, end=end)
     return {
         a.pk: Forecast(account=a, today=today, days=days, lookahead=project(

@@ -34,7 +34,7 @@ from django.db.models.functions import Coalesce
 
 from apps.accounts.models import Account, OnboardingProgress
 from apps.alerts.selectors import UNREAD_COUNT_SQL
-from apps.bills.forecast import Event, account_forecasts
+from apps.bills.forecast import ACTIVE_ITEMS_SQL, Event, account_forecasts
 from apps.budgets.models import Budget
 from apps.budgets.selectors import BudgetStatus, budget_vs_actual, spent_in_windows
 from apps.core.currencies import currency_order
@@ -176,14 +176,15 @@ class SafeToSpend:
         return len(self.by_currency) > 1
 
 
-def safe_to_spend(*, user, accounts: list[Account], today: date) -> SafeToSpend | None:
+def safe_to_spend(*, user, accounts: list[Account], today: date, has_items: bool = True) -> SafeToSpend | None:
     """Safe to spend on each of ``accounts`` (open, with today's balances) that is not a
-    credit card: two queries (the recurring items and their occurrences), one without items,
-    whatever the number of accounts and bills; None without such an account."""
+    credit card: two queries (the recurring items and their occurrences), one without items
+    on them, none when the caller knows there are no items (``has_items=False``), whatever
+    the number of accounts and bills; None without such an account."""
     spendable = [a for a in accounts if a.kind != Account.Kind.CREDIT_CARD]
     if not spendable:
         return None
-    forecasts = account_forecasts(user=user, accounts=spendable, today=today)
+    forecasts = account_forecasts(user=user, accounts=spendable, today=today, has_items=has_items)
     rows = [SafeToSpendRow(account=a, amount=forecasts[a.pk].safe_to_spend, next_income=forecasts[a.pk].next_income)
             for a in spendable]
     totals: dict[str, Decimal] = {}
@@ -427,12 +428,13 @@ def dashboard_page(*, user, month: date | None = None, today: date | None = None
     # come from it under the user's ledger version (one query for the version).
     version = ledger_version(user=user) if ledger_cache_enabled() else None
     figures = (user.default_currency, month)
-    alerts_count, reward_points, checklist = _counts_and_checklist(user=user)
+    counts = _counts_and_checklist(user=user)
     return DashboardPage(
         month=month,
         today=today,
         accounts=accounts,
-        safe_to_spend=safe_to_spend(user=user, accounts=accounts.accounts, today=today) if as_of is None else None,
+        safe_to_spend=(safe_to_spend(user=user, accounts=accounts.accounts, today=today, has_items=counts.has_items)
+                       if as_of is None else None),
         spending=cached_ledger_figure(user=user, ledger_version=version, name="spending", parts=figures,
                                       compute=lambda: monthly_spending(user=user, month=month)),
         history=cached_ledger_figure(user=user, ledger_version=version, name="history", parts=figures,
@@ -440,9 +442,9 @@ def dashboard_page(*, user, month: date | None = None, today: date | None = None
         budgets=budget_vs_actual(user=user, month=month, today=today,
                                  spent_in=cached_spent_in_windows(user=user, ledger_version=version)),
         latest=latest_transactions(user=user, until=as_of),
-        alerts_count=alerts_count,
-        reward_points=reward_points,
-        checklist=checklist,
+        alerts_count=counts.alerts,
+        reward_points=counts.points,
+        checklist=counts.checklist,
     )
 
 
@@ -489,12 +491,21 @@ def _checklist_params(user) -> list:
     return [user.pk, user.pk, user.pk, user.pk, list(TRANSFER_KINDS), user.pk]
 
 
-def _counts_and_checklist(*, user) -> tuple[int, int, FirstRunChecklist | None]:
-    """(unread alerts, reward points, the first-run checklist) in one plain statement."""
+@dataclass(frozen=True)
+class _Counts:
+    alerts: int  # unread
+    points: int
+    has_items: bool  # any active recurring item (safe to spend reads them only then)
+    checklist: FirstRunChecklist | None
+
+
+def _counts_and_checklist(*, user) -> _Counts:
+    """Unread alerts, reward points, whether there are recurring items, and the first-run
+    checklist, in one plain statement."""
     with connection.cursor() as cursor:
-        cursor.execute(_COUNTS_SQL, [user.pk, user.pk, *_checklist_params(user)])
-        alerts, points, *checklist = cursor.fetchone()
-    return alerts, points, _checklist(*checklist)
+        cursor.execute(_COUNTS_SQL, [user.pk, user.pk, user.pk, *_checklist_params(user)])
+        alerts, points, has_items, *checklist = cursor.fetchone()
+    return _Counts(alerts=alerts, points=points, has_items=has_items, checklist=_checklist(*checklist))
 
 
 # The customer's own entries besides income and expenses (an opening balance comes with the
@@ -515,4 +526,5 @@ _CHECKLIST_SQL = (
     f"EXISTS (SELECT 1 FROM {table(Budget)} WHERE {column(Budget, 'owner')} = %s)"
 )
 # The dashboard's small figures and its checklist in one round trip.
-_COUNTS_SQL = f"SELECT ({UNREAD_COUNT_SQL}), ({POINTS_TOTAL_SQL}), {_CHECKLIST_SQL.removeprefix('SELECT ')}"
+_COUNTS_SQL = (f"SELECT ({UNREAD_COUNT_SQL}), ({POINTS_TOTAL_SQL}), ({ACTIVE_ITEMS_SQL}), "
+               f"{_CHECKLIST_SQL.removeprefix('SELECT ')}")

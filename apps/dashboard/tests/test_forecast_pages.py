@@ -246,3 +246,33 @@ def test_dashboard_queries_do_not_grow_with_bills(client, user_factory):
             assert client.get("/").status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_without_active_bills_safe_to_spend_reads_no_bill_tables(client, user_factory):
+    """The counts statement says whether the customer has an active recurring item; without
+    one, safe to spend is the balance less the buffer with no query of items or occurrences,
+    and a paused item counts as none (the forecast leaves it out too)."""
+    owner = user_factory()
+    acct = f.account(owner, "Checking", opening="120.00")
+    Account.objects.filter(pk=acct.pk).update(forecast_buffer=D("20.00"))
+    client.force_login(owner)
+
+    def visit():
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get("/").content.decode()
+        bill_queries = [q["sql"] for q in queries.captured_queries
+                        if "bills_recurringitem" in q["sql"] and "EXISTS" not in q["sql"]]
+        return html, bill_queries
+
+    html, bill_queries = visit()
+    assert bill_queries == []
+    assert re.search(r'data-amount="100.00" id="safe-to-spend-total"', html)
+    item = recurring(acct, name="Rent", amount="30.00", starts_on=TODAY + timedelta(days=3))
+    html, bill_queries = visit()
+    assert len(bill_queries) == 2  # the items, then their occurrences
+    # No income in sight: the rent of the next 90 days (three months) is kept back.
+    assert re.search(r'data-amount="10.00" id="safe-to-spend-total"', html)
+    bills.recurring_pause(user=owner, item_id=item.pk)
+    html, bill_queries = visit()
+    assert bill_queries == []
+    assert re.search(r'data-amount="100.00" id="safe-to-spend-total"', html)

@@ -21,11 +21,13 @@ pytestmark = pytest.mark.django_db
 
 # session, user, the data version (apps.core.pagecache: the page is kept under it), accounts,
 # month by category, six months, budgets (2), latest six, and one statement of unread alerts,
-# reward points and the first-run checklist (three EXISTS and the dismissal)
+# reward points, whether there are recurring items, and the first-run checklist (three EXISTS
+# and the dismissal)
 PAGE_QUERIES = 10
 # This month's page also shows "safe to spend" (apps.bills.forecast): the recurring items and
-# their occurrences, two queries however many bills (the second is skipped when there are no
-# items, so these customers' pages run 11). Another month's page does not: it is about today.
+# their occurrences, two queries however many bills, none when the counts statement found no
+# active item (these customers have none: their pages run PAGE_QUERIES). Another month's page
+# does not: it is about today.
 CURRENT_PAGE_QUERIES = PAGE_QUERIES + 2
 # session, user, the data version, one statement (accounts, month's spending, unread alerts,
 # ledger version), budgets (2).
