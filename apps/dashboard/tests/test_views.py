@@ -395,3 +395,19 @@ def test_overview_budgets_of_every_period_shape_equal_the_row_sums(client, user_
     for b in data["budgets"]:
         start = made[b["budget_id"]][2]
         assert b["spent"] == sum((a for d, a in food if start <= d <= date(2025, 11, 30)), Decimal(0)), b
+
+
+def test_latest_transactions_name_the_payee_then_the_description_then_the_kind(client, user_factory, now):
+    """A quick entry has a payee and no description: the dashboard names it as the list does."""
+    user = user_factory()
+    acct = f.account(user, "Main", opening="100.00")
+    f.expense(acct, "4.20", payee="Corner shop")
+    f.expense(acct, "3.00", description="Bus ticket")
+    f.expense(acct, "2.00", payee="Baker & Sons", description="Bread")
+    client.force_login(user)
+    html = client.get("/").content.decode()
+    latest = html[html.index('id="latest-transactions"'):]
+    latest = latest[:latest.index("</table>")]
+    cells = re.findall(r"<tr data-transaction-id=\"\d+\">\s*<td[^>]*>.*?</td>\s*<td>([^<]*)", latest, re.S)
+    assert [c.strip() for c in cells[:3]] == ["Baker &amp; Sons", "Bus ticket", "Corner shop"]
+    assert "Opening balance" in cells[3]
