@@ -68,6 +68,10 @@ class BrowserProblems:
         # connection (ERR_CONNECTION_*, ERR_EMPTY_RESPONSE), which are still reported.
         if "ERR_ABORTED" in failure and request.resource_type in ("document", "fetch", "xhr"):
             return
+        # The same for the tab's icon, which the browser fetches on its own after the page (seen
+        # on a slow machine: the next page.goto aborted it); a missing icon answers 404 instead.
+        if "ERR_ABORTED" in failure and urlsplit(request.url).path.endswith("/favicon.svg"):
+            return
         self.problems.append(f"request failed: {request.method} {request.url} ({failure})")
 
     def _on_response(self, response: Response) -> None:
