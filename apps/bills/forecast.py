@@ -156,9 +156,9 @@ def project(*, balance: Decimal, today: date, days: int, events: Iterable[Event]
     running = balance
     for offset in range(days + 1):
         day = today + timedelta(days=offset)
-        found = by_day.get(day)  # most days have none: no sort, no sum
-        todays = tuple(sorted(found, key=_event_order)) if found else ()
-        if todays:
+        todays = ()
+        if day in by_day:  # most days have no event: no sort, no sum
+            todays = tuple(sorted(by_day[day], key=_event_order))
             running += sum((e.amount for e in todays), ZERO)
         estimated = None if daily_spending is None else running - daily_spending * offset
         points.append(Point(day=day, balance=running, events=todays, estimated_balance=estimated))

@@ -469,26 +469,12 @@ class FirstRunChecklist:
         return self.done_count == 3
 
 
-def first_run_checklist(*, user) -> FirstRunChecklist | None:
-    """The checklist while the user has a step left and has not hidden it; None otherwise.
-    One plain statement (three EXISTS and the dismissal; issue 17: built by the ORM on every
-    visit it cost more than running it). Income and expenses are found through the monthly
-    totals, transfers through the (owner, category, date) index (they have no category): no
-    scan of the ledger. The dashboard reads it in its counts statement instead."""
-    with connection.cursor() as cursor:
-        cursor.execute(_CHECKLIST_SQL, _checklist_params(user))
-        return _checklist(*cursor.fetchone())
-
-
 def _checklist(dismissed: bool, has_account: bool, has_entry: bool, has_budget: bool) -> FirstRunChecklist | None:
+    """The checklist while the user has a step left and has not hidden it; None otherwise."""
     if dismissed:
         return None
     checklist = FirstRunChecklist(has_account=has_account, has_entry=has_entry, has_budget=has_budget)
     return None if checklist.is_complete else checklist
-
-
-def _checklist_params(user) -> list:
-    return [user.pk, user.pk, user.pk, user.pk, list(TRANSFER_KINDS), user.pk]
 
 
 @dataclass(frozen=True)
@@ -501,9 +487,13 @@ class _Counts:
 
 def _counts_and_checklist(*, user) -> _Counts:
     """Unread alerts, reward points, whether there are recurring items, and the first-run
-    checklist, in one plain statement."""
+    checklist, in one plain statement (issue 17: built by the ORM on every visit, each cost
+    more than running it). The checklist's steps are three EXISTS and the dismissal: income
+    and expenses are found through the monthly totals, transfers through the (owner,
+    category, date) index (they have no category), so the ledger is not scanned."""
     with connection.cursor() as cursor:
-        cursor.execute(_COUNTS_SQL, [user.pk, user.pk, user.pk, *_checklist_params(user)])
+        cursor.execute(_COUNTS_SQL, [user.pk, user.pk, user.pk,
+                                     user.pk, user.pk, user.pk, user.pk, list(TRANSFER_KINDS), user.pk])
         alerts, points, has_items, *checklist = cursor.fetchone()
     return _Counts(alerts=alerts, points=points, has_items=has_items, checklist=_checklist(*checklist))
 
@@ -513,9 +503,11 @@ def _counts_and_checklist(*, user) -> _Counts:
 TRANSFER_KINDS = (Transaction.Kind.TRANSFER_IN, Transaction.Kind.TRANSFER_OUT)
 
 
-# Table and column names from the models; the values are parameters.
-_CHECKLIST_SQL = (
-    f"SELECT EXISTS (SELECT 1 FROM {table(OnboardingProgress)} "  # noqa: S608
+# The dashboard's small figures and its checklist in one round trip. Table and column names
+# from the models; the values are parameters.
+_COUNTS_SQL = (
+    f"SELECT ({UNREAD_COUNT_SQL}), ({POINTS_TOTAL_SQL}), ({ACTIVE_ITEMS_SQL}), "  # noqa: S608
+    f"EXISTS (SELECT 1 FROM {table(OnboardingProgress)} "
     f"WHERE {column(OnboardingProgress, 'owner')} = %s "
     f"AND {column(OnboardingProgress, 'checklist_dismissed_at')} IS NOT NULL), "
     f"EXISTS (SELECT 1 FROM {table(Account)} WHERE {column(Account, 'owner')} = %s), "
@@ -525,6 +517,3 @@ _CHECKLIST_SQL = (
     f"AND {column(Transaction, 'category')} IS NULL AND {column(Transaction, 'kind')} = ANY(%s)), "
     f"EXISTS (SELECT 1 FROM {table(Budget)} WHERE {column(Budget, 'owner')} = %s)"
 )
-# The dashboard's small figures and its checklist in one round trip.
-_COUNTS_SQL = (f"SELECT ({UNREAD_COUNT_SQL}), ({POINTS_TOTAL_SQL}), ({ACTIVE_ITEMS_SQL}), "
-               f"{_CHECKLIST_SQL.removeprefix('SELECT ')}")

@@ -90,8 +90,12 @@ def test_the_counts_statement_reads_unread_alerts_points_and_the_checklist(scena
                                actor=staff)
     page = selectors.dashboard_page(user=scenario.user, month=date(2025, 12, 1))
     assert (page.alerts_count, page.reward_points) == (2, 100)
-    # The same answer as the checklist's own statement (the scenario has accounts and entries).
-    assert page.checklist == selectors.first_run_checklist(user=scenario.user)
+    # Accounts, entries and budgets: every first step is done, so no checklist.
+    assert page.checklist is None
+    newcomer = f.UserFactory()
+    f.account(newcomer, "Main", opening="10.00")
+    assert selectors.dashboard_page(user=newcomer).checklist == selectors.FirstRunChecklist(
+        has_account=True, has_entry=False, has_budget=False)
 
 
 def test_dashboard_page_compares_with_previous_month(scenario):
