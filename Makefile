@@ -53,10 +53,13 @@ run: seed
 lint: deps
 	$(BIN)/ruff check .
 
-# The default tier; BANKDASH_FULL_TESTS=1 in the environment turns on the full tier.
+# The default tier; BANKDASH_FULL_TESTS=1 in the environment turns on the full tier. The suites
+# run on TEST_WORKERS pytest-xdist workers (each with its own test database; conftest.py groups
+# the tests that share a server); TEST_WORKERS=0 runs them in this one process.
+TEST_WORKERS ?= 2
 test: deps
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 # The full tier, as CI runs it (.ci/run).
 test-full:

@@ -24,6 +24,33 @@ def pytest_report_header(config):
     return [f"BankDash test tier: {tier}", f"hypothesis profile: {HYPOTHESIS_PROFILE}"]
 
 
+# ``make test`` runs the suites on pytest-xdist workers, each with its own test database. Tests
+# that share something costly or outside the test database run on one worker, as a group, in
+# their usual order (the other tests go one by one to whichever worker is free):
+XDIST_GROUPS = {  # the first prefix that matches
+    # one private PostgreSQL cluster and gunicorn per session; both write staticfiles/ (collectstatic)
+    "tests/hardening/": "servers",
+    "tests/reliability/test_scale_out.py": "servers",
+    # one committed database for the package, checked at its end (tests/reliability/conftest.py)
+    "tests/reliability/": "reliability",
+    # one form discovery per process (tests/property/forms.py remembers what the first one found)
+    "tests/property/test_hostile_forms.py": "forms",
+    "tests/security/test_ownership_form_fields.py": "forms",
+}
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """The groups above. (xdist's own ``--dist loadgroup`` marks a group by renaming the test's
+    node id, which pytest 9 no longer reads, so the tests of a group were spread out.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return next((group for prefix, group in XDIST_GROUPS.items() if nodeid.startswith(prefix)), nodeid)
+
+    return GroupScheduling(config, log)
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests marked ``full`` run in the full tier only; otherwise they are skipped with the reason."""
     if full_tier():
@@ -32,6 +59,17 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("full"):
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _no_jobs_left_by_a_committing_test(request, django_db_blocker):
+    """After a test on a transactional database: its procrastinate jobs are gone too."""
+    yield
+    if "transactional_db" in request.fixturenames:
+        from tests.helpers import empty_job_queue
+
+        with django_db_blocker.unblock():
+            empty_job_queue()
 
 
 @pytest.fixture

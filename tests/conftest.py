@@ -31,7 +31,24 @@ def report_figure():
 HOSTILE_VALUES = "hostile values sent"
 
 
+def _merge(name: str, value) -> None:
+    """A figure of a pytest-xdist worker into the controller's: counts add up, the rest is kept."""
+    if isinstance(value, int) and isinstance(_FIGURES.get(name), int):
+        value += _FIGURES[name]
+    _FIGURES[name] = value
+
+
+def pytest_testnodedown(node, error):
+    """pytest-xdist, on the controller: a worker's figures (sent in its workeroutput)."""
+    for name, value in getattr(node, "workeroutput", {}).get("bankdash_figures", {}).items():
+        _merge(name, value)
+
+
 def pytest_sessionfinish(session):
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # a pytest-xdist worker: the controller reports
+        workeroutput["bankdash_figures"] = dict(_FIGURES)
+        return
     if _FIGURES:
         ARTIFACTS.mkdir(exist_ok=True)
         (ARTIFACTS / "figures.txt").write_text("".join(f"{k}: {v}\n" for k, v in _FIGURES.items()))

@@ -22,3 +22,14 @@ def database_url(name: str | None = None) -> str:
     if host.startswith("/"):
         return f"postgres://{auth}@:{port}/{name}?host={quote(host)}"
     return f"postgres://{auth}@{host}:{port}/{name}"
+
+
+def empty_job_queue() -> None:
+    """Empty procrastinate's tables. They are not Django's, so the flush after a test that
+    commits leaves its jobs for the next test of the same process (whichever it is under
+    pytest-xdist)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE procrastinate_jobs, procrastinate_periodic_defers, procrastinate_events, "
+                       "procrastinate_workers CASCADE")

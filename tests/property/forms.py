@@ -14,6 +14,7 @@ from datetime import date
 
 from django import forms
 from django.db import connection, transaction
+from django.urls import reverse
 
 from apps.core.forms import MoneyField
 from tests.conftest import FUZZ_PASSWORD as PASSWORD
@@ -121,18 +122,47 @@ def baseline_body(form: forms.BaseForm, *, login_email: str | None) -> dict:
     return body
 
 
-def _candidate_urls(route, found):
+def _candidate_combos(route, found):
+    """(the candidates' roles, the URL) for combinations of the customer's ids, up to 200."""
     ids = route.id_kwargs
     fixed = {name: NOT_IDS.get(name, "x") for name in route.kwargs if name not in ids}
-    options = [[c.a_value for c in found if _fits(route.kwargs[name], c.a_value)] for name in ids]
+    options = [[c for c in found if _fits(route.kwargs[name], c.a_value)] for name in ids]
     for combo in itertools.islice(itertools.product(*options), 200):
-        yield route.url({**fixed, **dict(zip(ids, combo, strict=True))})
+        yield (tuple(c.role for c in combo),
+               route.url({**fixed, **{name: c.a_value for name, c in zip(ids, combo, strict=True)}}))
+
+
+def _candidate_urls(route, found):
+    for _roles, url in _candidate_combos(route, found):
+        yield url
+
+
+# What the first discovery in this process found, per (route, as customer): the roles of the
+# candidates whose ids showed the form ("accounts.Account#0",), or None for no form at all.
+# Every caller's world is built the same way (tests.conftest.fuzz_world: the same objects,
+# new ids), so a later discovery tries the remembered roles first and skips a route that
+# had no form: only the first discovery pays for trying up to 200 ids on every route.
+_FOUND: dict[tuple[str, bool], tuple[str, ...] | None] = {}
+
+
+def _tries(route, found, remembered):
+    if not route.id_kwargs:
+        yield (), route.url({n: NOT_IDS.get(n, "x") for n in route.kwargs})
+        return
+    if remembered:
+        by_role = {c.role: c for c in found}
+        if all(role in by_role for role in remembered):
+            fixed = {name: NOT_IDS.get(name, "x") for name in route.kwargs if name not in route.id_kwargs}
+            yield remembered, route.url({**fixed, **{name: by_role[role].a_value
+                                                     for name, role in zip(route.id_kwargs, remembered, strict=True)}})
+    yield from _candidate_combos(route, found)
 
 
 def discover_form_pages(visitor, customer_client, customer, other, *, only=None) -> list[FormPage]:
     """Every page that shows a form and posts it, once per route (the first id that works);
     ``only``: just the routes of these names ("transactions:expense"), for a test that needs a few."""
     found = candidates(customer, other)
+    login = reverse("login")
     pages, seen = [], set()
     for route in all_routes():
         if "admin" in route.namespaces:
@@ -140,15 +170,23 @@ def discover_form_pages(visitor, customer_client, customer, other, *, only=None)
         if only is not None and ":".join([*route.namespaces, route.endpoint.name or ""]) not in only:
             continue
         for as_customer, client in ((False, visitor), (True, customer_client)):
-            for url in _candidate_urls(route, found) if route.id_kwargs else [route.url(
-                    {n: NOT_IDS.get(n, "x") for n in route.kwargs})]:
+            memo = (route.name, as_customer)
+            if memo in _FOUND and _FOUND[memo] is None:
+                continue
+            _FOUND.setdefault(memo, None)
+            for roles, url in _tries(route, found, _FOUND[memo]):
                 response = _rolled_back(lambda url=url, client=client: client.get(url))
+                if not as_customer and response.status_code == 302 and response["Location"].startswith(login):
+                    break  # a visitor is sent to log in whatever the ids
+                if response.status_code == 405:
+                    break  # GET is not allowed whatever the ids (a POST-only action)
                 form = _page_form(response) if response.status_code == 200 else None
                 if form is None or not form.fields or not _posts_a_form(response):
                     continue
                 if url in seen:  # an overridden pattern (Django's own login), or a page seen as a visitor
                     break
                 seen.add(url)
+                _FOUND[memo] = roles
                 label = ":".join([*route.namespaces, route.endpoint.name or route.describe()])
                 pages.append(FormPage(
                     label=f"{label} ({'customer' if as_customer else 'visitor'})", url=url,

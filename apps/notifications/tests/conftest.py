@@ -15,6 +15,8 @@ from django.db import connections
 from procrastinate.contrib.django import app
 from procrastinate.contrib.django.models import ProcrastinateJob
 
+from tests.helpers import empty_job_queue
+
 
 class Inbox:
     """What the SMTP server received, parsed."""
@@ -69,9 +71,7 @@ def empty_queue(transactional_db):
     """procrastinate's tables are not Django-managed, so a transactional test's flush leaves them:
     emptied after the test."""
     yield
-    with connections["default"].cursor() as cursor:
-        cursor.execute("TRUNCATE procrastinate_jobs, procrastinate_periodic_defers, procrastinate_events, "
-                       "procrastinate_workers CASCADE")
+    empty_job_queue()
 
 
 def jobs(task_name="notifications.deliver"):
