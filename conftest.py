@@ -27,12 +27,14 @@ def pytest_report_header(config):
 # ``make test`` runs the suites on pytest-xdist workers, each with its own test database. Tests
 # that share something costly or outside the test database run on one worker, as a group, in
 # their usual order (the other tests go one by one to whichever worker is free):
-XDIST_GROUPS = {  # the first prefix that matches
-    # one private PostgreSQL cluster and gunicorn per session; both write staticfiles/ (collectstatic)
+XDIST_GROUPS = {
+    # hardening: one private PostgreSQL cluster and gunicorn per session; it, the scale-out test and
+    # the benchmark's smoke run write staticfiles/ (collectstatic). reliability: one committed
+    # database for the package, checked at its end. One group: the benchmark's 1-second rounds
+    # and the timing tests never run beside the long simulation's 16 threads (a smoke round
+    # then answered no request at all).
     "tests/hardening/": "servers",
-    "tests/reliability/test_scale_out.py": "servers",
-    # one committed database for the package, checked at its end (tests/reliability/conftest.py)
-    "tests/reliability/": "reliability",
+    "tests/reliability/": "servers",
     # one form discovery per process (tests/property/forms.py remembers what the first one found)
     "tests/property/test_hostile_forms.py": "forms",
     "tests/security/test_ownership_form_fields.py": "forms",
