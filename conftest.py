@@ -63,17 +63,6 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-@pytest.fixture(autouse=True)
-def _no_jobs_left_by_a_committing_test(request, django_db_blocker):
-    """After a test on a transactional database: its procrastinate jobs are gone too."""
-    yield
-    if "transactional_db" in request.fixturenames:
-        from tests.helpers import empty_job_queue
-
-        with django_db_blocker.unblock():
-            empty_job_queue()
-
-
 @pytest.fixture
 def frozen_now(time_machine):
     """The clock at tests.clock.NOW (15 December 2025, 12:00 UTC), ticking from there, for

@@ -25,11 +25,11 @@ def database_url(name: str | None = None) -> str:
 
 
 def empty_job_queue() -> None:
-    """Empty procrastinate's tables. They are not Django's, so the flush after a test that
-    commits leaves its jobs for the next test of the same process (whichever it is under
-    pytest-xdist)."""
+    """Empty procrastinate's tables, for tests that commit without the per-test flush (which
+    empties them too: tests/postgresql/base.py)."""
     from django.db import connection
 
+    from tests.postgresql.base import JOB_TABLES
+
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE procrastinate_jobs, procrastinate_periodic_defers, procrastinate_events, "
-                       "procrastinate_workers CASCADE")
+        cursor.execute(f"TRUNCATE {', '.join(JOB_TABLES)} CASCADE")

@@ -7,6 +7,7 @@ auditor:  staff with read-only access to everything, the audit trail included.
 """
 
 from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
 
 CUSTOMER = "customer"
 SUPPORT = "support"
@@ -38,11 +39,12 @@ AUDITOR_EXCLUDED_APPS = ("otp_totp", "otp_static")
 
 
 def _permissions(names):
-    perms = []
+    """The permissions named "app_label.codename", in one statement."""
+    wanted = Q()
     for name in names:
         app_label, codename = name.split(".", 1)
-        perms.extend(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
-    return perms
+        wanted |= Q(content_type__app_label=app_label, codename=codename)
+    return list(Permission.objects.filter(wanted))
 
 
 def sync_roles():

@@ -12,6 +12,9 @@ STORAGES = {
 }
 # Several test runs may share one server (e.g. parallel work): let each pick its database.
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default="test_bankdash")}
+# PostgreSQL with a flush between transactional tests that deletes rather than truncates (0.27 s
+# -> 8-30 ms a test) and empties the job queue too: tests/postgresql/base.py.
+DATABASES["default"]["ENGINE"] = "tests.postgresql"
 # Serve static files from the finders (no collectstatic before tests; no "No directory" warning).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True

@@ -19,8 +19,6 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from tests.helpers import empty_job_queue
-
 from .invariants import ledger_problems, recalculate_balances_check
 
 _sequence = itertools.count()
@@ -73,6 +71,5 @@ def committed_db(_test_database, django_db_blocker):
             assert not problems, "ledger invariants broken after the reliability suite:\n" + "\n".join(problems)
         finally:
             call_command("flush", verbosity=0, interactive=False, reset_sequences=False, inhibit_post_migrate=True)
-            empty_job_queue()
             connection.creation.deserialize_db_from_string(before)
             connection.close()

@@ -49,7 +49,7 @@ from apps.transactions.models import Category, Transaction
 from apps.transactions.services import account_open
 from tests.hardening.servers import REPO, Gunicorn, free_port, log_tail, manage, new_secret_key, production_env
 from tests.hardening.webclient import fresh_ip, login
-from tests.helpers import database_url
+from tests.helpers import database_url, empty_job_queue
 
 from .invariants import ledger_problems, recalculate_balances_check
 
@@ -183,17 +183,12 @@ def app_env(inbox: HoldingInbox, secret_key: str) -> dict:
     return production_env(database_url=database_url(), secret_key=secret_key, **extra)
 
 
-def empty_queue() -> None:
-    query("TRUNCATE procrastinate_jobs, procrastinate_periodic_defers, procrastinate_events, "
-          "procrastinate_workers CASCADE")
-
-
 @pytest.fixture
 def queue(committed_db):
     """procrastinate's tables are not Django's (the suite's flush leaves them): emptied before and after."""
-    empty_queue()
+    empty_job_queue()
     yield
-    empty_queue()
+    empty_job_queue()
 
 
 @pytest.fixture

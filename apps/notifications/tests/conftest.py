@@ -15,8 +15,6 @@ from django.db import connections
 from procrastinate.contrib.django import app
 from procrastinate.contrib.django.models import ProcrastinateJob
 
-from tests.helpers import empty_job_queue
-
 
 class Inbox:
     """What the SMTP server received, parsed."""
@@ -68,10 +66,8 @@ def run_worker(queues=("notifications",)) -> None:
 
 @pytest.fixture
 def empty_queue(transactional_db):
-    """procrastinate's tables are not Django-managed, so a transactional test's flush leaves them:
-    emptied after the test."""
-    yield
-    empty_job_queue()
+    """A test whose jobs are committed for the worker to see: the flush after it empties
+    procrastinate's tables with Django's (tests/postgresql/base.py)."""
 
 
 def jobs(task_name="notifications.deliver"):
