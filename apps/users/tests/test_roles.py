@@ -131,3 +131,19 @@ def test_auditor_is_read_only_on_every_admin_page(client):
         assert client.get(add_url, follow=True).status_code == 403, label
         checked += 1
     assert checked >= 8  # users, accounts, transactions, budgets, alerts, audit, axes...
+
+
+def test_migrate_sets_the_roles_once_after_every_app_not_once_per_app(django_assert_max_num_queries):
+    """post_migrate is sent once per installed app; the roles are set after the last one (when
+    every app's permissions exist), so a migrate or a test flush reads the groups once."""
+    from django.core.management.sql import emit_post_migrate_signal
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    Group.objects.get(name=SUPPORT).permissions.clear()
+    with CaptureQueriesContext(connection) as queries:
+        emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    group_reads = [q for q in queries.captured_queries if q["sql"].startswith('SELECT "auth_group"."id"')]
+    assert len(group_reads) == len(ROLES)  # one get_or_create each, once
+    assert ("bills", "view_recurringitem") in perms_of(SUPPORT)  # an app after users: its permission is there
+    assert ("audit", "view_auditevent") in perms_of(SUPPORT)  # the last app's too
