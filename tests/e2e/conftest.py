@@ -7,6 +7,13 @@ response for a static file, axe-core finds no serious or critical violation and 
 form field has a label. Without /usr/bin/chromium the tests are skipped, with the reason
 in the ``-ra`` summary; in CI (the CI environment variable set, e.g. CI=true) a missing
 Chromium is a failure instead: the run stops at collection with the reason.
+
+Tiers: ``make test`` runs a representative few, the ones that cover what the others build on:
+the checks themselves (test_checks), a new customer's whole journey from registration to an
+exceeded budget (test_customer_journey), a second customer who sees nothing of the first's,
+a logout, the list's keyboard-only quick entry and the refused decimal comma. Every other browser
+test is marked ``full`` and runs in the full tier (.ci/run): 227 s of the default tier's 865
+worker-seconds were browser tests, 75 s now.
 """
 
 from __future__ import annotations

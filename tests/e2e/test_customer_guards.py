@@ -19,6 +19,7 @@ from apps.transactions.services import account_open, expense_post, income_post
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
+@pytest.mark.full  # the default tier's browser tests are a representative few: tests/e2e/conftest.py
 def test_overdraft_shows_the_form_error_and_leaves_the_balance_alone(app, make_customer, customer_password):
     user = make_customer("olive@example.com")
     account = account_open(user=user, name="Wallet", kind="cash", opening_balance=Decimal("50.00"))

@@ -41,6 +41,7 @@ def household(make_customer):
     return user, checking
 
 
+@pytest.mark.full  # the default tier's browser tests are a representative few: tests/e2e/conftest.py
 def test_the_forecast_pages(app, open_app, household, customer_password):
     user, checking = household
     app.login(user.email, customer_password)

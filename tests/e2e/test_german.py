@@ -26,6 +26,7 @@ def submit(app):
     app.check()
 
 
+@pytest.mark.full  # the default tier's browser tests are a representative few: tests/e2e/conftest.py
 def test_register_in_german_add_12_50_and_read_12_50_euro(open_app):
     app = open_app(locale="de-DE")  # a browser that prefers German
     page = app.page

@@ -17,6 +17,7 @@ from .support import PHONE
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
+@pytest.mark.full  # the default tier's browser tests are a representative few: tests/e2e/conftest.py
 def test_the_insights_page(app, open_app, make_customer, customer_password):
     user = make_customer("ines@example.com")
     today = timezone.localdate()

@@ -16,6 +16,7 @@ from .support import focused_description, tab_to
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
+@pytest.mark.full  # the default tier's browser tests are a representative few: tests/e2e/conftest.py
 def test_keyboard_only_login_expense_and_alert(app, make_customer, customer_password):
     user = make_customer("kim@example.com")
     account_open(user=user, name="Daily account", opening_balance=Decimal("100.00"))

@@ -30,6 +30,7 @@ def kind_of(path: str) -> str:
     return re.sub(r"/\d+(?=/|$)", "/<id>", path)
 
 
+@pytest.mark.full  # the default tier's browser tests are a representative few: tests/e2e/conftest.py
 def test_no_page_scrolls_sideways_on_a_phone_and_money_actions_are_one_tap_away(open_app):
     call_command("seed_demo", stdout=io.StringIO())
     app = open_app(viewport=PHONE, is_mobile=True, has_touch=True)

@@ -9,7 +9,9 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-@pytest.mark.parametrize("last_page", ["/", "/accounts/", "/transactions/"])
+# The default tier: the dashboard (its browser tests are a representative few: conftest.py).
+@pytest.mark.parametrize("last_page", ["/", *(pytest.param(page, marks=pytest.mark.full)
+                                             for page in ("/accounts/", "/transactions/"))])
 def test_logout_ends_the_session_and_back_shows_the_login_page(app, make_customer, customer_password, last_page):
     make_customer("lena@example.com", display_name="Lena")
     app.login("lena@example.com", customer_password)

@@ -31,6 +31,7 @@ def totp_code_for(user) -> str | None:
     return f"{code:0{device.digits}d}"
 
 
+@pytest.mark.full  # the default tier's browser tests are a representative few: tests/e2e/conftest.py
 def test_staff_logs_in_to_the_admin_and_finds_the_customers_transactions(app, make_customer, customer_password):
     customer = make_customer("carla@example.com")
     account = account_open(user=customer, name="Carla's checking", opening_balance=Decimal("300.00"))

@@ -19,6 +19,7 @@ def choose(app, name):
     app.page.get_by_role("button", name=name, exact=True).click()
 
 
+@pytest.mark.full  # the default tier's browser tests are a representative few: tests/e2e/conftest.py
 def test_the_theme_follows_the_device_until_chosen_and_the_choice_is_remembered(open_app, make_customer,
                                                                                  customer_password):
     customer = make_customer("theo@example.com")

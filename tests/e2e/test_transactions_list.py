@@ -70,6 +70,7 @@ def test_quick_entry_with_the_keyboard_alone_twice_in_a_row(app, make_customer, 
     assert Account.objects.get(pk=account.pk).balance == Decimal("84.30")
 
 
+@pytest.mark.full  # the default tier's browser tests are a representative few: tests/e2e/conftest.py
 def test_tick_rows_change_their_category_after_confirming(app, make_customer, customer_password):
     user = make_customer("bulk@example.com")
     account = account_open(user=user, name="Daily account", opening_balance=Decimal("500.00"),
@@ -111,6 +112,7 @@ def test_tick_rows_change_their_category_after_confirming(app, make_customer, cu
     assert re.search(r"/transactions/", page.url)
 
 
+@pytest.mark.full  # the default tier's browser tests are a representative few: tests/e2e/conftest.py
 def test_a_new_time_zone_in_settings_moves_today_at_once(app, make_customer, customer_password):
     """Kiritimati (UTC+14) and Pago Pago (UTC−11) are always on different days: the quick
     entry's date, "today" in the customer's zone, follows the zone saved in settings."""
