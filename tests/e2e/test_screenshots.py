@@ -2,12 +2,9 @@
 a phone, saved under test-artifacts/screenshots/ (`make screenshots` also publishes the
 desktop dashboard to docs/dashboard.png for the README).
 
-The full tier only (the default tier's browser tests are a representative few, see
-conftest.py). Asked for by name without BANKDASH_FULL_TESTS=1 it takes the dashboard (the
-busiest page: charts, tables, progress bars) at both sizes; the full tier (BANKDASH_FULL_TESTS=1,
-as .ci/run and `make screenshots` set)
-takes every kind of page a customer reaches from the dashboard (links followed) at every size,
-in the light and the dark theme (axe-core checks each)."""
+Full tier only (BANKDASH_FULL_TESTS=1, as .ci/run and `make screenshots` set; the default tier's
+browser tests are a representative few, see conftest.py): every kind of page a customer reaches
+from the dashboard (links followed) at every size, in the light and the dark theme (axe-core checks each)."""
 
 import io
 import re
@@ -17,26 +14,22 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from tests.tiers import by_tier
-
 from .support import DESKTOP, PHONE, kind_of, reachable_pages
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 MAIN_PAGES = [("dashboard", "/"), ("transactions", "/transactions/"), ("budgets", "/budgets/"), ("alerts", "/alerts/"),
               ("insights", "/insights/"), ("import", "/import/"), ("rules", "/rules/")]
-# The default tier takes the dashboard; the full tier every kind of page a customer reaches from
-# it (found by following links, as tests/e2e/test_phone_layout.py does), the main ones first.
-EVERY_PAGE = by_tier(False, True)
+# Every kind of page a customer reaches from the dashboard (found by following links, as
+# tests/e2e/test_phone_layout.py does), the main ones first.
 MAX_PAGES = 300
 VIEWPORTS = {
     "desktop": {"viewport": DESKTOP},
     "phone": {"viewport": PHONE, "is_mobile": True, "has_touch": True},
 }
 # The theme follows the device's setting until the customer chooses (static/js/theme.js): the
-# browser's colour scheme picks it. The default tier takes the dark dashboard on a desktop.
-ALL_LOOKS = [(viewport, theme) for theme in ("light", "dark") for viewport in VIEWPORTS]
-LOOKS = by_tier([("desktop", "light"), ("phone", "light"), ("desktop", "dark")], ALL_LOOKS)
+# browser's colour scheme picks it. Both themes at both sizes.
+LOOKS = [(viewport, theme) for theme in ("light", "dark") for viewport in VIEWPORTS]
 
 # Layout faults a screenshot would show: content wider than the screen (cut off or a
 # sideways scroll), and money that is not right-aligned.
@@ -76,8 +69,6 @@ def wait_for_charts(page):
 
 
 def _pages(open_app) -> list[tuple[str, str]]:
-    if not EVERY_PAGE:
-        return MAIN_PAGES[:1]
     app = open_app(viewport=DESKTOP)
     app.login("demo@example.com", "bankdash-demo")
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(app.page.url))
