@@ -122,19 +122,33 @@ def baseline_body(form: forms.BaseForm, *, login_email: str | None) -> dict:
     return body
 
 
+def route_url(route, ids: dict | None = None) -> str:
+    """The route's URL: its id arguments from ``ids``, every other argument a value that is not an id."""
+    ids = ids or {}
+    return route.url({name: ids[name] if name in ids else NOT_IDS.get(name, "x") for name in route.kwargs})
+
+
 def _candidate_combos(route, found):
     """(the candidates' roles, the URL) for combinations of the customer's ids, up to 200."""
     ids = route.id_kwargs
-    fixed = {name: NOT_IDS.get(name, "x") for name in route.kwargs if name not in ids}
     options = [[c for c in found if _fits(route.kwargs[name], c.a_value)] for name in ids]
     for combo in itertools.islice(itertools.product(*options), 200):
-        yield (tuple(c.role for c in combo),
-               route.url({**fixed, **{name: c.a_value for name, c in zip(ids, combo, strict=True)}}))
+        values = {name: c.a_value for name, c in zip(ids, combo, strict=True)}
+        yield tuple(c.role for c in combo), route_url(route, values)
 
 
-def _candidate_urls(route, found):
-    for _roles, url in _candidate_combos(route, found):
-        yield url
+def route_tries(route, found, remembered=None):
+    """(the candidates' roles, the URL) to try for ``route``: the one URL of a route without ids;
+    else the ``remembered`` roles' ids first (when this world has them), then the combinations."""
+    if not route.id_kwargs:
+        yield (), route_url(route)
+        return
+    if remembered:
+        by_role = {c.role: c for c in found}
+        if all(role in by_role for role in remembered):
+            yield remembered, route_url(route, {name: by_role[role].a_value
+                                                for name, role in zip(route.id_kwargs, remembered, strict=True)})
+    yield from _candidate_combos(route, found)
 
 
 # What the first discovery in this process found, per (route, as customer): the roles of the
@@ -143,19 +157,6 @@ def _candidate_urls(route, found):
 # new ids), so a later discovery tries the remembered roles first and skips a route that
 # had no form: only the first discovery pays for trying up to 200 ids on every route.
 _FOUND: dict[tuple[str, bool], tuple[str, ...] | None] = {}
-
-
-def _tries(route, found, remembered):
-    if not route.id_kwargs:
-        yield (), route.url({n: NOT_IDS.get(n, "x") for n in route.kwargs})
-        return
-    if remembered:
-        by_role = {c.role: c for c in found}
-        if all(role in by_role for role in remembered):
-            fixed = {name: NOT_IDS.get(name, "x") for name in route.kwargs if name not in route.id_kwargs}
-            yield remembered, route.url({**fixed, **{name: by_role[role].a_value
-                                                     for name, role in zip(route.id_kwargs, remembered, strict=True)}})
-    yield from _candidate_combos(route, found)
 
 
 def discover_form_pages(visitor, customer_client, customer, other, *, only=None) -> list[FormPage]:
@@ -174,7 +175,7 @@ def discover_form_pages(visitor, customer_client, customer, other, *, only=None)
             if memo in _FOUND and _FOUND[memo] is None:
                 continue
             _FOUND.setdefault(memo, None)
-            for roles, url in _tries(route, found, _FOUND[memo]):
+            for roles, url in route_tries(route, found, _FOUND[memo]):
                 response = _rolled_back(lambda url=url, client=client: client.get(url))
                 if not as_customer and response.status_code == 302 and response["Location"].startswith(login):
                     break  # a visitor is sent to log in whatever the ids

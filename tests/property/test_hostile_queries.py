@@ -14,10 +14,10 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.security.test_ownership_enumeration import NOT_IDS, all_routes
+from tests.security.test_ownership_enumeration import all_routes
 from tests.tiers import by_tier
 
-from .forms import _candidate_urls, _rolled_back, diff_rows, snapshot_rows
+from .forms import _rolled_back, diff_rows, route_tries, snapshot_rows
 from .hostile import CATALOGUE, DATES, IDS, NUMBERS, count_hostile_request, hostile_value
 
 # The loaded hypothesis profile sizes the run (root conftest.py: "default" 50, derandomized;
@@ -55,9 +55,7 @@ def get_pages(client, customer, other):
     for route in all_routes():
         if "admin" in route.namespaces:
             continue
-        urls = _candidate_urls(route, found) if route.id_kwargs else [
-            route.url({n: NOT_IDS.get(n, "x") for n in route.kwargs})]
-        for url in urls:
+        for _roles, url in route_tries(route, found):
             response = _rolled_back(lambda url=url: client.get(url))
             if response.status_code == 405:
                 break  # GET is not allowed whatever the ids (a POST-only action)
