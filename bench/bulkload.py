@@ -15,15 +15,10 @@ from datetime import date
 from django.db import connection, transaction
 
 from apps.accounts.models import Account
+from apps.core.db import is_superuser
 from apps.transactions.models import Category, DailyTotal, MonthlyTotal, Transaction
 
 SPENDING_CATEGORIES = ("food", "rent", "transport", "utilities", "health", "shopping", "entertainment", "other")
-
-
-def _may_switch_triggers_off(cursor) -> bool:
-    cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
-    row = cursor.fetchone()
-    return bool(row and row[0])
 
 
 @transaction.atomic
@@ -46,7 +41,7 @@ def bulk_load(*, user, accounts: list[Account], rows: int, last_day: date, days:
         # data version's deferred trigger would otherwise run once per row at commit, which
         # was most of the time of loading 2,000 customers. The balances' UPDATE below raises
         # the owner's version once, as a posting would.
-        replica = _may_switch_triggers_off(cursor)
+        replica = is_superuser(connection)
         if replica:
             cursor.execute("SET LOCAL session_replication_role = replica")
         # Each block of ten consecutive rows goes to one account and holds one salary

@@ -29,7 +29,7 @@ def test_flush_empties_every_table_the_job_queue_and_the_append_only_ones():
     deliver.defer(delivery_id=0)
     assert count("procrastinate_jobs") == 1 and AuditEvent.objects.count() >= 1
 
-    call_command("flush", verbosity=0, interactive=False)
+    call_command("flush", verbosity=0, interactive=False, reset_sequences=False)  # as after a transactional test
 
     assert [table for table in JOB_TABLES if count(table)] == []
     assert AuditEvent.objects.count() == 0
@@ -49,3 +49,18 @@ def test_flush_deletes_under_the_replica_role_and_resets_it():
     assert 'DELETE FROM "procrastinate_jobs"' in sql
     with_sequences = connection.ops.sql_flush(no_style(), ["users_user"], reset_sequences=True)
     assert with_sequences[0].startswith("TRUNCATE") and '"procrastinate_jobs"' in with_sequences[0]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the test database keeps the migrations' rows
+def test_serialized_rows_reload_after_a_flush_that_made_them_again():
+    """A transactional test without serialized_rollback is flushed with post_migrate (the roles made
+    again, new ids); the next serialized_rollback test reloads the migrations' rows over that. The
+    reload empties the database first, so no name collides and nothing is there twice."""
+    from django.contrib.auth.models import Group
+
+    call_command("flush", verbosity=0, interactive=False, reset_sequences=False)  # a test without serialized_rollback
+    assert Group.objects.filter(name__in=ROLES).count() == len(ROLES)
+    connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
+    assert sorted(Group.objects.values_list("name", flat=True)) == sorted(ROLES)
+    defaults = Category.objects.filter(owner=None)
+    assert defaults.exists() and defaults.count() == defaults.values("name").distinct().count()

@@ -67,6 +67,17 @@ def set_request_timeouts(sender, connection, **kwargs) -> None:
         cursor.execute(sql, [part for name in names for part in (name, str(timeouts[name]))])
 
 
+def is_superuser(connection=None) -> bool:
+    """Whether the database role of ``connection`` (default: Django's default) is a superuser, as
+    the server reports it when the connection opens: no statement. The bench's bulk loader and
+    the test database's flush switch triggers off (``session_replication_role``) only then."""
+    from django.db import connection as default
+
+    connection = connection or default
+    connection.ensure_connection()
+    return connection.connection.info.parameter_status("is_superuser") == "on"
+
+
 def use_request_timeouts() -> None:
     """Every database connection this process opens from now on gets the request timeouts."""
     connection_created.connect(set_request_timeouts, dispatch_uid="bankdash.core.request_timeouts")

@@ -14,7 +14,9 @@ The role needs a superuser (the test database's owner on our machines and in pgs
 another role, or when sequences are to be reset, the flush is Django's ``TRUNCATE``.
 """
 
-from django.db.backends.postgresql import base, operations
+from django.db.backends.postgresql import base, creation, operations
+
+from apps.core.db import is_superuser
 
 # procrastinate's tables (not Django models), emptied with the rest when they exist.
 JOB_TABLES = ("procrastinate_events", "procrastinate_periodic_defers", "procrastinate_jobs", "procrastinate_workers")
@@ -26,7 +28,7 @@ class DatabaseOperations(operations.DatabaseOperations):
             return []
         existing = set(self.connection.introspection.table_names())
         everything = [*tables, *(table for table in JOB_TABLES if table in existing and table not in tables)]
-        if reset_sequences or not self.connection.can_replicate():
+        if reset_sequences or not is_superuser(self.connection):
             return super().sql_flush(style, everything, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
         return [
             "SET LOCAL session_replication_role = replica",
@@ -35,12 +37,19 @@ class DatabaseOperations(operations.DatabaseOperations):
         ]
 
 
+class DatabaseCreation(creation.DatabaseCreation):
+    def deserialize_db_from_string(self, data):
+        """Reload the rows the migrations made (a ``serialized_rollback`` test) into an empty
+        database. Django assumes it is empty already; it is not after a transactional test without
+        ``serialized_rollback``, whose flush sent post_migrate (the roles, content types and default
+        categories made again, with new ids): reloaded over them, the roles' names collided."""
+        from django.core.management import call_command
+
+        call_command("flush", database=self.connection.alias, verbosity=0, interactive=False,
+                     reset_sequences=False, inhibit_post_migrate=True)
+        super().deserialize_db_from_string(data)
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
     ops_class = DatabaseOperations
-
-    def can_replicate(self) -> bool:
-        """Whether this role may set session_replication_role (a superuser)."""
-        with self.cursor() as cursor:
-            cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
-            row = cursor.fetchone()
-        return bool(row and row[0])
+    creation_class = DatabaseCreation

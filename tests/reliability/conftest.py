@@ -16,7 +16,6 @@ import itertools
 import uuid
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 
 from .invariants import ledger_problems, recalculate_balances_check
@@ -70,6 +69,5 @@ def committed_db(_test_database, django_db_blocker):
             assert green, f"recalculate_balances --check is red after the reliability suite:\n{output}"
             assert not problems, "ledger invariants broken after the reliability suite:\n" + "\n".join(problems)
         finally:
-            call_command("flush", verbosity=0, interactive=False, reset_sequences=False, inhibit_post_migrate=True)
-            connection.creation.deserialize_db_from_string(before)
+            connection.creation.deserialize_db_from_string(before)  # empties the database first (tests/postgresql)
             connection.close()
