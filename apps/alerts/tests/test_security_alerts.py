@@ -13,7 +13,7 @@ from procrastinate.contrib.django.models import ProcrastinateJob
 
 from apps.alerts.models import Alert, AlertKind
 from apps.audit.models import AuditEvent
-from apps.notifications.tests.conftest import empty_queue, run_worker, smtp_server  # noqa: F401 (fixtures)
+from apps.notifications.tests.conftest import run_worker, smtp_server  # noqa: F401 (fixtures)
 from apps.users import services
 from apps.users.tests.test_two_factor import app_code
 from tests.factories import PASSWORD, UserFactory
@@ -39,7 +39,7 @@ def run_worker_until_idle():
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-@pytest.mark.usefixtures("empty_queue")
+@pytest.mark.usefixtures("transactional_db")
 def test_a_password_changed_on_its_page_is_told_and_emailed_and_audited(client, smtp_server):  # noqa: F811
     user = UserFactory()
     client.force_login(user)

@@ -64,12 +64,6 @@ def run_worker(queues=("notifications",)) -> None:
         asyncio.run(work())
 
 
-@pytest.fixture
-def empty_queue(transactional_db):
-    """A test whose jobs are committed for the worker to see: the flush after it empties
-    procrastinate's tables with Django's (tests/postgresql/base.py)."""
-
-
 def jobs(task_name="notifications.deliver"):
     return ProcrastinateJob.objects.filter(task_name=task_name).order_by("id")
 

@@ -159,7 +159,7 @@ def test_a_whole_batch_is_judged_on_its_net_effect(user):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-@pytest.mark.usefixtures("empty_queue")
+@pytest.mark.usefixtures("transactional_db")
 def test_concurrent_postings_that_both_go_below_tell_it_once(user):
     checking = account(user, opening="120.00")
     watch(checking, below="100.00")

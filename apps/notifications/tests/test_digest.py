@@ -195,7 +195,7 @@ def test_a_customer_in_auckland_gets_theirs_at_their_seven(user_factory):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-@pytest.mark.usefixtures("empty_queue")
+@pytest.mark.usefixtures("transactional_db")
 def test_two_workers_claiming_at_the_same_moment_claim_once(user_factory):
     user = user_factory()
     wants(user, DigestFrequency.DAILY)
@@ -244,7 +244,7 @@ def test_the_digest_jobs_are_registered():
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-@pytest.mark.usefixtures("empty_queue", "frozen_now")
+@pytest.mark.usefixtures("transactional_db", "frozen_now")
 def test_the_worker_sends_the_daily_digest_once_and_its_link_unsubscribes_without_login(user, smtp_server,
                                                                                         client):
     account(user, "Checking", opening="1234.50")
@@ -277,7 +277,7 @@ def test_the_worker_sends_the_daily_digest_once_and_its_link_unsubscribes_withou
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-@pytest.mark.usefixtures("empty_queue")
+@pytest.mark.usefixtures("transactional_db")
 def test_in_quiet_hours_the_worker_holds_the_digest_until_they_end(user, smtp_server):
     # The real clock (the held job's time is compared with PostgreSQL's now), as in test_worker.
     user.time_zone = "Asia/Tokyo"
@@ -361,7 +361,7 @@ def test_send_me_one_now_queues_a_preview_that_is_emailed(logged_in, user, smtp_
 
 @pytest.mark.full
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-@pytest.mark.usefixtures("empty_queue", "frozen_now")
+@pytest.mark.usefixtures("transactional_db", "frozen_now")
 def test_send_me_one_now_is_sent_by_the_worker(user, smtp_server, client):
     client.force_login(user)
     account(user, "Checking", opening="12.00")

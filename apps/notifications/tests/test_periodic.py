@@ -36,7 +36,7 @@ def test_the_periodic_jobs_are_registered_with_their_crons():
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-@pytest.mark.usefixtures("empty_queue")
+@pytest.mark.usefixtures("transactional_db")
 def test_two_workers_defer_each_periodic_job_once_per_timestamp():
     timestamp = int(datetime(2026, 1, 5, 3, 30, tzinfo=UTC).timestamp())
     due = [(task, timestamp) for task in app.periodic_registry.periodic_tasks.values()]
@@ -55,7 +55,7 @@ def test_two_workers_defer_each_periodic_job_once_per_timestamp():
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-@pytest.mark.usefixtures("empty_queue")
+@pytest.mark.usefixtures("transactional_db")
 def test_finished_jobs_are_removed_after_a_week_failed_ones_after_thirty_days():
     """The queue's tables do not grow forever: succeeded jobs go after 7 days, failed,
     cancelled and aborted ones after 30, jobs still to do or running never."""

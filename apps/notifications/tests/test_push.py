@@ -160,7 +160,7 @@ def make_due_now() -> None:
 # ---------------------------------------------------------------------------
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-@pytest.mark.usefixtures("empty_queue")
+@pytest.mark.usefixtures("transactional_db")
 def test_an_alert_reaches_the_browser_encrypted_and_signed_once(vapid, push_service, user, logged_in):
     browser = Browser(push_service, "firefox")
     response = subscribe(logged_in, browser)
@@ -195,7 +195,7 @@ def test_an_alert_reaches_the_browser_encrypted_and_signed_once(vapid, push_serv
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-@pytest.mark.usefixtures("empty_queue")
+@pytest.mark.usefixtures("transactional_db")
 def test_a_gone_browser_is_forgotten_and_a_failing_one_alone_gets_the_retry(vapid, push_service, user):
     working, gone, failing = (Browser(push_service, name) for name in ("working", "gone", "failing"))
     subscriptions = {b.path: push_subscription_save(user=user, endpoint=b.endpoint, p256dh=b.p256dh,

@@ -30,7 +30,7 @@ from apps.notifications.webhooks import MAX_WEBHOOKS_PER_USER, webhook_add, webh
 from .conftest import _free_port, run_worker
 
 # The worker runs jobs in threads with their own connections: its tests need committed data
-# (django_db(transaction=True)) and empty the queue after them.
+# (django_db(transaction=True)); the flush after each empties the job queue too (tests/postgresql).
 
 
 # ---------------------------------------------------------------------------
@@ -143,7 +143,7 @@ def retried_delivery_jobs():
 # ---------------------------------------------------------------------------
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-@pytest.mark.usefixtures("empty_queue")
+@pytest.mark.usefixtures("transactional_db")
 def test_an_alert_reaches_each_receiver_once_signed_even_after_failures_and_retries(user, receivers):
     steady, flaky = receivers(), receivers(fail_first=2)
     steady_hook, flaky_hook = hook_for(user, steady), hook_for(user, flaky)
@@ -258,7 +258,7 @@ def test_max_failures_in_a_row_turn_the_webhook_off_with_one_alert_per_turning_o
 
 @pytest.mark.full
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-@pytest.mark.usefixtures("empty_queue")
+@pytest.mark.usefixtures("transactional_db")
 def test_after_max_failures_the_webhook_is_turned_off_and_its_owner_alerted_once(user, receivers, settings):
     settings.WEBHOOK_MAX_FAILURES = 2
     broken, healthy = receivers(fail_first=1000), receivers()

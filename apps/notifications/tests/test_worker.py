@@ -21,7 +21,7 @@ from tests.factories import account, budget, expense
 from .conftest import jobs, run_worker
 
 # The worker runs jobs in threads of its own, with their own connections: committed data.
-pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.usefixtures("empty_queue")]
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.mark.usefixtures("frozen_now")
