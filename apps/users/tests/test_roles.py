@@ -133,7 +133,7 @@ def test_auditor_is_read_only_on_every_admin_page(client):
     assert checked >= 8  # users, accounts, transactions, budgets, alerts, audit, axes...
 
 
-def test_migrate_sets_the_roles_once_after_every_app_not_once_per_app(django_assert_max_num_queries):
+def test_migrate_sets_the_roles_once_after_every_app_not_once_per_app():
     """post_migrate is sent once per installed app; the roles are set after the last one (when
     every app's permissions exist), so a migrate or a test flush reads the groups once."""
     from django.core.management.sql import emit_post_migrate_signal
