@@ -1,8 +1,8 @@
 """The audit table is append-only in the database itself: a trigger refuses every
 UPDATE and DELETE, whatever the client (ORM, raw SQL, a psql session).
 
-TRUNCATE is not guarded: Django's test runner empties tables with it between
-transactional tests. In production, the application's database role should also
+TRUNCATE is not guarded (nor is a superuser's session_replication_role = replica, which
+the test database's flush uses between transactional tests: tests/postgresql). In production, the application's database role should also
 lack the TRUNCATE privilege on audit_auditevent.
 """
 

@@ -6,8 +6,8 @@ psql session):
   apps.rewards.services takes first), then refuses an entry that would take the customer's
   total below zero, and a bill's reversal that takes back more than that bill earned.
 
-TRUNCATE is not guarded: Django's test runner empties tables with it between transactional
-tests. In production, the application's database role should also lack the TRUNCATE
+TRUNCATE is not guarded (nor is a superuser's session_replication_role = replica, which the
+test database's flush uses between transactional tests: tests/postgresql). In production, the application's database role should also lack the TRUNCATE
 privilege on rewards_pointsentry.
 """
 
