@@ -13,11 +13,12 @@ syntax.
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.formats import localize
 from django.utils.text import capfirst
 from jinja2 import Environment
 
 from apps.core.links import pk_url
-from apps.core.templatetags.dates import day, iso_day
+from apps.core.templatetags.dates import day, day_short, iso_day, month, month_short
 from apps.core.templatetags.money import money, signed_money
 
 
@@ -29,7 +30,12 @@ def environment(**options) -> Environment:
         "money": money,
         "signed_money": signed_money,
         "day": day,
+        "day_short": day_short,
+        "month": month,
+        "month_short": month_short,
         "iso_day": iso_day,
+        # What Django's templates do to a number they print (a decimal comma in German).
+        "localize": localize,
         "pk_url": pk_url,
         "capfirst": capfirst,
     })

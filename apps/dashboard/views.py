@@ -26,6 +26,7 @@ from apps.core.pagecache import cached_page
 from apps.transactions.models import DEFAULT_CATEGORY_LABELS, Category, category_label
 
 from . import previews, selectors
+from .body import render_body
 from .templatetags.dashboard_tags import currency_unit
 
 # ---------------------------------------------------------------------------
@@ -106,6 +107,17 @@ def home(request):
     month = month_from_query(request, today=today)
     page = selectors.dashboard_page(user=request.user, month=month, today=today)
     categories, history = category_sections(page), history_sections(page)
+    urls = {
+        "add_account": reverse("accounts:create"),
+        "add_transaction": reverse("transactions:expense"),
+        "add_budget": reverse("budgets:create"),
+        "import_statement": reverse("imports:start"),
+        "dismiss_checklist": reverse("dashboard:checklist_dismiss"),
+        "accounts": reverse("accounts:list"),
+        "transactions": reverse("transactions:list"),
+        "budgets": reverse("budgets:list"),
+        "alerts": reverse("alerts:list"),
+    }
     context = {
         "page": page,
         "checklist": page.checklist,
@@ -115,17 +127,10 @@ def home(request):
         **month_nav(request, month=page.month, today=today),
         # Overrides the navigation's own lazy count: the page already has it.
         "unread_alert_count": page.alerts_count,
-        "urls": {
-            "add_account": reverse("accounts:create"),
-            "add_transaction": reverse("transactions:expense"),
-            "add_budget": reverse("budgets:create"),
-            "import_statement": reverse("imports:start"),
-            "dismiss_checklist": reverse("dashboard:checklist_dismiss"),
-            "accounts": reverse("accounts:list"),
-            "transactions": reverse("transactions:list"),
-            "budgets": reverse("budgets:list"),
-            "alerts": reverse("alerts:list"),
-        },
+        "urls": urls,
+        # A new customer sees the welcome instead (home.html): their body is not made.
+        "body": None if page.is_new_user else render_body(page=page, category_sections=categories,
+                                                          history_sections=history, urls=urls),
     }
     return render(request, "dashboard/home.html", context)
 
