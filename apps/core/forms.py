@@ -111,8 +111,30 @@ class OneQueryChoiceIterator(forms.models.ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.queryset:
+        for obj in self._objects():
             yield self.choice(obj)
+
+    def __len__(self):
+        offered = getattr(self.field, "offered", None)
+        if offered is None:
+            return super().__len__()
+        return len(offered) + (1 if self.field.empty_label is not None else 0)
+
+    def __bool__(self):
+        offered = getattr(self.field, "offered", None)
+        return super().__bool__() if offered is None else self.field.empty_label is not None or bool(offered)
+
+    def _objects(self):
+        offered = getattr(self.field, "offered", None)
+        return self.queryset if offered is None else offered
+
+
+def offer(field, objects: list) -> None:
+    """Draw the choices of ``field`` (with OneQueryChoiceIterator) from ``objects``: rows a page
+    has read already for something else, in the order the field's queryset gives them, so the
+    select costs no query of its own (issue 17: the transactions list read the categories three
+    times and the accounts twice). What the field accepts is still its queryset."""
+    field.offered = objects
 
 
 class OwnedChoiceMixin:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.forms import AccountChoiceField
 from apps.accounts.models import Account
 from apps.core.dates import user_today
-from apps.core.forms import JINJA2_FORM_RENDERER, OwnedModelChoiceField, date_field, money_field
+from apps.core.forms import JINJA2_FORM_RENDERER, OwnedModelChoiceField, date_field, money_field, offer
 from apps.core.pagecache import fresh_token
 
 from .models import CATEGORY_COLOURS, Category, CategoryKind, Transaction
@@ -120,14 +120,21 @@ class QuickExpenseForm(EntryForm):
 
     field_order = ["occurred_on", "payee", "amount", "category", "account", "confirm_far_future", "form_token"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, open_accounts: list | None = None, categories: list | None = None, **kwargs):
+        """``open_accounts`` and ``categories``: the choices, where the page has read them
+        already (the list: apps.transactions.selectors.list_choices); else the form reads them."""
         super().__init__(*args, **kwargs)
         del self.fields["description"]
         self.fields["payee"].required = True
         self.fields["category"].empty_label = _("Category")
         self.fields["account"].empty_label = _("Account")
-        # The open accounts, read once: the select draws its choices from the same rows.
-        self.open_account_ids = [a.pk for a in self.fields["account"].queryset]
+        if categories is not None:
+            offer(self.fields["category"], categories)
+        if open_accounts is not None:
+            offer(self.fields["account"], open_accounts)
+        else:  # read once: the select draws its choices from the same rows
+            open_accounts = list(self.fields["account"].queryset)
+        self.open_account_ids = [a.pk for a in open_accounts]
         if len(self.open_account_ids) == 1 and not self.initial.get("account"):
             self.initial["account"] = self.open_account_ids[0]
         placeholders = {"payee": _("Payee"), "amount": _("Amount")}

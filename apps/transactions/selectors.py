@@ -7,7 +7,20 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Case, Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Lower, TruncMonth
 
 from apps.accounts.models import Account
@@ -169,6 +182,37 @@ def transaction_list(*, user) -> QuerySet[Transaction]:
         .annotate(signed=signed_amount_expression(),
                   payee_or_description=Lower(Case(When(payee="", then=F("description")), default=F("payee"))))
         .order_by("-occurred_on", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class ListChoices:
+    """What the transactions list's selects offer, read once for all of them (two queries):
+    the filters' account and category, the quick entry's account and category, and the
+    category of the ticked rows (issue 17: each select read its own)."""
+
+    accounts: list[Account]  # every account of the user, closed ones too (the filter's), by name
+    categories: list[Category]  # the default ones and the user's, hidden ones too, by name; each with is_hidden
+
+    @property
+    def open_accounts(self) -> list[Account]:
+        return [a for a in self.accounts if a.closed_on is None]
+
+    @property
+    def usable_categories(self) -> list[Category]:
+        """``Category.objects.usable_by(user)``: what a new entry may have."""
+        return [c for c in self.categories if not c.is_hidden]
+
+    def categories_for(self, entry_kind: str) -> list[Category]:
+        """``usable_by(user).for_entry_kind(entry_kind)``."""
+        return [c for c in self.usable_categories if c.fits(entry_kind)]
+
+
+def list_choices(*, user) -> ListChoices:
+    hidden = CategoryPreference.objects.filter(owner=user, hidden=True, category=OuterRef("pk"))
+    return ListChoices(
+        accounts=list(Account.objects.filter(owner=user).order_by("name", "id")),
+        categories=list(Category.objects.for_user(user).annotate(is_hidden=Exists(hidden)).order_by("name", "id")),
     )
 
 

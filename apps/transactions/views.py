@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_http_methods
 
 from apps.accounts.models import Account
-from apps.core.forms import add_service_errors
+from apps.core.forms import add_service_errors, offer
 from apps.core.money import format_money
 from apps.core.pagecache import cached_page
 
@@ -49,6 +49,10 @@ def _list_page(request, *, quick_form=None):
     filterset = TransactionFilter(
         request.GET or None, queryset=selectors.transaction_list(user=request.user), request=request
     )
+    # The selects' choices, read once for the filters, the quick entry and the ticked rows.
+    choices = selectors.list_choices(user=request.user)
+    offer(filterset.form.fields["account"], choices.accounts)
+    offer(filterset.form.fields["category"], choices.categories)
     data = filterset.form.cleaned_data if filterset.is_valid() else {}
     entries = filterset.qs
     # Across accounts a transfer is one line, its outgoing leg naming both accounts; on one
@@ -67,13 +71,13 @@ def _list_page(request, *, quick_form=None):
     totals = (selectors.list_totals(filterset.qs, default_currency=request.user.default_currency)
               if is_filtered and filterset.is_valid() else [])
     if quick_form is None:
-        quick_form = _quick_form(request)
+        quick_form = _quick_form(request, choices=choices)
     sort_headers, sort_caption = _sort_headers(request, (data.get("sort") or ["-date"])[0])
     return render(request, "transactions/transaction_list.html", {
         "filter": filterset, "page_obj": page, "rows": rows, "is_filtered": is_filtered, "totals": totals,
         "one_line_transfers": one_line_transfers, "running_balance": running is not None,
         "sort_headers": sort_headers, "sort_caption": sort_caption, "bulk": True, "active_filters": active_filters,
-        "quick_form": quick_form, "bulk_categories": Category.objects.usable_by(request.user).order_by("name"),
+        "quick_form": quick_form, "bulk_categories": choices.usable_categories,
     })
 
 
@@ -121,14 +125,17 @@ def _sort_column_in_sentence(name: str) -> str:
     }.get(name, name)
 
 
-def _quick_form(request, data=None):
+def _quick_form(request, data=None, *, choices: selectors.ListChoices | None = None):
     """The list's quick entry of an expense (date, payee, amount, category, account, Enter).
     Its account: the one the list is filtered to, else the open account of the customer's
-    latest expense (where the next one most likely goes), else their first open account."""
+    latest expense (where the next one most likely goes), else their first open account.
+    ``choices``: its selects' choices where the list has read them already."""
     account = request.GET.get("account", "")
     initial = {"account": int(account)} if account.isascii() and account.isdigit() else {}
+    offered = ({"open_accounts": choices.open_accounts, "categories": choices.categories_for(Transaction.Kind.EXPENSE)}
+               if choices is not None else {})
     form = QuickExpenseForm(data, user=request.user, initial=initial, entry_kind=Transaction.Kind.EXPENSE,
-                            prefix="quick")
+                            prefix="quick", **offered)
     if not form.open_account_ids:
         return None
     if not form.initial.get("account"):  # one open account is already chosen by the form

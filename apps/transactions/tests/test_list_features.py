@@ -332,3 +332,43 @@ def test_quick_entry_offers_the_account_of_the_latest_expense(logged_in, user, c
 
 def test_quick_entry_offers_the_first_account_before_any_expense(logged_in, user, checking, savings):
     assert logged_in.get(LIST).context["quick_form"]["account"].value() == checking.pk
+
+
+def options(html: str, select_id: str) -> list[str]:
+    """The labels a select offers, in order, the empty choice left out (an account's without its
+    masked number)."""
+    select = re.search(rf'<select[^>]*id="{select_id}"[^>]*>(.*?)</select>', html, re.S).group(1)
+    return [label.split(" •")[0]
+            for value, label in re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select) if value]
+
+
+def test_the_selects_share_one_read_of_accounts_and_of_categories(logged_in, user, checking, savings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.transactions.models import Category, CategoryPreference
+
+    CategoryFactory(owner=user, name="bonus", kind="income")
+    CategoryPreference.objects.create(owner=user, category=Category.objects.get(owner=None, name="entertainment"),
+                                      hidden=True)
+    closed = AccountFactory(owner=user, name="Old card", opening_balance=Decimal("0.00"))
+    Account.objects.filter(pk=closed.pk).update(closed_on=date(2025, 1, 1))
+
+    with CaptureQueriesContext(connection) as queries:
+        html = logged_in.get(LIST).content.decode()
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert sum(s.startswith('SELECT "accounts_account"."id"') for s in sql) == 1
+    assert sum(s.startswith('SELECT "transactions_category"."id"') for s in sql) == 1
+
+    # The filters: every account and category (closed and hidden ones name old entries).
+    assert options(html, "id_account") == ["Everyday checking", "Old card", "Rainy-day savings"]
+    filter_categories = options(html, "id_category")
+    assert "Bonus" in filter_categories and "Entertainment" in filter_categories
+    # The quick entry: open accounts, and the categories an expense may have, hidden ones left out.
+    assert options(html, "id_quick-account") == ["Everyday checking", "Rainy-day savings"]
+    quick_categories = options(html, "id_quick-category")
+    assert "Food" in quick_categories and "Bonus" not in quick_categories and "Entertainment" not in quick_categories
+    # The ticked rows' new category: any a new entry may have.
+    bulk = options(html, "bulk-category")
+    assert "Bonus" in bulk and "Food" in bulk and "Entertainment" not in bulk
+    assert quick_categories == [c for c in bulk if c != "Bonus" and c != "Salary"]
