@@ -111,22 +111,21 @@ class OneQueryChoiceIterator(forms.models.ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self._objects():
+        for obj in self.queryset if self.offered is None else self.offered:
             yield self.choice(obj)
 
     def __len__(self):
-        offered = getattr(self.field, "offered", None)
-        if offered is None:
+        if self.offered is None:
             return super().__len__()
-        return len(offered) + (1 if self.field.empty_label is not None else 0)
+        return len(self.offered) + (self.field.empty_label is not None)
 
     def __bool__(self):
-        offered = getattr(self.field, "offered", None)
-        return super().__bool__() if offered is None else self.field.empty_label is not None or bool(offered)
+        return super().__bool__() if self.offered is None else self.field.empty_label is not None or bool(self.offered)
 
-    def _objects(self):
-        offered = getattr(self.field, "offered", None)
-        return self.queryset if offered is None else offered
+    @property
+    def offered(self) -> list | None:
+        """The rows given by ``offer()``, if any."""
+        return getattr(self.field, "offered", None)
 
 
 def offer(field, objects: list) -> None:

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import ExpressionWrapper, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -65,6 +65,11 @@ CATEGORY_KIND_IN_SENTENCE = {
 }
 
 
+def _hidden_by(user):
+    """The ids of the categories ``user`` has hidden (a subquery)."""
+    return CategoryPreference.objects.filter(owner=user, hidden=True).values("category_id")
+
+
 class CategoryQuerySet(models.QuerySet):
     def for_user(self, user):
         """The default set every user has, plus the user's own (hidden ones included: entries
@@ -74,8 +79,13 @@ class CategoryQuerySet(models.QuerySet):
     def usable_by(self, user):
         """What the user may choose for a new entry, budget, bill or rule: their own and the
         default ones they have not hidden."""
-        hidden = CategoryPreference.objects.filter(owner=user, hidden=True).values("category_id")
-        return self.for_user(user).exclude(pk__in=hidden)
+        return self.for_user(user).exclude(pk__in=_hidden_by(user))
+
+    def with_hidden_flag(self, user):
+        """``for_user`` with ``is_hidden`` on each: the ones ``usable_by`` leaves out (a page
+        that offers both kinds reads them once)."""
+        return self.for_user(user).annotate(
+            is_hidden=ExpressionWrapper(Q(pk__in=_hidden_by(user)), output_field=models.BooleanField()))
 
     def colours_for(self, user) -> dict[int, str]:
         """Category id -> the colour ``user`` sees it in (only those with one): the user's own

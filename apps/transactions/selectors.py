@@ -11,7 +11,6 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
-    Exists,
     F,
     OuterRef,
     Q,
@@ -209,10 +208,9 @@ class ListChoices:
 
 
 def list_choices(*, user) -> ListChoices:
-    hidden = CategoryPreference.objects.filter(owner=user, hidden=True, category=OuterRef("pk"))
     return ListChoices(
         accounts=list(Account.objects.filter(owner=user).order_by("name", "id")),
-        categories=list(Category.objects.for_user(user).annotate(is_hidden=Exists(hidden)).order_by("name", "id")),
+        categories=list(Category.objects.with_hidden_flag(user).order_by("name", "id")),
     )
 
 
