@@ -17,6 +17,7 @@ from apps.accounts.models import Account
 from apps.core.dates import parse_month, shift_month
 from apps.core.forms import JINJA2_FORM_RENDERER, OneQueryChoiceIterator, OwnedChoiceMixin
 
+from . import selectors
 from .models import Category, Transaction
 
 
@@ -98,7 +99,11 @@ class ListOrderingFilter(django_filters.OrderingFilter):
         if not ordering:
             return qs
         tie = "-id" if ordering[0].startswith("-") else "id"
-        return qs.order_by(*ordering, tie)
+        # A computed column (the signed amount, the payee) is computed only when sorted by.
+        sorted_by = {field.lstrip("-") for field in ordering}
+        computed = {name: expression for name, expression in selectors.sort_expressions().items()
+                    if name in sorted_by}
+        return qs.annotate(**computed).order_by(*ordering, tie)
 
 
 def _amount_field(label, lookup):

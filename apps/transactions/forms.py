@@ -97,14 +97,22 @@ class EntryForm(FarFutureConfirmMixin, OneTimeTokenForm):
     field_order = ["account", "amount", "category", "occurred_on", "confirm_far_future", "payee", "description",
                    "form_token"]
 
-    def __init__(self, *args, user, rules_choose: bool = False, entry_kind: str | None = None, **kwargs):
+    def __init__(self, *args, user, rules_choose: bool = False, entry_kind: str | None = None,
+                 categories: list | None = None, **kwargs):
+        """``categories``: the category select's choices where the page has read them already
+        (apps.core.forms.offer)."""
         super().__init__(*args, user=user, **kwargs)
         self.fields["account"].queryset = _open_accounts(user)
         self.fields["account"].owned_queryset = _all_accounts(user)
-        # An income form offers income and either-way categories; an expense form the expense ones.
-        categories = Category.objects.usable_by(user)
-        self.fields["category"].queryset = categories.for_entry_kind(entry_kind) if entry_kind else categories
-        self.fields["category"].owned_queryset = Category.objects.for_user(user)
+        if categories is not None:
+            offer(self.fields["category"], categories)
+        if categories is None or self.is_bound:
+            # An income form offers income and either-way categories; an expense form the expense
+            # ones. A form shown with its choices given is never validated: it skips building
+            # what it would accept (issue 17: 2 ms of every transactions list).
+            usable = Category.objects.usable_by(user)
+            self.fields["category"].queryset = usable.for_entry_kind(entry_kind) if entry_kind else usable
+            self.fields["category"].owned_queryset = Category.objects.for_user(user)
         self.initial.setdefault("occurred_on", user_today(user))
         if rules_choose:
             # The user asked their categorisation rules to choose (apps.transactions.extensions "entry_rules").
@@ -123,13 +131,11 @@ class QuickExpenseForm(EntryForm):
     def __init__(self, *args, open_accounts: list | None = None, categories: list | None = None, **kwargs):
         """``open_accounts`` and ``categories``: the choices, where the page has read them
         already (the list: apps.transactions.selectors.list_choices); else the form reads them."""
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, categories=categories, **kwargs)
         del self.fields["description"]
         self.fields["payee"].required = True
         self.fields["category"].empty_label = _("Category")
         self.fields["account"].empty_label = _("Account")
-        if categories is not None:
-            offer(self.fields["category"], categories)
         if open_accounts is not None:
             offer(self.fields["account"], open_accounts)
         else:  # read once: the select draws its choices from the same rows

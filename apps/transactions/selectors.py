@@ -11,6 +11,7 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
+    Expression,
     F,
     OuterRef,
     Q,
@@ -173,15 +174,19 @@ def signed_amount_expression():
 
 
 def transaction_list(*, user) -> QuerySet[Transaction]:
-    """The user's ledger entries, newest first, with what a list row shows joined in (and
-    what its columns sort by: the signed amount, the payee or else the description)."""
-    return (
-        Transaction.objects.filter(owner=user)
-        .select_related("account", "category")
-        .annotate(signed=signed_amount_expression(),
-                  payee_or_description=Lower(Case(When(payee="", then=F("description")), default=F("payee"))))
-        .order_by("-occurred_on", "-id")
-    )
+    """The user's ledger entries, newest first, with what a list row shows joined in. What
+    other columns sort by is added by ``sort_expressions`` only when a list is sorted by it
+    (issue 17: compiled on every visit, the two expressions were a quarter of the rows' query)."""
+    return Transaction.objects.filter(owner=user).select_related("account", "category").order_by("-occurred_on", "-id")
+
+
+def sort_expressions() -> dict[str, Expression]:
+    """What the list's computed columns sort by, by annotation name: the signed amount, and
+    the payee or else the description (lower case)."""
+    return {
+        "signed": signed_amount_expression(),
+        "payee_or_description": Lower(Case(When(payee="", then=F("description")), default=F("payee"))),
+    }
 
 
 @dataclass(frozen=True)
@@ -212,6 +217,18 @@ def list_choices(*, user) -> ListChoices:
         accounts=list(Account.objects.filter(owner=user).order_by("name", "id")),
         categories=list(Category.objects.with_hidden_flag(user).order_by("name", "id")),
     )
+
+
+def latest_expense_account_id(*, user, newest_entries: list[Transaction] | None = None) -> int | None:
+    """The open account of the user's latest expense (newest date, then newest id), if any.
+    ``newest_entries``: the ledger's newest entries in that order with their accounts, where a
+    page has read them (the transactions list's first page): an expense among them answers
+    without a query (issue 17)."""
+    for entry in newest_entries or ():
+        if entry.kind == Transaction.Kind.EXPENSE and entry.account.closed_on is None:
+            return entry.account_id
+    return (Transaction.objects.filter(owner=user, kind=Transaction.Kind.EXPENSE, account__closed_on__isnull=True)
+            .order_by("-occurred_on", "-id").values_list("account_id", flat=True).first())
 
 
 def transfer_counterparts(entries) -> dict[int, tuple[int, str]]:

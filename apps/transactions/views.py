@@ -71,7 +71,10 @@ def _list_page(request, *, quick_form=None):
     totals = (selectors.list_totals(filterset.qs, default_currency=request.user.default_currency)
               if is_filtered and filterset.is_valid() else [])
     if quick_form is None:
-        quick_form = _quick_form(request, choices=choices)
+        # Unfiltered, newest first, page 1: the rows are the newest entries of the whole ledger.
+        newest = not is_filtered and page.number == 1 and data.get("sort") in (None, [], ["-date"])
+        quick_form = _quick_form(request, choices=choices,
+                                 newest_entries=[row.entry for row in rows] if newest else None)
     sort_headers, sort_caption = _sort_headers(request, (data.get("sort") or ["-date"])[0])
     return render(request, "transactions/transaction_list.html", {
         "filter": filterset, "page_obj": page, "rows": rows, "is_filtered": is_filtered, "totals": totals,
@@ -125,11 +128,12 @@ def _sort_column_in_sentence(name: str) -> str:
     }.get(name, name)
 
 
-def _quick_form(request, data=None, *, choices: selectors.ListChoices | None = None):
+def _quick_form(request, data=None, *, choices: selectors.ListChoices | None = None, newest_entries=None):
     """The list's quick entry of an expense (date, payee, amount, category, account, Enter).
     Its account: the one the list is filtered to, else the open account of the customer's
     latest expense (where the next one most likely goes), else their first open account.
-    ``choices``: its selects' choices where the list has read them already."""
+    ``choices``: its selects' choices where the list has read them already;
+    ``newest_entries``: the newest entries of the ledger, newest first, where the list shows them."""
     account = request.GET.get("account", "")
     initial = {"account": int(account)} if account.isascii() and account.isdigit() else {}
     offered = ({"open_accounts": choices.open_accounts, "categories": choices.categories_for(Transaction.Kind.EXPENSE)}
@@ -139,9 +143,7 @@ def _quick_form(request, data=None, *, choices: selectors.ListChoices | None = N
     if not form.open_account_ids:
         return None
     if not form.initial.get("account"):  # one open account is already chosen by the form
-        latest = (Transaction.objects.filter(owner=request.user, kind=Transaction.Kind.EXPENSE,
-                                             account__closed_on__isnull=True)
-                  .order_by("-occurred_on", "-id").values_list("account_id", flat=True).first())
+        latest = selectors.latest_expense_account_id(user=request.user, newest_entries=newest_entries)
         form.initial["account"] = latest or min(form.open_account_ids)
     return form
 

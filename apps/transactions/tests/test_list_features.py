@@ -310,9 +310,8 @@ def test_quick_entry_on_another_users_account_answers_404(logged_in, user, check
 
 def test_quick_entry_offers_expense_categories_only(logged_in, user, checking):
     CategoryFactory(owner=user, name="bonus", kind="income")
-    form = logged_in.get(LIST).context["quick_form"]
-    names = {c.name for c in form.fields["category"].queryset}
-    assert "bonus" not in names and "food" in names
+    offered = options(logged_in.get(LIST).content.decode(), "id_quick-category")
+    assert "Bonus" not in offered and "Food" in offered
 
 
 def test_no_quick_entry_without_an_account(logged_in):
@@ -332,6 +331,64 @@ def test_quick_entry_offers_the_account_of_the_latest_expense(logged_in, user, c
 
 def test_quick_entry_offers_the_first_account_before_any_expense(logged_in, user, checking, savings):
     assert logged_in.get(LIST).context["quick_form"]["account"].value() == checking.pk
+
+
+def latest_expense_reads(sql: list[str]) -> int:
+    """The statements that look for the latest expense's account (selectors.latest_expense_account_id)."""
+    return sum(s.startswith('SELECT "transactions_transaction"."account_id"') for s in sql)
+
+
+def test_the_latest_expense_on_the_first_page_costs_no_query(logged_in, user, checking, savings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    closed = AccountFactory(owner=user, name="Old card", opening_balance=Decimal("20.00"))
+    expense(savings_funded := AccountFactory(owner=user, name="Wallet", opening_balance=Decimal("50.00")),
+            "5.00", on=date(2025, 5, 1))
+    expense(closed, "20.00", on=date(2025, 5, 3))  # newer, but its account is closed: not offered
+    Account.objects.filter(pk=closed.pk).update(closed_on=date(2025, 5, 4))
+    income(checking, "9.00", on=date(2025, 5, 5))  # newer, not an expense
+    with CaptureQueriesContext(connection) as queries:
+        response = logged_in.get(LIST)
+    assert response.context["quick_form"]["account"].value() == savings_funded.pk
+    assert latest_expense_reads([q["sql"] for q in queries.captured_queries]) == 0
+
+
+@pytest.mark.parametrize("query", [{"page": "2"}, {"sort": "amount"}, {"q": "paid"}])
+def test_the_latest_expense_beyond_the_rows_shown_is_read(logged_in, user, checking, savings, query):
+    """Page 2, another order or a filter: the rows are not the ledger's newest, so the form asks."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    expense(savings_funded := AccountFactory(owner=user, name="Wallet", opening_balance=Decimal("50.00")),
+            "5.00", on=date(2025, 4, 1), description="paid")
+    for day in range(1, 28):  # a page and more of newer income: the expense is not on page 1
+        income(checking, "1.00", on=date(2025, 5, day), description="paid")
+    with CaptureQueriesContext(connection) as queries:
+        response = logged_in.get(LIST, query)
+    assert response.context["quick_form"]["account"].value() == savings_funded.pk
+    assert latest_expense_reads([q["sql"] for q in queries.captured_queries]) == 1
+    assert logged_in.get(LIST).context["quick_form"]["account"].value() == savings_funded.pk
+
+
+def test_the_list_computes_its_sort_columns_only_when_sorted_by_them(logged_in, user, checking):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    expense(checking, "5.00", on=date(2025, 5, 1), payee="Zed")
+    expense(checking, "7.00", on=date(2025, 5, 2), payee="alpha")
+    for query, needle in [({}, None), ({"sort": "amount"}, "CASE WHEN"), ({"sort": "payee"}, "LOWER(")]:
+        with CaptureQueriesContext(connection) as queries:
+            response = logged_in.get(LIST, query)
+        rows_sql = [q["sql"] for q in queries.captured_queries if '"transactions_transaction"."kind"' in q["sql"]
+                    and "IN (SELECT" in q["sql"]]
+        assert len(rows_sql) == 1
+        assert ("CASE WHEN" in rows_sql[0] or "LOWER(" in rows_sql[0]) == (needle is not None)
+        if needle:
+            assert needle in rows_sql[0]
+    # By payee, the case set aside: "alpha", then the opening balance's description, then "Zed".
+    assert [r.entry.payee or r.entry.description for r in response.context["rows"]] == [
+        "alpha", "Opening balance", "Zed"]
 
 
 def options(html: str, select_id: str) -> list[str]:
