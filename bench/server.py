@@ -271,12 +271,18 @@ class Load:
         return Run(rps=r["requests"] / (r["duration_us"] / 1e6), p50_ms=r["p50_us"] / 1000,
                    p99_ms=r["p99_us"] / 1000, requests=r["requests"])
 
-    def run(self, path: str, sessions: Path, *, allow_none: bool = False, **kwargs) -> Run:
-        """One wrk run; ``allow_none``: no answer within the run is fine (a warm-up of a slow page)."""
+    def run(self, path: str, sessions: Path, *, allow_none: bool = False, retry: bool = True, **kwargs) -> Run:
+        """One wrk run; ``allow_none``: no answer within the run is fine (a warm-up of a slow page).
+        A run that got no answer at all is run once more, three times as long, before that is an
+        error: a 1-second smoke round on a slow machine with CI's other test worker busy beside it
+        can end before the first answer comes."""
         cmd, env = self.command(path, sessions, **kwargs)
         out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=(self.seconds + 60) * 2)
         if out.returncode != 0:
             raise RuntimeError(f"wrk failed ({out.returncode}): {out.stderr}")
+        if retry and not allow_none and self.result(path, out.stdout, allow_none=True).requests == 0:
+            seconds = 3 * (kwargs.pop("seconds", None) or self.seconds)
+            return self.run(path, sessions, retry=False, seconds=seconds, **kwargs)
         return self.result(path, out.stdout, allow_none=allow_none)
 
     def start(self, path: str, sessions: Path, **kwargs) -> subprocess.Popen:
