@@ -277,12 +277,12 @@ class Load:
         error: a 1-second smoke round on a slow machine with CI's other test worker busy beside it
         can end before the first answer comes."""
         cmd, env = self.command(path, sessions, **kwargs)
-        out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=(self.seconds + 60) * 2)
+        seconds = kwargs.get("seconds") or self.seconds
+        out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=(seconds + 60) * 2)
         if out.returncode != 0:
             raise RuntimeError(f"wrk failed ({out.returncode}): {out.stderr}")
         if retry and not allow_none and self.result(path, out.stdout, allow_none=True).requests == 0:
-            seconds = 3 * (kwargs.pop("seconds", None) or self.seconds)
-            return self.run(path, sessions, retry=False, seconds=seconds, **kwargs)
+            return self.run(path, sessions, retry=False, **{**kwargs, "seconds": 3 * seconds})
         return self.result(path, out.stdout, allow_none=allow_none)
 
     def start(self, path: str, sessions: Path, **kwargs) -> subprocess.Popen:

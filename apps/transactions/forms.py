@@ -98,12 +98,14 @@ class EntryForm(FarFutureConfirmMixin, OneTimeTokenForm):
                    "form_token"]
 
     def __init__(self, *args, user, rules_choose: bool = False, entry_kind: str | None = None,
-                 categories: list | None = None, **kwargs):
-        """``categories``: the category select's choices where the page has read them already
-        (apps.core.forms.offer)."""
+                 open_accounts: list | None = None, categories: list | None = None, **kwargs):
+        """``open_accounts`` and ``categories``: the selects' choices where the page has read
+        them already (apps.core.forms.offer)."""
         super().__init__(*args, user=user, **kwargs)
         self.fields["account"].queryset = _open_accounts(user)
         self.fields["account"].owned_queryset = _all_accounts(user)
+        if open_accounts is not None:
+            offer(self.fields["account"], open_accounts)
         if categories is not None:
             offer(self.fields["category"], categories)
         if categories is None or self.is_bound:
@@ -128,17 +130,15 @@ class QuickExpenseForm(EntryForm):
 
     field_order = ["occurred_on", "payee", "amount", "category", "account", "confirm_far_future", "form_token"]
 
-    def __init__(self, *args, open_accounts: list | None = None, categories: list | None = None, **kwargs):
-        """``open_accounts`` and ``categories``: the choices, where the page has read them
-        already (the list: apps.transactions.selectors.list_choices); else the form reads them."""
-        super().__init__(*args, categories=categories, **kwargs)
+    def __init__(self, *args, open_accounts: list | None = None, **kwargs):
+        """``open_accounts`` and ``categories`` (EntryForm): the choices, where the page has read
+        them already (the list: apps.transactions.selectors.list_choices); else the form reads them."""
+        super().__init__(*args, open_accounts=open_accounts, **kwargs)
         del self.fields["description"]
         self.fields["payee"].required = True
         self.fields["category"].empty_label = _("Category")
         self.fields["account"].empty_label = _("Account")
-        if open_accounts is not None:
-            offer(self.fields["account"], open_accounts)
-        else:  # read once: the select draws its choices from the same rows
+        if open_accounts is None:  # read once: the select draws its choices from the same rows
             open_accounts = list(self.fields["account"].queryset)
         self.open_account_ids = [a.pk for a in open_accounts]
         if len(self.open_account_ids) == 1 and not self.initial.get("account"):
