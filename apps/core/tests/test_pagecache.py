@@ -175,3 +175,25 @@ def test_kept_in_redis_when_redis_url_is_set(logged_in, checking, settings, froz
     assert queries == 3
     assert without_tokens(second.content.decode()) == without_tokens(first)
     redis.Redis.from_url(url).flushdb()
+
+
+def test_every_csrf_token_of_a_kept_page_is_replaced_and_nothing_else(rf):
+    """A kept page holds a marker where each masked token of the session's secret was (in any
+    double-quoted attribute), and leaves other 64-character values alone; each answer puts
+    fresh tokens of the same secret there."""
+    from django.http import HttpResponse
+    from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret, _unmask_cipher_token
+
+    secret, other = _get_new_csrf_string(), _get_new_csrf_string()
+    request = rf.get("/")
+    request.META["CSRF_COOKIE"] = secret
+    mine, theirs, plain = _mask_cipher_secret(secret), _mask_cipher_secret(other), "a" * 64
+    html = (f'<input name="csrfmiddlewaretoken" value="{mine}"><div data-csrf-token="{_mask_cipher_secret(secret)}">'
+            f'<i data-x="{theirs}" data-y="{plain}">{mine}</i>')
+    _, kept = pagecache._keep(request, HttpResponse(html), [])
+    assert kept.count(pagecache._CSRF) == 2
+    assert theirs in kept and plain in kept and f">{mine}<" in kept  # not an attribute's value: left as it was
+    answer = pagecache._answer(request, ("text/html", kept)).content.decode()
+    fresh = re.findall(r'(?:value|data-csrf-token)="([A-Za-z0-9]{64})"', answer)
+    assert len(fresh) == 2 and all(_unmask_cipher_token(token) == secret for token in fresh)
+    assert mine not in fresh

@@ -167,6 +167,15 @@ def test_sort_headers_keep_the_filters_and_say_the_order(logged_in, checking):
     assert response.context["sort_caption"] == "by amount, descending"
 
 
+def test_a_sorted_or_filtered_list_offers_to_clear_and_an_unsorted_one_does_not(logged_in, checking):
+    clear = '<a class="btn btn-link" href="/transactions/">Clear</a>'
+    assert clear in logged_in.get(LIST, {"sort": "payee"}).content.decode()
+    filtered = logged_in.get(LIST, {"kind": "income"}).content.decode()
+    assert clear in filtered and "Filters and search (1 on)" in filtered
+    unfiltered = logged_in.get(LIST).content.decode()
+    assert clear not in unfiltered and "Filters and search</button>" in unfiltered
+
+
 def test_an_unknown_sort_is_a_clear_error_not_a_crash(logged_in, checking):
     response = logged_in.get(LIST, {"sort": "owner__password"})
     assert response.status_code == 200

@@ -50,7 +50,7 @@ def test_page_200_shows_the_right_rows_with_the_same_queries_as_page_1(logged_in
     assert "5010 transactions" in html
     assert "Page 200 of 201" in html
     assert "+35.00 USD" in html
-    # The rows' links (ledger_rows.pk_url) are what {% url %} gives.
+    # The rows' links (apps.core.links.pk_url) are what {% url %} gives.
     entry = page200.context["page_obj"][0]
     for name in ("transactions:update", "transactions:delete"):
         assert f'href="{reverse(name, args=[entry.pk])}"' in html
