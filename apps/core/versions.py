@@ -173,14 +173,19 @@ class Versions(NamedTuple):
     database: str
 
 
+# Which database and since when its server runs, as SQL text: part of every cache key of
+# versioned data, so a cache that outlives a database (recreated, restored, another server)
+# never takes the new one's version numbers, which start again, for the old one's.
+DATABASE_SQL = ("((SELECT oid FROM pg_database WHERE datname = current_database())::text || '.' || "
+                "floor(extract(epoch FROM pg_postmaster_start_time()))::bigint::text)")
+
+
 def read(user_id: int, using: str = "default") -> Versions:
     """The user's versions, in one round trip. Inside a transaction (a test, a view that wrote
     first) its pending raises are applied first."""
     connection = connections[using]
     select = (f"SELECT coalesce(max(version) FILTER (WHERE scope = {int(user_id)}), 0), "  # noqa: S608 (int)
-              f"coalesce(max(version) FILTER (WHERE scope = {SHARED_SCOPE}), 0), "
-              "(SELECT oid FROM pg_database WHERE datname = current_database())::text || '.' || "
-              "floor(extract(epoch FROM pg_postmaster_start_time()))::bigint::text "
+              f"coalesce(max(version) FILTER (WHERE scope = {SHARED_SCOPE}), 0), {DATABASE_SQL} "
               f"FROM core_dataversion WHERE scope IN ({int(user_id)}, {SHARED_SCOPE})")
     with connection.cursor() as cursor:
         if connection.in_atomic_block:

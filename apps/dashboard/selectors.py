@@ -37,6 +37,7 @@ from apps.alerts.selectors import UNREAD_COUNT_SQL
 from apps.bills.forecast import ACTIVE_ITEMS_SQL, Event, account_forecasts
 from apps.budgets.models import Budget
 from apps.budgets.selectors import BudgetStatus, budget_vs_actual, spent_in_windows
+from apps.core import versions
 from apps.core.currencies import currency_order
 from apps.core.dates import month_end, month_label, month_start, user_today
 from apps.core.db import column, table
@@ -46,7 +47,6 @@ from apps.transactions.selectors import (
     MonthFlow,
     MonthlySpending,
     income_vs_spending,
-    ledger_version,
     monthly_spending,
 )
 
@@ -265,7 +265,8 @@ def _overview_sql(*, user, month: date, as_of: date | None) -> tuple[str, list]:
         f"JOIN {accounts_table} a ON a.id = m.account_id "
         "WHERE m.owner_id = %s AND m.month = %s AND m.kind = %s AND m.count > 0 GROUP BY a.currency "
         f"UNION ALL SELECT 'alerts', '', ({UNREAD_COUNT_SQL}), 0 "
-        f"UNION ALL SELECT 'version', '', v.version, 0 FROM {version} v WHERE v.owner_id = %s"
+        f"UNION ALL SELECT 'version', '', v.version, 0 FROM {version} v WHERE v.owner_id = %s "
+        f"UNION ALL SELECT 'database', {versions.DATABASE_SQL}, 0, 0"
     )
     return sql, [*params, user.pk, month, MonthlyTotal.Kind.EXPENSE, user.pk, user.pk]
 
@@ -281,6 +282,7 @@ def dashboard_overview(*, user, month: date | None = None, today: date | None = 
     balances: dict[str, Decimal] = {}
     spent: dict[str, Decimal] = {}
     total_accounts = alerts = version = 0
+    database = ""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for what, currency, number, amount in cursor.fetchall():
@@ -291,6 +293,8 @@ def dashboard_overview(*, user, month: date | None = None, today: date | None = 
                 spent[currency] = amount
             elif what == "alerts":
                 alerts = number
+            elif what == "database":
+                database = currency
             else:
                 version = number
     default = user.default_currency
@@ -301,7 +305,7 @@ def dashboard_overview(*, user, month: date | None = None, today: date | None = 
         spending=OverviewSpending(currency=default, total=spent.get(default, ZERO),
                                   by_currency={c: spent[c] for c in currency_order(spent, default)}),
         budgets=budget_vs_actual(user=user, month=month, today=today,
-                                 spent_in=cached_spent_in_windows(user=user, ledger_version=version)),
+                                 spent_in=cached_spent_in_windows(user=user, ledger_version=f"{database}:{version}")),
         alerts_count=alerts,
         ledger_version=version,
     )
@@ -320,13 +324,24 @@ def ledger_cache_enabled() -> bool:
     return bool(getattr(settings, "REDIS_URL", ""))
 
 
-def ledger_cache_key(*, user, ledger_version: int, name: str, parts: tuple = ()) -> str:
-    """``dashboard:<user>:<ledger version>:<name>:<parts>``: a key no later ledger change
-    can match, since every change raises the version in its own transaction."""
-    return ":".join(["dashboard", str(user.pk), str(ledger_version), name, *map(str, parts)])
+def ledger_cache_key(*, user, ledger_version: str, name: str, parts: tuple = ()) -> str:
+    """``dashboard:<user>:<database>:<ledger version>:<name>:<parts>``: a key no later ledger
+    change can match, since every change raises the version in its own transaction, and no
+    other database either (``versions.DATABASE_SQL``: a recreated or restored one counts its
+    versions again from where it starts)."""
+    return ":".join(["dashboard", str(user.pk), ledger_version, name, *map(str, parts)])
 
 
-def cached_ledger_figure(*, user, ledger_version: int | None, name: str, parts: tuple, compute):
+def cached_ledger_version(*, user) -> str:
+    """What ``ledger_cache_key`` takes: the database and the user's ledger version, in one query."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {versions.DATABASE_SQL}, "  # noqa: S608 (our SQL; the user's id a parameter)
+                       f"coalesce((SELECT version FROM {table(LedgerVersion)} WHERE owner_id = %s), 0)", [user.pk])
+        database, version = cursor.fetchone()
+    return f"{database}:{version}"
+
+
+def cached_ledger_figure(*, user, ledger_version: str | None, name: str, parts: tuple, compute):
     """``compute()``, or what it returned before under the same key; ``ledger_version`` None
     (the cache off) always computes. Only figures made of the ledger and what relabels it (a
     category's name or colour) may be cached this way: they change with the version."""
@@ -340,7 +355,7 @@ def cached_ledger_figure(*, user, ledger_version: int | None, name: str, parts: 
     return found
 
 
-def cached_spent_in_windows(*, user, ledger_version: int | None):
+def cached_spent_in_windows(*, user, ledger_version: str | None):
     """``spent_in_windows`` for ``budget_vs_actual``, through the cache when it is on: keyed
     by the user, the ledger version and the windows asked about (budget, category, currency,
     first and last day), so a new or changed budget is a new key too."""
@@ -426,7 +441,7 @@ def dashboard_page(*, user, month: date | None = None, today: date | None = None
     accounts = account_summary(user=user, as_of=as_of)
     # With the cache on, the month's categories, the six months and the budgets' spending
     # come from it under the user's ledger version (one query for the version).
-    version = ledger_version(user=user) if ledger_cache_enabled() else None
+    version = cached_ledger_version(user=user) if ledger_cache_enabled() else None
     figures = (user.default_currency, month)
     counts = _counts_and_checklist(user=user)
     return DashboardPage(

@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from apps.core import versions
 from apps.dashboard import selectors
 from apps.transactions.selectors import ledger_version
 from tests import factories as f
@@ -78,11 +79,12 @@ def test_with_redis_a_second_visit_reads_the_figures_from_the_cache_and_a_postin
     page = queries(client, "/")
     # The month's categories and the six months (the budgets' spending is the overview's key).
     assert queries(client, "/") == page - 2
+    scope = f"{versions.read(user.pk).database}:{version}"  # the database and the ledger version
     assert redis_cache() == sorted([
-        f"dashboard:{user.pk}:{version}:spent:{user.budgets.get().pk}/{f.default_category('food').pk}/USD/"
+        f"dashboard:{user.pk}:{scope}:spent:{user.budgets.get().pk}/{f.default_category('food').pk}/USD/"
         "20251210-20260109",
-        f"dashboard:{user.pk}:{version}:spending:USD:2025-12-01",
-        f"dashboard:{user.pk}:{version}:history:USD:2025-12-01",
+        f"dashboard:{user.pk}:{scope}:spending:USD:2025-12-01",
+        f"dashboard:{user.pk}:{scope}:history:USD:2025-12-01",
     ])
     assert overview(client)["budgets"][0]["spent"] == Decimal("20.25")
 
@@ -94,7 +96,22 @@ def test_with_redis_a_second_visit_reads_the_figures_from_the_cache_and_a_postin
     html = client.get("/").content.decode()
     assert 'id="month-spent" data-currency="USD" data-amount="30.00"' in html
     assert 'class="budget-spent">30.00</span>' in html
-    assert any(key.startswith(f"dashboard:{user.pk}:{version + 1}:spent:") for key in redis_cache())
+    assert any(key.startswith(f"dashboard:{user.pk}:{scope[:-len(str(version))]}{version + 1}:spent:")
+               for key in redis_cache())
+
+
+def test_with_redis_figures_left_by_another_database_are_never_served(client, customer, redis_cache):
+    """A database recreated or restored counts its ledger versions again: the same customer
+    number at the same version in the cache left by the old one must not answer."""
+    user, checking = customer
+    client.force_login(user)
+    version = ledger_version(user=user)
+    food = f.default_category("food").pk
+    old_key = f"dashboard:{user.pk}:{version}:spent:{user.budgets.get().pk}/{food}/USD/20251210-20260109"
+    cache.set(old_key, {user.budgets.get().pk: Decimal("999.00")})  # what the key was before it named the database
+    assert overview(client)["budgets"][0]["spent"] == Decimal("20.25")
+    assert all(key.startswith(f"dashboard:{user.pk}:{versions.read(user.pk).database}:")
+               for key in redis_cache() if key != old_key)
 
 
 def test_with_redis_renaming_a_category_is_not_served_the_old_name(client, customer, redis_cache):
