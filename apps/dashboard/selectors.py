@@ -304,8 +304,8 @@ def dashboard_overview(*, user, month: date | None = None, today: date | None = 
                                   by_currency={c: balances[c] for c in currency_order(balances, default)}),
         spending=OverviewSpending(currency=default, total=spent.get(default, ZERO),
                                   by_currency={c: spent[c] for c in currency_order(spent, default)}),
-        budgets=budget_vs_actual(user=user, month=month, today=today,
-                                 spent_in=cached_spent_in_windows(user=user, ledger_version=f"{database}:{version}")),
+        budgets=budget_vs_actual(user=user, month=month, today=today, spent_in=cached_spent_in_windows(
+            user=user, ledger_version=ledger_scope(database, version))),
         alerts_count=alerts,
         ledger_version=version,
     )
@@ -332,13 +332,17 @@ def ledger_cache_key(*, user, ledger_version: str, name: str, parts: tuple = ())
     return ":".join(["dashboard", str(user.pk), ledger_version, name, *map(str, parts)])
 
 
+def ledger_scope(database: str, version: int) -> str:
+    """What ``ledger_cache_key`` takes as ``ledger_version``: the database and the version."""
+    return f"{database}:{version}"
+
+
 def cached_ledger_version(*, user) -> str:
-    """What ``ledger_cache_key`` takes: the database and the user's ledger version, in one query."""
+    """``ledger_scope`` of the user's ledger version, read with the database in one query."""
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {versions.DATABASE_SQL}, "  # noqa: S608 (our SQL; the user's id a parameter)
                        f"coalesce((SELECT version FROM {table(LedgerVersion)} WHERE owner_id = %s), 0)", [user.pk])
-        database, version = cursor.fetchone()
-    return f"{database}:{version}"
+        return ledger_scope(*cursor.fetchone())
 
 
 def cached_ledger_figure(*, user, ledger_version: str | None, name: str, parts: tuple, compute):

@@ -9,6 +9,7 @@ here, each once per page, with the message ids the Django template had, so the t
 
 from __future__ import annotations
 
+from django.template.defaulttags import querystring
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.formats import localize
@@ -29,12 +30,10 @@ URL_NAMES = {
 }
 
 
-def render_list_body(request, *, filterset, page, rows, is_filtered: bool, totals, one_line_transfers: bool,
+def render_list_body(request, *, filterset, page_obj, rows, is_filtered: bool, totals, one_line_transfers: bool,
                      running_balance: bool, sort_headers, sort_caption: str, active_filters: int, quick_form,
                      bulk_categories) -> SafeString:
     """The HTML of the list's actions, quick entry, filters, count, totals, bulk form and table."""
-    query = request.GET.copy()
-    query.pop("page", None)
     table = render_table(request, rows=rows, show_account=True, bulk=True, one_line_transfers=one_line_transfers,
                          running_balance=running_balance, sort_headers=sort_headers, sort_caption=sort_caption,
                          is_filtered=is_filtered)
@@ -42,9 +41,9 @@ def render_list_body(request, *, filterset, page, rows, is_filtered: bool, total
         "filter": filterset, "rows": rows, "is_filtered": is_filtered, "totals": totals, "quick_form": quick_form,
         "bulk_categories": bulk_categories, "table": table,
         "urls": {key: reverse(name) for key, name in URL_NAMES.items()},
-        # What {% querystring page=None %} gave after the export's address (the list's filters).
-        "export_query": f"?{query.urlencode()}" if request.GET else "",
-        "w": words(paginator=page.paginator, active_filters=active_filters),
+        # The export's query: the list's filters, without the page ({% querystring page=None %}).
+        "export_query": querystring(None, request.GET, page=None),
+        "w": words(paginator=page_obj.paginator, active_filters=active_filters),
     }, request)
     return mark_safe(html)  # noqa: S308 (Jinja2 escaped every value: autoescape is on)
 

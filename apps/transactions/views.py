@@ -78,14 +78,14 @@ def _list_page(request, *, quick_form=None):
                                  newest_entries=[row.entry for row in rows] if newest else None)
     sort_headers, sort_caption = _sort_headers(request, (data.get("sort") or ["-date"])[0])
     shown = {
-        "filterset": filterset, "page": page, "rows": rows, "is_filtered": is_filtered, "totals": totals,
+        "filterset": filterset, "page_obj": page, "rows": rows, "is_filtered": is_filtered, "totals": totals,
         "one_line_transfers": one_line_transfers, "running_balance": running is not None,
         "sort_headers": sort_headers, "sort_caption": sort_caption, "active_filters": active_filters,
         "quick_form": quick_form, "bulk_categories": choices.usable_categories,
     }
-    # The page's body is Jinja2 (list_body.py); the context also names what it shows.
-    return render(request, "transactions/transaction_list.html", {
-        **shown, "filter": filterset, "page_obj": page, "body": render_list_body(request, **shown)})
+    # The page's body is Jinja2 (list_body.py); the context also names what it shows (the
+    # pagination reads page_obj).
+    return render(request, "transactions/transaction_list.html", {**shown, "body": render_list_body(request, **shown)})
 
 
 @cached_page
