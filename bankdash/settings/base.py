@@ -266,7 +266,7 @@ MESSAGE_TAGS = {40: "danger"}  # messages.ERROR -> Bootstrap's alert-danger
 # counters (which otherwise live in PostgreSQL, never in one process's memory).
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "apps.core.rediscache.RedisCache", "LOCATION": REDIS_URL}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -279,7 +279,7 @@ CACHES["template_fragments"] = {"BACKEND": "django.core.cache.backends.locmem.Lo
 # in Redis when REDIS_URL is set (one copy for every worker), else in each process's memory.
 PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
 CACHES["pages"] = (
-    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "pages"}
+    {"BACKEND": "apps.core.rediscache.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "pages"}
     if REDIS_URL else
     {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages", "OPTIONS": {"MAX_ENTRIES": 1000}}
 )

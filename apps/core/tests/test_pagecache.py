@@ -163,7 +163,7 @@ def test_kept_in_redis_when_redis_url_is_set(logged_in, checking, settings, froz
         redis.Redis.from_url(url, socket_connect_timeout=1).flushdb()
     except redis.exceptions.ConnectionError as error:
         pytest.skip(f"no Redis at {url}: {error}")
-    settings.CACHES = {**settings.CACHES, "pages": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+    settings.CACHES = {**settings.CACHES, "pages": {"BACKEND": "apps.core.rediscache.RedisCache",
                                                     "LOCATION": url, "KEY_PREFIX": "pages"}}
     from django.core.cache import caches
 

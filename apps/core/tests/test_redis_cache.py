@@ -43,7 +43,7 @@ def test_production_settings_with_redis_url_use_redis(redis_db):
             "print(settings.CACHES['default']['BACKEND'], settings.SESSION_ENGINE, cache.get('bankdash-redis-check'))")
     result = run(["-c", f"import django; django.setup(); {code}"], production_env(REDIS_URL=REDIS_URL))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["django.core.cache.backends.redis.RedisCache",
+    assert result.stdout.split() == ["apps.core.rediscache.RedisCache",
                                      "django.contrib.sessions.backends.cached_db", "from-production-settings"]
     assert any(b"bankdash-redis-check" in key for key in redis_db.keys("*"))
 
@@ -52,7 +52,7 @@ def test_production_settings_with_redis_url_use_redis(redis_db):
 def redis_settings(settings, redis_db):
     """Production's cache and session settings with REDIS_URL set (bankdash/settings/base.py, production.py)."""
     settings.REDIS_URL = REDIS_URL
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+    settings.CACHES = {"default": {"BACKEND": "apps.core.rediscache.RedisCache", "LOCATION": REDIS_URL},
                        "template_fragments": settings.CACHES["template_fragments"]}
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     settings.SESSION_COOKIE_AGE = 15 * 60
@@ -103,3 +103,34 @@ def test_the_cache_and_the_sessions_work_through_redis(redis_settings, time_mach
     assert response.status_code == 200
     assert session_queries and all(q.lstrip().upper().startswith("SELECT") for q in session_queries)
     assert any(k.endswith(key.encode()) for k in redis_settings.keys("*"))
+
+
+def test_the_cache_keeps_one_redis_client_per_pool(redis_db):
+    """apps.core.rediscache: Django's client builds a redis.Redis on every call; ours builds one
+    per connection pool and keeps it, and the cache still reads, writes and counts as Django's."""
+    import redis
+
+    from apps.core.rediscache import RedisCache
+
+    cache = RedisCache(REDIS_URL, {"KEY_PREFIX": "reuse"})
+    built = []
+    original = redis.Redis.__init__
+
+    def counting(self, *args, **kwargs):
+        built.append(self)
+        original(self, *args, **kwargs)
+
+    redis.Redis.__init__ = counting
+    try:
+        cache.set("a", {"figure": "12.50"}, 30)
+        assert cache.get("a") == {"figure": "12.50"}
+        cache.set_many({"b": 1, "c": [2]}, 30)
+        assert cache.get_many(["a", "b", "c", "missing"]) == {"a": {"figure": "12.50"}, "b": 1, "c": [2]}
+        assert cache.incr("b") == 2
+        cache.delete("c")
+        assert cache.get("c", "gone") == "gone"
+    finally:
+        redis.Redis.__init__ = original
+    assert len(built) == 1  # Django's own client built 7
+    assert cache._cache.get_client(write=True) is cache._cache.get_client() is built[0]
+    assert sorted(redis_db.keys("reuse:*")) == [b"reuse:1:a", b"reuse:1:b"]

@@ -38,7 +38,7 @@ def redis_cache(settings):
         pytest.skip(f"no Redis at {REDIS_URL}: {error}")
     prefix = f"test-ledger-cache-{uuid.uuid4().hex}"
     settings.REDIS_URL = REDIS_URL
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+    settings.CACHES = {"default": {"BACKEND": "apps.core.rediscache.RedisCache",
                                    "LOCATION": REDIS_URL, "KEY_PREFIX": prefix},
                        "template_fragments": settings.CACHES["template_fragments"]}
     yield lambda: sorted(k.decode().split(":", 2)[2] for k in client.keys(f"{prefix}:*"))
