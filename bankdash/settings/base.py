@@ -131,6 +131,16 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # A server that does not answer at all (not even "refused") fails a request in seconds.
 DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
     "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
+# Parameters sent apart from the statement, so a statement run five times on a connection is
+# prepared on the server and planned once, except those reading the ledger (bankdash/dbcursor.py;
+# issue 17, bench/RESULTS.md, tenth step). Django's default binds on the client and prepares
+# nothing, which suits a pooler in transaction mode that cannot keep prepared statements
+# (PgBouncer before 1.21): DATABASE_PREPARED_STATEMENTS=false.
+if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
+    from bankdash.dbcursor import PreparingCursor
+
+    DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=5,
+                                           cursor_factory=PreparingCursor)
 # Bounded waits for web requests only: bankdash/wsgi.py and asgi.py set these on each
 # connection they open (apps.core.db), so migrations and operators' commands are not cut
 # off. A request that hits one answers 503 "busy, try again"; its atomic write rolls back.

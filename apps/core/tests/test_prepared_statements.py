@@ -1,0 +1,83 @@
+"""Prepared statements (issue 17): parameters are bound on the server, so a statement run five
+times on one connection is prepared and planned once, except those reading the ledger
+(bankdash/dbcursor.py). ``DATABASE_PREPARED_STATEMENTS=false`` returns to Django's client-side
+binding."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from apps.dashboard.selectors import account_summary, latest_transactions
+from apps.users.tests.test_settings import production_env, run
+from tests.factories import AccountFactory, UserFactory, default_category
+
+SHOW_OPTIONS = ("import django; django.setup(); from django.db import connection; "
+                "o = connection.settings_dict['OPTIONS']; "
+                "print(o.get('server_side_binding'), o.get('prepare_threshold'), "
+                "type(connection.cursor().cursor).__name__)")
+
+
+def test_production_binds_on_the_server_and_prepares_unless_told_not_to():
+    on = run(["-c", SHOW_OPTIONS], production_env())
+    assert on.returncode == 0, on.stderr
+    assert on.stdout.split() == ["True", "5", "PreparingCursor"]
+    off = run(["-c", SHOW_OPTIONS], production_env(DATABASE_PREPARED_STATEMENTS="false"))
+    assert off.returncode == 0, off.stderr
+    assert off.stdout.split() == ["None", "None", "Cursor"]
+
+
+@pytest.mark.django_db
+def test_a_repeated_read_is_prepared_once_and_answers_each_customer_with_their_own_figures():
+    """Seven customers' account summaries on one connection: from the sixth on, PostgreSQL runs
+    the one prepared statement (with $1 for the owner), and every customer still gets exactly
+    their own accounts and total."""
+    customers = []
+    for number in range(7):
+        user = UserFactory()
+        AccountFactory(owner=user, name=f"Main {number}", opening_balance=Decimal(f"{number}10.25"))
+        AccountFactory(owner=user, name=f"Spare {number}", opening_balance=Decimal("1.00"))
+        customers.append(user)
+
+    def prepared() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s",
+                           ['%AS "balance_on" FROM "accounts_account"%'])
+            return [row[0] for row in cursor.fetchall()]
+
+    assert prepared() == []
+    for number, user in enumerate(customers):
+        summary = account_summary(user=user)
+        assert [a.name for a in summary.accounts] == [f"Main {number}", f"Spare {number}"]
+        assert summary.by_currency == {"USD": Decimal(f"{number}10.25") + Decimal("1.00")}
+    statements = prepared()
+    assert len(statements) == 1
+    assert '"accounts_account"."owner_id" = $1' in statements[0]
+
+
+@pytest.mark.django_db
+def test_statements_reading_the_ledger_are_never_prepared():
+    """A generic plan made for no customer in particular suits neither a million entries nor
+    five hundred: the ledger's statements are planned for the customer each time, while the
+    accounts' statement beside them is prepared."""
+    from apps.transactions import services
+
+    customers = []
+    for number in range(7):
+        user = UserFactory()
+        account = AccountFactory(owner=user, opening_balance=Decimal("100.00"))
+        services.expense_post(user=user, account_id=account.pk, amount=Decimal(f"{number + 1}.50"),
+                              category=default_category("food"), occurred_on=account.opened_on,
+                              description=f"Bakery {number}")
+        customers.append(user)
+    for number, user in enumerate(customers):
+        latest = latest_transactions(user=user)
+        assert [(t.description, t.amount) for t in latest][0] == (f"Bakery {number}", Decimal(f"{number + 1}.50"))
+        account_summary(user=user)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        statements = [row[0] for row in cursor.fetchall()]
+    assert any('AS "balance_on" FROM "accounts_account"' in s for s in statements)
+    assert not [s for s in statements if '"transactions_transaction"' in s]

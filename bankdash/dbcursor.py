@@ -1,0 +1,27 @@
+"""The database cursor of BankDash's connections (bankdash/settings/base.py, OPTIONS).
+
+Parameters are bound on the server and a statement run five times on a connection is prepared
+(psycopg's ``prepare_threshold``), so PostgreSQL parses and plans it once: planning was about
+half of a dashboard statement's time in PostgreSQL (issue 17, bench/RESULTS.md, tenth step).
+
+Statements that read the ledger itself (``transactions_transaction``) are never prepared.
+After five runs PostgreSQL may keep a generic plan, made for no customer in particular, and the
+best plan for the ledger depends on the customer: a million entries or five hundred. Measured
+on the benchmark's database, a generic plan made the transactions list of the customer with a
+million entries 8 times slower (178 ms against 22) and a search 3 times. Every other table holds
+a bounded number of rows per customer (accounts, budgets, monthly and daily totals, alerts), and
+keeps the gain.
+"""
+
+from __future__ import annotations
+
+from django.db.backends.postgresql.base import ServerBindingCursor
+
+LEDGER_TABLE = '"transactions_transaction"'
+
+
+class PreparingCursor(ServerBindingCursor):
+    def execute(self, query, params=None, *, prepare=None, binary=None):
+        if prepare is None and isinstance(query, str) and LEDGER_TABLE in query:
+            prepare = False
+        return super().execute(query, params, prepare=prepare, binary=binary)
