@@ -180,19 +180,23 @@ DATABASE_SQL = ("((SELECT oid FROM pg_database WHERE datname = current_database(
                 "floor(extract(epoch FROM pg_postmaster_start_time()))::bigint::text)")
 
 
+_READ_SQL = ("SELECT coalesce(max(version) FILTER (WHERE scope = %(user)s), 0), "  # noqa: S608 (an int or %s)
+             f"coalesce(max(version) FILTER (WHERE scope = {SHARED_SCOPE}), 0), {DATABASE_SQL} "
+             f"FROM core_dataversion WHERE scope IN (%(user)s, {SHARED_SCOPE})")
+
+
 def read(user_id: int, using: str = "default") -> Versions:
     """The user's versions, in one round trip. Inside a transaction (a test, a view that wrote
     first) its pending raises are applied first."""
     connection = connections[using]
-    select = (f"SELECT coalesce(max(version) FILTER (WHERE scope = {int(user_id)}), 0), "  # noqa: S608 (int)
-              f"coalesce(max(version) FILTER (WHERE scope = {SHARED_SCOPE}), 0), {DATABASE_SQL} "
-              f"FROM core_dataversion WHERE scope IN ({int(user_id)}, {SHARED_SCOPE})")
     with connection.cursor() as cursor:
         if connection.in_atomic_block:
             # Several statements in one round trip (psycopg sends a query without parameters
             # as a simple query): the SET's result comes first.
-            cursor.execute(f"SET CONSTRAINTS {TRIGGER} IMMEDIATE; {select}")
+            cursor.execute(f"SET CONSTRAINTS {TRIGGER} IMMEDIATE; {_READ_SQL % {'user': int(user_id)}}")
             cursor.nextset()
         else:
-            cursor.execute(select)
+            # With its parameter, the same statement for every customer: prepared once per
+            # connection (bankdash/dbcursor.py); every kept page's answer reads it.
+            cursor.execute(_READ_SQL % {"user": "%s"}, [int(user_id), int(user_id)])
         return Versions(*cursor.fetchone())

@@ -81,3 +81,24 @@ def test_statements_reading_the_ledger_are_never_prepared():
         statements = [row[0] for row in cursor.fetchall()]
     assert any('AS "balance_on" FROM "accounts_account"' in s for s in statements)
     assert not [s for s in statements if '"transactions_transaction"' in s]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_data_version_every_kept_page_reads_is_one_prepared_statement():
+    """apps.core.versions.read, which every answer from the page cache runs, takes the customer
+    as a parameter (it had the number written into the statement: planned on every request).
+    Outside a transaction, as a request reads it."""
+    from apps.core import versions
+
+    customers = [UserFactory() for _ in range(7)]
+    before = [versions.read(user.pk) for user in customers]
+    AccountFactory(owner=customers[3])
+    after = [versions.read(user.pk) for user in customers]
+    # Each customer's own version: only the one whose data changed has a new one.
+    assert [a.mine > b.mine for a, b in zip(after, before, strict=True)] == [False] * 3 + [True] + [False] * 3
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s",
+                       ["%FROM core_dataversion%"])
+        statements = [row[0] for row in cursor.fetchall()]
+    assert len(statements) == 1
+    assert "scope IN ($2, 0)" in statements[0]
