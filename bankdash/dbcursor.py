@@ -15,13 +15,18 @@ keeps the gain.
 
 from __future__ import annotations
 
+import re
+
 from django.db.backends.postgresql.base import ServerBindingCursor
 
-LEDGER_TABLE = '"transactions_transaction"'
+# Transaction._meta.db_table (settings import this module before the apps load; a test checks
+# they agree). Named quoted by the ORM and by apps.core.db.table, bare in some plain SQL.
+LEDGER_TABLE = "transactions_transaction"
+_NAMES_LEDGER = re.compile(rf"\b{LEDGER_TABLE}\b")
 
 
 class PreparingCursor(ServerBindingCursor):
     def execute(self, query, params=None, *, prepare=None, binary=None):
-        if prepare is None and isinstance(query, str) and LEDGER_TABLE in query:
+        if prepare is None and isinstance(query, str) and _NAMES_LEDGER.search(query):
             prepare = False
         return super().execute(query, params, prepare=prepare, binary=binary)

@@ -183,6 +183,7 @@ DATABASE_SQL = ("((SELECT oid FROM pg_database WHERE datname = current_database(
 _READ_SQL = ("SELECT coalesce(max(version) FILTER (WHERE scope = %(user)s), 0), "  # noqa: S608 (an int or %s)
              f"coalesce(max(version) FILTER (WHERE scope = {SHARED_SCOPE}), 0), {DATABASE_SQL} "
              f"FROM core_dataversion WHERE scope IN (%(user)s, {SHARED_SCOPE})")
+_READ_SQL_PARAMETERS = _READ_SQL % {"user": "%s"}  # the customer twice as a parameter
 
 
 def read(user_id: int, using: str = "default") -> Versions:
@@ -198,5 +199,5 @@ def read(user_id: int, using: str = "default") -> Versions:
         else:
             # With its parameter, the same statement for every customer: prepared once per
             # connection (bankdash/dbcursor.py); every kept page's answer reads it.
-            cursor.execute(_READ_SQL % {"user": "%s"}, [int(user_id), int(user_id)])
+            cursor.execute(_READ_SQL_PARAMETERS, [int(user_id), int(user_id)])
         return Versions(*cursor.fetchone())

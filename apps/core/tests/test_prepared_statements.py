@@ -20,6 +20,13 @@ SHOW_OPTIONS = ("import django; django.setup(); from django.db import connection
                 "type(connection.cursor().cursor).__name__)")
 
 
+def expense(user, account, amount, day, description="Bakery"):
+    from apps.transactions import services
+
+    services.expense_post(user=user, account_id=account.pk, amount=amount, category=default_category("food"),
+                          occurred_on=day, description=description)
+
+
 def test_production_binds_on_the_server_and_prepares_unless_told_not_to():
     on = run(["-c", SHOW_OPTIONS], production_env())
     assert on.returncode == 0, on.stderr
@@ -62,15 +69,11 @@ def test_statements_reading_the_ledger_are_never_prepared():
     """A generic plan made for no customer in particular suits neither a million entries nor
     five hundred: the ledger's statements are planned for the customer each time, while the
     accounts' statement beside them is prepared."""
-    from apps.transactions import services
-
     customers = []
     for number in range(7):
         user = UserFactory()
         account = AccountFactory(owner=user, opening_balance=Decimal("100.00"))
-        services.expense_post(user=user, account_id=account.pk, amount=Decimal(f"{number + 1}.50"),
-                              category=default_category("food"), occurred_on=account.opened_on,
-                              description=f"Bakery {number}")
+        expense(user, account, Decimal(f"{number + 1}.50"), account.opened_on, description=f"Bakery {number}")
         customers.append(user)
     for number, user in enumerate(customers):
         latest = latest_transactions(user=user)
@@ -81,6 +84,40 @@ def test_statements_reading_the_ledger_are_never_prepared():
         statements = [row[0] for row in cursor.fetchall()]
     assert any('AS "balance_on" FROM "accounts_account"' in s for s in statements)
     assert not [s for s in statements if '"transactions_transaction"' in s]
+
+
+def test_the_ledger_table_the_cursor_knows_is_the_models():
+    from apps.transactions.models import Transaction
+    from bankdash.dbcursor import LEDGER_TABLE
+
+    assert Transaction._meta.db_table == LEDGER_TABLE
+
+
+@pytest.mark.django_db
+def test_plain_sql_naming_the_ledger_without_quotes_is_not_prepared_either():
+    """The overview of a past month subtracts the entries dated after it, in plain SQL that names
+    the ledger's table bare: it too is planned for each customer."""
+    from datetime import date
+
+    from apps.dashboard.selectors import dashboard_overview
+
+    customers = []
+    for number in range(7):
+        user = UserFactory()
+        account = AccountFactory(owner=user, opening_balance=Decimal("100.00"), opened_on=date(2026, 1, 1))
+        expense(user, account, Decimal(f"{number + 1}.00"), date(2026, 11, 20))
+        customers.append(user)
+    for number, user in enumerate(customers):
+        overview = dashboard_overview(user=user, month=date(2026, 10, 1), today=date(2026, 11, 29))
+        # At the end of October: before the November expense.
+        assert overview.accounts.by_currency == {"USD": Decimal("100.00")}
+        now = dashboard_overview(user=user, month=date(2026, 11, 1), today=date(2026, 11, 29))
+        assert now.accounts.by_currency == {"USD": Decimal("100.00") - Decimal(f"{number + 1}.00")}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        statements = [row[0] for row in cursor.fetchall()]
+    assert any("SELECT 'account'" in s for s in statements)  # this month's overview: prepared
+    assert not [s for s in statements if "transactions_transaction" in s]
 
 
 @pytest.mark.django_db(transaction=True)
