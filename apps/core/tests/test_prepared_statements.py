@@ -61,29 +61,42 @@ def test_a_repeated_read_is_prepared_once_and_answers_each_customer_with_their_o
         assert summary.by_currency == {"USD": Decimal(f"{number}10.25") + Decimal("1.00")}
     statements = prepared()
     assert len(statements) == 1
-    assert '"accounts_account"."owner_id" = $1' in statements[0]
+    assert '"owner_id" = $1' in statements[0]
 
 
 @pytest.mark.django_db
-def test_statements_reading_the_ledger_are_never_prepared():
+def test_statements_reading_the_ledger_are_never_prepared_but_the_marked_bounded_read():
     """A generic plan made for no customer in particular suits neither a million entries nor
-    five hundred: the ledger's statements are planned for the customer each time, while the
-    accounts' statement beside them is prepared."""
+    five hundred: the ledger's statements (here the postings' INSERT, run seven times) are
+    planned for the customer each time, while the accounts' statement beside them is prepared.
+    The one exception says so: the dashboard's newest six entries, an index scan with a LIMIT
+    whoever the customer (``BOUNDED_LEDGER_READ``), prepared and still each customer's own."""
+    from django.test.utils import CaptureQueriesContext
+
+    from bankdash.dbcursor import BOUNDED_LEDGER_READ
+
     customers = []
     for number in range(7):
         user = UserFactory()
-        account = AccountFactory(owner=user, opening_balance=Decimal("100.00"))
+        account = AccountFactory(owner=user, name=f"Main {number}", opening_balance=Decimal("100.00"))
         expense(user, account, Decimal(f"{number + 1}.50"), account.opened_on, description=f"Bakery {number}")
         customers.append(user)
     for number, user in enumerate(customers):
-        latest = latest_transactions(user=user)
-        assert [(t.description, t.amount) for t in latest][0] == (f"Bakery {number}", Decimal(f"{number + 1}.50"))
+        with CaptureQueriesContext(connection) as queries:
+            latest = latest_transactions(user=user)
+            shown = [(t.description, t.amount, t.account.name, t.account.currency, str(t.category.label) if t.category
+                      else None, t.owner_id) for t in latest]
+        assert len(queries) == 1  # the account and the category come with the entries
+        assert shown == [(f"Bakery {number}", Decimal(f"{number + 1}.50"), f"Main {number}", "USD", "Food", user.pk),
+                         ("Opening balance", Decimal("100.00"), f"Main {number}", "USD", None, user.pk)]
         account_summary(user=user)
     with connection.cursor() as cursor:
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         statements = [row[0] for row in cursor.fetchall()]
     assert any('AS "balance_on" FROM "accounts_account"' in s for s in statements)
-    assert not [s for s in statements if '"transactions_transaction"' in s]
+    ledger = [s for s in statements if "transactions_transaction" in s]
+    assert len(ledger) == 1
+    assert ledger[0].startswith(BOUNDED_LEDGER_READ) and '."owner_id" = $1' in ledger[0]
 
 
 def test_the_ledger_table_the_cursor_knows_is_the_models():
