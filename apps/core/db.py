@@ -103,3 +103,11 @@ def column(model, field: str) -> str:
     from django.db import connection
 
     return connection.ops.quote_name(model._meta.get_field(field).column)
+
+
+def columns(model, prefix: str = "") -> str:
+    """Every concrete column of a model, quoted and comma-separated (``prefix``: a table alias
+    with its dot), for a plain statement whose rows become models (``Model.objects.raw``)."""
+    from django.db import connection
+
+    return ", ".join(f"{prefix}{connection.ops.quote_name(f.column)}" for f in model._meta.concrete_fields)

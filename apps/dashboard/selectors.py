@@ -40,7 +40,7 @@ from apps.budgets.selectors import BudgetStatus, budget_vs_actual, spent_in_wind
 from apps.core import versions
 from apps.core.currencies import currency_order
 from apps.core.dates import month_end, month_label, month_start, user_today
-from apps.core.db import column, table
+from apps.core.db import column, columns, table
 from apps.rewards.selectors import POINTS_TOTAL_SQL
 from apps.transactions.models import Category, LedgerVersion, MonthlyTotal, Transaction
 from apps.transactions.selectors import (
@@ -112,7 +112,7 @@ def _effect_after(*, user, day: date) -> Subquery:
 
 # The open accounts with today's balances (``balance_on``), by name.
 _OPEN_ACCOUNTS_SQL = (
-    f"SELECT {', '.join(column(Account, f.name) for f in Account._meta.concrete_fields)}, "  # noqa: S608
+    f"SELECT {columns(Account)}, "  # noqa: S608
     f"{column(Account, 'balance')} AS \"balance_on\" FROM {table(Account)} "
     f"WHERE {column(Account, 'owner')} = %s AND {column(Account, 'closed_on')} IS NULL "
     f"ORDER BY {column(Account, 'name')}, {column(Account, 'id')}"

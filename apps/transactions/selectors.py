@@ -26,7 +26,7 @@ from django.db.models.functions import Coalesce, Lower, TruncMonth
 from apps.accounts.models import Account
 from apps.core.currencies import currency_order
 from apps.core.dates import month_end, month_label, month_start, shift_month
-from apps.core.db import column, table
+from apps.core.db import column, columns, table
 
 from .models import Category, CategoryPreference, DailyTotal, LedgerVersion, MonthlyTotal, Transaction
 
@@ -213,10 +213,26 @@ class ListChoices:
 
 
 def list_choices(*, user) -> ListChoices:
+    """Two plain statements (Django's raw queries; issue 17: the ORM building them was most of
+    their time on a first visit of the list): ``Account.objects.filter(owner=user)`` and
+    ``Category.objects.with_hidden_flag(user)``, each by name."""
     return ListChoices(
-        accounts=list(Account.objects.filter(owner=user).order_by("name", "id")),
-        categories=list(Category.objects.with_hidden_flag(user).order_by("name", "id")),
+        accounts=list(Account.objects.raw(_ALL_ACCOUNTS_SQL, [user.pk])),
+        categories=list(Category.objects.raw(_CATEGORIES_SQL, [user.pk, user.pk])),
     )
+
+
+_ALL_ACCOUNTS_SQL = (
+    f"SELECT {columns(Account)} FROM {table(Account)} WHERE {column(Account, 'owner')} = %s "  # noqa: S608
+    f"ORDER BY {column(Account, 'name')}, {column(Account, 'id')}"
+)
+_CATEGORIES_SQL = (
+    f"SELECT {columns(Category, 'c.')}, c.{column(Category, 'id')} IN (SELECT "  # noqa: S608
+    f"p.{column(CategoryPreference, 'category')} FROM {table(CategoryPreference)} p "
+    f"WHERE p.{column(CategoryPreference, 'owner')} = %s AND p.{column(CategoryPreference, 'hidden')}) AS is_hidden "
+    f"FROM {table(Category)} c WHERE c.{column(Category, 'owner')} IS NULL OR c.{column(Category, 'owner')} = %s "
+    f"ORDER BY c.{column(Category, 'name')}, c.{column(Category, 'id')}"
+)
 
 
 def latest_expense_account_id(*, user, newest_entries: list[Transaction] | None = None) -> int | None:
