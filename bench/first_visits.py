@@ -55,9 +55,10 @@ def main(argv=None) -> int:
 
     django.setup()
     from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.auth import get_user_model
     from django.test import Client
+
+    from bench.server import signed_in_session
 
     settings.ALLOWED_HOSTS = ["*"]
     versions = [{}]
@@ -82,22 +83,13 @@ def main(argv=None) -> int:
         print(f"{needed} customers needed, {len(customers)} found: run bench/server.py first", file=sys.stderr)
         return 2
 
-    def session_of(user) -> str:
-        session = SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.set_expiry(3600)
-        session.create()
-        return session.session_key
-
     def use(version):
         for (module, name), value in version.items():
             setattr(module, name, value)
 
     client = Client(HTTP_X_FORWARDED_PROTO="https", secure=True)
     for user in customers[-3:]:  # warm the process (imports, templates), not the customers measured
-        client.cookies["sessionid"] = session_of(user)
+        client.cookies["sessionid"] = signed_in_session(user)
         for page in args.pages:
             for version in versions:
                 use(version)
@@ -111,7 +103,7 @@ def main(argv=None) -> int:
                 order.reverse()
             for v in order:
                 use(versions[v])
-                client.cookies["sessionid"] = session_of(next(users))
+                client.cookies["sessionid"] = signed_in_session(next(users))
                 started = time.perf_counter()
                 response = client.get(PAGES[page])
                 times[(page, v)].append((time.perf_counter() - started) * 1000)

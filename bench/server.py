@@ -209,9 +209,6 @@ def write_sessions(path: Path, users_and_counts: list[tuple[object, int]]) -> No
     """One line per session: session key, CSRF secret, the customer's first open account
     and the "food" category (for postings). Sessions are created as a login would
     (user id, backend, the session hash), in the database session store."""
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
     from apps.accounts.models import Account
     from apps.transactions.models import Category
 
@@ -220,15 +217,24 @@ def write_sessions(path: Path, users_and_counts: list[tuple[object, int]]) -> No
     for user, count in users_and_counts:
         account = Account.objects.filter(owner=user, closed_on__isnull=True).order_by("pk").values_list("pk")[0][0]
         for _ in range(count):
-            session = SessionStore()
-            session[SESSION_KEY] = str(user.pk)
-            session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-            session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-            session.set_expiry(6 * 60 * 60)  # the server renews it to 15 minutes on first use
-            session.create()
             csrf = "".join(secrets.choice(CSRF_ALPHABET) for _ in range(32))
-            lines.append(f"{session.session_key} {csrf} {account} {food}")
+            lines.append(f"{signed_in_session(user)} {csrf} {account} {food}")
     path.write_text("\n".join(lines) + "\n")
+
+
+def signed_in_session(user, *, seconds: int = 6 * 60 * 60) -> str:
+    """A new session of ``user`` in the database session store, as a login makes it (user id,
+    backend, session hash): its key. (The server renews it to 15 minutes on first use.)"""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.set_expiry(seconds)
+    session.create()
+    return session.session_key
 
 
 def set_budgets(owner_id: int, *, period: str, start_day: int) -> None:

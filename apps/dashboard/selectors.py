@@ -33,6 +33,7 @@ from django.db.models import Case, DecimalField, F, OuterRef, Q, Subquery, Sum, 
 from django.db.models.functions import Coalesce
 
 from apps.accounts.models import Account, OnboardingProgress
+from apps.accounts.selectors import accounts_by_name
 from apps.alerts.selectors import UNREAD_COUNT_SQL
 from apps.bills.forecast import ACTIVE_ITEMS_SQL, Event, account_forecasts
 from apps.budgets.models import Budget
@@ -40,7 +41,7 @@ from apps.budgets.selectors import BudgetStatus, budget_vs_actual, spent_in_wind
 from apps.core import versions
 from apps.core.currencies import currency_order
 from apps.core.dates import month_end, month_label, month_start, user_today
-from apps.core.db import column, columns, table
+from apps.core.db import column, table
 from apps.rewards.selectors import POINTS_TOTAL_SQL
 from apps.transactions.models import Category, LedgerVersion, MonthlyTotal, Transaction
 from apps.transactions.selectors import (
@@ -110,15 +111,6 @@ def _effect_after(*, user, day: date) -> Subquery:
     return Coalesce(Subquery(later, output_field=MONEY), Value(ZERO), output_field=MONEY)
 
 
-# The open accounts with today's balances (``balance_on``), by name.
-_OPEN_ACCOUNTS_SQL = (
-    f"SELECT {columns(Account)}, "  # noqa: S608
-    f"{column(Account, 'balance')} AS \"balance_on\" FROM {table(Account)} "
-    f"WHERE {column(Account, 'owner')} = %s AND {column(Account, 'closed_on')} IS NULL "
-    f"ORDER BY {column(Account, 'name')}, {column(Account, 'id')}"
-)
-
-
 def account_summary(*, user, as_of: date | None = None) -> AccountSummary:
     """The user's accounts and their totals per currency, in one query.
 
@@ -128,9 +120,7 @@ def account_summary(*, user, as_of: date | None = None) -> AccountSummary:
     subquery per account over its (account, -occurred_on) index). The per-currency totals
     add up the few rows read (a window in SQL would run those subqueries a second time)."""
     if as_of is None:
-        # Every first visit of the dashboard: a plain statement (Django's raw query) rather than
-        # the ORM building it each time (issue 17: 0.49 ms against 1.19 measured).
-        accounts = list(Account.objects.raw(_OPEN_ACCOUNTS_SQL, [user.pk]))
+        accounts = accounts_by_name(user=user, open_only=True)
     else:
         accounts = list(
             Account.objects.filter(owner=user)
@@ -157,11 +147,12 @@ def account_summary(*, user, as_of: date | None = None) -> AccountSummary:
 # The newest entries as plain rows (issue 17: the ORM built this statement and three models a
 # row on every first visit). Every plan of it is the same index scan with a LIMIT, whoever the
 # customer, so it is prepared although it reads the ledger (bankdash/dbcursor.py).
+LATEST_COUNT = 6
 _LATEST_FIELDS = ("id", "owner_id", "account_id", "kind", "amount", "category_id", "description", "payee",
                   "occurred_on", "transfer_id")
 
 
-def _latest_sql(*, until: bool, limit: int) -> str:
+def _latest_sql(*, until: bool) -> str:
     return (
         f"{BOUNDED_LEDGER_READ}SELECT {', '.join(f't.{column(Transaction, name)}' for name in _LATEST_FIELDS)}, "  # noqa: S608
         f"a.{column(Account, 'name')}, a.{column(Account, 'currency')}, c.{column(Category, 'owner')}, "
@@ -171,37 +162,29 @@ def _latest_sql(*, until: bool, limit: int) -> str:
         f"WHERE t.{column(Transaction, 'owner')} = %s"
         + (f" AND t.{column(Transaction, 'occurred_on')} <= %s" if until else "")
         + f" ORDER BY t.{column(Transaction, 'occurred_on')} DESC, t.{column(Transaction, 'id')} DESC"
-        f" LIMIT {int(limit)}"
+        f" LIMIT {LATEST_COUNT}"
     )
 
 
-_LATEST_SQL = {False: _latest_sql(until=False, limit=6), True: _latest_sql(until=True, limit=6)}
+_LATEST_SQL = {until: _latest_sql(until=until) for until in (False, True)}
 
 
-def latest_transactions(*, user, until: date | None = None, limit: int = 6) -> list[Transaction]:
-    """The newest entries (dated up to ``until``, for a past month), read through the
-    (owner, -occurred_on, -id) index with a LIMIT, with their account's name and currency and
-    their category: one plain statement, its rows made into models with only what the
-    dashboard shows loaded (anything else a caller reads is fetched, as for a deferred field)."""
-    sql = _LATEST_SQL[until is not None] if limit == 6 else _latest_sql(until=until is not None, limit=limit)
+def latest_transactions(*, user, until: date | None = None) -> list[Transaction]:
+    """The newest ``LATEST_COUNT`` entries (dated up to ``until``, for a past month), read
+    through the (owner, -occurred_on, -id) index with a LIMIT, with their account's name and
+    currency and their category: one plain statement, its rows made into models with only what
+    the dashboard shows loaded (anything else a caller reads is fetched, as for a deferred field)."""
     with connection.cursor() as cursor:
-        cursor.execute(sql, [user.pk] if until is None else [user.pk, until])
+        cursor.execute(_LATEST_SQL[until is not None], [user.pk] if until is None else [user.pk, until])
         rows = cursor.fetchall()
     db = connection.alias
-    accounts: dict[int, Account] = {}
-    categories: dict[int, Category] = {}
     latest = []
     for *values, account_name, currency, category_owner, category_name in rows:
         entry = Transaction.from_db(db, _LATEST_FIELDS, values)
-        account_id, category_id = entry.account_id, entry.category_id
-        if account_id not in accounts:
-            accounts[account_id] = Account.from_db(db, ("id", "name", "currency"), (account_id, account_name, currency))
-        entry.account = accounts[account_id]
-        if category_id is not None:
-            if category_id not in categories:
-                categories[category_id] = Category.from_db(db, ("id", "owner_id", "name"),
-                                                           (category_id, category_owner, category_name))
-            entry.category = categories[category_id]
+        entry.account = Account.from_db(db, ("id", "name", "currency"), (entry.account_id, account_name, currency))
+        if entry.category_id is not None:
+            entry.category = Category.from_db(db, ("id", "owner_id", "name"),
+                                              (entry.category_id, category_owner, category_name))
         latest.append(entry)
     return latest
 
