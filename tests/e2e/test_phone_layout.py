@@ -64,3 +64,32 @@ def test_no_page_scrolls_sideways_on_a_phone_and_money_actions_are_one_tap_away(
         page.get_by_role("link", name="Expense", exact=True).click()
     expect(page).to_have_url(re.compile(r"/transactions/expense/new/"))
     app.check()
+
+
+@pytest.mark.full
+def test_a_payee_of_one_long_word_wraps_inside_the_newest_entries_on_a_phone(open_app, make_customer,
+                                                                           customer_password):
+    from decimal import Decimal
+
+    from apps.transactions.models import Category
+    from apps.transactions.services import account_open, expense_post
+
+    user = make_customer("longpayee@example.com")
+    account = account_open(user=user, name="Daily account", opening_balance=Decimal("100.00"))
+    payee = "Supercalifragilisticexpialidocious-Wholesale-Bakery-Emporium-Ltd"
+    food = Category.objects.get(owner__isnull=True, name="food")
+    expense_post(user=user, account_id=account.pk, amount=Decimal("12.50"), category=food,
+                 occurred_on=account.opened_on, description=payee, payee=payee)
+    app = open_app(viewport=PHONE, is_mobile=True, has_touch=True)
+    app.login("longpayee@example.com", customer_password)
+    app.goto("/")
+    page = app.page
+    expect(page.locator("#latest-transactions")).to_contain_text(payee)
+    # The table fits its card: nothing is clipped until scrolled, and the page does not scroll.
+    wider = page.evaluate("""() => {
+        const box = document.querySelector('#latest-transactions').closest('.table-responsive');
+        return box.scrollWidth - box.clientWidth;
+    }""")
+    assert wider <= 0, f"the newest entries are {wider}px wider than their card"
+    assert page.evaluate(OVERFLOW_JS) <= 0
+    app.check()

@@ -408,6 +408,6 @@ def test_latest_transactions_name_the_payee_then_the_description_then_the_kind(c
     html = client.get("/").content.decode()
     latest = html[html.index('id="latest-transactions"'):]
     latest = latest[:latest.index("</table>")]
-    cells = re.findall(r"<tr data-transaction-id=\"\d+\">\s*<td[^>]*>.*?</td>\s*<td>([^<]*)", latest, re.S)
+    cells = re.findall(r"<tr data-transaction-id=\"\d+\">\s*<td[^>]*>.*?</td>\s*<td[^>]*>([^<]*)", latest, re.S)
     assert [c.strip() for c in cells[:3]] == ["Baker &amp; Sons", "Bus ticket", "Corner shop"]
     assert "Opening balance" in cells[3]
