@@ -10,10 +10,10 @@ Chromium is a failure instead: the run stops at collection with the reason.
 
 Tiers: ``make test`` runs a representative few, the ones that cover what the others build on:
 the checks themselves (test_checks), a new customer's whole journey from registration to an
-exceeded budget (test_customer_journey), a second customer who sees nothing of the first's,
-a logout, the list's keyboard-only quick entry and the refused decimal comma. Every other browser
-test is marked ``full`` and runs in the full tier (.ci/run): 227 s of the default tier's 865
-worker-seconds were browser tests, 75 s now.
+exceeded budget (test_customer_journey), a logout, the list's keyboard-only quick entry and the
+refused decimal comma. Every other browser test is marked ``full`` and runs in the full tier
+(.ci/run), among them a second customer who sees nothing of the first's (the default tier proves
+ownership on every URL pattern without a browser: tests/security/test_ownership_enumeration.py).
 """
 
 from __future__ import annotations

@@ -64,6 +64,8 @@ def first_customers_money(user):
     return account, expense
 
 
+# The default tier proves ownership without a browser (tests/security/test_ownership_enumeration.py).
+@pytest.mark.full  # the default tier's browser tests are a representative few: tests/e2e/conftest.py
 def test_a_second_customer_sees_none_of_the_first_customers_data(open_app, make_customer, customer_password):
     first = make_customer("first@example.com")
     account, expense = first_customers_money(first)

@@ -37,6 +37,7 @@ from django.urls.resolvers import RoutePattern
 
 from tests.clock import TODAY
 from tests.factories import customer_with_everything
+from tests.tiers import by_tier
 
 ID_NAME = re.compile(r"^(pk|id|uuid|.+_(id|pk|uuid))$")
 NOT_IDS = {"year": TODAY.year, "month": TODAY.month, "day": 1, "week": 1, "page": 1, "due_on": TODAY.isoformat()}
@@ -134,9 +135,11 @@ def _user_links(model):
             if isinstance(f, models.ForeignKey) and f.related_model is django_apps.get_model(settings.AUTH_USER_MODEL)]
 
 
-def candidates(user_a, user_b, per_model=10) -> list[Candidate]:
+def candidates(user_a, user_b, per_model=None) -> list[Candidate]:
     """Every object of A's, in every installed model that points at its owner (up to
-    ``per_model`` each), by pk and by any UUID field; plus A's own user row."""
+    ``per_model`` each: 10 in the full tier, 3 in the default one, which still exercises every
+    pattern), by pk and by any UUID field; plus A's own user row."""
+    per_model = per_model or by_tier(3, 10)
     User = django_apps.get_model(settings.AUTH_USER_MODEL)
     found = [Candidate("user", user_a.pk, user_b.pk)]
     for model in django_apps.get_models():
