@@ -43,6 +43,8 @@ ID_NAME = re.compile(r"^(pk|id|uuid|.+_(id|pk|uuid))$")
 NOT_IDS = {"year": TODAY.year, "month": TODAY.month, "day": 1, "week": 1, "page": 1, "due_on": TODAY.isoformat()}
 ALLOWED_FOR_STRANGER = {403, 404}
 MAX_COMBINATIONS = 400
+# Objects of each kind tried: 3 in the default tier, which still exercises every pattern; 10 in the full.
+PER_MODEL = by_tier(3, 10)
 
 
 # ---------------------------------------------------------------------------
@@ -135,11 +137,9 @@ def _user_links(model):
             if isinstance(f, models.ForeignKey) and f.related_model is django_apps.get_model(settings.AUTH_USER_MODEL)]
 
 
-def candidates(user_a, user_b, per_model=None) -> list[Candidate]:
+def candidates(user_a, user_b, per_model=PER_MODEL) -> list[Candidate]:
     """Every object of A's, in every installed model that points at its owner (up to
-    ``per_model`` each: 10 in the full tier, 3 in the default one, which still exercises every
-    pattern), by pk and by any UUID field; plus A's own user row."""
-    per_model = per_model or by_tier(3, 10)
+    ``per_model`` each), by pk and by any UUID field; plus A's own user row."""
     User = django_apps.get_model(settings.AUTH_USER_MODEL)
     found = [Candidate("user", user_a.pk, user_b.pk)]
     for model in django_apps.get_models():
