@@ -5,6 +5,7 @@ in production settings, driven by wrk as many signed-in customers.
     .venv/bin/python bench/server.py --smoke          # seconds: tiny sizes, 1-second rounds (in `make test`)
     .venv/bin/python bench/server.py --sizes 1000 100000 --customers 0 --seconds 3 --rounds 2
     .venv/bin/python bench/server.py --worker-class gthread --workers 2 --threads 4   # another gunicorn layout
+    .venv/bin/python bench/server.py --sizes 1000 --customers 2000 --reuse   # the last run's database again
 
 What it does:
 
@@ -14,6 +15,8 @@ What it does:
    bench/run.py's customer, bulk SQL from bench/bulkload.py), then ``--customers`` customers
    with ``--customer-entries`` entries each (2 accounts, 5 budgets). Balances and monthly
    totals are rebuilt from the rows, and ``recalculate_balances --check`` must agree.
+   ``--reuse`` skips this and measures the customers an earlier run left (an A/B of two
+   versions of the code on the same data, minutes apart).
 2. Creates the sessions before the run (the database session store, which production's
    ``cached_db`` also reads): ``--sessions-per-customer`` for each sized customer (one person
    on many devices), one per customer of the many, each with a CSRF secret for postings.
@@ -177,6 +180,18 @@ def seed_many_customers(count: int, entries: int, *, days: int) -> list:
                     for name, limit in limits]
         users.append(user)
     Budget.objects.bulk_create(budgets)
+    return users
+
+
+def reused_customers(prefix: str, count: int) -> list:
+    """``--reuse``: the first ``count`` customers an earlier run seeded whose email starts with
+    ``prefix``, in the order it made them; SystemExit when the database does not have them."""
+    from apps.users.models import User
+
+    users = list(User.objects.filter(email__startswith=prefix).order_by("pk")[:count])
+    if len(users) < count:
+        raise SystemExit(f"--reuse: {len(users)} customers {prefix}* in the database, {count} needed: "
+                         "run once without --reuse with the same --sizes and --customers")
     return users
 
 
@@ -454,6 +469,10 @@ def parse_args(argv=None):
     parser.add_argument("--no-page-cache", action="store_true",
                         help="serve with PAGE_CACHE=false: every page made on every request (apps.core.pagecache)")
     parser.add_argument("--json", type=Path, help="also write every round's figures to this file")
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure the database an earlier run seeded with the same --sizes and --customers "
+                             "(minutes rather than the seeding's quarter of an hour: for A/B runs of the code; "
+                             "its postings stay in it)")
     parser.add_argument("--smoke", action="store_true",
                         help="tiny and quick (200 entries, 2 customers x 100, 1-second rounds, 1 round): "
                              "checks that every figure is printed")
@@ -476,7 +495,8 @@ def main(argv=None) -> int:
 
     import django
 
-    recreate_database()
+    if not args.reuse:
+        recreate_database()
     django.setup()
     from django.core.management import call_command
 
@@ -489,14 +509,16 @@ def main(argv=None) -> int:
     try:
         for rows in sorted(set(args.sizes)):
             started = time.perf_counter()
-            user = make_customer(rows, days=args.days, budget_day=1)
+            user = reused_customers(f"bench-{rows}@", 1)[0] if args.reuse else \
+                make_customer(rows, days=args.days, budget_day=1)
             readers = work / f"sessions-{rows}.txt"
             write_sessions(readers, [(user, args.sessions_per_customer)])
             scenarios.append(Scenario(f"{rows:,} entries", rows, readers, posters=readers, budget_owner_id=user.pk))
             print(f"{rows:>9,} entries for one customer loaded in {time.perf_counter() - started:.1f}s", flush=True)
         if args.customers:
             started = time.perf_counter()
-            users = seed_many_customers(args.customers, args.customer_entries, days=args.days)
+            users = reused_customers("bench-many-", args.customers) if args.reuse else \
+                seed_many_customers(args.customers, args.customer_entries, days=args.days)
             posting = max(1, len(users) // 10)  # a tenth of them post, the others read
             readers, posters = work / "sessions-many.txt", work / "posters-many.txt"
             write_sessions(readers, [(u, 1) for u in users[posting:]] or [(users[0], 1)])
@@ -505,7 +527,8 @@ def main(argv=None) -> int:
                                       args.customer_entries, readers, posters=posters))
             print(f"{args.customers:,} customers x {args.customer_entries:,} entries loaded in "
                   f"{time.perf_counter() - started:.1f}s", flush=True)
-        analyze()
+        if not args.reuse:
+            analyze()
         print(f"recalculate_balances --check: {check_ledger()}", flush=True)
 
         workers, layout = gunicorn_layout(args)

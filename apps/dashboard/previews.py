@@ -135,11 +135,14 @@ def expense_effects(*, user, account: Account, amount: Decimal, category: Catego
 def expense_notes(*, user, entry: Transaction) -> list[str]:
     """settings.LEDGER_EXTENSIONS["expense_notes"]: the preview's warnings for an expense
     just recorded, word for word (the plain figures the form showed, "This leaves 87.50 USD
-    in Checking.", are on the account page the customer lands on). The account is read
-    again: the entry's copy may predate the posting."""
+    in Checking.", are on the account page the customer lands on). The entry's account is the
+    row the posting locked and moved (its balance the one the posting left), or, for a replayed
+    form, read when first asked for, after the first posting: no read of its own (issue 17)."""
     if entry.kind != Transaction.Kind.EXPENSE:
         return []
-    account = Account.objects.get(owner=user, pk=entry.account_id)
+    account = entry.account
+    if account.owner_id != user.pk:  # never: the ledger's services post only to the user's own
+        raise Account.DoesNotExist("No such account.")
     notes = expense_effects(user=user, account=account, amount=entry.amount, category=entry.category,
                             occurred_on=entry.occurred_on, recorded=True)
     return [note.text for note in notes if note.level != INFO]

@@ -127,14 +127,23 @@ def _next_crossings(*, user, account_ids) -> dict[int, int]:
     return {pk: number + 1 for pk, number in highest.items()}
 
 
-def account_thresholds_check(*, user, changes) -> list[Alert]:
+def _watched(account: Account) -> bool:
+    return account.low_balance_alert_below is not None or account.large_transaction_alert_above is not None
+
+
+def account_thresholds_check(*, user, changes, locked: dict[int, Account] | None = None) -> list[Alert]:
     """Alert ``user`` of the low-balance crossings and large entries of this ledger batch (see
-    the module), inside the batch's transaction. Returns the alerts written."""
+    the module), inside the batch's transaction. ``locked``: the batch's account rows as it
+    left them (``ledger_changed``'s ``accounts``), read again when it does not hold them all.
+    Returns the alerts written."""
     deltas, candidates = _batch_effects(changes)
     if not deltas:
         return []
-    accounts = {a.pk: a for a in Account.objects.filter(owner=user, pk__in=list(deltas)).filter(
-        Q(low_balance_alert_below__isnull=False) | Q(large_transaction_alert_above__isnull=False))}
+    if locked is not None and all(pk in locked for pk in deltas):
+        accounts = {pk: locked[pk] for pk in deltas if _watched(locked[pk])}
+    else:
+        accounts = {a.pk: a for a in Account.objects.filter(owner=user, pk__in=list(deltas)).filter(
+            Q(low_balance_alert_below__isnull=False) | Q(large_transaction_alert_above__isnull=False))}
     if not accounts:
         return []
     with formats.for_user(user):  # the texts are the owner's, whoever posted the entries
@@ -161,8 +170,8 @@ def _threshold_alerts(*, user, accounts: dict, deltas: dict, candidates: list) -
     return alerts
 
 
-def check_thresholds_on_ledger_change(sender, *, user, changes, **kwargs):
-    account_thresholds_check(user=user, changes=changes)
+def check_thresholds_on_ledger_change(sender, *, user, changes, accounts=None, **kwargs):
+    account_thresholds_check(user=user, changes=changes, locked=accounts)
 
 
 def connect() -> None:

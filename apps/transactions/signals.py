@@ -6,8 +6,11 @@ for every create, edit and delete (and any batch). Receivers (budgets) therefore
 run in the same database transaction: a rolled-back movement leaves nothing.
 
 Arguments:
-    user:    the owner (apps.users.User)
-    changes: list[LedgerChange], one per affected expense/income row state
+    user:     the owner (apps.users.User)
+    changes:  list[LedgerChange], one per affected expense/income row state
+    accounts: (sent with new rows) dict of account id -> the Account row the change locked,
+              with its balance after it, for each account of ``changes``; receivers read it
+              instead of the same rows again (issue 17), and read them themselves without it
 """
 
 from dataclasses import dataclass

@@ -222,11 +222,16 @@ def _category_from_rules(request, form, *, kind):
     return category, data["payee"] or rule_payee, rule_name
 
 
-def _open_an_account_first(request):
+def _open_an_account_first(request, *, form_shown: bool = False):
     """Without an open account, a money form would offer an empty list: send the customer to
     "Open an account" instead, and back here afterwards (``?next=``). None when they have one.
-    Another customer's ``?account=`` answers 404 first, as it does for a customer with accounts."""
+    Another customer's ``?account=`` answers 404 first, as it does for a customer with accounts.
+    On a POST the question waits until the form is to be shown again (``form_shown=True``): a
+    valid POST names one of the customer's open accounts (issue 17: a round trip less for every
+    posting)."""
     _preselected_account(request)
+    if request.method == "POST" and not form_shown:
+        return None
     if Account.objects.filter(owner=request.user, closed_on__isnull=True).exists():
         return None
     messages.info(request, _("Open an account first: your money is recorded on one. You come back here afterwards."))
@@ -274,6 +279,8 @@ def _entry_view(request, *, kind):
                 "amount": amount, "account": entry.account.name}
             messages.success(request, " ".join([recorded, *notes]))
             return redirect("accounts:detail", pk=entry.account_id)
+    if request.method == "POST" and (redirect_to := _open_an_account_first(request, form_shown=True)) is not None:
+        return redirect_to
     return _money_form_page(request, form, _("Add income") if is_income else _("Add expense"),
                             _("Add income") if is_income else _("Add expense"),
                             expense_preview_url=None if is_income else extensions.expense_preview_url())
@@ -310,6 +317,8 @@ def transfer_create(request):
             messages.success(request, _("Transferred %(amount)s from “%(source)s” to “%(target)s”.") % {
                 "amount": amount, "source": leg.account.name, "target": data["to_account"].name})
             return redirect("accounts:detail", pk=leg.account_id)
+    if request.method == "POST" and (redirect_to := _open_an_account_first(request, form_shown=True)) is not None:
+        return redirect_to
     return _money_form_page(request, form, _("Transfer between your accounts"), pgettext("button", "Transfer"))
 
 

@@ -12,6 +12,7 @@ from apps.accounts.models import Account
 from apps.alerts.models import Alert
 from apps.bills import services
 from apps.bills.forecast_alerts import forecast_alerts_check, forecast_alerts_send
+from apps.bills.models import RecurringItem
 from tests.factories import account, expense
 
 from .conftest import make_bill
@@ -152,6 +153,21 @@ def test_queries_do_not_grow_with_bills(user_factory, time_machine, django_asser
         acct = account(owner, "Checking", opening="100000.00")
         for i in range(n):
             make_bill(acct, name=f"Bill {i}", amount="1.00", frequency="weekly", starts_on=START)
-        # The savepoint and its release, accounts, items, occurrences (no dip: no key lookup, no insert).
-        with django_assert_num_queries(5):
+        # Whether there are items, accounts, items, occurrences (no dip: no transaction, no key
+        # lookup, no insert).
+        with django_assert_num_queries(4):
             assert forecast_alerts_check(user=owner) == []
+
+
+def test_a_customer_without_recurring_items_costs_one_query(user_factory, time_machine, django_assert_num_queries):
+    """The check after every posting of a customer who has no bills or incomes scheduled
+    (issue 17: it was a transaction of four statements)."""
+    at(time_machine, START)
+    owner = user_factory()
+    acct = account(owner, "Checking", opening="100.00")
+    paused = make_bill(acct, name="Paused", amount="500.00", frequency="weekly", starts_on=START)
+    RecurringItem.objects.filter(pk=paused.pk).update(paused_on=START)
+    with django_assert_num_queries(1):
+        assert forecast_alerts_check(user=owner) == []
+    RecurringItem.objects.filter(pk=paused.pk).update(paused_on=None)  # the same bill running: a dip
+    assert len(forecast_alerts_check(user=owner)) == 1

@@ -12,11 +12,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from apps.accounts.models import Account
-from apps.transactions.models import Transaction
+from apps.transactions.models import Category, Transaction
 from apps.transactions.selectors import balance_mismatches, monthly_total_mismatches
 from bankdash.dbcursor import BOUNDED_LEDGER_READ
 from bench.bulkload import bulk_load
 from tests import factories as f
+from tests.helpers import messages_of
 
 pytestmark = pytest.mark.django_db
 
@@ -187,3 +188,37 @@ def _generic_plan(sql: str, params: list) -> str:
         finally:
             cursor.execute("DEALLOCATE generic_plan")
             cursor.execute("RESET plan_cache_mode")
+
+
+# Posting an expense through the form, with the lines the confirmation adds (apps.dashboard.
+# previews), for a customer with a budget on the category and no recurring items (issue 17:
+# every round trip of a posting waits its turn for the interpreter under read load):
+# session, user, whether the rules may choose the category, the form's account and category;
+# BEGIN, the one-time token (ON CONFLICT DO NOTHING, no savepoint), the category check, the
+# account lock, its balance, the entry, the monthly and daily totals (one statement), the
+# token's entry, the ledger version, the budget check (budgets, their spending), the merchant
+# months, the audit event (the low-balance watch reads the locked account), COMMIT; after it
+# the forecast check (one EXISTS: no recurring item), then the notes: budgets, their spending,
+# the recurring items (the account is the one the posting locked).
+POSTING_QUERIES = 23
+
+
+def test_posting_an_expense_is_a_fixed_number_of_statements(client, user_factory, now,
+                                                            django_capture_on_commit_callbacks):
+    import uuid
+
+    from django.urls import reverse
+
+    user = customer(user_factory, transactions=5, budgets=1)
+    checking = Account.objects.get(owner=user, name="Checking")
+    category = Category.objects.get(owner=user, name="cat-0")
+    client.force_login(user)
+    client.get("/")  # the session as a visit leaves it
+    data = {"account": checking.pk, "amount": "10.00", "category": category.pk, "occurred_on": now.date().isoformat(),
+            "description": "Groceries", "payee": "", "form_token": str(uuid.uuid4())}
+    with CaptureQueriesContext(connection) as captured, django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("transactions:expense"), data)
+    assert response.status_code == 302
+    assert len(captured) == POSTING_QUERIES, "\n".join(q["sql"][:120] for q in captured)
+    # 13.01 of the budget's 100.00 (3.01 before) and plenty left: no warning to add.
+    assert messages_of(response) == ["Expense of 10.00 USD recorded on “Checking”."]

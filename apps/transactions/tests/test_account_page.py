@@ -1,5 +1,6 @@
 """The account page's balance history (issue 16.6) and "no account yet" (issue 16.7)."""
 
+import uuid
 from datetime import date
 from decimal import Decimal
 
@@ -9,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.accounts.models import Account
+from apps.transactions.models import Transaction
 from apps.transactions.selectors import account_balance_history
 from tests import factories as f
 
@@ -65,6 +67,23 @@ def test_money_forms_without_an_open_account_lead_to_opening_one_and_back(client
     account = Account.objects.get(owner=user, name="Everyday")
     assert response.status_code == 302 and response["Location"] == f"{form_url}?account={account.pk}"
     assert client.get(response["Location"]).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["transactions:income", "transactions:expense", "transactions:transfer"])
+def test_a_post_without_an_open_account_leads_to_opening_one_and_writes_nothing(client, user, frozen_now, name):
+    """A valid post names an open account, so the check waits until the form would be shown
+    again (issue 17): a post with the customer's closed account still leads to opening one."""
+    closed = f.AccountFactory(owner=user, name="Old")
+    Account.objects.filter(pk=closed.pk).update(closed_on=date(2025, 11, 1))
+    client.force_login(user)
+    form_url = reverse(name)
+    data = {"account": closed.pk, "from_account": closed.pk, "to_account": closed.pk, "amount": "5.00",
+            "category": f.default_category("salary" if name == "transactions:income" else "food").pk,
+            "occurred_on": "2025-12-01", "description": "", "form_token": str(uuid.uuid4())}
+    response = client.post(form_url, data)
+    create = reverse("accounts:create")
+    assert response.status_code == 302 and response["Location"] == f"{create}?next={form_url.replace('/', '%2F')}"
+    assert Transaction.objects.filter(account=closed).exclude(kind="opening").count() == 0
 
 
 def test_next_pointing_elsewhere_is_ignored(client, user, frozen_now):

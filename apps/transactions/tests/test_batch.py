@@ -53,7 +53,9 @@ def test_posts_income_expense_and_transfers_with_one_signal(frozen_now, signals)
     assert balance(checking) == D("570.00") and balance(savings) == D("500.00")
     assert len(signals) == 1
     changes, kwargs = signals[0]
+    accounts = kwargs.pop("accounts")  # the rows the batch locked, with their balances after it
     assert len(changes) == 4 and kwargs == {"batch": "b1"}
+    assert {pk: a.balance for pk, a in accounts.items()} == {checking.pk: D("570.00"), savings.pk: D("500.00")}
     assert MonthlyTotal.objects.get(account=checking, kind="expense").total == D("30.00")
 
 
