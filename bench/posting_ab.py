@@ -60,10 +60,8 @@ def main(argv=None) -> int:
     gunicorns, here = {}, servers.REPO
     try:
         for name, repo in (("this", here), ("other", args.other.resolve())):
-            servers.REPO = repo  # where Gunicorn.start runs gunicorn (cwd: the code it serves)
-            gunicorns[name] = servers.Gunicorn(name, env, log_dir=work, workers=workers)
+            gunicorns[name] = servers.Gunicorn(name, env, log_dir=work, workers=workers, repo=repo)
             gunicorns[name].start()
-        servers.REPO = here
         loads = {name: bench_server.Load(g, seconds=args.seconds, connections=16, threads=2)
                  for name, g in gunicorns.items()}
         rounds = {name: [] for name in gunicorns}

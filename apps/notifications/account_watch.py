@@ -139,11 +139,10 @@ def account_thresholds_check(*, user, changes, locked: dict[int, Account] | None
     deltas, candidates = _batch_effects(changes)
     if not deltas:
         return []
-    if locked is not None and all(pk in locked for pk in deltas):
-        accounts = {pk: locked[pk] for pk in deltas if _watched(locked[pk])}
-    else:
-        accounts = {a.pk: a for a in Account.objects.filter(owner=user, pk__in=list(deltas)).filter(
-            Q(low_balance_alert_below__isnull=False) | Q(large_transaction_alert_above__isnull=False))}
+    rows = locked
+    if rows is None or any(pk not in rows for pk in deltas):
+        rows = {a.pk: a for a in Account.objects.filter(owner=user, pk__in=list(deltas))}
+    accounts = {pk: rows[pk] for pk in deltas if pk in rows and _watched(rows[pk])}
     if not accounts:
         return []
     with formats.for_user(user):  # the texts are the owner's, whoever posted the entries

@@ -194,6 +194,11 @@ def _preselected_account(request):
 
 
 def _money_form_page(request, form, title, submit_label, **extra):
+    """A new entry's form, shown (again). A GET asks ``_open_an_account_first`` before making
+    the form; a POST only here, when the form is to be shown again: a valid one names an open
+    account (issue 17: one round trip less for every posting)."""
+    if request.method == "POST" and (redirect_to := _open_an_account_first(request)) is not None:
+        return redirect_to
     if form.errors:
         messages.error(request, FORM_ERROR)
     return render(request, "transactions/transaction_form.html", {
@@ -222,16 +227,11 @@ def _category_from_rules(request, form, *, kind):
     return category, data["payee"] or rule_payee, rule_name
 
 
-def _open_an_account_first(request, *, form_shown: bool = False):
+def _open_an_account_first(request):
     """Without an open account, a money form would offer an empty list: send the customer to
     "Open an account" instead, and back here afterwards (``?next=``). None when they have one.
-    Another customer's ``?account=`` answers 404 first, as it does for a customer with accounts.
-    On a POST the question waits until the form is to be shown again (``form_shown=True``): a
-    valid POST names one of the customer's open accounts (issue 17: a round trip less for every
-    posting)."""
+    Another customer's ``?account=`` answers 404 first, as it does for a customer with accounts."""
     _preselected_account(request)
-    if request.method == "POST" and not form_shown:
-        return None
     if Account.objects.filter(owner=request.user, closed_on__isnull=True).exists():
         return None
     messages.info(request, _("Open an account first: your money is recorded on one. You come back here afterwards."))
@@ -239,10 +239,11 @@ def _open_an_account_first(request, *, form_shown: bool = False):
 
 
 def _entry_view(request, *, kind):
-    if (redirect_to := _open_an_account_first(request)) is not None:
+    if request.method == "GET" and (redirect_to := _open_an_account_first(request)) is not None:
         return redirect_to
     is_income = kind == Transaction.Kind.INCOME
-    initial = {"account": _preselected_account(request)} if request.method == "GET" else {}
+    preselected = _preselected_account(request)  # another customer's ?account= answers 404, a POST too
+    initial = {"account": preselected} if request.method == "GET" else {}
     form = EntryForm(request.POST or None, user=request.user, initial=initial, entry_kind=kind,
                      rules_choose=extensions.entry_rules_enabled(request.user))
     if request.method == "POST" and form.is_valid():
@@ -279,8 +280,6 @@ def _entry_view(request, *, kind):
                 "amount": amount, "account": entry.account.name}
             messages.success(request, " ".join([recorded, *notes]))
             return redirect("accounts:detail", pk=entry.account_id)
-    if request.method == "POST" and (redirect_to := _open_an_account_first(request, form_shown=True)) is not None:
-        return redirect_to
     return _money_form_page(request, form, _("Add income") if is_income else _("Add expense"),
                             _("Add income") if is_income else _("Add expense"),
                             expense_preview_url=None if is_income else extensions.expense_preview_url())
@@ -298,9 +297,10 @@ def expense_create(request):
 
 @require_http_methods(["GET", "POST"])
 def transfer_create(request):
-    if (redirect_to := _open_an_account_first(request)) is not None:
+    if request.method == "GET" and (redirect_to := _open_an_account_first(request)) is not None:
         return redirect_to
-    initial = {"from_account": _preselected_account(request)} if request.method == "GET" else {}
+    preselected = _preselected_account(request)  # another customer's ?account= answers 404, a POST too
+    initial = {"from_account": preselected} if request.method == "GET" else {}
     form = TransferForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -317,8 +317,6 @@ def transfer_create(request):
             messages.success(request, _("Transferred %(amount)s from “%(source)s” to “%(target)s”.") % {
                 "amount": amount, "source": leg.account.name, "target": data["to_account"].name})
             return redirect("accounts:detail", pk=leg.account_id)
-    if request.method == "POST" and (redirect_to := _open_an_account_first(request, form_shown=True)) is not None:
-        return redirect_to
     return _money_form_page(request, form, _("Transfer between your accounts"), pgettext("button", "Transfer"))
 
 

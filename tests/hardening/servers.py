@@ -266,8 +266,9 @@ class Gunicorn:
     """``gunicorn bankdash.wsgi --bind 127.0.0.1:<free port> --workers N``, run from the
     repository like the Procfile's web process, its output in ``log``."""
 
-    def __init__(self, name: str, env: dict, *, log_dir: Path, workers: int = 4):
-        self.name, self.base_env, self.workers = name, env, workers
+    def __init__(self, name: str, env: dict, *, log_dir: Path, workers: int = 4, repo: Path = REPO):
+        """``repo``: the checkout to serve (bench/posting_ab.py serves two at once)."""
+        self.name, self.base_env, self.workers, self.repo = name, env, workers, repo
         self.log = log_dir / f"gunicorn-{name}.log"
         self.process: subprocess.Popen | None = None
         self.port: int | None = None
@@ -288,7 +289,7 @@ class Gunicorn:
                 self.process = subprocess.Popen(
                     [str(GUNICORN), "bankdash.wsgi", "--bind", f"{HOST}:{self.port}", "--workers", str(self.workers),
                      *gunicorn_extra_options()],
-                    cwd=REPO, env=self.env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                    cwd=self.repo, env=self.env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
                     start_new_session=True,  # its own process group: stop() ends the workers with it
                 )
             atexit.register(self.stop)

@@ -4,12 +4,14 @@ No timings here (they are flaky); bench/run.py measures throughput. These tests
 pin down what makes it fast: a constant number of queries, and plans that never
 scan the transactions table."""
 
+import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from apps.accounts.models import Account
 from apps.transactions.models import Category, Transaction
@@ -205,10 +207,6 @@ POSTING_QUERIES = 23
 
 def test_posting_an_expense_is_a_fixed_number_of_statements(client, user_factory, now,
                                                             django_capture_on_commit_callbacks):
-    import uuid
-
-    from django.urls import reverse
-
     user = customer(user_factory, transactions=5, budgets=1)
     checking = Account.objects.get(owner=user, name="Checking")
     category = Category.objects.get(owner=user, name="cat-0")

@@ -218,9 +218,8 @@ def claim_token(*, user, token):
         row = cursor.fetchone()
     if row is None:
         return FormSubmission.objects.select_related("transaction").get(owner=user, token=token), False
-    submission = FormSubmission(pk=row[0], owner=user, token=token, transaction=None, created_at=created_at)
-    submission._state.adding = False
-    return submission, True
+    return FormSubmission.from_db(connection.alias, ["id", "owner_id", "token", "transaction_id", "created_at"],
+                                  [row[0], user.pk, token, None, created_at]), True
 
 
 _CLAIM_TOKEN_SQL = (
