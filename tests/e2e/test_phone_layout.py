@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from tests.tiers import by_tier
 
-from .support import PHONE
+from .support import DESKTOP, PHONE
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -92,4 +92,47 @@ def test_a_payee_of_one_long_word_wraps_inside_the_newest_entries_on_a_phone(ope
     }""")
     assert wider <= 0, f"the newest entries are {wider}px wider than their card"
     assert page.evaluate(OVERFLOW_JS) <= 0
+    app.check()
+
+
+@pytest.mark.full
+def test_the_welcome_steps_line_up_and_the_balance_label_sits_over_its_figure(open_app, make_customer,
+                                                                           customer_password):
+    """Seen in screenshots: the welcome steps' texts started at different places (the number,
+    the text and the button were spread over the line), and on a phone the account page's
+    "Balance" stood at the right end of a figure that had wrapped to the left."""
+    from decimal import Decimal
+
+    from apps.transactions.services import account_open
+
+    user = make_customer("steps@example.com")
+    for viewport in (DESKTOP, PHONE):
+        app = open_app(viewport=viewport)
+        app.login("steps@example.com", customer_password)
+        app.goto("/")
+        steps = app.page.locator("#first-run-steps > li > span:first-child")
+        expect(steps).to_have_count(3)
+        lefts = [round(steps.nth(i).bounding_box()["x"]) for i in range(3)]
+        assert len(set(lefts)) == 1, f"{viewport}: the steps' texts start at {lefts}"
+        item_left = app.page.evaluate(
+            "() => document.querySelector('#first-run-steps li').getBoundingClientRect().left")
+        assert lefts[0] - item_left < 60, "a step's text starts right after its number"
+
+    account = account_open(user=user, name="Wallet", kind="cash", opening_balance=Decimal("12.50"))
+    app = open_app(viewport=PHONE)
+    app.login("steps@example.com", customer_password)
+    app.goto(f"/accounts/{account.pk}/")
+    page = app.page
+    expect(page.locator("#account-balance").locator("xpath=preceding-sibling::p[1]")).to_have_text("Balance")
+    # Where the texts themselves start (a paragraph's box is as wide as its block, whatever its text).
+    label, figure, name = page.evaluate("""() => {
+        const start = (element) => {
+            const range = document.createRange();
+            range.selectNodeContents(element);
+            return Math.round(range.getBoundingClientRect().left);
+        };
+        const figure = document.querySelector('#account-balance');
+        return [start(figure.previousElementSibling), start(figure), start(document.querySelector('main h1'))];
+    }""")
+    assert label == figure == name, f"on a phone: Balance at {label}px, its figure at {figure}px, the name at {name}px"
     app.check()
