@@ -166,18 +166,23 @@ def install_after_migrate(sender, using="default", **kwargs) -> None:
 class Versions(NamedTuple):
     mine: int  # the user's number, 0 where nothing of theirs has changed since tracking began
     shared: int  # scope 0's
-    # Which database, since when: its oid and the server's start. The numbers come from that
-    # database's sequence, so a cache that outlives it (Redis across a database recreated,
-    # restored from a dump, or restored from files, which restarts the server) never takes
-    # a number of the new one for the same number of the old.
+    # Which database, since when: its oid, the server's start and the version table's file.
+    # The numbers come from that database's sequence, so a cache that outlives it (Redis
+    # across a database recreated, restored from a dump, or restored from files, which
+    # restarts the server) never takes a number of the new one for the same number of the old.
     database: str
 
 
-# Which database and since when its server runs, as SQL text: part of every cache key of
-# versioned data, so a cache that outlives a database (recreated, restored, another server)
-# never takes the new one's version numbers, which start again, for the old one's.
+# Which database and since when its server runs and its tables hold what they hold, as SQL
+# text: part of every cache key of versioned data, so a cache that outlives a database never
+# takes the new one's version numbers, which start again, for the old one's. The oid changes
+# when the database is made again, the server's start when it is restored from files; a dump
+# restored into the same database on a running server (pg_restore --clean, or the tables
+# emptied and loaded again) keeps both but gives core_dataversion a new file (a DROP and
+# CREATE or a TRUNCATE does; so does a VACUUM FULL of it, which only makes the caches cold).
 DATABASE_SQL = ("((SELECT oid FROM pg_database WHERE datname = current_database())::text || '.' || "
-                "floor(extract(epoch FROM pg_postmaster_start_time()))::bigint::text)")
+                "floor(extract(epoch FROM pg_postmaster_start_time()))::bigint::text || '.' || "
+                "pg_relation_filenode('core_dataversion')::text)")
 
 
 _READ_SQL = ("SELECT coalesce(max(version) FILTER (WHERE scope = %(user)s), 0), "  # noqa: S608 (an int or %s)

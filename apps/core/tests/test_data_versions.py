@@ -125,3 +125,18 @@ def test_the_versions_name_their_database_and_its_start(user):
         oid = cursor.fetchone()[0]
     database = versions.read(user.pk).database
     assert database.startswith(f"{oid}.") and int(database.split(".")[1]) > 1_600_000_000
+
+
+def test_a_dump_restored_into_the_same_database_names_another_one(user):
+    """pg_restore --clean (or the tables emptied and loaded again) on a running server keeps the
+    database's oid and the server's start, and the versions count again from the dump's: the
+    version table's new file tells the caches that these are other data."""
+    f.account(user, "Checking", opening="100.00")
+    before = versions.read(user.pk)
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending trigger events on the table
+        cursor.execute("TRUNCATE core_dataversion")  # what the restore's DROP and CREATE does too
+    after = versions.read(user.pk)
+    assert after.mine == 0 < before.mine
+    assert after.database != before.database
+    assert after.database.rsplit(".", 1)[0] == before.database.rsplit(".", 1)[0]  # the same oid and start

@@ -114,6 +114,24 @@ def test_with_redis_figures_left_by_another_database_are_never_served(client, cu
                for key in redis_cache() if key != old_key)
 
 
+def test_with_redis_a_dump_restored_into_the_same_database_is_not_served_what_was_cached_before(
+        client, customer, redis_cache):
+    """pg_restore --clean into the same database on a running server: the customer's ledger
+    version is the dump's again, under the same database oid and server start, while the cache
+    still holds what that version meant before. The version table's new file is in the key."""
+    user, checking = customer
+    client.force_login(user)
+    assert overview(client)["budgets"][0]["spent"] == Decimal("20.25")  # cached under this version
+    dumped = ledger_version(user=user)
+    f.expense(checking, "9.75", on=DECEMBER_12, category="food")
+    with connection.cursor() as cursor:  # the restore, as far as the caches can tell
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("TRUNCATE core_dataversion")
+        cursor.execute("UPDATE transactions_ledgerversion SET version = %s WHERE owner_id = %s", [dumped, user.pk])
+    assert ledger_version(user=user) == dumped
+    assert overview(client)["budgets"][0]["spent"] == Decimal("30.00")  # the ledger's, not the cached 20.25
+
+
 def test_with_redis_renaming_a_category_is_not_served_the_old_name(client, customer, redis_cache):
     user, checking = customer
     pets = f.category("pets", user=user)
