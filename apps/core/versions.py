@@ -166,11 +166,7 @@ def install_after_migrate(sender, using="default", **kwargs) -> None:
 class Versions(NamedTuple):
     mine: int  # the user's number, 0 where nothing of theirs has changed since tracking began
     shared: int  # scope 0's
-    # Which database, since when: its oid, the server's start and the version table's file.
-    # The numbers come from that database's sequence, so a cache that outlives it (Redis
-    # across a database recreated, restored from a dump, or restored from files, which
-    # restarts the server) never takes a number of the new one for the same number of the old.
-    database: str
+    database: str  # which database holds the numbers: DATABASE_SQL, below
 
 
 # Which database and since when its server runs and its tables hold what they hold, as SQL

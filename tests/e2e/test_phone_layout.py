@@ -8,12 +8,15 @@ default tier visits the first few; the full tier every kind it can reach."""
 import io
 import re
 from collections import deque
+from decimal import Decimal
 from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from apps.transactions.models import Category
+from apps.transactions.services import account_open, expense_post
 from tests.tiers import by_tier
 
 from .support import DESKTOP, PHONE
@@ -69,11 +72,6 @@ def test_no_page_scrolls_sideways_on_a_phone_and_money_actions_are_one_tap_away(
 @pytest.mark.full
 def test_a_payee_of_one_long_word_wraps_inside_the_newest_entries_on_a_phone(open_app, make_customer,
                                                                            customer_password):
-    from decimal import Decimal
-
-    from apps.transactions.models import Category
-    from apps.transactions.services import account_open, expense_post
-
     user = make_customer("longpayee@example.com")
     account = account_open(user=user, name="Daily account", opening_balance=Decimal("100.00"))
     payee = "Supercalifragilisticexpialidocious-Wholesale-Bakery-Emporium-Ltd"
@@ -101,10 +99,6 @@ def test_the_welcome_steps_line_up_and_the_balance_label_sits_over_its_figure(op
     """Seen in screenshots: the welcome steps' texts started at different places (the number,
     the text and the button were spread over the line), and on a phone the account page's
     "Balance" stood at the right end of a figure that had wrapped to the left."""
-    from decimal import Decimal
-
-    from apps.transactions.services import account_open
-
     user = make_customer("steps@example.com")
     for viewport in (DESKTOP, PHONE):
         app = open_app(viewport=viewport)
