@@ -106,6 +106,8 @@ class EntryForm(FarFutureConfirmMixin, OneTimeTokenForm):
         self.fields["account"].owned_queryset = _all_accounts(user)
         if open_accounts is not None:
             offer(self.fields["account"], open_accounts)
+            if len(open_accounts) == 1 and not self.initial.get("account"):
+                self.initial["account"] = open_accounts[0].pk  # the only account: nothing to choose
         if categories is not None:
             offer(self.fields["category"], categories)
         if categories is None or self.is_bound:
@@ -132,17 +134,16 @@ class QuickExpenseForm(EntryForm):
 
     def __init__(self, *args, open_accounts: list | None = None, **kwargs):
         """``open_accounts`` and ``categories`` (EntryForm): the choices, where the page has read
-        them already (the list: apps.transactions.selectors.list_choices); else the form reads them."""
+        them already (the list: apps.transactions.selectors.list_choices); else the form reads the
+        accounts once, and the select draws its choices from the same rows."""
+        if open_accounts is None:
+            open_accounts = list(_open_accounts(kwargs["user"]))
         super().__init__(*args, open_accounts=open_accounts, **kwargs)
         del self.fields["description"]
         self.fields["payee"].required = True
         self.fields["category"].empty_label = _("Category")
         self.fields["account"].empty_label = _("Account")
-        if open_accounts is None:  # read once: the select draws its choices from the same rows
-            open_accounts = list(self.fields["account"].queryset)
         self.open_account_ids = [a.pk for a in open_accounts]
-        if len(self.open_account_ids) == 1 and not self.initial.get("account"):
-            self.initial["account"] = self.open_account_ids[0]
         placeholders = {"payee": _("Payee"), "amount": _("Amount")}
         for name, field in self.fields.items():
             if not field.widget.is_hidden:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_http_methods
 
 from apps.accounts.models import Account
+from apps.accounts.selectors import accounts_by_name
 from apps.core.forms import add_service_errors, offer
 from apps.core.money import format_money
 from apps.core.pagecache import cached_page
@@ -227,25 +228,32 @@ def _category_from_rules(request, form, *, kind):
     return category, data["payee"] or rule_payee, rule_name
 
 
-def _open_an_account_first(request):
+def _open_an_account_first(request, open_accounts: list | None = None):
     """Without an open account, a money form would offer an empty list: send the customer to
     "Open an account" instead, and back here afterwards (``?next=``). None when they have one.
-    Another customer's ``?account=`` answers 404 first, as it does for a customer with accounts."""
+    Another customer's ``?account=`` answers 404 first, as it does for a customer with accounts.
+    ``open_accounts``: the customer's open accounts, where the view has read them."""
     _preselected_account(request)
-    if Account.objects.filter(owner=request.user, closed_on__isnull=True).exists():
+    if (bool(open_accounts) if open_accounts is not None
+            else Account.objects.filter(owner=request.user, closed_on__isnull=True).exists()):
         return None
     messages.info(request, _("Open an account first: your money is recorded on one. You come back here afterwards."))
     return redirect(f"{reverse('accounts:create')}?{urlencode({'next': request.path})}")
 
 
 def _entry_view(request, *, kind):
-    if request.method == "GET" and (redirect_to := _open_an_account_first(request)) is not None:
-        return redirect_to
+    open_accounts = None
+    if request.method == "GET":
+        # One query: whether to open an account first, the select's choices, and the only
+        # account preselected when there is just one (EntryForm).
+        open_accounts = accounts_by_name(user=request.user, open_only=True)
+        if (redirect_to := _open_an_account_first(request, open_accounts)) is not None:
+            return redirect_to
     is_income = kind == Transaction.Kind.INCOME
     preselected = _preselected_account(request)  # another customer's ?account= answers 404, a POST too
     initial = {"account": preselected} if request.method == "GET" else {}
     form = EntryForm(request.POST or None, user=request.user, initial=initial, entry_kind=kind,
-                     rules_choose=extensions.entry_rules_enabled(request.user))
+                     rules_choose=extensions.entry_rules_enabled(request.user), open_accounts=open_accounts)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         post = services.income_post if is_income else services.expense_post

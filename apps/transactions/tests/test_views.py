@@ -147,6 +147,31 @@ def test_add_expense_form_carries_a_token_and_preselects_the_account(logged_in, 
     assert 'type="date"' in response.content.decode()
 
 
+@pytest.mark.parametrize("name", ["transactions:expense", "transactions:income"])
+def test_the_only_open_account_is_chosen_already_and_two_leave_the_choice(logged_in, user, account, name,
+                                                                          django_assert_num_queries):
+    old = AccountFactory(owner=user, name="Old")
+    Account.objects.filter(pk=old.pk).update(closed_on=date(2025, 1, 31))  # closed: not offered
+    with CaptureQueriesContext(connection) as one_account:
+        response = logged_in.get(reverse(name))
+    assert response.context["form"].initial["account"] == account.pk
+    assert account_options(response) == [("", False, "Choose an account"),
+                                          (str(account.pk), True, "Checking •••• 1234 (100.00 USD)")]
+    savings = AccountFactory(owner=user, name="Savings")
+    with django_assert_num_queries(len(one_account)):  # the accounts are read once, whatever their number
+        response = logged_in.get(reverse(name))
+    assert response.context["form"].initial.get("account") is None
+    assert [(value, chosen) for value, chosen, _label in account_options(response)] == [
+        ("", True), (str(account.pk), False), (str(savings.pk), False)]
+
+
+def account_options(response):
+    """The account select's options: (value, selected, label)."""
+    select = re.search(r'<select name="account".*?</select>', response.content.decode(), re.S).group(0)
+    return [(value, bool(chosen), label) for value, chosen, label in
+            re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', select)]
+
+
 def test_add_expense_posts_and_redirects_with_a_message(logged_in, account):
     response = logged_in.post(reverse("transactions:expense"), entry_data(account))
     assert response.status_code == 302
