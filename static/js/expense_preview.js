@@ -63,7 +63,10 @@
         field.addEventListener("change", later);
       }
     });
-    ask();
+    // A form sent back with its amount marked wrong says so under the field already: the
+    // preview waits for the next keystroke instead of saying it a second time.
+    var amount = form.elements.namedItem("amount");
+    if (!(amount && amount.getAttribute("aria-invalid") === "true")) { ask(); }
   }
 
   if (document.readyState === "loading") {

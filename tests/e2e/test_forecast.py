@@ -80,11 +80,21 @@ def test_the_forecast_pages(app, open_app, household, customer_password):
     expect(phone.page.locator("#calendar-list")).to_contain_text("Rent")
     phone.screenshot("forecast-calendar-phone")
 
+    # The only open account is chosen already. Sent back with its amount marked wrong, the form
+    # says so once, under the field: the preview (which says it as one types) waits for a key.
+    app.goto("/transactions/expense/new/")
+    expect(app.field("Account")).to_have_value(str(checking.pk))
+    app.field("Amount").fill("12,5x")
+    app.submit("Add expense")
+    expect(app.page.locator("#id_amount_error")).to_contain_text("Enter an amount as a number")
+    preview = app.page.locator("#expense-preview")
+    app.page.wait_for_timeout(1000)  # the preview would have answered by now
+    expect(preview).to_be_empty()
+
     # The expense form says what the expense will do, and the confirmation says it again.
     app.goto(f"/transactions/expense/new/?account={checking.pk}")
     app.field("Amount").fill("100.00")
     app.select("Category", "Food")
-    preview = app.page.locator("#expense-preview")
     warning = "This leaves 900.00 USD in Checking"
     expect(preview).to_contain_text(warning)
     expect(preview).to_contain_text("and Rent (850.00 USD) is due on")
