@@ -130,3 +130,49 @@ def test_the_welcome_steps_line_up_and_the_balance_label_sits_over_its_figure(op
     }""")
     assert label == figure == name, f"on a phone: Balance at {label}px, its figure at {figure}px, the name at {name}px"
     app.check()
+
+
+@pytest.mark.full
+def test_the_navigation_bar_fits_on_one_line_from_tablets_to_wide_screens(open_app, make_customer,
+                                                                          customer_password):
+    """Seen in screenshots: from 992 to 1199 px the unfolded bar was wider than the window (the
+    page scrolled sideways, "Log out" and "New" off screen), and up to 1399 px the alerts'
+    badge wrapped under "Alerts" and "New" stood out of the bar. Below 1200 px the menu now
+    folds; above, the bar holds on one line, a long name cut short."""
+    from apps.alerts.services import system_alert_broadcast
+
+    user = make_customer("nav@example.com", display_name="Maximiliana Theodora Montgomery-Worthington")
+    for number in range(12):  # a badge of two digits
+        system_alert_broadcast(message=f"Notice {number}", users=[user])
+    app = open_app(viewport=DESKTOP)
+    app.login("nav@example.com", customer_password)
+    page = app.page
+    for width in (992, 1100, 1199, 1200, 1280, 1399, 1400, 1920):
+        page.set_viewport_size({"width": width, "height": 800})
+        app.goto("/", check=False)
+        found = page.evaluate("""() => {
+            const bar = document.querySelector('nav.navbar > .container');
+            const box = bar.getBoundingClientRect();
+            const inner = box.right - parseFloat(getComputedStyle(bar).paddingRight);
+            const shown = [...bar.querySelectorAll('a, button')].filter(e => e.offsetParent !== null);
+            const alerts = [...bar.querySelectorAll('a.nav-link')].find(a => a.href.endsWith('/alerts/'));
+            const badge = document.querySelector('#alert-badge');
+            return {
+                sideways: document.documentElement.scrollWidth - window.innerWidth,
+                outside: Math.max(...shown.map(e => e.getBoundingClientRect().right)) - inner,
+                folded: getComputedStyle(document.querySelector('.navbar-toggler')).display !== 'none',
+                badgeBelow: alerts.offsetParent !== null
+                    && badge.getBoundingClientRect().top >= alerts.getBoundingClientRect().top + 16,
+                barHeight: document.querySelector('nav.navbar').getBoundingClientRect().height,
+            };
+        }""")
+        assert found["sideways"] <= 0, f"{width}px: the page scrolls sideways by {found['sideways']}px"
+        assert found["outside"] <= 1, f"{width}px: the bar's controls end {found['outside']}px beyond it"
+        assert found["folded"] == (width < 1200), f"{width}px: folded {found['folded']}"
+        assert not found["badgeBelow"], f"{width}px: the alerts' badge wrapped under Alerts"
+        assert found["barHeight"] < 70, f"{width}px: the bar is {found['barHeight']}px high (two lines)"
+    page.set_viewport_size({"width": 1280, "height": 800})
+    app.goto("/", check=False)
+    name = page.locator("#userMenu .nav-user-name")
+    expect(name).to_have_attribute("title", "Maximiliana Theodora Montgomery-Worthington")
+    app.check(force=True)
