@@ -176,3 +176,30 @@ def test_the_navigation_bar_fits_on_one_line_from_tablets_to_wide_screens(open_a
     name = page.locator("#userMenu .nav-user-name")
     expect(name).to_have_attribute("title", "Maximiliana Theodora Montgomery-Worthington")
     app.check(force=True)
+
+
+@pytest.mark.full
+def test_the_month_navigation_holds_on_one_line_on_a_phone(open_app, make_customer, customer_password):
+    """Seen in a screenshot: on a 390 px phone the dashboard's "Next" month wrapped onto a line of
+    its own. On a phone the arrows stand beside the month picker, their words read out."""
+    make_customer("months@example.com")
+    app = open_app(viewport=PHONE)
+    app.login("months@example.com", customer_password)
+    for path in ("/", "/insights/", "/bills/calendar/"):
+        app.goto(path)
+        page = app.page
+        previous = page.get_by_role("link", name="Previous month", exact=True)
+        following = page.get_by_role("link", name="Next month", exact=True)
+        parts = [previous, page.locator("#month-picker"), page.get_by_role("button", name="Show", exact=True),
+                 following]
+        tops = [round(part.bounding_box()["y"] + part.bounding_box()["height"] / 2) for part in parts]
+        assert max(tops) - min(tops) <= 4, f"{path}: the month navigation spans lines (middles at {tops})"
+        for arrow in (previous, following):
+            assert arrow.bounding_box()["width"] >= 44, f"{path}: an arrow narrower than a finger"
+        assert page.evaluate(OVERFLOW_JS) <= 0
+    app.screenshot("month-navigation-phone")
+    app.goto("/")
+    month = app.page.locator("#month-picker").input_value()
+    with app.page.expect_navigation():
+        app.page.get_by_role("link", name="Previous month", exact=True).click()
+    assert app.page.locator("#month-picker").input_value() < month
