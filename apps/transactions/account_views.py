@@ -77,7 +77,7 @@ def account_detail(request, pk):
     account = get_object_or_404(Account, pk=pk, owner=request.user)
     entries = selectors.transaction_list(user=request.user).filter(account=account)
     # The count stops at a cap, as on the transactions list; each line has the balance after it.
-    page = CappedPaginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(entries, PAGE_SIZE, read_rows=selectors.entries_by_ids).get_page(request.GET.get("page"))
     rows = selectors.list_rows(page.object_list, one_line_transfers=False, running_balance_of=account)
     history = selectors.account_balance_history(account=account, today=user_today(request.user))
     return render(request, "transactions/account_detail.html", {

@@ -63,7 +63,7 @@ def _list_page(request, *, quick_form=None):
     if one_line_transfers:
         entries = entries.exclude(kind=Transaction.Kind.TRANSFER_IN)
     # The count stops at pagination.COUNT_CAP rows: no page counts a whole long history.
-    page = CappedPaginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(entries, PAGE_SIZE, read_rows=selectors.entries_by_ids).get_page(request.GET.get("page"))
     running = data["account"] if filterset.is_one_account_by_date() else None
     rows = selectors.list_rows(page.object_list, one_line_transfers=one_line_transfers, running_balance_of=running)
     active_filters = sum(bool(request.GET.get(name)) for name in filterset.filters if name != "sort")

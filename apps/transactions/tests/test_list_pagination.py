@@ -105,3 +105,38 @@ def test_the_lists_selects_read_their_choices_without_server_side_cursors(logged
     # The quick entry and the filters still offer the account (as the only choice of each).
     assert f'<option value="{account.pk}" selected>Everyday •••• 1234 (10.00 USD)</option>' in html  # quick entry
     assert f'<option value="{account.pk}">Everyday •••• 1234</option>' in html  # the filters
+
+
+def test_a_page_is_read_in_the_lists_order_with_its_accounts_and_categories_loaded(logged_in, user):
+    """The page's rows (apps.transactions.selectors.entries_by_ids, around the one compiled
+    statement of the list's ids): in the list's order whatever it is sorted by, the same rows
+    the ORM's select_related read gives, and each row's account and category loaded with them,
+    so drawing the rows asks nothing more (issue 17)."""
+    from apps.transactions.selectors import entries_by_ids, transaction_list
+    from tests.factories import expense, income
+
+    checking = AccountFactory(owner=user, name="Checking", opening_balance=Decimal("100.00"))
+    savings = AccountFactory(owner=user, name="Savings", opening_balance=Decimal("0.00"))
+    for day, amount, payee in [(3, "7.50", "Zed"), (5, "2.25", "alpha"), (5, "9.00", "Mid")]:
+        expense(checking, amount, on=FIRST_DAY + timedelta(days=day), payee=payee)
+    income(savings, "40.00", on=FIRST_DAY + timedelta(days=4), description="pay")
+    url = reverse("transactions:list")
+    for sort in ["-date", "date", "amount", "-amount", "payee", "-category"]:
+        response = logged_in.get(url, {"sort": sort})
+        shown = [row.entry for row in response.context["rows"]]
+        orm = list(response.context["filterset"].qs.exclude(kind="transfer_in"))
+        assert [e.pk for e in shown] == [e.pk for e in orm], sort
+        assert [(e.amount, e.account.name, e.category and e.category.label) for e in shown] == [
+            (e.amount, e.account.name, e.category and e.category.label) for e in orm], sort
+    # Two rows of a page, past its first: LIMIT and OFFSET around the ids, the order kept.
+    ids_sql, params = transaction_list(user=user).values("pk").query.sql_with_params()
+    with CaptureQueriesContext(connection) as captured:
+        entries = entries_by_ids(f"{ids_sql} LIMIT 2 OFFSET 1", params)
+        seen = [(e.payee, e.account.name, e.account.currency, e.account.closed_on, e.category.label, e.signed_amount)
+                for e in entries]
+    assert len(captured) == 1
+    assert seen == [("alpha", "Checking", "USD", None, "Food", Decimal("-2.25")),
+                    ("Pay", "Savings", "USD", None, "Salary", Decimal("40.00"))]
+    # An entry without a category (the opening balance, the oldest) has none, not an empty one.
+    oldest = entries_by_ids(f"{ids_sql} LIMIT 1 OFFSET 4", params)
+    assert [(e.kind, e.category) for e in oldest] == [("opening", None)]
