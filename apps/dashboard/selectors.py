@@ -336,17 +336,19 @@ def dashboard_overview(*, user, month: date | None = None, today: date | None = 
             else:
                 version = number
     default = user.default_currency
-    return Overview(
+    figures = LedgerFigures(user=user, ledger_version=ledger_scope(database, version))
+    overview = Overview(
         month=month,
         accounts=OverviewAccounts(total_accounts=total_accounts, default_currency=default,
                                   by_currency={c: balances[c] for c in currency_order(balances, default)}),
         spending=OverviewSpending(currency=default, total=spent.get(default, ZERO),
                                   by_currency={c: spent[c] for c in currency_order(spent, default)}),
-        budgets=budget_vs_actual(user=user, month=month, today=today, spent_in=cached_spent_in_windows(
-            user=user, ledger_version=ledger_scope(database, version))),
+        budgets=budget_vs_actual(user=user, month=month, today=today, spent_in=figures.spent_in),
         alerts_count=alerts,
         ledger_version=version,
     )
+    figures.save()
+    return overview
 
 
 # ---------------------------------------------------------------------------
@@ -375,42 +377,50 @@ def ledger_scope(database: str, version: int) -> str:
     return f"{database}:{version}"
 
 
-def cached_ledger_version(*, user) -> str:
-    """``ledger_scope`` of the user's ledger version, read with the database in one query."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {versions.DATABASE_SQL}, "  # noqa: S608 (our SQL; the user's id a parameter)
-                       f"coalesce((SELECT version FROM {table(LedgerVersion)} WHERE owner_id = %s), 0)", [user.pk])
-        return ledger_scope(*cursor.fetchone())
+class LedgerFigures:
+    """The cached ledger figures of one page under one ledger version (``None``, or the cache
+    off: every figure computed). The figures named up front (``prefetch``: name -> parts) are
+    read in one round trip; what was missing is computed and written back in one more
+    (``save``). Only figures made of the ledger and what relabels it (a category's name or
+    colour) may be cached this way: they change with the version. Issue 17: read and written
+    one by one, three figures cost a first visit of the dashboard six round trips to Redis."""
 
+    def __init__(self, *, user, ledger_version: str | None, prefetch: dict[str, tuple] | None = None):
+        self.user, self.ledger_version = user, ledger_version
+        self.enabled = ledger_version is not None and ledger_cache_enabled()
+        keys = [self._key(name, parts) for name, parts in (prefetch or {}).items()] if self.enabled else []
+        # What each key held (None: nothing); a key not in it is read when asked for.
+        self.found: dict[str, object] = dict.fromkeys(keys) | (cache.get_many(keys) if keys else {})
+        self.missing: dict[str, object] = {}
 
-def cached_ledger_figure(*, user, ledger_version: str | None, name: str, parts: tuple, compute):
-    """``compute()``, or what it returned before under the same key; ``ledger_version`` None
-    (the cache off) always computes. Only figures made of the ledger and what relabels it (a
-    category's name or colour) may be cached this way: they change with the version."""
-    if ledger_version is None or not ledger_cache_enabled():
-        return compute()
-    key = ledger_cache_key(user=user, ledger_version=ledger_version, name=name, parts=parts)
-    found = cache.get(key)
-    if found is None:
-        found = compute()
-        cache.set(key, found, CACHE_SECONDS)
-    return found
+    def _key(self, name: str, parts: tuple) -> str:
+        return ledger_cache_key(user=self.user, ledger_version=self.ledger_version, name=name, parts=parts)
 
+    def get(self, name: str, parts: tuple, compute):
+        """``compute()``, or what it returned before under the same key."""
+        if not self.enabled:
+            return compute()
+        key = self._key(name, parts)
+        found = self.found.get(key)
+        if found is None and key not in self.found:
+            found = self.found[key] = cache.get(key)
+        if found is None:
+            found = self.missing[key] = compute()
+        return found
 
-def cached_spent_in_windows(*, user, ledger_version: str | None):
-    """``spent_in_windows`` for ``budget_vs_actual``, through the cache when it is on: keyed
-    by the user, the ledger version and the windows asked about (budget, category, currency,
-    first and last day), so a new or changed budget is a new key too."""
-    if ledger_version is None or not ledger_cache_enabled():
-        return spent_in_windows
-
-    def spent_in(*, user, windows):
+    def spent_in(self, *, user, windows):
+        """``spent_in_windows`` for ``budget_vs_actual``, through the cache: keyed by the windows
+        asked about (budget, category, currency, first and last day), so a new or changed
+        budget is a new key too."""
         signature = ";".join(f"{b}/{c}/{cur}/{w.start:%Y%m%d}-{w.end:%Y%m%d}"
                              for b, (c, cur, w) in sorted(windows.items()))
-        return cached_ledger_figure(user=user, ledger_version=ledger_version, name="spent", parts=(signature,),
-                                    compute=lambda: spent_in_windows(user=user, windows=windows))
+        return self.get("spent", (signature,), lambda: spent_in_windows(user=user, windows=windows))
 
-    return spent_in
+    def save(self) -> None:
+        """Write what was computed for want of a cached copy (one round trip)."""
+        if self.missing:
+            cache.set_many(self.missing, CACHE_SECONDS)
+            self.missing = {}
 
 
 @dataclass(frozen=True)
@@ -481,28 +491,29 @@ def dashboard_page(*, user, month: date | None = None, today: date | None = None
     month = month_start(month or today)
     as_of = balances_as_of(month=month, today=today)
     accounts = account_summary(user=user, as_of=as_of)
-    # With the cache on, the month's categories, the six months and the budgets' spending
-    # come from it under the user's ledger version (one query for the version).
-    version = cached_ledger_version(user=user) if ledger_cache_enabled() else None
-    figures = (user.default_currency, month)
     counts = _counts_and_checklist(user=user)
-    return DashboardPage(
+    # With the cache on, the month's categories, the six months and the budgets' spending
+    # come from it under the user's ledger version (read with the counts): the first two in
+    # one round trip, what was missing written back in one more.
+    parts = (user.default_currency, month)
+    figures = LedgerFigures(user=user, ledger_version=counts.ledger_scope,
+                            prefetch={"spending": parts, "history": parts})
+    page = DashboardPage(
         month=month,
         today=today,
         accounts=accounts,
         safe_to_spend=(safe_to_spend(user=user, accounts=accounts.accounts, today=today, has_items=counts.has_items)
                        if as_of is None else None),
-        spending=cached_ledger_figure(user=user, ledger_version=version, name="spending", parts=figures,
-                                      compute=lambda: monthly_spending(user=user, month=month)),
-        history=cached_ledger_figure(user=user, ledger_version=version, name="history", parts=figures,
-                                     compute=lambda: income_vs_spending(user=user, month=month)),
-        budgets=budget_vs_actual(user=user, month=month, today=today,
-                                 spent_in=cached_spent_in_windows(user=user, ledger_version=version)),
+        spending=figures.get("spending", parts, lambda: monthly_spending(user=user, month=month)),
+        history=figures.get("history", parts, lambda: income_vs_spending(user=user, month=month)),
+        budgets=budget_vs_actual(user=user, month=month, today=today, spent_in=figures.spent_in),
         latest=latest_transactions(user=user, until=as_of),
         alerts_count=counts.alerts,
         reward_points=counts.points,
         checklist=counts.checklist,
     )
+    figures.save()
+    return page
 
 
 # ---------------------------------------------------------------------------
@@ -540,6 +551,7 @@ class _Counts:
     points: int
     has_items: bool  # any active recurring item (safe to spend reads them only then)
     checklist: FirstRunChecklist | None
+    ledger_scope: str  # ``ledger_scope`` of the ledger version: the key of the cached figures
 
 
 def _counts_and_checklist(*, user) -> _Counts:
@@ -550,9 +562,10 @@ def _counts_and_checklist(*, user) -> _Counts:
     category, date) index (they have no category), so the ledger is not scanned."""
     with connection.cursor() as cursor:
         cursor.execute(_COUNTS_SQL, [user.pk, user.pk, user.pk,
-                                     user.pk, user.pk, user.pk, user.pk, list(TRANSFER_KINDS), user.pk])
-        alerts, points, has_items, *checklist = cursor.fetchone()
-    return _Counts(alerts=alerts, points=points, has_items=has_items, checklist=_checklist(*checklist))
+                                     user.pk, user.pk, user.pk, user.pk, list(TRANSFER_KINDS), user.pk, user.pk])
+        alerts, points, has_items, *checklist, version, database = cursor.fetchone()
+    return _Counts(alerts=alerts, points=points, has_items=has_items, checklist=_checklist(*checklist),
+                   ledger_scope=ledger_scope(database, version))
 
 
 # The customer's own entries besides income and expenses (an opening balance comes with the
@@ -573,5 +586,7 @@ _COUNTS_SQL = (
     f"AND {column(MonthlyTotal, 'count')} > 0) "
     f"OR EXISTS (SELECT 1 FROM {table(Transaction)} WHERE {column(Transaction, 'owner')} = %s "
     f"AND {column(Transaction, 'category')} IS NULL AND {column(Transaction, 'kind')} = ANY(%s)), "
-    f"EXISTS (SELECT 1 FROM {table(Budget)} WHERE {column(Budget, 'owner')} = %s)"
+    f"EXISTS (SELECT 1 FROM {table(Budget)} WHERE {column(Budget, 'owner')} = %s), "
+    f"coalesce((SELECT {column(LedgerVersion, 'version')} FROM {table(LedgerVersion)} "
+    f"WHERE {column(LedgerVersion, 'owner')} = %s), 0), {versions.DATABASE_SQL}"
 )
