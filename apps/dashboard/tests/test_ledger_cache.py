@@ -157,3 +157,26 @@ def test_without_redis_nothing_is_cached_and_the_figures_are_the_same(client, cu
     f.expense(checking, "9.75", on=DECEMBER_12, category="food")
     assert overview(client)["budgets"][0]["spent"] == Decimal("30.00")
     assert selectors.ledger_cache_enabled() is False
+
+
+def test_with_redis_a_first_visit_reads_the_figures_in_two_round_trips_and_writes_them_in_one(
+        client, customer, redis_cache, settings, monkeypatch):
+    """Issue 17: read and written one by one, the three figures cost a first visit of the
+    dashboard six round trips to Redis. The calls are counted on the real client, which still
+    answers them."""
+    settings.PAGE_CACHE = False  # the figures' own cache, not the whole page's
+    user, checking = customer
+    client.force_login(user)
+    calls = []
+    backend = cache._cache  # django.core.cache.backends.redis.RedisCacheClient, as the app uses it
+    for name in ("get", "get_many", "set", "set_many"):
+        real = getattr(backend, name)
+        monkeypatch.setattr(backend, name, lambda *args, _real=real, _name=name, **kwargs: (
+            calls.append(_name), _real(*args, **kwargs))[1])
+    html = client.get("/").content.decode()
+    assert 'class="budget-spent">20.25</span>' in html
+    # The month's categories and the six months; the budgets' spending; the write.
+    assert calls == ["get_many", "get", "set_many"]
+    calls.clear()
+    assert 'class="budget-spent">20.25</span>' in client.get("/").content.decode()
+    assert calls == ["get_many", "get"]  # found this time: nothing written
