@@ -4,12 +4,13 @@ user's own objects, and showing a service's errors on a form."""
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import Jinja2
 from django.http import Http404
-from django.utils.functional import lazy
+from django.utils.functional import cached_property, lazy
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -183,4 +184,18 @@ def add_service_errors(form, error: ValidationError, field_map: dict | None = No
 # quick-entry forms, 18 widgets, were a quarter of the page). One instance, so its engine is built
 # once. Only for forms of standard widgets: the admin's and contrib.auth's widgets have Django
 # templates only, so FORM_RENDERER stays Django's.
-JINJA2_FORM_RENDERER = Jinja2()
+class _Jinja2FormRenderer(Jinja2):
+    """Django's Jinja2 renderer with apps/core/form_templates first: its select writes the
+    options in place (issue 17), the same markup as Django's."""
+
+    @cached_property
+    def engine(self):
+        return self.backend({
+            "APP_DIRS": True,
+            "DIRS": [Path(__file__).resolve().parent / "form_templates", Path(forms.__file__).parent / "jinja2"],
+            "NAME": "djangoforms",
+            "OPTIONS": {},
+        })
+
+
+JINJA2_FORM_RENDERER = _Jinja2FormRenderer()
