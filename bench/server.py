@@ -29,7 +29,9 @@ What it does:
    end of each round, the pages in between (in reverse order every other round). Each
    figure is requests per second as a ratio to that round's hello (the mean of its two
    runs), the median over the rounds, with p50/p99 latency, the target and pass/fail.
-   Budgets starting on the 15th and weekly budgets are measured on the largest customer by
+   With ``--redis-url``, each page's run of the many customers starts with no customer's page
+   or ledger figures kept (the sessions stay): its requests are first visits, in every round
+   alike. Budgets starting on the 15th and weekly budgets are measured on the largest customer by
    changing its budgets between rounds; posting an expense is measured alone and while
    others read dashboards, in alternating rounds.
 
@@ -107,6 +109,12 @@ class Scenario:
     readers: Path  # sessions file for wrk
     posters: Path | None = None
     budget_owner_id: int | None = None  # the customer whose budgets the budget variants change
+    # Each page's run starts with no customer's page or figures kept (``forget_kept_pages``):
+    # the many-customer case, whose requests are meant as first visits. Without it each round
+    # revisited the customers of the rounds before (wrk starts at the same place of the
+    # sessions file every run) and found more of their pages kept the later the round.
+    cold: bool = False
+    forgotten: int = 0  # keys deleted before the last run (cold)
 
 
 @dataclass
@@ -267,8 +275,24 @@ def set_budgets(owner_id: int, *, period: str, start_day: int) -> None:
 # ---------------------------------------------------------------------------
 
 class Load:
-    def __init__(self, server: Gunicorn, *, seconds: int, connections: int, threads: int):
+    def __init__(self, server: Gunicorn, *, seconds: int, connections: int, threads: int, redis_url: str = ""):
         self.server, self.seconds, self.connections, self.threads = server, seconds, connections, threads
+        self.redis_url = redis_url
+
+    def forget_kept_pages(self) -> int:
+        """Delete every key of the server's Redis database but the sessions: the pages kept
+        (apps.core.pagecache) and the ledger figures (apps.dashboard.selectors) of every
+        customer, so that the next run's requests are first visits. The number deleted."""
+        import redis
+
+        client = redis.Redis.from_url(self.redis_url)
+        try:
+            doomed = [key for key in client.scan_iter(count=1000) if b"sessions" not in key]
+            for start in range(0, len(doomed), 1000):
+                client.delete(*doomed[start:start + 1000])
+            return len(doomed)
+        finally:
+            client.close()
 
     def command(self, path: str, sessions: Path, *, method: str = "GET", seconds: int | None = None,
                 connections: int | None = None) -> tuple[list[str], dict]:
@@ -320,7 +344,11 @@ def measure_pages(load: Load, scenario: Scenario, pages: list[Page], *, rounds: 
     figures = {p.name: Figure(name, p.name, p.target) for p in pages}
     for number in range(rounds):
         first = load.run(HELLO, scenario.readers)
-        runs = {p.name: load.run(p.path, scenario.readers) for p in (pages if number % 2 == 0 else pages[::-1])}
+        runs = {}
+        for page in pages if number % 2 == 0 else pages[::-1]:
+            if scenario.cold:
+                scenario.forgotten = load.forget_kept_pages()
+            runs[page.name] = load.run(page.path, scenario.readers)
         last = load.run(HELLO, scenario.readers)
         hello_rps = (first.rps + last.rps) / 2
         hello_p99 = (first.p99_ms + last.p99_ms) / 2
@@ -524,7 +552,7 @@ def main(argv=None) -> int:
             write_sessions(readers, [(u, 1) for u in users[posting:]] or [(users[0], 1)])
             write_sessions(posters, [(u, 1) for u in users[:posting]])
             scenarios.append(Scenario(f"{args.customers:,} customers x {args.customer_entries:,}",
-                                      args.customer_entries, readers, posters=posters))
+                                      args.customer_entries, readers, posters=posters, cold=bool(args.redis_url)))
             print(f"{args.customers:,} customers x {args.customer_entries:,} entries loaded in "
                   f"{time.perf_counter() - started:.1f}s", flush=True)
         if not args.reuse:
@@ -574,13 +602,17 @@ def main(argv=None) -> int:
 
 
 def run_scenarios(args, server: Gunicorn, scenarios: list[Scenario]) -> list[Figure]:
-    load = Load(server, seconds=args.seconds, connections=args.connections, threads=args.wrk_threads)
+    load = Load(server, seconds=args.seconds, connections=args.connections, threads=args.wrk_threads,
+                redis_url=args.redis_url)
     pages = [p for p in PAGES if not args.pages or p.name in args.pages]
     figures = []
     single = [s for s in scenarios if s.budget_owner_id is not None]
     for scenario in scenarios:
         print(f"Measuring {scenario.name} ...", flush=True)
         figures += measure_pages(load, scenario, pages, rounds=args.rounds, warmup=not args.no_warmup)
+        if scenario.cold:
+            print(f"First visits: before each page's run the kept pages and figures were forgotten "
+                  f"({scenario.forgotten} keys before the last one)", flush=True)
         if scenario is (single[-1] if single else None) and not args.no_budgets:
             budget_pages = [p for p in BUDGET_PAGES if p in pages]
             for variant, period, day in [("budgets on the 15th", "monthly", 15), ("weekly budgets", "weekly", 1)]:
