@@ -401,9 +401,9 @@ class LedgerFigures:
         if not self.enabled:
             return compute()
         key = self._key(name, parts)
-        found = self.found.get(key)
-        if found is None and key not in self.found:
-            found = self.found[key] = cache.get(key)
+        if key not in self.found:  # not among the figures read up front
+            self.found[key] = cache.get(key)
+        found = self.found[key]
         if found is None:
             found = self.missing[key] = compute()
         return found

@@ -10,13 +10,13 @@ list's index carries the entry's kind (migration 0008), so the count and a page'
 index-only scans: page 200 of a million entries reads 5,000 index entries, not 5,000 rows.
 
 A page's rows are read in one statement that picks the page's ids through the index
-first (``id IN (SELECT id ... ORDER BY ... LIMIT 25 OFFSET n)``), then joins the account
+first (``unnest(ARRAY(SELECT id ... ORDER BY ... LIMIT 25 OFFSET n))``), then joins the account
 and category of those 25 rows only, so page 200 does not join the 4,975 rows before it.
 
 The statement of the list's ids (its filters and its order) is compiled once and serves both
-the count and the page; with ``read_rows`` (the transactions lists:
-``apps.transactions.selectors.entries_by_ids``) the page is a plain statement around it
-(issue 17: the ORM building the two statements was about a tenth of a first visit's time).
+the count and the page: ``read_rows`` (``apps.transactions.selectors.entries_by_ids``) reads
+the page as a plain statement around it (issue 17: the ORM building the two statements was
+about a tenth of a first visit's time).
 """
 
 from __future__ import annotations
@@ -49,10 +49,9 @@ class CappedPage(Page):
 class CappedPaginator(Paginator):
     """A ``Paginator`` over an ordered queryset whose count stops at ``cap`` (see the module)."""
 
-    def __init__(self, object_list, per_page, *, cap: int | None = None,
-                 read_rows: Callable[[str, Sequence], list] | None = None, **kwargs):
-        """``read_rows(sql, params)``: the rows whose ids the statement ``sql`` lists, in its
-        order (without it, the queryset reads them)."""
+    def __init__(self, object_list, per_page, *, read_rows: Callable[[str, Sequence], list],
+                 cap: int | None = None, **kwargs):
+        """``read_rows(sql, params)``: the rows whose ids the statement ``sql`` lists, in its order."""
         super().__init__(object_list, per_page, **kwargs)
         self.cap = COUNT_CAP if cap is None else cap
         self.read_rows = read_rows
@@ -126,7 +125,5 @@ class CappedPaginator(Paginator):
         with what the queryset joins, in the list's order; one statement."""
         if top <= bottom:
             return []
-        if self.read_rows is None:
-            return list(self.object_list.filter(pk__in=self.object_list.values("pk")[bottom:top]))
         sql, params = self._ids
         return self.read_rows(f"{sql} LIMIT {top - bottom} OFFSET {bottom}", params)

@@ -191,6 +191,11 @@ _ENTRIES_BY_IDS_SQL = (
 )
 
 
+# Each model's concrete fields in column order: a row of _ENTRIES_BY_IDS_SQL, cut into three.
+_ENTRY_FIELDS, _ACCOUNT_FIELDS, _CATEGORY_FIELDS = (
+    [f.attname for f in model._meta.concrete_fields] for model in (Transaction, Account, Category))
+
+
 def entries_by_ids(ids_sql: str, params) -> list[Transaction]:
     """The entries whose ids the statement ``ids_sql`` lists (a page of a list: its ids through
     the list's index, in its order), in that order, each with its account and category, as
@@ -198,20 +203,18 @@ def entries_by_ids(ids_sql: str, params) -> list[Transaction]:
     them once, then each of the page's rows by its key), its rows made into models with
     ``Model.from_db`` (issue 17: the ORM building it was a tenth of the list's first visit)."""
     db = connection.alias
-    entry_size, account_size = len(Transaction._meta.concrete_fields), len(Account._meta.concrete_fields)
-    entry_names = [f.attname for f in Transaction._meta.concrete_fields]
-    account_names = [f.attname for f in Account._meta.concrete_fields]
-    category_names = [f.attname for f in Category._meta.concrete_fields]
+    account_at = len(_ENTRY_FIELDS)
+    category_at = account_at + len(_ACCOUNT_FIELDS)
     with connection.cursor() as cursor:
         cursor.execute(_ENTRIES_BY_IDS_SQL.replace("{ids}", ids_sql), params)
         rows = cursor.fetchall()
     entries = []
     for row in rows:
-        entry = Transaction.from_db(db, entry_names, row[:entry_size])
-        entry.account = Account.from_db(db, account_names, row[entry_size:entry_size + account_size])
+        entry = Transaction.from_db(db, _ENTRY_FIELDS, row[:account_at])
+        entry.account = Account.from_db(db, _ACCOUNT_FIELDS, row[account_at:category_at])
         # The category's id is its first column: NULL when the entry has none (LEFT JOIN).
-        entry.category = (Category.from_db(db, category_names, row[entry_size + account_size:])
-                          if row[entry_size + account_size] is not None else None)
+        entry.category = (Category.from_db(db, _CATEGORY_FIELDS, row[category_at:])
+                          if row[category_at] is not None else None)
         entries.append(entry)
     return entries
 

@@ -26,7 +26,8 @@ DEFAULT_TIER = ["--customers", "0", "--no-budgets", "--pages", "overview", "dash
 REDIS_URL = "redis://127.0.0.1:6379/11"  # this test's own
 
 
-def redis_answers() -> bool:
+def empty_redis() -> bool:
+    """Empty this test's Redis database; False when no Redis answers."""
     import redis
 
     client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
@@ -53,7 +54,7 @@ def test_the_server_benchmark_prints_every_figure(wrk):
     env = {key: os.environ[key] for key in INHERITED_ENV if key in os.environ}
     env.update(DATABASE_URL=database_url("postgres"), BENCH_DATABASE_NAME=f"{test_db}_bench_smoke")
     extra = by_tier(DEFAULT_TIER, [])
-    cold = not extra and redis_answers()
+    cold = not extra and empty_redis()
     if cold:
         extra = ["--redis-url", REDIS_URL]
     result = subprocess.run([str(PYTHON), "bench/server.py", "--smoke", *extra], cwd=REPO, env=env,
