@@ -2,7 +2,7 @@
 everything walks every page reachable from the dashboard (links followed, as a person would)
 and none shows an English word of the interface: not in its text, not in the labels a screen
 reader reads (aria-label, title, placeholder, alt). The customer's own data (account names,
-payees) is chosen so that it cannot be mistaken for interface text."""
+payees, their own name) is chosen so that it cannot be mistaken for interface text."""
 
 from __future__ import annotations
 
@@ -60,7 +60,10 @@ class _Text(HTMLParser):
 def _german_customer(user):
     user.locale = "de-DE"
     user.default_currency = "EUR"
-    user.save(update_fields=["locale", "default_currency"])
+    # The factory's random name can be an English word of the interface ("Daniel Page" once
+    # failed CI): the customer's own data must not be mistaken for interface text.
+    user.display_name = "Erika Mustermann"
+    user.save(update_fields=["locale", "default_currency", "display_name"])
     customer_with_everything(user)
 
 
