@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -76,7 +77,13 @@ def spent_in_windows(*, user, windows: dict[int, tuple[int, str, Window]]) -> di
     Only expenses on accounts in the budget's currency count: amounts in two currencies
     are never added.
 
-    One query whatever the number of budgets: the windows are a VALUES list. Whole
+    One query whatever the number of budgets: the windows are one JSON parameter, a row per
+    budget (``jsonb_to_recordset``), so the statement's text is the same for every customer and
+    every number of budgets: psycopg converts it once per process and PostgreSQL plans it once
+    per connection (bankdash/dbcursor.py). Issue 17: a VALUES list of nine placeholders a
+    budget made a text per number of budgets with more parameters than psycopg keeps
+    converted, converted and planned on every page (584 us a call for five budgets, against
+    454 us now; nine arrays instead of the JSON took 1,025 us, psycopg's list dumping). Whole
     calendar months come from the ledger's monthly totals, the days of a window outside
     whole months (a budget starting on the 15th, a weekly one) from its daily totals: a few
     rows per month or day however many entries they hold, so no window reads ledger rows
@@ -85,34 +92,41 @@ def spent_in_windows(*, user, windows: dict[int, tuple[int, str, Window]]) -> di
     """
     if not windows:
         return {}
-    rows_sql = ", ".join(["(%s::bigint, %s::bigint, %s::text" + ", %s::date" * 6 + ")"] * len(windows))
-    params: list = []
+    rows = []
     for budget_id, (category_id, currency, window) in windows.items():
-        months, head, tail = _split_window(window)
-        params += [budget_id, category_id, currency, *(months or (None, None)), *(head or (None, None)),
-                   *(tail or (None, None))]
-    daily = connection.ops.quote_name(DailyTotal._meta.db_table)
-    monthly = connection.ops.quote_name(MonthlyTotal._meta.db_table)
-    accounts = connection.ops.quote_name(Account._meta.db_table)
+        days = [day.isoformat() if day else None for edge in _split_window(window) for day in (edge or (None, None))]
+        rows.append(dict(zip(_WINDOW_FIELDS, (budget_id, category_id, currency, *days), strict=True)))
+    with connection.cursor() as cursor:
+        cursor.execute(_SPENT_IN_WINDOWS_SQL, [user.pk, Transaction.Kind.EXPENSE, json.dumps(rows)])
+        return {budget_id: Decimal(spent).quantize(ZERO) for budget_id, spent in cursor.fetchall()}
+
+
+_WINDOW_FIELDS = ("budget_id", "category_id", "currency", "month_from", "month_to", "head_from", "head_to",
+                  "tail_from", "tail_to")
+
+
+def _spent_in_windows_sql() -> str:
+    daily, monthly, accounts = table(DailyTotal), table(MonthlyTotal), table(Account)
     # The user's accounts in the window's currency (a handful of rows, by the owner index).
-    in_currency = f"(SELECT a.id FROM {accounts} a WHERE a.owner_id = %s AND a.currency = w.currency)"  # noqa: S608
+    in_currency = f"(SELECT a.id FROM {accounts} a WHERE a.owner_id = p.owner AND a.currency = w.currency)"  # noqa: S608
     daily_days = (
-        f"COALESCE((SELECT SUM(d.total) FROM {daily} d WHERE d.owner_id = %s AND d.category_id = w.category_id "  # noqa: S608
-        f"AND d.kind = %s AND d.account_id IN {in_currency} "
+        f"COALESCE((SELECT SUM(d.total) FROM {daily} d WHERE d.owner_id = p.owner AND d.category_id = w.category_id "  # noqa: S608
+        f"AND d.kind = p.kind AND d.account_id IN {in_currency} "
         "AND d.day BETWEEN w.{edge}_from AND w.{edge}_to), 0)"
     )
-    sql = (
-        "SELECT w.budget_id, "  # noqa: S608 (only placeholders and our table names are interpolated)
-        f"COALESCE((SELECT SUM(m.total) FROM {monthly} m WHERE m.owner_id = %s AND m.category_id = w.category_id "
-        f"AND m.kind = %s AND m.account_id IN {in_currency} AND m.month BETWEEN w.month_from AND w.month_to), 0)"
+    return (
+        "SELECT w.budget_id, "  # noqa: S608 (only our table names are interpolated)
+        f"COALESCE((SELECT SUM(m.total) FROM {monthly} m WHERE m.owner_id = p.owner "
+        f"AND m.category_id = w.category_id AND m.kind = p.kind AND m.account_id IN {in_currency} "
+        "AND m.month BETWEEN w.month_from AND w.month_to), 0)"
         f" + {daily_days.format(edge='head')} + {daily_days.format(edge='tail')}"
-        f" FROM (VALUES {rows_sql}) AS w (budget_id, category_id, currency, month_from, month_to, head_from, "
-        "head_to, tail_from, tail_to)"
+        " FROM (SELECT %s::bigint AS owner, %s::text AS kind) p, jsonb_to_recordset(%s::jsonb) AS w (budget_id bigint, "
+        "category_id bigint, currency text, month_from date, month_to date, head_from date, head_to date, "
+        "tail_from date, tail_to date)"
     )
-    params = [user.pk, Transaction.Kind.EXPENSE, user.pk] * 3 + params
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return {budget_id: Decimal(spent).quantize(ZERO) for budget_id, spent in cursor.fetchall()}
+
+
+_SPENT_IN_WINDOWS_SQL = _spent_in_windows_sql()
 
 
 @dataclass(frozen=True)

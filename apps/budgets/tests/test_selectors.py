@@ -142,3 +142,35 @@ def test_constant_number_of_queries_for_1_and_50_budgets(acct, today):
         assert sum(s.exceeded for s in statuses) == len(range(0, count, 7))
         counts[count] = len(queries)
     assert counts == {1: 2, 50: 2}
+
+
+def test_spending_is_one_statement_text_for_any_customer_and_any_number_of_budgets(today):
+    """The budgets' spending is asked on every dashboard: its text and its number of parameters
+    are the same whoever asks and however many budgets (with windows of every shape: whole
+    months, a start on the 15th, weekly), so psycopg converts it once per process and PostgreSQL
+    plans it once per connection (prepared: bankdash/dbcursor.py)."""
+    from psycopg._queries import MAX_CACHED_STATEMENT_LENGTH, MAX_CACHED_STATEMENT_PARAMS
+
+    seen: list[tuple[str, int]] = []
+
+    def record(execute, sql, params, many, context):
+        if "jsonb_to_recordset" in sql:
+            seen.append((sql, len(params)))
+        return execute(sql, params, many, context)
+
+    spent = {}
+    for count, period, start_day in ((1, "monthly", 1), (4, "monthly", 15), (9, "weekly", 3)):
+        user = UserFactory()
+        mine = account(user, opening="10000.00")
+        for i in range(count):
+            BudgetFactory(owner=user, category=category(f"custom {i}", user=user), limit=Decimal("10.00"),
+                          period=period, start_date=today.replace(day=start_day) - timedelta(days=62))
+        expense(mine, "3.25", on=today, category="custom 0")
+        expense(mine, "1.50", on=today - timedelta(days=40), category="custom 0")  # before every window
+        with connection.execute_wrapper(record):
+            spent[count] = sorted(s.spent for s in budget_vs_actual(user=user))
+    assert spent == {1: [Decimal("3.25")], 4: [Decimal("0.00")] * 3 + [Decimal("3.25")],
+                     9: [Decimal("0.00")] * 8 + [Decimal("3.25")]}
+    assert len(seen) == 3 and len({sql for sql, _ in seen}) == 1
+    assert {n for _, n in seen} == {3}
+    assert len(seen[0][0].encode()) <= MAX_CACHED_STATEMENT_LENGTH and MAX_CACHED_STATEMENT_PARAMS >= 3
