@@ -188,6 +188,16 @@ def test_account_page_links_and_month_picker(logged_in, user, frozen_now):
 
 
 def test_list_export_button_keeps_the_query_string(logged_in, user):
-    AccountFactory(owner=user, opening_balance=D("1.00"))
+    account = AccountFactory(owner=user, opening_balance=D("10.00"))
+    expense(account, "2.40", on=account.opened_on, description="Green tea")
     page = logged_in.get(reverse("transactions:list"), {"q": "tea", "page": "1"}).content.decode()
     assert f'href="{reverse("transactions:export_csv")}?q=tea"' in page
+
+
+def test_a_list_showing_nothing_offers_no_export(logged_in, user):
+    """No transactions yet, or none matching the filters: no button for an empty file."""
+    assert 'id="export-csv"' not in logged_in.get(reverse("transactions:list")).content.decode()
+    AccountFactory(owner=user, opening_balance=D("10.00"))
+    assert 'id="export-csv"' in logged_in.get(reverse("transactions:list")).content.decode()
+    nothing = logged_in.get(reverse("transactions:list"), {"q": "no such payee"}).content.decode()
+    assert 'id="export-csv"' not in nothing and 'id="list-filters"' in nothing
