@@ -204,7 +204,9 @@ def bill_suggestions(*, user, today: date | None = None) -> list[BillSuggestion]
     today = today or user_today(user)
     paying = Occurrence.objects.filter(transaction=OuterRef("pk"))
     rows = (Transaction.objects
-            .filter(owner=user, kind=Transaction.Kind.EXPENSE, account__closed_on__isnull=True,
+            # account__owner: the customer's accounts read by their owner index, not every
+            # customer's hashed (issue 17: 1.7 ms with 2,000 customers, growing with them).
+            .filter(owner=user, account__owner=user, kind=Transaction.Kind.EXPENSE, account__closed_on__isnull=True,
                     occurred_on__gte=today - timedelta(days=WINDOW_DAYS), occurred_on__lte=today)
             .annotate(pays_bill=Exists(paying))
             .order_by()

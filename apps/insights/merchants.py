@@ -49,7 +49,9 @@ def _computed(*, user, months: list[date]) -> dict[date, list]:
     """The months' expenses grouped per currency and merchant, from the ledger rows (one query
     bounded to the months' days)."""
     rows = (
-        Transaction.objects.filter(owner=user, kind=Transaction.Kind.EXPENSE, occurred_on__gte=min(months),
+        # account__owner: the customer's accounts by their owner index (not every customer's hashed).
+        Transaction.objects.filter(owner=user, account__owner=user, kind=Transaction.Kind.EXPENSE,
+                                   occurred_on__gte=min(months),
                                    occurred_on__lte=month_end(max(months)))
         .values(currency=F("account__currency"), key=Upper("payee"), month=TruncMonth("occurred_on"),
                 no_payee_category=Case(When(payee="", then="category_id"), output_field=IntegerField()))

@@ -637,9 +637,11 @@ class InsightsPage:
 
 def _page_totals(*, user, first: date):
     """The monthly totals from ``first`` on (the twelve months shown and any later month, which
-    the month-end balances need): one grouped query, its size set by months and categories."""
+    the month-end balances need): one grouped query, its size set by months and categories.
+    Its accounts are the customer's (``account__owner``): joined by id alone, PostgreSQL hashed
+    every customer's accounts (1.7 ms with 2,000 customers, growing with their number)."""
     return list(
-        MonthlyTotal.objects.filter(owner=user, month__gte=first, count__gt=0)
+        MonthlyTotal.objects.filter(owner=user, account__owner=user, month__gte=first, count__gt=0)
         .values("month", "kind", "category_id", currency=F("account__currency"), category_name=F("category__name"),
                 colour=category_colour_expression(user=user))
         .annotate(amount=Sum("total"))
@@ -658,7 +660,7 @@ def _other_balance_changes(*, user, first: date) -> dict[tuple[str, date], Decim
                  default=ZERO)
     debit = Sum("amount", filter=Q(kind=Transaction.Kind.ADJUSTMENT_OUT), default=ZERO)
     rows = (
-        Transaction.objects.filter(owner=user, category__isnull=True, occurred_on__gte=first,
+        Transaction.objects.filter(owner=user, account__owner=user, category__isnull=True, occurred_on__gte=first,
                                    kind__in=[Transaction.Kind.OPENING, Transaction.Kind.ADJUSTMENT_IN,
                                              Transaction.Kind.ADJUSTMENT_OUT])
         .values(currency=F("account__currency"), month=TruncMonth("occurred_on"))
