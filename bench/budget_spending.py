@@ -14,7 +14,6 @@ customers). Prints the median microseconds a call of each.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import statistics
 import sys
@@ -38,12 +37,9 @@ def main(argv=None) -> int:
     from django.contrib.auth import get_user_model
 
     from apps.budgets import selectors as new
+    from bench.first_visits import load_older
 
-    # Loaded as a sibling of the module it stands in for, so its relative imports work.
-    spec = importlib.util.spec_from_file_location("apps.budgets._bench_old", args.old)
-    old = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = old
-    spec.loader.exec_module(old)
+    old = load_older(args.old, package="apps.budgets")
 
     customers = list(get_user_model().objects.filter(email__startswith="bench-many-").order_by("pk")
                      [:args.customers])

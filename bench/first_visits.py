@@ -47,6 +47,17 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
+def load_older(path: Path, *, package: str):
+    """The module in ``path`` (an older copy of one of ``package``'s modules), loaded as a sibling
+    of the module it stands in for, so its relative imports work."""
+    name = f"{package}._bench_old" if package else "_bench_old"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     os.environ["REDIS_URL"] = args.redis_url
@@ -63,13 +74,8 @@ def main(argv=None) -> int:
     settings.ALLOWED_HOSTS = ["*"]
     versions = [{}]
     if args.interleave:
-        # Loaded as a sibling of the module it replaces, so its relative imports work.
-        package = args.swap[0].partition(":")[0].rpartition(".")[0] if args.swap else ""
-        name = f"{package}._bench_old" if package else "_bench_old"
-        spec = importlib.util.spec_from_file_location(name, args.interleave)
-        old = importlib.util.module_from_spec(spec)
-        sys.modules[name] = old
-        spec.loader.exec_module(old)
+        old = load_older(args.interleave, package=args.swap[0].partition(":")[0].rpartition(".")[0]
+                         if args.swap else "")
         new, olds = {}, {}
         for swap in args.swap:
             module_name, _, name = swap.partition(":")

@@ -52,7 +52,7 @@ def main(argv=None) -> int:
             if not sql.lstrip().upper().startswith(("SELECT", "/*")):
                 continue
             with connection.cursor() as cursor:
-                cursor.execute("EXPLAIN (ANALYZE) " + sql.replace("%", "%%"))
+                cursor.execute("EXPLAIN (ANALYZE) " + sql)
                 plan = "\n".join(row[0] for row in cursor.fetchall())
             took = re.search(r"Execution Time: ([\d.]+)", plan).group(1)
             scans = [f"{table} ({rows} rows)" for table, rows in SEQ_SCAN.findall(plan) if int(rows) > 50]

@@ -95,14 +95,17 @@ def spent_in_windows(*, user, windows: dict[int, tuple[int, str, Window]]) -> di
     rows = []
     for budget_id, (category_id, currency, window) in windows.items():
         days = [day.isoformat() if day else None for edge in _split_window(window) for day in (edge or (None, None))]
-        rows.append(dict(zip(_WINDOW_FIELDS, (budget_id, category_id, currency, *days), strict=True)))
+        rows.append(dict(zip((name for name, _ in _WINDOW_COLUMNS), (budget_id, category_id, currency, *days),
+                             strict=True)))
     with connection.cursor() as cursor:
         cursor.execute(_SPENT_IN_WINDOWS_SQL, [user.pk, Transaction.Kind.EXPENSE, json.dumps(rows)])
         return {budget_id: Decimal(spent).quantize(ZERO) for budget_id, spent in cursor.fetchall()}
 
 
-_WINDOW_FIELDS = ("budget_id", "category_id", "currency", "month_from", "month_to", "head_from", "head_to",
-                  "tail_from", "tail_to")
+# A window as a JSON object and as the statement reads it: each key with its SQL type.
+_WINDOW_COLUMNS = (("budget_id", "bigint"), ("category_id", "bigint"), ("currency", "text"), ("month_from", "date"),
+                   ("month_to", "date"), ("head_from", "date"), ("head_to", "date"), ("tail_from", "date"),
+                   ("tail_to", "date"))
 
 
 def _spent_in_windows_sql() -> str:
@@ -120,9 +123,8 @@ def _spent_in_windows_sql() -> str:
         f"AND m.category_id = w.category_id AND m.kind = p.kind AND m.account_id IN {in_currency} "
         "AND m.month BETWEEN w.month_from AND w.month_to), 0)"
         f" + {daily_days.format(edge='head')} + {daily_days.format(edge='tail')}"
-        " FROM (SELECT %s::bigint AS owner, %s::text AS kind) p, jsonb_to_recordset(%s::jsonb) AS w (budget_id bigint, "
-        "category_id bigint, currency text, month_from date, month_to date, head_from date, head_to date, "
-        "tail_from date, tail_to date)"
+        " FROM (SELECT %s::bigint AS owner, %s::text AS kind) p, jsonb_to_recordset(%s::jsonb) AS w ("
+        + ", ".join(f"{name} {sql_type}" for name, sql_type in _WINDOW_COLUMNS) + ")"
     )
 
 
