@@ -1,7 +1,7 @@
 """What PostgreSQL does with a page's statements (issue 17): one first visit of each page by one of
 bench/server.py's many customers (its database: ``bankdash_bench_server``, or
 BENCH_DATABASE_NAME, on the server of DATABASE_URL), then each SELECT it ran again under
-``EXPLAIN ANALYZE``: its execution time and any sequential scan of more than 50 rows, the
+``EXPLAIN ANALYZE``: its execution and planning time and any sequential scan of more than 50 rows, the
 sign of a statement whose cost grows with the number of customers rather than with the
 customer's own data.
 
@@ -55,8 +55,10 @@ def main(argv=None) -> int:
                 cursor.execute("EXPLAIN (ANALYZE) " + sql)
                 plan = "\n".join(row[0] for row in cursor.fetchall())
             took = re.search(r"Execution Time: ([\d.]+)", plan).group(1)
+            planned = re.search(r"Planning Time: ([\d.]+)", plan).group(1)
             scans = [f"{table} ({rows} rows)" for table, rows in SEQ_SCAN.findall(plan) if int(rows) > 50]
-            print(f"  {took:>7} ms  {'seq scan of ' + ', '.join(scans) if scans else '':36s} {sql[:90]}")
+            scanned = "seq scan of " + ", ".join(scans) if scans else ""
+            print(f"  {took:>7} ms  planned in {planned:>6} ms  {scanned:36s} {sql[:90]}")
     return 0
 
 

@@ -87,6 +87,9 @@ PAGES = [
     Page("dashboard (HTML)", "/", 0.35),
     Page("transactions p1", "/transactions/", 0.35),
     Page("transactions p200", "/transactions/?page=200", 0.35),
+    # The list's statements and its rows with no template or form (bench/urls.py): the most a
+    # first visit of the list could reach with them, for reading transactions p1 against.
+    Page("list ceiling", "/bench/list-ceiling", None),
     Page("accounts", "/accounts/", None),
     # No session, no database: above 1 by what the session and the user cost the logged-in hello.
     Page("hello anonymous", "/bench/hello-anonymous", None),

@@ -65,7 +65,8 @@ def test_the_server_benchmark_prints_every_figure(wrk):
     assert "after the postings: All balances and monthly totals match the ledger." in output
 
     pages = (["overview", "dashboard (HTML)"] if extra and not cold else
-             ["overview", "dashboard (HTML)", "transactions p1", "transactions p200", "accounts", "hello anonymous",
+             ["overview", "dashboard (HTML)", "transactions p1", "transactions p200", "list ceiling", "accounts",
+              "hello anonymous",
               "insights page", "insights spending", "insights cash-flow", "insights top-merchants",
               "insights health-score", "insights burn-rate"])
     scenarios = ["200 entries"] if extra and not cold else ["200 entries", "2 customers x 100"]
