@@ -18,7 +18,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Account
@@ -55,8 +55,11 @@ def csv_rows(entries: QuerySet[Transaction]) -> Iterator[str]:
     """The CSV lines of ``entries`` (in their order), header first: one query, read in chunks."""
     writer = csv.writer(_Echo())
     yield writer.writerow(CSV_HEADER)
-    rows = entries.values_list("occurred_on", "account__name", "kind", "payee", "description", "category__name",
-                               "amount", "account__currency")
+    # The accounts joined as the customer's (the same owner): read through their owner index,
+    # where a join by id alone hashed every customer's accounts for a long history.
+    rows = entries.filter(account__owner=F("owner")).values_list(
+        "occurred_on", "account__name", "kind", "payee", "description", "category__name", "amount",
+        "account__currency")
     for occurred_on, account, kind, payee, description, category, amount, currency in rows.iterator(
             chunk_size=CHUNK_SIZE):
         signed = amount if kind in CREDIT_KINDS else -amount

@@ -14,8 +14,10 @@ from django_filters.fields import ModelChoiceField as FilterModelChoiceField
 from django_filters.fields import ModelChoiceIterator as FilterModelChoiceIterator
 
 from apps.accounts.models import Account
+from apps.core import formats
 from apps.core.dates import parse_month, shift_month
 from apps.core.forms import JINJA2_FORM_RENDERER, OneQueryChoiceIterator, OwnedChoiceMixin
+from apps.core.money import MAX_AMOUNT, parse_money
 
 from . import selectors
 from .models import Category, Transaction
@@ -135,7 +137,8 @@ class CategoryChoiceFilter(OwnedModelChoiceFilter):
 
 
 class TransactionFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("Search"))
+    q = django_filters.CharFilter(method="search", label=_("Search"), widget=forms.TextInput(
+        attrs={"type": "search", "placeholder": _("Payee, description, account or amount")}))
     merchant = django_filters.CharFilter(field_name="payee", lookup_expr="iexact", label=_("Payee"))
     account = OwnedModelChoiceFilter(queryset=_accounts, label=_("Account"), empty_label=_("All accounts"))
     month = MonthFilter(label=_("Month"))
@@ -168,5 +171,16 @@ class TransactionFilter(django_filters.FilterSet):
         return not others and data.get("sort") in (None, [], ["-date"])
 
     def search(self, queryset, name, value):
-        """Words found in the description or the payee."""
-        return queryset.filter(Q(description__icontains=value) | Q(payee__icontains=value))
+        """What was typed, found in the description, the payee or the account's name; an amount
+        typed as the customer writes one ("62.30", "62,30" in German, "62") also finds the
+        entries of that amount. The account is the customer's own (the queryset is theirs), so
+        its name is looked up among the customer's accounts (through their owner index: a join
+        made PostgreSQL scan every customer's accounts)."""
+        words = value.strip()
+        accounts = Account.objects.filter(owner=self.request.user, name__icontains=words).values("pk")
+        found = Q(description__icontains=words) | Q(payee__icontains=words) | Q(account_id__in=accounts)
+        try:
+            amount = parse_money(words, decimal_separator=formats.decimal_separator())
+        except ValueError:
+            return queryset.filter(found)
+        return queryset.filter(found | Q(amount=amount)) if amount < MAX_AMOUNT else queryset.filter(found)

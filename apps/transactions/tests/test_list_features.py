@@ -438,3 +438,39 @@ def test_the_selects_share_one_read_of_accounts_and_of_categories(logged_in, use
     bulk = options(html, "bulk-category")
     assert "Bonus" in bulk and "Food" in bulk and "Entertainment" not in bulk
     assert quick_categories == [c for c in bulk if c != "Bonus" and c != "Salary"]
+
+
+# ---------------------------------------------------------------------------
+# Search: words in the payee, the description or the account's name; an amount as typed
+# ---------------------------------------------------------------------------
+
+def _searched(client, query) -> list:
+    return sorted((row.entry.payee, row.entry.amount) for row in lines(client.get(LIST, {"q": query})))
+
+
+def test_search_finds_the_account_by_name_and_an_amount_as_the_customer_types_it(logged_in, user, checking, savings):
+    expense(checking, "62.30", on=date(2025, 4, 2), payee="Corner Market")
+    expense(checking, "62.00", on=date(2025, 4, 3), payee="Bakery")
+    income(savings, "162.30", on=date(2025, 4, 5), payee="Refund")
+    expense(savings, "9.99", on=date(2025, 4, 4), payee="Streaming", description="monthly plan")
+    other = AccountFactory(name="Everyday elsewhere", opening_balance=Decimal("500.00"))  # another customer's
+    expense(other, "62.30", payee="Not mine")
+
+    # The account's name: every entry of that account (an opening balance has no payee).
+    assert _searched(logged_in, "rainy") == [("Refund", Decimal("162.30")), ("Streaming", Decimal("9.99"))]
+    assert _searched(logged_in, "everyday") == [("", Decimal("1000.00")), ("Bakery", Decimal("62.00")),
+                                                ("Corner Market", Decimal("62.30"))]
+    # An amount: that amount exactly, not 162.30, and never another customer's.
+    assert _searched(logged_in, "62.30") == [("Corner Market", Decimal("62.30"))]
+    assert _searched(logged_in, " 62 ") == [("Bakery", Decimal("62.00"))]
+    # Words still find the payee and the description; what is neither finds nothing.
+    assert _searched(logged_in, "plan") == [("Streaming", Decimal("9.99"))]
+    assert _searched(logged_in, "-62.30") == []
+    assert _searched(logged_in, "62.305") == []
+    assert _searched(logged_in, "9" * 20) == []  # past what an amount column holds: no error, nothing found
+    assert 'type="search" name="q" placeholder="Payee, description, account or amount"' in text(logged_in.get(LIST))
+
+    user.locale = "de-DE"
+    user.save(update_fields=["locale"])
+    assert _searched(logged_in, "62,30") == [("Corner Market", Decimal("62.30"))]
+    assert 'placeholder="Empfänger, Beschreibung, Konto oder Betrag"' in text(logged_in.get(LIST))
