@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -136,6 +137,23 @@ class CategoryChoiceFilter(OwnedModelChoiceFilter):
     field_class = _CategoryFilterChoiceField
 
 
+def searched_amount(words: str) -> Decimal | None:
+    """An amount in the search box as the customer types it or copies it from the list: "62.30",
+    "62", "1,450.00", "−1,450.00 USD" (in German "62,30", "1.450,00 €"); None for anything else.
+    The sign and the currency are dropped (an entry's amount has neither), the thousands
+    separators only where they group thousands."""
+    separator = formats.decimal_separator()
+    group = "." if separator == "," else ","
+    text = re.sub(r"\s*[^\d.,\s]+$", "", words.strip().lstrip("+-\u2212 "))  # the currency after the figure
+    if re.fullmatch(rf"\d{{1,3}}(?:{re.escape(group)}\d{{3}})+(?:{re.escape(separator)}\d{{1,2}})?", text):
+        text = text.replace(group, "")
+    try:
+        amount = parse_money(text, decimal_separator=separator)
+    except ValueError:
+        return None
+    return amount if amount < MAX_AMOUNT else None
+
+
 class TransactionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"), widget=forms.TextInput(
         attrs={"type": "search", "placeholder": _("Payee, description, account or amount")}))
@@ -172,15 +190,11 @@ class TransactionFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         """What was typed, found in the description, the payee or the account's name; an amount
-        typed as the customer writes one ("62.30", "62,30" in German, "62") also finds the
-        entries of that amount. The account is the customer's own (the queryset is theirs), so
-        its name is looked up among the customer's accounts (through their owner index: a join
-        made PostgreSQL scan every customer's accounts)."""
+        (``searched_amount``) also finds the entries of that amount. The account's name is looked
+        up among the customer's own accounts, through their owner index (a join made PostgreSQL
+        scan every customer's accounts)."""
         words = value.strip()
         accounts = Account.objects.filter(owner=self.request.user, name__icontains=words).values("pk")
         found = Q(description__icontains=words) | Q(payee__icontains=words) | Q(account_id__in=accounts)
-        try:
-            amount = parse_money(words, decimal_separator=formats.decimal_separator())
-        except ValueError:
-            return queryset.filter(found)
-        return queryset.filter(found | Q(amount=amount)) if amount < MAX_AMOUNT else queryset.filter(found)
+        amount = searched_amount(words)
+        return queryset.filter(found if amount is None else found | Q(amount=amount))

@@ -9,8 +9,12 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils.http import urlencode
+from hypothesis import given
+from hypothesis import strategies as st
 
 from apps.accounts.models import Account
+from apps.core.money import MAX_AMOUNT
+from apps.transactions.filters import searched_amount
 from apps.transactions.models import Transaction
 from tests.factories import AccountFactory, CategoryFactory, default_category, expense, income, transfer
 from tests.helpers import messages_of
@@ -465,7 +469,10 @@ def test_search_finds_the_account_by_name_and_an_amount_as_the_customer_types_it
     assert _searched(logged_in, " 62 ") == [("Bakery", Decimal("62.00"))]
     # Words still find the payee and the description; what is neither finds nothing.
     assert _searched(logged_in, "plan") == [("Streaming", Decimal("9.99"))]
-    assert _searched(logged_in, "-62.30") == []
+    # As the list shows it: its sign, its thousands separator and its currency.
+    assert _searched(logged_in, "\u221262.30 USD") == [("Corner Market", Decimal("62.30"))]
+    assert _searched(logged_in, "1,000.00") == [("", Decimal("1000.00"))]  # the opening balance
+    assert _searched(logged_in, "1,00.00") == []
     assert _searched(logged_in, "62.305") == []
     assert _searched(logged_in, "9" * 20) == []  # past what an amount column holds: no error, nothing found
     assert 'type="search" name="q" placeholder="Payee, description, account or amount"' in text(logged_in.get(LIST))
@@ -473,4 +480,11 @@ def test_search_finds_the_account_by_name_and_an_amount_as_the_customer_types_it
     user.locale = "de-DE"
     user.save(update_fields=["locale"])
     assert _searched(logged_in, "62,30") == [("Corner Market", Decimal("62.30"))]
+    assert _searched(logged_in, "1.000,00 $") == [("", Decimal("1000.00"))]
     assert 'placeholder="Empfänger, Beschreibung, Konto oder Betrag"' in text(logged_in.get(LIST))
+
+
+@given(st.text(max_size=40))
+def test_any_search_text_reads_as_an_amount_or_as_none(words):
+    amount = searched_amount(words)
+    assert amount is None or (Decimal(0) <= amount < MAX_AMOUNT and amount == amount.quantize(Decimal("0.01")))
