@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("BENCH_DATABASE_NAME", "bankdash_bench_server")
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
 
-PAGES = {"hello": "/bench/hello", "list-ceiling": "/bench/list-ceiling",
+PAGES = {"hello": "/bench/hello", "list-ceiling": "/bench/list-ceiling", "dashboard-data": "/bench/dashboard-data",
          "dashboard": "/", "list": "/transactions/", "list-p20": "/transactions/?page=20",
          "accounts": "/accounts/", "overview": "/dashboard/overview", "insights": "/insights/"}
 

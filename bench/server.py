@@ -90,6 +90,8 @@ PAGES = [
     # The list's statements and its rows with no template or form (bench/urls.py): the most a
     # first visit of the list could reach with them, for reading transactions p1 against.
     Page("list ceiling", "/bench/list-ceiling", None),
+    # The dashboard's selector with nothing rendered (bench/urls.py): its data's share of a first visit.
+    Page("dashboard data", "/bench/dashboard-data", None),
     Page("accounts", "/accounts/", None),
     # No session, no database: above 1 by what the session and the user cost the logged-in hello.
     Page("hello anonymous", "/bench/hello-anonymous", None),

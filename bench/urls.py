@@ -1,5 +1,5 @@
-"""The app's URLs plus the baselines the benchmark compares against: the hello-world views, and
-the ceiling of a first visit of the transactions list."""
+"""The app's URLs plus the baselines the benchmark compares against: the hello-world views, the
+ceiling of a first visit of the transactions list, and the dashboard's data without its page."""
 
 from html import escape
 
@@ -64,9 +64,29 @@ def list_ceiling(request):
                         f"<table>{rows}</table>")
 
 
+def dashboard_data(request):
+    """The HTML dashboard's data with nothing rendered (issue 17): the page's selector
+    (``apps.dashboard.selectors.dashboard_page``: its statements and the ledger figures' cache),
+    a few of its figures written out, no template and no page cache. The dashboard's first visit
+    costs this plus its templates and its page cache."""
+    from apps.core.dates import user_today
+    from apps.dashboard.selectors import dashboard_page
+
+    page = dashboard_page(user=request.user, today=user_today(request.user))
+    budgets = "".join(f"<li>{escape(status.category)}: {status.spent} of {status.limit}</li>"
+                      for status in page.budgets)
+    latest = "".join(f"<li>{entry.occurred_on.isoformat()} {escape(entry.payee or '')} {entry.amount}</li>"
+                     for entry in page.latest)
+    return HttpResponse(f"<!doctype html><title>Dashboard</title><p>{page.accounts.total_accounts} accounts, "
+                        f"{page.accounts.total_balance} {page.currency}, {page.alerts_count} alerts, "
+                        f"{page.reward_points} points, spent {page.this_month.spending}</p>"
+                        f"<ul>{budgets}</ul><ul>{latest}</ul>")
+
+
 urlpatterns = [
     path("bench/hello", hello),
     path("bench/hello-anonymous", hello_anonymous),
     path("bench/list-ceiling", list_ceiling),
+    path("bench/dashboard-data", dashboard_data),
     path("", include("bankdash.urls")),
 ]

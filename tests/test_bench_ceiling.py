@@ -1,10 +1,12 @@
 """The benchmark's ceiling of the transactions list (bench/urls.py, issue 17) reads what the list
 shows: the same count, and the same 25 rows in the same order, for the same customer. Read
 against that ceiling, a page's ratio says how much of its time its forms and templates take;
-the ceiling is only worth that if its statements are the list's."""
+the ceiling is only worth that if its statements are the list's. Likewise the dashboard's data
+without its page reads the dashboard's figures."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, timedelta
 from decimal import Decimal
@@ -12,7 +14,7 @@ from decimal import Decimal
 import pytest
 from django.test import override_settings
 
-from tests.factories import AccountFactory, AlertFactory, UserFactory, expense, income, transfer
+from tests.factories import AccountFactory, AlertFactory, UserFactory, budget, expense, income, transfer
 
 pytestmark = pytest.mark.django_db
 
@@ -44,3 +46,20 @@ def test_the_list_ceiling_reads_the_lists_count_and_rows(client, frozen_now):
     assert len(listed_ids) == 25
     assert ceiling_amounts == [f"{row.entry.amount}" for row in listed.context["rows"]]
     assert "Not mine" not in html
+
+
+@override_settings(ROOT_URLCONF="bench.urls")
+def test_the_dashboards_data_without_its_page_has_the_dashboards_figures(client, frozen_now):
+    user = UserFactory()
+    main = AccountFactory(owner=user, name="Main", opening_balance=Decimal("900.00"))
+    budget(user, "food", "50.00")
+    expense(main, "62.30", on=frozen_now.date(), payee="Corner Market")
+    client.force_login(user)
+
+    overview = json.loads(client.get("/dashboard/overview").content, parse_float=Decimal)
+    html = client.get("/bench/dashboard-data").content.decode()
+
+    assert overview["accounts"] == {"total_accounts": 1, "total_balance": Decimal("837.70")}
+    assert "<p>1 accounts, 837.70 USD, 1 alerts, 0 points, spent 62.30</p>" in html
+    assert "<li>food: 62.30 of 50.00</li>" in html
+    assert f"<li>{frozen_now.date().isoformat()} Corner Market 62.30</li>" in html

@@ -65,7 +65,8 @@ def test_the_server_benchmark_prints_every_figure(wrk):
     assert "after the postings: All balances and monthly totals match the ledger." in output
 
     pages = (["overview", "dashboard (HTML)"] if extra and not cold else
-             ["overview", "dashboard (HTML)", "transactions p1", "transactions p200", "list ceiling", "accounts",
+             ["overview", "dashboard (HTML)", "transactions p1", "transactions p200", "list ceiling", "dashboard data",
+              "accounts",
               "hello anonymous",
               "insights page", "insights spending", "insights cash-flow", "insights top-merchants",
               "insights health-score", "insights burn-rate"])
