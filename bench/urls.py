@@ -8,6 +8,9 @@ from django.db import connection
 from django.http import HttpResponse
 from django.urls import include, path
 
+from apps.core.dates import user_today
+from apps.dashboard.selectors import dashboard_page
+
 
 def hello(request):
     """Logged-in baseline: the same middleware, session and user lookup as the overview."""
@@ -69,9 +72,6 @@ def dashboard_data(request):
     (``apps.dashboard.selectors.dashboard_page``: its statements and the ledger figures' cache),
     a few of its figures written out, no template and no page cache. The dashboard's first visit
     costs this plus its templates and its page cache."""
-    from apps.core.dates import user_today
-    from apps.dashboard.selectors import dashboard_page
-
     page = dashboard_page(user=request.user, today=user_today(request.user))
     budgets = "".join(f"<li>{escape(status.category)}: {status.spent} of {status.limit}</li>"
                       for status in page.budgets)

@@ -26,8 +26,11 @@ MAX_AMOUNT = Decimal("1e12")
 MINUS = "\u2212"
 
 
-def parse_money(text, *, allow_negative: bool = False, decimal_separator: str = ".") -> Decimal:
-    """What the customer typed -> Decimal, or ValueError with a message that shows what to type."""
+def parse_money(text, *, allow_negative: bool = False, decimal_separator: str = ".",
+                allow_grouping: bool = False) -> Decimal:
+    """What the customer typed -> Decimal, or ValueError with a message that shows what to type.
+    ``allow_grouping``: thousands separators are read where they group thousands ("1,450.00",
+    "1.450,00" with a decimal comma), as a figure copied from a page has them."""
     raw = (text or "").strip()
     body = raw
     sign = ""
@@ -36,6 +39,9 @@ def parse_money(text, *, allow_negative: bool = False, decimal_separator: str = 
             raise ValueError(_("Enter the amount without a minus sign."))
         sign, body = "-", body[1:].lstrip()
     other = "," if decimal_separator == "." else "."
+    grouped = rf"[0-9]{{1,3}}(?:{re.escape(other)}[0-9]{{3}})+(?:{re.escape(decimal_separator)}[0-9]+)?"
+    if allow_grouping and re.fullmatch(grouped, body):
+        body = body.replace(other, "")
     pattern = rf"[0-9]+(?:{re.escape(decimal_separator)}[0-9]+)?|{re.escape(decimal_separator)}[0-9]+"
     if re.fullmatch(pattern, body):
         whole, _separator, decimals = body.partition(decimal_separator)
@@ -46,8 +52,7 @@ def parse_money(text, *, allow_negative: bool = False, decimal_separator: str = 
     if re.fullmatch(rf"[0-9]+{re.escape(other)}[0-9]{{1,2}}", body):
         raise ValueError(_("%(typed)s: use %(suggested)s.") % {
             "typed": raw, "suggested": f"{sign}{body.replace(other, decimal_separator)}"})
-    if re.fullmatch(rf"[0-9]{{1,3}}(?:{re.escape(other)}[0-9]{{3}})+(?:{re.escape(decimal_separator)}[0-9]+)?",
-                    body):
+    if re.fullmatch(grouped, body):
         raise ValueError(_("%(typed)s: use %(suggested)s, without thousands separators.") % {
             "typed": raw, "suggested": f"{sign}{body.replace(other, '')}"})
     raise ValueError(_("Enter an amount as a number, for example %(example)s.") % {"example": example})

@@ -18,7 +18,7 @@ from apps.accounts.models import Account
 from apps.core import formats
 from apps.core.dates import parse_month, shift_month
 from apps.core.forms import JINJA2_FORM_RENDERER, OneQueryChoiceIterator, OwnedChoiceMixin
-from apps.core.money import MAX_AMOUNT, parse_money
+from apps.core.money import MAX_AMOUNT, MINUS, parse_money
 
 from . import selectors
 from .models import Category, Transaction
@@ -142,13 +142,9 @@ def searched_amount(words: str) -> Decimal | None:
     "62", "1,450.00", "−1,450.00 USD" (in German "62,30", "1.450,00 €"); None for anything else.
     The sign and the currency are dropped (an entry's amount has neither), the thousands
     separators only where they group thousands."""
-    separator = formats.decimal_separator()
-    group = "." if separator == "," else ","
-    text = re.sub(r"\s*[^\d.,\s]+$", "", words.strip().lstrip("+-\u2212 "))  # the currency after the figure
-    if re.fullmatch(rf"\d{{1,3}}(?:{re.escape(group)}\d{{3}})+(?:{re.escape(separator)}\d{{1,2}})?", text):
-        text = text.replace(group, "")
+    text = re.sub(r"\s*[^\d.,\s]+$", "", words.strip().lstrip(f"+-{MINUS} "))  # the currency after the figure
     try:
-        amount = parse_money(text, decimal_separator=separator)
+        amount = parse_money(text, decimal_separator=formats.decimal_separator(), allow_grouping=True)
     except ValueError:
         return None
     return amount if amount < MAX_AMOUNT else None
@@ -193,8 +189,8 @@ class TransactionFilter(django_filters.FilterSet):
         (``searched_amount``) also finds the entries of that amount. The account's name is looked
         up among the customer's own accounts, through their owner index (a join made PostgreSQL
         scan every customer's accounts)."""
-        words = value.strip()
-        accounts = Account.objects.filter(owner=self.request.user, name__icontains=words).values("pk")
-        found = Q(description__icontains=words) | Q(payee__icontains=words) | Q(account_id__in=accounts)
-        amount = searched_amount(words)
+        # ``value`` comes stripped (a CharFilter's form field strips what was typed).
+        accounts = Account.objects.filter(owner=self.request.user, name__icontains=value).values("pk")
+        found = Q(description__icontains=value) | Q(payee__icontains=value) | Q(account_id__in=accounts)
+        amount = searched_amount(value)
         return queryset.filter(found if amount is None else found | Q(amount=amount))

@@ -1,5 +1,6 @@
 """One rule for reading money, one formatter for writing it."""
 
+import contextlib
 from decimal import Decimal
 
 import pytest
@@ -77,3 +78,20 @@ def test_one_formatter_with_grouping_and_a_real_minus_sign():
     assert format_money(D("0")) == "0.00"
     assert format_signed(D("-45.1"), "USD") == "\u221245.10 USD"
     assert format_signed(D("1200"), "USD") == "+1,200.00 USD"
+
+
+@pytest.mark.parametrize(("typed", "separator", "expected"), [
+    ("1,450.00", ".", Decimal("1450.00")), ("12,345,678.9", ".", Decimal("12345678.90")),
+    ("1.450,00", ",", Decimal("1450.00")), ("1,450", ".", Decimal("1450.00")), ("62.30", ".", Decimal("62.30")),
+])
+def test_grouped_thousands_are_read_where_allowed(typed, separator, expected):
+    assert parse_money(typed, decimal_separator=separator, allow_grouping=True) == expected
+    group = "," if separator == "." else "."
+    with pytest.raises(ValueError) if group in typed else contextlib.nullcontext():
+        parse_money(typed, decimal_separator=separator)  # refused as before, with the suggestion
+
+
+@pytest.mark.parametrize("typed", ["1,00.00", "14,50.00", ",450.00", "1,450.001", "1.450,00"])
+def test_misgrouped_figures_are_refused_even_with_grouping(typed):
+    with pytest.raises(ValueError):
+        parse_money(typed, allow_grouping=True)
