@@ -31,9 +31,10 @@ What it does:
    runs), the median over the rounds, with p50/p99 latency, the target and pass/fail.
    With ``--redis-url``, each page's run of the many customers starts with no customer's page
    or ledger figures kept (the sessions stay): its requests are first visits, in every round
-   alike. Budgets starting on the 15th and weekly budgets are measured on the largest customer by
-   changing its budgets between rounds; posting an expense is measured alone and while
-   others read dashboards, in alternating rounds.
+   alike; ``--repeat-visits`` measures them again after every customer has visited each page
+   once (steady use: their pages kept). Budgets starting on the 15th and weekly budgets are
+   measured on the largest customer by changing its budgets between rounds; posting an
+   expense is measured alone and while others read dashboards, in alternating rounds.
 
 A failed target is printed, never an error exit; an answer other than the expected status
 (a 302 to the login page, a 500) makes the command fail, since the figure would be wrong.
@@ -120,6 +121,10 @@ class Scenario:
     # sessions file every run) and found more of their pages kept the later the round.
     cold: bool = False
     forgotten: int = 0  # keys deleted before the last run (cold)
+    # Steady use (``--repeat-visits``): before the pages are measured, every customer of the
+    # sessions file has visited each of them once, so every request finds its page kept, as a
+    # customer's next visit does until their data changes (the page cache's key).
+    repeat: bool = False
 
 
 @dataclass
@@ -299,6 +304,36 @@ class Load:
         finally:
             client.close()
 
+    def visit_every_session(self, path: str, sessions: Path, *, at_once: int = 8) -> int:
+        """GET ``path`` once as each session of the file (``at_once`` at a time), as wrk sends it:
+        each customer's page and ledger figures are then kept, as after their first visit. The
+        number of visits; an answer other than 200 is an error."""
+        import http.client
+        from concurrent.futures import ThreadPoolExecutor
+
+        ids = [line.split()[0] for line in sessions.read_text().splitlines() if line.strip()]
+        host, port = self.server.origin.removeprefix("http://").rsplit(":", 1)
+
+        def visit(numbered: tuple[int, str]) -> int:
+            number, sid = numbered
+            connection = http.client.HTTPConnection(host, int(port), timeout=30)
+            try:
+                connection.request("GET", path, headers={
+                    "Cookie": f"sessionid={sid}", "X-Forwarded-Proto": "https",
+                    "X-Forwarded-For": f"10.9.{number % 250}.1"})
+                response = connection.getresponse()
+                response.read()
+                return response.status
+            finally:
+                connection.close()
+
+        with ThreadPoolExecutor(at_once) as pool:
+            statuses = list(pool.map(visit, enumerate(ids)))
+        wrong = [status for status in statuses if status != 200]
+        if wrong:
+            raise RuntimeError(f"{path}: {len(wrong)} of {len(ids)} visits answered {wrong[0]}, not 200")
+        return len(statuses)
+
     def command(self, path: str, sessions: Path, *, method: str = "GET", seconds: int | None = None,
                 connections: int | None = None) -> tuple[list[str], dict]:
         connections = connections or self.connections
@@ -343,6 +378,12 @@ class Load:
 def measure_pages(load: Load, scenario: Scenario, pages: list[Page], *, rounds: int, warmup: bool,
                   label: str | None = None) -> list[Figure]:
     name = label or scenario.name
+    if scenario.repeat:
+        for page in pages:
+            started = time.perf_counter()
+            visits = load.visit_every_session(page.path, scenario.readers)
+            print(f"    {page.name}: every customer's first visit ({visits:,}) in {time.perf_counter() - started:.0f}s",
+                  flush=True)
     if warmup:
         for page in [Page("hello", HELLO, None), *pages]:
             load.run(page.path, scenario.readers, seconds=2, allow_none=True)
@@ -502,6 +543,10 @@ def parse_args(argv=None):
     parser.add_argument("--no-page-cache", action="store_true",
                         help="serve with PAGE_CACHE=false: every page made on every request (apps.core.pagecache)")
     parser.add_argument("--json", type=Path, help="also write every round's figures to this file")
+    parser.add_argument("--repeat-visits", action="store_true",
+                        help="with --redis-url: also measure the many customers' repeat visits (each customer's "
+                             "pages kept from a first visit of every page before the rounds), the pages with "
+                             "targets unless --pages says otherwise")
     parser.add_argument("--reuse", action="store_true",
                         help="measure the database an earlier run seeded with the same --sizes and --customers "
                              "(minutes rather than the seeding's quarter of an hour: for A/B runs of the code; "
@@ -558,6 +603,9 @@ def main(argv=None) -> int:
             write_sessions(posters, [(u, 1) for u in users[:posting]])
             scenarios.append(Scenario(f"{args.customers:,} customers x {args.customer_entries:,}",
                                       args.customer_entries, readers, posters=posters, cold=bool(args.redis_url)))
+            if args.repeat_visits and args.redis_url:
+                scenarios.append(Scenario(f"{args.customers:,} customers, repeat visits", args.customer_entries,
+                                          readers, repeat=True))
             print(f"{args.customers:,} customers x {args.customer_entries:,} entries loaded in "
                   f"{time.perf_counter() - started:.1f}s", flush=True)
         if not args.reuse:
@@ -614,7 +662,8 @@ def run_scenarios(args, server: Gunicorn, scenarios: list[Scenario]) -> list[Fig
     single = [s for s in scenarios if s.budget_owner_id is not None]
     for scenario in scenarios:
         print(f"Measuring {scenario.name} ...", flush=True)
-        figures += measure_pages(load, scenario, pages, rounds=args.rounds, warmup=not args.no_warmup)
+        shown = [p for p in pages if p.target is not None or args.pages] if scenario.repeat else pages
+        figures += measure_pages(load, scenario, shown, rounds=args.rounds, warmup=not args.no_warmup)
         if scenario.cold:
             print(f"First visits: before each page's run the kept pages and figures were forgotten "
                   f"({scenario.forgotten} keys before the last one)", flush=True)
@@ -625,8 +674,9 @@ def run_scenarios(args, server: Gunicorn, scenarios: list[Scenario]) -> list[Fig
                 figures += measure_pages(load, scenario, budget_pages, rounds=args.rounds,
                                          warmup=not args.no_warmup, label=f"{scenario.name}, {variant}")
             set_budgets(scenario.budget_owner_id, period="monthly", start_day=1)
+        posting = [s for s in scenarios if s.posters is not None]
         if scenario.posters is not None and not args.no_posting and (
-                scenario is scenarios[-1] or scenario is (single[-1] if single else None)):
+                scenario is posting[-1] or scenario is (single[-1] if single else None)):
             figures.append(measure_posting(load, scenario, rounds=args.rounds, posters=args.posters))
     return figures
 

@@ -5,7 +5,8 @@ rounds on a busy machine say nothing); `make bench` measures them.
 The default tier runs a few pages with posting under read load (about 15 s: migrating the
 benchmark's database is most of it); the full tier runs the whole smoke run (every page, the
 budget variants, the many-customer case), with Redis (database 11) when one answers, so that
-the many customers' runs start with their kept pages forgotten (first visits)."""
+the many customers' runs start with their kept pages forgotten (first visits), and then their
+repeat visits (``--repeat-visits``: every customer's pages visited once before the rounds)."""
 
 from __future__ import annotations
 
@@ -56,7 +57,7 @@ def test_the_server_benchmark_prints_every_figure(wrk):
     extra = by_tier(DEFAULT_TIER, [])
     cold = not extra and empty_redis()
     if cold:
-        extra = ["--redis-url", REDIS_URL]
+        extra = ["--redis-url", REDIS_URL, "--repeat-visits"]
     result = subprocess.run([str(PYTHON), "bench/server.py", "--smoke", *extra], cwd=REPO, env=env,
                             capture_output=True, text=True, timeout=300)
     output = result.stdout + result.stderr
@@ -81,6 +82,14 @@ def test_the_server_benchmark_prints_every_figure(wrk):
     if cold:  # the many customers' pages were made on every run, and forgotten before the next
         forgotten = re.search(r"^First visits: .*\((\d+) keys before the last one\)", output, re.MULTILINE)
         assert forgotten and int(forgotten.group(1)) > 0, output[-6000:]
+        # Their repeat visits: the pages with targets, each visited first by the one reader (the
+        # other of the two customers posts), without posting (measured with the first visits).
+        for page in ("overview", "dashboard (HTML)", "transactions p1", "transactions p200"):
+            assert re.search(rf"^    {re.escape(page)}: every customer's first visit \(1\) in ", output,
+                             re.MULTILINE), output[-6000:]
+            assert re.search(rf"^2 customers, repeat visits\s+{re.escape(page)}\s+{number}\s+{number}\s+0\.[36]",
+                             output, re.MULTILINE), output[-6000:]
+        assert not re.search(r"^2 customers, repeat visits\s+(accounts|insights|posting)", output, re.MULTILINE)
     if not extra or cold:
         for variant in ("budgets on the 15th", "weekly budgets"):
             assert re.search(rf"^200 entries, {variant}\s+overview\s+{number}", output, re.MULTILINE), output[-6000:]
