@@ -555,6 +555,10 @@ def parse_args(argv=None):
                         help="tiny and quick (200 entries, 2 customers x 100, 1-second rounds, 1 round): "
                              "checks that every figure is printed")
     args = parser.parse_args(argv)
+    if args.repeat_visits and not args.redis_url:
+        # Without Redis each gunicorn worker keeps its own pages: a repeat visit finds its page
+        # only when it reaches the worker that made it.
+        parser.error("--repeat-visits needs --redis-url (the page cache shared by the workers)")
     if args.smoke:  # new defaults; options given on the command line still win
         parser.set_defaults(sizes=[200], customers=2, customer_entries=100, sessions_per_customer=2, seconds=1,
                             rounds=1, connections=2, posters=1, wrk_threads=1, no_warmup=True, workers=2)

@@ -95,3 +95,12 @@ def test_the_server_benchmark_prints_every_figure(wrk):
             assert re.search(rf"^200 entries, {variant}\s+overview\s+{number}", output, re.MULTILINE), output[-6000:]
             assert re.search(rf"^overview: {variant} vs on the 1st \(200 entries\)\s+{number}x", output,
                              re.MULTILINE), output[-6000:]
+
+
+def test_repeat_visits_are_refused_without_redis():
+    """Without Redis each worker keeps its own pages, so a 'repeat visit' would often make its
+    page again: the option says what it needs instead of printing such figures."""
+    result = subprocess.run([str(PYTHON), "bench/server.py", "--smoke", "--repeat-visits"], cwd=REPO,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "--repeat-visits needs --redis-url" in result.stderr
