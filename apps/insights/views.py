@@ -24,6 +24,7 @@ from apps.core.month_pages import month_nav
 from apps.core.pagecache import cached_page
 
 from . import selectors
+from .page_body import render_sections
 from .templatetags.insights_figures import currency_unit
 
 
@@ -212,12 +213,15 @@ def page(request):
                 "raw": raw[:20], "error": str(error), **month_nav(request, month=month, today=today),
             }, status=400)
     insights = selectors.insights_page(user=request.user, month=month, today=today)
+    urls = {"add_account": reverse("accounts:create"), "add_transaction": reverse("transactions:expense"),
+            "add_income": reverse("transactions:income"), "budgets": reverse("budgets:list")}
     return render(request, "insights/page.html", {
         "page": insights,
+        # The sections (Jinja2: apps.insights.page_body) between the introduction and the charts' data.
+        "sections": render_sections(request, page=insights, list_url=reverse("transactions:list"),
+                                    budgets_url=urls["budgets"]),
         "chart_data": _chart_data(insights),
-        "list_url": reverse("transactions:list"),
-        "urls": {"add_account": reverse("accounts:create"), "add_transaction": reverse("transactions:expense"),
-                 "add_income": reverse("transactions:income"), "budgets": reverse("budgets:list")},
+        "urls": urls,
         **month_nav(request, month=insights.month, today=today),
         # The navigation's own lazy count would read what the health score already has.
         **({"unread_alert_count": insights.unread_alerts} if insights.unread_alerts is not None else {}),

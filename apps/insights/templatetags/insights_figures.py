@@ -1,4 +1,5 @@
-"""``{% figure f "What" %}``: an Insights figure as a link to the transactions that make it up
+"""``{% figure f "What" %}`` (and ``figure_html``, for the page's Jinja2 sections:
+apps.insights.page_body): an Insights figure as a link to the transactions that make it up
 (``data-figure``, ``data-currency`` and ``data-total`` say which list total equals it), or as
 plain text when it is zero (an empty list has no total to show). Also ``|period_label``: a
 budget's period as the customer's language names it, and ``|currency_unit``.
@@ -32,11 +33,12 @@ def _month_text(label: str, locale: str) -> str:
         return label
 
 
-@register.simple_tag(takes_context=True)
-def figure(context, f, what: str = ""):
+def figure_html(f, what: str = "", *, list_url: str) -> str:
+    """The figure's HTML, every value in it escaped: for the tag and for the page's Jinja2
+    sections (apps.insights.page_body)."""
     shown = escape(format_money(f.amount, ""))
     if not f.amount:
-        return mark_safe(f'<span class="money text-body-secondary">{shown}</span>')  # noqa: S308 (escaped)
+        return f'<span class="money text-body-secondary">{shown}</span>'
     label = ""
     if what:  # what the figure is, and its month: a screen reader lists links out of their table
         month = dict(f.filters).get("month", "")
@@ -45,10 +47,14 @@ def figure(context, f, what: str = ""):
                     "what": what, "month": _month_text(month, formats.current_code()), "amount": amount} if month
                 else _("%(what)s: %(amount)s, see the entries") % {"what": what, "amount": amount})
         label = f' aria-label="{escape(text)}"'
-    return mark_safe(  # noqa: S308 (every value escaped)
-        f'<a href="{escape(context["list_url"])}?{escape(f.query)}" class="figure-link money" '
-        f'data-figure="{escape(str(f.amount))}" data-currency="{escape(f.currency)}" data-total="{escape(f.total)}"'
-        f'{label}>{shown}</a>')
+    return (f'<a href="{escape(list_url)}?{escape(f.query)}" class="figure-link money" '
+            f'data-figure="{escape(str(f.amount))}" data-currency="{escape(f.currency)}" data-total="{escape(f.total)}"'
+            f'{label}>{shown}</a>')
+
+
+@register.simple_tag(takes_context=True)
+def figure(context, f, what: str = ""):
+    return mark_safe(figure_html(f, what, list_url=context["list_url"]))  # noqa: S308 (every value escaped)
 
 
 @register.filter

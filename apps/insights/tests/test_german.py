@@ -79,3 +79,26 @@ def test_a_month_that_cannot_be_read_in_german(client, german):
     html = response.content.decode()
     assert "„2026-13“ ist kein Monat, den wir anzeigen können" in html
     assert "Auswertungen dieses Monats anzeigen" in html
+
+
+def test_every_text_of_the_sections_is_in_the_german_catalogue(german, monkeypatch):
+    """The sections' texts are translated in Python (apps.insights.page_body) with the message ids
+    the Django template had: each must still be one of the app's catalogue, or a German
+    customer reads it in English."""
+    from babel.messages.pofile import read_po
+    from django.conf import settings
+    from django.utils import translation
+
+    from apps.insights import page_body, selectors
+
+    asked: list[tuple[str | None, str]] = []
+    monkeypatch.setattr(page_body, "_", lambda text: asked.append((None, text)) or text)
+    monkeypatch.setattr(page_body, "pgettext", lambda context, text: asked.append((context, text)) or text)
+    page = selectors.insights_page(user=german, month=date(2026, 11, 1))
+    with translation.override("de"):
+        page_body.words(page)
+    with (settings.BASE_DIR / "apps/insights/locale/de/LC_MESSAGES/django.po").open("rb") as handle:
+        catalogue = read_po(handle, locale="de")
+    missing = [(context, text) for context, text in asked
+               if not (catalogue.get(text, context=context) and catalogue.get(text, context=context).string)]
+    assert len(asked) > 80 and not missing
