@@ -9,37 +9,73 @@ and ``{% blocktranslate %}`` treat theirs: its markup stays, what is filled in i
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.template.defaultfilters import date as date_filter
 from django.template.loader import get_template
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from markupsafe import Markup
 
 from apps.core import formats
+from apps.core.dates import parse_month
 from apps.core.jinja import texts as trusted
+from apps.core.money import format_money
 
-from .templatetags.insights_figures import currency_unit, figure_html, period_label
 
-
-def render_sections(request, *, page, list_url: str, budgets_url: str) -> SafeString:
-    """The HTML of ``page``'s sections (apps.insights.selectors.InsightsPage)."""
+def render_sections(request, *, page, months_short: list[str], list_url: str, budgets_url: str) -> SafeString:
+    """The HTML of ``page``'s sections (apps.insights.selectors.InsightsPage); ``months_short``:
+    its months as the tables' heads write them (the charts' labels too)."""
+    month_long = formats.format_month(page.month)
     html = get_template("insights/sections.html", using="jinja2").render({
         "page": page,
-        "w": words(page),
+        "w": words(page, month_long=month_long),
         "figure": lambda f, what="": Markup(figure_html(f, what, list_url=list_url)),  # noqa: S704 (escaped there)
-        "currency_unit": currency_unit,
-        "period_label": period_label,
-        "months_short": [formats.format_month_short(m) for m in page.months],
-        "month_short": formats.format_month_short(page.month),
-        "previous_short": formats.format_month_short(page.previous_month),
-        "month_long": formats.format_month(page.month),
+        "currency_unit": formats.currency_unit,
+        "months_short": months_short,
+        "month_short": months_short[-1],
+        "previous_short": months_short[-2],
+        "month_long": month_long,
         "budgets_url": budgets_url,
     }, request)
     return mark_safe(html)  # noqa: S308 (Jinja2 escaped every value: autoescape is on)
 
 
-def words(page) -> dict[str, Markup]:
+@lru_cache(maxsize=512)
+def _month_text(label: str, locale: str) -> str:
+    """A figure's "2025-11" filter as the customer reads it: "November 2025" (``locale``: the
+    active one of apps.core.formats, which writes it)."""
+    try:
+        return formats.format_month(parse_month(label))
+    except ValueError:
+        return label
+
+
+def figure_html(f, what: str = "", *, list_url: str) -> str:
+    """An Insights figure as a link to the transactions that make it up (``data-figure``,
+    ``data-currency`` and ``data-total`` say which list total equals it), or as plain text when
+    it is zero (an empty list has no total to show); every value in it escaped. The page shows
+    some 150 (issue 17: through ``format_html`` they were a third of its first visit), so the
+    markup is written as one string and each month named once per locale."""
+    shown = escape(format_money(f.amount, ""))
+    if not f.amount:
+        return f'<span class="money text-body-secondary">{shown}</span>'
+    label = ""
+    if what:  # what the figure is, and its month: a screen reader lists links out of their table
+        month = dict(f.filters).get("month", "")
+        amount = format_money(f.amount, f.currency)
+        text = (_("%(what)s, %(month)s: %(amount)s, see the entries") % {
+                    "what": what, "month": _month_text(month, formats.current_code()), "amount": amount} if month
+                else _("%(what)s: %(amount)s, see the entries") % {"what": what, "amount": amount})
+        label = f' aria-label="{escape(text)}"'
+    return (f'<a href="{escape(list_url)}?{escape(f.query)}" class="figure-link money" '
+            f'data-figure="{escape(str(f.amount))}" data-currency="{escape(f.currency)}" data-total="{escape(f.total)}"'
+            f'{label}>{shown}</a>')
+
+
+def words(page, *, month_long: str) -> dict[str, Markup]:
     """The sections' texts in the active language, with the Django template's message ids."""
     texts = {
         "income": pgettext("totals", "Income"),
@@ -156,9 +192,8 @@ def words(page) -> dict[str, Markup]:
     }
     w = trusted(texts)
     # What {% blocktranslate %} fills in once per page: the month, as the Django template wrote it.
-    month = formats.format_month(page.month)
     w["against"] %= {"month": date_filter(page.month, "F"), "previous": date_filter(page.previous_month, "F")}
     for name in ("merchants", "burn", "money_went", "health"):
-        w[name] %= {"month": month}
+        w[name] %= {"month": month_long}
     w["part_savings"] %= {}  # {% blocktranslate %} without a value still reads %% as %
     return w

@@ -25,7 +25,6 @@ from apps.core.pagecache import cached_page
 
 from . import selectors
 from .page_body import render_sections
-from .templatetags.insights_figures import currency_unit
 
 
 def _month(request, today: date) -> date:
@@ -158,17 +157,17 @@ def _chart_words() -> dict:
             "change": _("Change from last month"), "net_worth": _("Net worth"), "flows": _("Money flows")}
 
 
-def _chart_data(page: selectors.InsightsPage) -> dict:
+def _chart_data(page: selectors.InsightsPage, labels: list[str]) -> dict:
     """What static/js/insights.js draws: per currency, each chart's canvas id and its figures
     (the tables beside the charts hold the same figures, exact and linked), with the page's
-    locale and the unit its figures are written with, so the charts write them as the page does."""
-    labels = [formats.format_month_short(m) for m in page.months]
+    locale and the unit its figures are written with, so the charts write them as the page does.
+    ``labels``: the months as the tables' heads write them."""
     charts = []
     for s in page.sections:
         slug = s.currency.lower()
         charts.append({
             "currency": s.currency,
-            "unit": currency_unit(s.currency),
+            "unit": formats.currency_unit(s.currency),
             "cash_flow": {"canvas": f"chart-cash-flow-{slug}", "labels": labels,
                           "income": _amounts(m.income.amount for m in s.cash_flow),
                           "spending": _amounts(m.spending.amount for m in s.cash_flow),
@@ -185,8 +184,8 @@ def _chart_data(page: selectors.InsightsPage) -> dict:
                                      for m in s.merchants],
                           "now": _amounts(m.now for m in s.merchants),
                           "before": _amounts(m.before for m in s.merchants),
-                          "now_label": formats.format_month_short(page.month),
-                          "before_label": formats.format_month_short(page.months[-2])},
+                          "now_label": labels[-1],
+                          "before_label": labels[-2]},
             "net_worth": {"canvas": f"chart-net-worth-{slug}", "labels": labels,
                           "values": _amounts(n.total for n in s.net_worth)},
             "sankey": {"canvas": f"chart-sankey-{slug}", "labels": s.node_labels,
@@ -213,14 +212,15 @@ def page(request):
                 "raw": raw[:20], "error": str(error), **month_nav(request, month=month, today=today),
             }, status=400)
     insights = selectors.insights_page(user=request.user, month=month, today=today)
+    labels = [formats.format_month_short(m) for m in insights.months]  # the tables' and the charts'
     urls = {"add_account": reverse("accounts:create"), "add_transaction": reverse("transactions:expense"),
             "add_income": reverse("transactions:income"), "budgets": reverse("budgets:list")}
     return render(request, "insights/page.html", {
         "page": insights,
         # The sections (Jinja2: apps.insights.page_body) between the introduction and the charts' data.
-        "sections": render_sections(request, page=insights, list_url=reverse("transactions:list"),
-                                    budgets_url=urls["budgets"]),
-        "chart_data": _chart_data(insights),
+        "sections": render_sections(request, page=insights, months_short=labels,
+                                    list_url=reverse("transactions:list"), budgets_url=urls["budgets"]),
+        "chart_data": _chart_data(insights, labels),
         "urls": urls,
         **month_nav(request, month=insights.month, today=today),
         # The navigation's own lazy count would read what the health score already has.

@@ -96,7 +96,7 @@ def test_every_text_of_the_sections_is_in_the_german_catalogue(german, monkeypat
     monkeypatch.setattr(page_body, "pgettext", lambda context, text: asked.append((context, text)) or text)
     page = selectors.insights_page(user=german, month=date(2026, 11, 1))
     with translation.override("de"):
-        page_body.words(page)
+        page_body.words(page, month_long="November 2026")
     with (settings.BASE_DIR / "apps/insights/locale/de/LC_MESSAGES/django.po").open("rb") as handle:
         catalogue = read_po(handle, locale="de")
     missing = [(context, text) for context, text in asked

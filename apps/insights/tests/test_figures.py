@@ -1,23 +1,21 @@
-"""The ``{% figure %}`` tag of the Insights page (apps.insights.templatetags.insights_figures):
-its markup, its escaping, and a month named in the locale of the page being made (it names
-each month once per locale, issue 17)."""
+"""An Insights figure's markup (apps.insights.page_body.figure_html): its link, its escaping,
+and a month named in the locale of the page being made (it names each month once per locale,
+issue 17)."""
 
 from __future__ import annotations
 
 from decimal import Decimal as D
 
-from django.template import Context, Template
 from django.utils import translation
 
 from apps.core import formats
+from apps.insights.page_body import figure_html
 from apps.insights.selectors import Figure
-
-TAG = Template('{% load insights_figures %}{% figure f what %}')
 
 
 def render(f: Figure, what: str = "", *, locale: str = "en-US", list_url: str = "/transactions/") -> str:
     with formats.use_locale(locale), translation.override(locale.split("-")[0]):
-        return TAG.render(Context({"f": f, "what": what, "list_url": list_url}))
+        return figure_html(f, what, list_url=list_url)
 
 
 def test_a_figure_is_a_link_to_its_entries_with_its_total_and_what_it_is():
