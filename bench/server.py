@@ -664,6 +664,7 @@ def run_scenarios(args, server: Gunicorn, scenarios: list[Scenario]) -> list[Fig
     pages = [p for p in PAGES if not args.pages or p.name in args.pages]
     figures = []
     single = [s for s in scenarios if s.budget_owner_id is not None]
+    posting = [s for s in scenarios if s.posters is not None]
     for scenario in scenarios:
         print(f"Measuring {scenario.name} ...", flush=True)
         shown = [p for p in pages if p.target is not None or args.pages] if scenario.repeat else pages
@@ -678,7 +679,6 @@ def run_scenarios(args, server: Gunicorn, scenarios: list[Scenario]) -> list[Fig
                 figures += measure_pages(load, scenario, budget_pages, rounds=args.rounds,
                                          warmup=not args.no_warmup, label=f"{scenario.name}, {variant}")
             set_budgets(scenario.budget_owner_id, period="monthly", start_day=1)
-        posting = [s for s in scenarios if s.posters is not None]
         if scenario.posters is not None and not args.no_posting and (
                 scenario is posting[-1] or scenario is (single[-1] if single else None)):
             figures.append(measure_posting(load, scenario, rounds=args.rounds, posters=args.posters))
