@@ -57,3 +57,13 @@ def test_the_compiled_catalogue_is_up_to_date(path):
         compiled = dict(_key(m) for m in read_mo(handle) if m.id)
     source = dict(_key(m) for m in _read(path) if m.id)
     assert compiled == source, f"{mo.relative_to(ROOT)} is older than its .po: run `make messages`"
+
+
+def test_a_form_error_speaks_to_a_german_customer_as_the_rest_of_bankdash_does():
+    """"Please correct the errors below." (the accounts' and the bills' forms) is also a message
+    of django_otp, whose German catalogue, listed before the apps, says it with "du": the
+    project's catalogue (LOCALE_PATHS, which wins) says it with "Sie", as every other text."""
+    from django.utils import translation
+
+    with translation.override("de"):
+        assert translation.gettext("Please correct the errors below.") == "Bitte korrigieren Sie die Fehler unten."
