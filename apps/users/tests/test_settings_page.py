@@ -266,3 +266,29 @@ def test_an_address_with_non_latin_letters_is_refused_beside_the_field(
     assert response.status_code == 400
     assert "plain letters" in response.context["email_form"].errors["new_email"][0]
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize(("header", "currency"), [
+    ("de-DE,de;q=0.9", "EUR"), ("de-CH,de;q=0.9", "CHF"), ("en-GB,en;q=0.8", "GBP"), ("en-US,en;q=0.9", "USD"),
+    ("de", "EUR"),  # a bare language: the country it is most spoken in
+    ("fr-FR;q=0.5,en-IE", "EUR"),  # the browser's first choice by quality
+    ("x-klingon, *", "USD"), ("", "USD"),  # nothing to go by: the site's default
+])
+def test_registration_suggests_the_currency_of_the_browsers_country(client, settings, header, currency):
+    settings.DEFAULT_CURRENCY = "USD"
+    response = client.get(reverse("register"), HTTP_ACCEPT_LANGUAGE=header)
+    assert response.context["form"]["default_currency"].value() == currency
+    assert f'name="default_currency" value="{currency}"' in response.content.decode()
+
+
+def test_a_german_customer_registers_with_euros_unless_they_type_another(client, django_capture_on_commit_callbacks):
+    page = client.get(reverse("register"), HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9")
+    data = {"email": "eur@example.com", "display_name": "Eur", "time_zone": "Europe/Berlin",
+            "default_currency": page.context["form"]["default_currency"].value(),
+            "password1": "a-long-unusual-passphrase", "password2": "a-long-unusual-passphrase"}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("register"), data, HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9")
+        client.post(reverse("register"), {**data, "email": "usd@example.com", "default_currency": "usd"},
+                    HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9")
+    assert User.objects.get(email="eur@example.com").default_currency == "EUR"
+    assert User.objects.get(email="usd@example.com").default_currency == "USD"

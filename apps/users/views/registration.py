@@ -12,7 +12,8 @@ from apps.users.security import client_ip
 
 from .. import selectors, services
 from ..forms import ActivationForm, RegistrationForm, time_zone_names
-from ..locales import locale_from_accept_language
+from ..locales import currency_from_accept_language, locale_from_accept_language
+from ..models import default_currency
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -29,8 +30,12 @@ class RegisterView(FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):
-        # The browser's language picks the format; static/js/register-timezone.js its time zone.
-        return {**super().get_initial(), "locale": self._browser_locale()}
+        # The browser's language picks the format and suggests the currency (its country's:
+        # a German customer starts with EUR, not the site's default); static/js/register-timezone.js
+        # picks its time zone. The customer can change each here or later in their settings.
+        header = self.request.headers.get("Accept-Language")
+        return {**super().get_initial(), "locale": self._browser_locale(),
+                "default_currency": currency_from_accept_language(header, default=default_currency())}
 
     def _browser_locale(self) -> str:
         return locale_from_accept_language(self.request.headers.get("Accept-Language"))
