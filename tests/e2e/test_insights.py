@@ -48,6 +48,10 @@ def test_the_insights_page(app, open_app, make_customer, customer_password):
     app.screenshot("insights-desktop")
     app.page.locator("#table-cash-flow-usd").locator("xpath=ancestor::details").locator("summary").click()
     expect(app.page.locator("#table-cash-flow-usd")).to_be_visible()
+    # The health score's "Why" is a column on a wide screen, and a row under each part on a phone.
+    health = app.page.locator("#table-health-usd")
+    expect(health.get_by_role("columnheader", name="Why")).to_be_visible()
+    expect(health.locator("tr.health-why").first).to_be_hidden()
     phone = open_app(viewport=PHONE)
     phone.login(user.email, customer_password)
     phone.goto("/insights/")
@@ -55,4 +59,13 @@ def test_the_insights_page(app, open_app, make_customer, customer_password):
     phone.check(force=True)
     width = phone.page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert width <= 0
+    health = phone.page.locator("#table-health-usd")
+    expect(health.get_by_role("columnheader", name="Why")).to_be_hidden()
+    savings_why = health.locator("tr[data-component=savings_rate] + tr.health-why")
+    expect(savings_why).to_be_visible()
+    expect(savings_why).to_contain_text("of your income")
+    # Two columns the width of the card: nothing to scroll sideways inside it either, and the
+    # explanation as wide as the part and its points together (it was a column of a few words).
+    assert health.evaluate("t => t.parentElement.scrollWidth - t.parentElement.clientWidth") <= 0
+    assert savings_why.bounding_box()["width"] >= health.bounding_box()["width"] - 2
     phone.screenshot("insights-phone")
