@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Account
+from apps.core import formats
 from apps.core.api import json_endpoint, json_error, json_response
 from apps.core.formats import format_day_short
 from apps.core.money import format_money
@@ -140,11 +141,15 @@ def _lowest_text(forecast: Forecast) -> str:
 
 def chart_data(forecast: Forecast) -> dict:
     """What static/js/forecast.js draws. Amounts are strings (exact decimals); the script
-    turns them into numbers only to draw; the table beside the chart has the exact values."""
+    turns them into numbers only to draw, and writes them in the customer's format (``locale``)
+    with the unit the page puts after them (``unit``); the table beside the chart has the exact
+    values."""
     lowest = forecast.lowest
     return {
         "canvas": "chart-forecast",
         "currency": forecast.currency,
+        "locale": formats.current_code(),
+        "unit": formats.currency_unit(forecast.currency),
         "labels": [format_day_short(p.day) for p in forecast.points],
         "dates": [_iso(p.day) for p in forecast.points],
         "balances": [str(p.balance) for p in forecast.points],

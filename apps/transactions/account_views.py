@@ -67,8 +67,10 @@ def account_create(request):
 
 def balance_chart_data(account, history) -> dict:
     """What static/transactions/account_balance.js draws: month-end balances as exact decimal
-    strings (the table beside the chart holds the same figures)."""
-    return {"canvas": "chart-balance", "currency": account.currency,
+    strings (the table beside the chart holds the same figures), written in the customer's format
+    (``locale``) with the unit the page puts after them (``unit``)."""
+    return {"canvas": "chart-balance", "currency": account.currency, "locale": formats.current_code(),
+            "unit": formats.currency_unit(account.currency),
             "labels": [formats.format_month_short(point.month) for point in history],
             "values": [str(point.balance) for point in history]}
 

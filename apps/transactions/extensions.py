@@ -59,7 +59,9 @@ def expense_preview_url() -> str | None:
 
 
 def account_sections(request, account) -> list[dict]:
-    """The extra sections of an account's page, in the setting's order."""
+    """The extra sections of an account's page, in the setting's order. A section's template
+    may draw a chart with its own deferred script: the page loads Chart.js and static/js/charts.js
+    (once, before it)."""
     sections = (_load(path)(request, account) for path in _setting("account_sections", ()))
     return [section for section in sections if section]
 

@@ -1,50 +1,22 @@
 /* BankDash: an account's forecast chart (apps/bills/templates/bills/_account_forecast.html).
  *
- * Reads the figures the page embeds with Django's json_script (#forecast-data): no inline
- * script for the Content-Security-Policy to forbid. Amounts arrive as exact decimal strings;
- * they become numbers here only to be drawn (the table beside the chart has the exact values).
- * The lowest point is marked, and said in the chart's title for screen readers and print.
- * Without JavaScript, or if Chart.js fails to load, the table stays open and the chart box hidden.
- * The words it draws come translated from the canvas's data-label-* attributes (English here
- * only as a fallback), and figures are written in the page's language (data-locale).
+ * Draws the figures of #forecast-data with static/js/charts.js (which says how figures are read
+ * and written). The lowest point is marked, and said in the chart's title for screen readers
+ * and print. The words it draws come translated from the canvas's data-label-* attributes
+ * (English here only as a fallback).
  */
 (function () {
   "use strict";
-  // The theme's text and grid colours (static/js/theme.js redraws the charts when it changes).
-  if (window.BankDashTheme && window.Chart) { window.BankDashTheme.chartDefaults(window.Chart); }
-
-  function readData() {
-    var node = document.getElementById("forecast-data");
-    if (!node) { return null; }
-    try { return JSON.parse(node.textContent); } catch (e) { return null; }
-  }
-
-  function toNumbers(values) {
-    return (values || []).map(function (v) { return Number.parseFloat(v); });
-  }
-
-  function formatter(currency, locale) {
-    var fmt;
-    try {
-      fmt = new Intl.NumberFormat(locale, { style: "currency", currency: currency });
-    } catch (e) {
-      fmt = new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-    }
-    return function (value) { return fmt.format(value); };
-  }
+  var charts = window.BankDashCharts;
+  if (!charts) { return; }
 
   function draw(data) {
-    var canvas = document.getElementById(data.canvas);
-    if (!canvas || !data.labels || !data.labels.length) { return; }
-    var box = canvas.closest("[data-chart-box]");
-    if (box) {
-      box.hidden = false;
-      var table = box.nextElementSibling;
-      if (table && table.matches("[data-chart-table]")) { table.open = false; }
-    }
+    if (!data.labels || !data.labels.length) { return; }
+    var canvas = charts.canvas(data.canvas);
+    if (!canvas) { return; }
     var words = canvas.dataset;
-    var money = formatter(data.currency, words.locale || undefined);
-    var balances = toNumbers(data.balances);
+    var money = charts.formatter(data.locale, data.unit, 2);
+    var balances = charts.toNumbers(data.balances);
     var floor = Number.parseFloat(data.floor);
     var low = data.lowest_index;
     var radius = balances.map(function (_, i) { return i === low ? 6 : 0; });
@@ -62,7 +34,7 @@
     if (data.estimated) {
       datasets.push({
         label: words.labelEstimate || "With usual spending (estimate)",
-        data: toNumbers(data.estimated),
+        data: charts.toNumbers(data.estimated),
         borderColor: "#fd7e14",
         backgroundColor: "#fd7e14",
         borderDash: [6, 4],
@@ -103,18 +75,8 @@
     });
   }
 
-  function init() {
-    var data = readData();
-    if (!data || typeof window.Chart === "undefined") { return; }
-    if (window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches) {
-      window.Chart.defaults.animation = false;
-    }
-    draw(data);
-  }
-
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
-  }
+  charts.whenReady(function () {
+    var data = charts.readData("forecast-data");
+    if (data) { draw(data); }
+  });
 })();

@@ -103,3 +103,51 @@ def test_the_forecast_pages(app, open_app, household, customer_password):
     app.check(force=True)
     app.submit("Add expense")
     expect(app.success_message()).to_contain_text(line)
+
+
+# The y axis's labels and the chart's text colour, as Chart.js drew them.
+Y_TICKS = "id => window.Chart.getChart(document.getElementById(id)).scales.y.ticks.map(t => t.label)"
+TICK_COLOUR = "id => window.Chart.getChart(document.getElementById(id)).scales.y.options.ticks.color"
+BODY_TEXT = "getComputedStyle(document.documentElement).getPropertyValue('--bs-body-color').trim()"
+
+
+@pytest.mark.full
+def test_an_accounts_charts_write_money_as_the_page_does_in_the_customers_format_and_theme(open_app, make_customer,
+                                                                                          customer_password):
+    """The balance and forecast charts wrote "$1,000.00" and "-$20.00" (the browser's currency
+    style) beside a page that writes "1,000.00 USD" and "−20.00 USD"; and the balance chart kept
+    Chart.js's grey text on the dark theme. Both now go through static/js/charts.js."""
+    user = make_customer("greta@example.com", locale="de-DE", default_currency="EUR")
+    today = timezone.localdate()
+    food = Category.objects.get(owner__isnull=True, name="food")
+    account = account_open(user=user, name="Kreditkarte", kind=Account.Kind.CREDIT_CARD, currency="EUR",
+                           credit_limit=Decimal("5000.00"), opened_on=today - timedelta(days=100))
+    expense_post(user=user, account_id=account.pk, amount=Decimal("1250.50"), category=food,
+                 occurred_on=today - timedelta(days=40))  # months that ended below zero
+    app = open_app(color_scheme="dark")
+    app.login(user.email, customer_password)
+    app.goto(f"/accounts/{account.pk}/")
+    expect(app.page.locator("#chart-balance")).to_be_visible()
+    expect(app.page.locator("#chart-forecast")).to_be_visible()
+    german = re.compile(r"−?\d{1,3}(\.\d{3})*,\d\d €")  # 1.250,50 €, −49,50 €
+    for chart in ("chart-balance", "chart-forecast"):
+        app.page.wait_for_function("id => window.Chart.getChart(document.getElementById(id))", arg=chart)
+        ticks = app.page.evaluate(Y_TICKS, chart)
+        assert ticks and all(german.fullmatch(tick) for tick in ticks), (chart, ticks)
+        assert app.page.evaluate(TICK_COLOUR, chart) == app.page.evaluate(BODY_TEXT) == "#dee2e6", chart
+    assert any(tick.startswith("−") for tick in app.page.evaluate(Y_TICKS, "chart-balance"))
+    app.check(force=True)
+
+    # In English the figures end with the code, as on the page ("1,250.50 USD", not "$1,250.50").
+    english = make_customer("gary@example.com")
+    card = account_open(user=english, name="Card", kind=Account.Kind.CREDIT_CARD, credit_limit=Decimal("5000.00"),
+                        opened_on=today - timedelta(days=100))
+    expense_post(user=english, account_id=card.pk, amount=Decimal("1250.50"), category=food,
+                 occurred_on=today - timedelta(days=40))
+    light = open_app()
+    light.login(english.email, customer_password)
+    light.goto(f"/accounts/{card.pk}/")
+    for chart in ("chart-balance", "chart-forecast"):
+        light.page.wait_for_function("id => window.Chart.getChart(document.getElementById(id))", arg=chart)
+        ticks = light.page.evaluate(Y_TICKS, chart)
+        assert ticks and all(re.fullmatch(r"−?\d{1,3}(,\d{3})*\.\d\d USD", tick) for tick in ticks), (chart, ticks)

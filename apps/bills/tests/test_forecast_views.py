@@ -141,6 +141,7 @@ def test_the_account_page_shows_the_forecast(logged_in, month):
                                 re.S).group(1))
     assert data["balances"][5] == "150.00" and data["lowest_index"] == 5 and data["floor"] == "100.00"
     assert data["estimated"] is None
+    assert (data["locale"], data["unit"]) == ("en-US", "USD")  # the figures written as the page writes them
     assert 'src="/static/js/forecast.js"' in html and "<script>" not in html  # no inline script (CSP)
     # The table fallback marks the lowest day.
     assert re.search(r'<tr data-date="2025-12-01" class="table-warning" data-lowest>', html)

@@ -53,6 +53,11 @@ def test_balance_history_starts_at_the_opening_month_and_shows_on_the_page(clien
     assert 'id="account-balance-data"' in page and 'id="table-balance-history"' in page
     assert "transactions/account_balance.js" in page
     assert "Credit limit" in page
+    # The chart writes its figures as the page does (static/js/charts.js), with Chart.js loaded
+    # once for every chart of the page, the forecast's too.
+    assert {k: response.context["balance_chart"][k] for k in ("locale", "unit")} == {"locale": "en-US", "unit": "USD"}
+    assert page.count("chartjs/chart.umd.min.js") == 1 and page.count("js/charts.js") == 1
+    assert page.index("js/charts.js") < page.index("js/forecast.js") < page.index("account_balance.js")
 
 
 @pytest.mark.parametrize("name", ["transactions:income", "transactions:expense", "transactions:transfer"])

@@ -1,42 +1,26 @@
-/* An account's month-end balances as a line chart.
- *
- * Reads the figures the page embeds with Django's json_script (#account-balance-data): no
- * inline script for the Content-Security-Policy to forbid. Amounts arrive as exact decimal
- * strings and become numbers only to be drawn; the table beside the chart shows the exact
- * values. Without JavaScript, or if Chart.js fails to load, the table stays open and the
- * empty chart box hidden.
+/* An account's month-end balances as a line chart (apps/transactions/templates/transactions/
+ * account_detail.html): the figures of #account-balance-data, drawn with static/js/charts.js
+ * (which says how figures are read and written); its label comes translated in the canvas's
+ * data-label.
  */
 (function () {
   "use strict";
+  var charts = window.BankDashCharts;
+  if (!charts) { return; }
 
   function draw() {
-    var node = document.getElementById("account-balance-data");
-    if (!node || !window.Chart) { return; }
-    var data;
-    try { data = JSON.parse(node.textContent); } catch (e) { return; }
-    var canvas = document.getElementById(data.canvas);
-    if (!canvas || !data.labels || !data.labels.length) { return; }
-    var box = canvas.closest("[data-chart-box]");
-    if (box) {
-      box.hidden = false;
-      var table = box.nextElementSibling;
-      if (table && table.matches("[data-chart-table]")) { table.open = false; }
-    }
-    // The page's language (<html lang>) and its translated label (data-label on the canvas).
-    var lang = document.documentElement.lang || undefined;
-    var money;
-    try {
-      money = new Intl.NumberFormat(lang, { style: "currency", currency: data.currency });
-    } catch (e) {
-      money = new Intl.NumberFormat(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-    }
+    var data = charts.readData("account-balance-data");
+    if (!data || !data.labels || !data.labels.length) { return; }
+    var canvas = charts.canvas(data.canvas);
+    if (!canvas) { return; }
+    var money = charts.formatter(data.locale, data.unit, 2);
     new window.Chart(canvas, {
       type: "line",
       data: {
         labels: data.labels,
         datasets: [{
           label: canvas.dataset.label || "Balance",
-          data: data.values.map(function (v) { return Number.parseFloat(v); }),
+          data: charts.toNumbers(data.values),
           borderColor: "#0d6efd",
           backgroundColor: "#0d6efd",
           tension: 0.2
@@ -46,16 +30,12 @@
         responsive: true,
         plugins: {
           legend: { display: false },
-          tooltip: { callbacks: { label: function (ctx) { return money.format(ctx.parsed.y); } } }
+          tooltip: { callbacks: { label: function (ctx) { return money(ctx.parsed.y); } } }
         },
-        scales: { y: { ticks: { callback: function (value) { return money.format(value); } } } }
+        scales: { y: { ticks: { callback: function (value) { return money(value); } } } }
       }
     });
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", draw);
-  } else {
-    draw();
-  }
+  charts.whenReady(draw);
 })();
