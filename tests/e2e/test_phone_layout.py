@@ -203,3 +203,36 @@ def test_the_month_navigation_holds_on_one_line_on_a_phone(open_app, make_custom
     with app.page.expect_navigation():
         app.page.get_by_role("link", name="Previous month", exact=True).click()
     assert app.page.locator("#month-picker").input_value() < month
+
+
+@pytest.mark.full
+def test_the_accounts_list_keeps_each_balance_on_a_phone(open_app, make_customer, customer_password):
+    """Seen in German on a phone: the accounts list's six columns scrolled sideways inside their
+    card (by 200 px), with the balances off the screen. On a phone the type, bank, number and
+    status are now a line under the name; from md up they are columns again."""
+    user = make_customer("konten@example.com", locale="de-DE", default_currency="EUR")
+    account_open(user=user, name="Girokonto bei der Sparkasse", opening_balance=Decimal("11918.80"), currency="EUR",
+                 institution="Sparkasse Hannover", number_last4="4821")
+    account_open(user=user, name="Tagesgeld", kind="savings", opening_balance=Decimal("2400.00"), currency="EUR",
+                 institution="Deutsche Kreditbank", number_last4="7390")
+    phone = open_app(viewport=PHONE, is_mobile=True, has_touch=True)
+    phone.login(user.email, customer_password)
+    phone.goto("/accounts/")
+    page = phone.page
+    table = page.get_by_role("table", name="Ihre Konten")
+    assert table.evaluate("t => t.parentElement.scrollWidth - t.parentElement.clientWidth") <= 0
+    balances = table.locator("tbody td.money")
+    expect(balances).to_have_text(["11.918,80 €", "2.400,00 €"])
+    for i in range(2):
+        box = balances.nth(i).bounding_box()
+        assert box["x"] + box["width"] <= PHONE["width"], "a balance is off the screen"
+    expect(table.get_by_role("columnheader", name="Art")).to_be_hidden()
+    expect(table.locator("[data-phone-details]").first).to_have_text("Girokonto · Sparkasse Hannover · •••• 4821")
+    phone.check()
+
+    desktop = open_app()
+    desktop.login(user.email, customer_password)
+    desktop.goto("/accounts/")
+    table = desktop.page.get_by_role("table", name="Ihre Konten")
+    expect(table.get_by_role("columnheader", name="Art")).to_be_visible()
+    expect(table.locator("[data-phone-details]").first).to_be_hidden()
