@@ -9,12 +9,15 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Channel(models.TextChoices):
     # The in-app list (apps.alerts) is always on and has no row here. A new channel: a choice
     # here, a class in channels.CHANNELS, a migration for the constraints.
-    EMAIL = "email", _("Email")
+    # With a context: Django's auth catalogue (an app listed first, so it wins) has "Email" as
+    # "E-Mail-Adresse", the form field's label; a channel is "E-Mail".
+    EMAIL = "email", pgettext_lazy("notification channel", "Email")
     PUSH = "push", _("Browser push")
     WEBHOOK = "webhook", _("Webhook")
 

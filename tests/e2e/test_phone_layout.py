@@ -236,3 +236,33 @@ def test_the_accounts_list_keeps_each_balance_on_a_phone(open_app, make_customer
     table = desktop.page.get_by_role("table", name="Ihre Konten")
     expect(table.get_by_role("columnheader", name="Art")).to_be_visible()
     expect(table.locator("[data-phone-details]").first).to_be_hidden()
+
+
+@pytest.mark.full
+def test_the_notification_settings_fit_a_phone_and_each_channel_is_named_there(open_app, make_customer,
+                                                                              customer_password):
+    """Seen in German on a phone: the alert x channel matrix scrolled sideways inside its card,
+    the webhook column out of sight (and the email channel was "E-Mail-Adresse"). On a phone each
+    alert is now a line with its channels' boxes below it, each box with its channel's label."""
+    user = make_customer("hinweise@example.com", locale="de-DE")
+    phone = open_app(viewport=PHONE, is_mobile=True, has_touch=True)
+    phone.login(user.email, customer_password)
+    phone.goto("/notifications/settings/")
+    page = phone.page
+    matrix = page.get_by_role("table", name="Kanäle für jede Art von Hinweis")
+    assert matrix.evaluate("t => t.parentElement.scrollWidth - t.parentElement.clientWidth") <= 0
+    webhook = page.locator("#id_budget_warning__webhook")
+    box = webhook.bounding_box()
+    assert box["x"] + box["width"] <= PHONE["width"], "the webhook box is off the screen"
+    was = webhook.is_checked()
+    matrix.locator("label[for=id_budget_warning__webhook]").click()  # the label is the box's too
+    assert webhook.is_checked() is not was
+    expect(matrix.locator("label[for=id_budget_warning__email]")).to_have_text("E-Mail")
+    phone.check()
+
+    desktop = open_app()
+    desktop.login(user.email, customer_password)
+    desktop.goto("/notifications/settings/")
+    matrix = desktop.page.get_by_role("table", name="Kanäle für jede Art von Hinweis")
+    expect(matrix.get_by_role("columnheader", name="Webhook")).to_be_visible()
+    expect(matrix.locator("label[for=id_budget_warning__webhook]")).to_be_hidden()

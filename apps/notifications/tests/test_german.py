@@ -110,6 +110,10 @@ def test_the_notification_pages_are_german(german, logged_in):
     html = logged_in.get(reverse("notifications:settings")).content.decode()
     assert "<h1 class=\"h3 mb-0\">Benachrichtigungseinstellungen</h1>" in html
     assert "Ruhezeit" in html and "E-Mail-Zusammenfassung" in html and "Kontostand unter dem Schwellenwert" in html
+    # The email channel is "E-Mail": Django's auth catalogue (an app listed first) has the same
+    # message id for a form field, "E-Mail-Adresse", which won until the channel had a context.
+    assert '<th scope="col" class="text-center">E-Mail</th>' in html and "E-Mail-Adresse" not in html
+    assert '<label class="d-sm-none ms-2" for="id_budget_warning__email">E-Mail</label>' in html
 
     deliveries = logged_in.get(reverse("notifications:deliveries")).content.decode()
     assert "Letzte Zustellungen" in deliveries and "Wartend" in deliveries
