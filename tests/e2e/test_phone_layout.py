@@ -205,6 +205,23 @@ def test_the_month_navigation_holds_on_one_line_on_a_phone(open_app, make_custom
     assert app.page.locator("#month-picker").input_value() < month
 
 
+def _table_of(open_app, user, password, path, name, **context):
+    """The page ``path`` as ``user`` sees it (``context``: the browser's, a desktop by
+    default), and its table called ``name`` (its caption), checked to scroll nothing sideways on a phone."""
+    app = open_app(**context)
+    app.login(user.email, password)
+    app.goto(path)
+    table = app.page.get_by_role("table", name=name)
+    if context.get("viewport") == PHONE:
+        assert table.evaluate("t => t.parentElement.scrollWidth - t.parentElement.clientWidth") <= 0
+    return app, table
+
+
+def _on_the_screen(locator) -> bool:
+    box = locator.bounding_box()
+    return box["x"] + box["width"] <= PHONE["width"]
+
+
 @pytest.mark.full
 def test_the_accounts_list_keeps_each_balance_on_a_phone(open_app, make_customer, customer_password):
     """Seen in German on a phone: the accounts list's six columns scrolled sideways inside their
@@ -215,25 +232,16 @@ def test_the_accounts_list_keeps_each_balance_on_a_phone(open_app, make_customer
                  institution="Sparkasse Hannover", number_last4="4821")
     account_open(user=user, name="Tagesgeld", kind="savings", opening_balance=Decimal("2400.00"), currency="EUR",
                  institution="Deutsche Kreditbank", number_last4="7390")
-    phone = open_app(viewport=PHONE, is_mobile=True, has_touch=True)
-    phone.login(user.email, customer_password)
-    phone.goto("/accounts/")
-    page = phone.page
-    table = page.get_by_role("table", name="Ihre Konten")
-    assert table.evaluate("t => t.parentElement.scrollWidth - t.parentElement.clientWidth") <= 0
+    phone, table = _table_of(open_app, user, customer_password, "/accounts/", "Ihre Konten", viewport=PHONE,
+                             is_mobile=True, has_touch=True)
     balances = table.locator("tbody td.money")
     expect(balances).to_have_text(["11.918,80 €", "2.400,00 €"])
-    for i in range(2):
-        box = balances.nth(i).bounding_box()
-        assert box["x"] + box["width"] <= PHONE["width"], "a balance is off the screen"
+    assert all(_on_the_screen(balances.nth(i)) for i in range(2)), "a balance is off the screen"
     expect(table.get_by_role("columnheader", name="Art")).to_be_hidden()
     expect(table.locator("[data-phone-details]").first).to_have_text("Girokonto · Sparkasse Hannover · •••• 4821")
     phone.check()
 
-    desktop = open_app()
-    desktop.login(user.email, customer_password)
-    desktop.goto("/accounts/")
-    table = desktop.page.get_by_role("table", name="Ihre Konten")
+    _, table = _table_of(open_app, user, customer_password, "/accounts/", "Ihre Konten")
     expect(table.get_by_role("columnheader", name="Art")).to_be_visible()
     expect(table.locator("[data-phone-details]").first).to_be_hidden()
 
@@ -245,24 +253,17 @@ def test_the_notification_settings_fit_a_phone_and_each_channel_is_named_there(o
     the webhook column out of sight (and the email channel was "E-Mail-Adresse"). On a phone each
     alert is now a line with its channels' boxes below it, each box with its channel's label."""
     user = make_customer("hinweise@example.com", locale="de-DE")
-    phone = open_app(viewport=PHONE, is_mobile=True, has_touch=True)
-    phone.login(user.email, customer_password)
-    phone.goto("/notifications/settings/")
-    page = phone.page
-    matrix = page.get_by_role("table", name="Kanäle für jede Art von Hinweis")
-    assert matrix.evaluate("t => t.parentElement.scrollWidth - t.parentElement.clientWidth") <= 0
-    webhook = page.locator("#id_budget_warning__webhook")
-    box = webhook.bounding_box()
-    assert box["x"] + box["width"] <= PHONE["width"], "the webhook box is off the screen"
+    caption = "Kanäle für jede Art von Hinweis"
+    phone, matrix = _table_of(open_app, user, customer_password, "/notifications/settings/", caption,
+                              viewport=PHONE, is_mobile=True, has_touch=True)
+    webhook = matrix.locator("#id_budget_warning__webhook")
+    assert _on_the_screen(webhook), "the webhook box is off the screen"
     was = webhook.is_checked()
     matrix.locator("label[for=id_budget_warning__webhook]").click()  # the label is the box's too
     assert webhook.is_checked() is not was
     expect(matrix.locator("label[for=id_budget_warning__email]")).to_have_text("E-Mail")
     phone.check()
 
-    desktop = open_app()
-    desktop.login(user.email, customer_password)
-    desktop.goto("/notifications/settings/")
-    matrix = desktop.page.get_by_role("table", name="Kanäle für jede Art von Hinweis")
+    _, matrix = _table_of(open_app, user, customer_password, "/notifications/settings/", caption)
     expect(matrix.get_by_role("columnheader", name="Webhook")).to_be_visible()
     expect(matrix.locator("label[for=id_budget_warning__webhook]")).to_be_hidden()
