@@ -267,3 +267,31 @@ def test_the_notification_settings_fit_a_phone_and_each_channel_is_named_there(o
     _, matrix = _table_of(open_app, user, customer_password, "/notifications/settings/", caption)
     expect(matrix.get_by_role("columnheader", name="Webhook")).to_be_visible()
     expect(matrix.locator("label[for=id_budget_warning__webhook]")).to_be_hidden()
+
+
+@pytest.mark.full
+def test_on_a_phone_the_ledgers_payee_gets_more_room_than_its_amount(open_app, make_customer, customer_password):
+    """Seen on a 390 px phone: "−1,450.00 USD" on one line took 140 px of the list, its payee
+    128, wrapped to a word a line. The currency may now go under the figure (160 px for the payee,
+    108 for the amount, the demo's list); on a desktop the amount stays on one line."""
+    user = make_customer("ledger@example.com")
+    checking = account_open(user=user, name="Everyday checking", opening_balance=Decimal("5000.00"))
+    rent = Category.objects.get(owner__isnull=True, name="rent")
+    expense_post(user=user, account_id=checking.pk, amount=Decimal("1450.00"), category=rent,
+                 occurred_on=checking.opened_on, description="Rent Elm Street flat")
+    widths = "r => Array.from(r.children).filter(c => c.offsetParent).map(c => c.getBoundingClientRect().width)"
+    for viewport, lines in ((PHONE, 2), (DESKTOP, 1)):
+        app = open_app(viewport=viewport)
+        app.login(user.email, customer_password)
+        app.goto("/transactions/")
+        row = app.page.locator(".transactions-table tbody tr").first
+        amount = row.locator("td.money")
+        expect(amount).to_have_text("−1,450.00 USD")
+        # The lines the figure takes: the distinct tops of its text's boxes.
+        tops = amount.evaluate("c => { const r = document.createRange(); r.selectNodeContents(c);"
+                               " return new Set(Array.from(r.getClientRects()).map(b => Math.round(b.top))).size; }")
+        assert tops == lines, f"{viewport}: the amount takes {tops} lines"
+        if viewport == PHONE:
+            _tick, payee, figure, _menu = row.evaluate(widths)
+            assert payee > figure, f"payee {payee:.0f} px, amount {figure:.0f} px"
+            assert app.page.evaluate(OVERFLOW_JS) <= 0
