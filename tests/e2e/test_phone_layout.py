@@ -13,10 +13,12 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from apps.core.dates import add_months, month_start
 from apps.transactions.models import Category
-from apps.transactions.services import account_open, expense_post
+from apps.transactions.services import account_open, expense_post, income_post
 from tests.tiers import by_tier
 
 from .support import DESKTOP, PHONE
@@ -295,3 +297,27 @@ def test_on_a_phone_the_ledgers_payee_gets_more_room_than_its_amount(open_app, m
             _tick, payee, figure, _menu = row.evaluate(widths)
             assert payee > figure, f"payee {payee:.0f} px, amount {figure:.0f} px"
             assert app.page.evaluate(OVERFLOW_JS) <= 0
+
+
+@pytest.mark.full
+def test_a_charts_table_opened_on_a_phone_fits_its_card(open_app, make_customer, customer_password):
+    """Seen in German on a phone: "Income vs spending as a table", opened under its chart, was
+    wider than its card (Monat | Einnahmen (USD) | Ausgaben (USD) | Saldo (USD), each head on one
+    line). Heads of figures may now wrap, and the charts' tables are in a smaller type there."""
+    user = make_customer("saldo@example.com", locale="de-DE")
+    this_month = month_start(timezone.localdate())
+    first = add_months(this_month, -5)
+    checking = account_open(user=user, name="Girokonto", opened_on=first)
+    salary, food = (Category.objects.get(owner__isnull=True, name=name) for name in ("salary", "food"))
+    for months in range(6):
+        day = add_months(first, months)
+        income_post(user=user, account_id=checking.pk, amount=Decimal("4200.00"), category=salary, occurred_on=day)
+        expense_post(user=user, account_id=checking.pk, amount=Decimal("2454.80"), category=food, occurred_on=day)
+    phone = open_app(viewport=PHONE, is_mobile=True, has_touch=True)
+    phone.login(user.email, customer_password)
+    phone.goto("/")
+    table = phone.page.locator("table[id^=table-history]")
+    table.locator("xpath=ancestor::details").locator("summary").click()
+    expect(table).to_be_visible()
+    expect(table.locator("tbody tr").first).to_contain_text("4.200,00")
+    assert table.evaluate("t => t.parentElement.scrollWidth - t.parentElement.clientWidth") <= 0
