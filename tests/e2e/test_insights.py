@@ -9,6 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from apps.accounts.models import Account
+from apps.budgets.services import budget_create
 from apps.transactions.models import Category
 from apps.transactions.services import account_open, expense_post, income_post, transfer_create
 
@@ -38,6 +39,8 @@ def test_the_insights_page(app, open_app, make_customer, customer_password):
                      description="Café")
     transfer_create(user=user, from_account_id=checking.pk, to_account_id=savings.pk, amount=Decimal("100.00"),
                     occurred_on=month)
+    for name, limit in (("rent", "850.00"), ("food", "1250.00"), ("entertainment", "120.00")):
+        budget_create(user=user, category=c[name], limit=Decimal(limit))
     app.login(user.email, customer_password)
     app.goto("/insights/")
     for slug in ("usd", "eur"):
@@ -68,4 +71,11 @@ def test_the_insights_page(app, open_app, make_customer, customer_password):
     # explanation as wide as the part and its points together (it was a column of a few words).
     assert health.evaluate("t => t.parentElement.scrollWidth - t.parentElement.clientWidth") <= 0
     assert savings_why.bounding_box()["width"] >= health.bounding_box()["width"] - 2
+    # The budgets' table keeps each budget's spent and projected on the screen (the limit and the
+    # outlook go under the name there): it scrolled 630 px sideways, every figure out of sight.
+    budgets = phone.page.locator("#table-budgets-usd")
+    assert budgets.evaluate("t => t.parentElement.scrollWidth - t.parentElement.clientWidth") <= 0
+    rent = budgets.locator("tr", has_text="Rent")
+    expect(rent.locator("[data-phone-outlook]")).to_contain_text("Over budget")
+    expect(rent.locator("th")).to_contain_text("Limit 850.00")
     phone.screenshot("insights-phone")
