@@ -138,9 +138,10 @@ def words(page, *, month_long: str) -> dict[str, Markup]:
         "over_budget": _("Over budget"),
         "heading_over": _('<span class="badge text-bg-warning">Heading over</span> by %(amount)s'),
         "on_track": _("On track"),
-        "projected_now": _("Projected: spent so far divided by the days of the period gone (up to today), times "
-                           "the days of the period. A budget’s spending links to its entries when its period is "
-                           "this calendar month."),
+        "projected_now": _("Projected: spent so far, plus what you spent after this day of the period in the "
+                           "last three periods, on average over those with spending in the category (without "
+                           "such a period, the pace so far carried to the period’s end). A budget’s spending "
+                           "links to its entries when its period is this calendar month."),
         "projected_then": _("Projected: spent so far divided by the days of the period gone (the whole period), "
                             "times the days of the period. A budget’s spending links to its entries when its "
                             "period is this calendar month."),

@@ -165,13 +165,38 @@ def test_burn_rate_and_budgets(page):
         D("1575.00"), 15, D("105.00"), D("3255.00"))
     budgets = {b.status.category: b for b in usd.budgets}
     food, rent = budgets["food"], budgets["rent"]
-    assert (food.status.spent, food.days_elapsed, food.days_in_period, food.projected) == (
-        D("130.00"), 15, 31, D("268.67"))  # 130.00 * 31 / 15
+    # Projected: spent so far plus what usually came after the 15th. November's food (300.00) and
+    # rent (1,200.00) were all spent by the 15th: nothing more is expected (the pace said 268.67
+    # and 2,480.00, "heading over by 980.00" for a rent paid on the 2nd).
+    assert (food.status.spent, food.days_elapsed, food.days_in_period, food.usual_rest, food.projected) == (
+        D("130.00"), 15, 31, D("0.00"), D("130.00"))
     assert food.status.exceeded
-    assert (rent.status.spent, rent.projected, rent.projected_over) == (D("1200.00"), D("2480.00"), D("980.00"))
+    assert (rent.status.spent, rent.projected, rent.projected_over) == (D("1200.00"), D("1200.00"), D("0.00"))
     assert rent.spent.amount == D("1200.00")
     assert section(page, "EUR").budgets == []
     assert section(page, "EUR").burn.projected == D("144.77")  # 70.00 / 15 = 4.67 a day, * 31
+
+
+def test_a_budgets_projection_adds_what_usually_comes_after_this_day_of_the_period(now, user_factory):
+    """On 15 December: rent goes out on the 2nd every month; food is spent all month (September
+    100.00 by the 15th and 200.00 after, October 150.00 and 150.00, none in November); a new
+    habit (entertainment) has no history."""
+    user = user_factory(time_zone="UTC", default_currency="USD")
+    checking = f.account(user, "Checking", opening="10000.00")
+    for month in (9, 10, 11, 12):
+        f.expense(checking, "1200.00", on=date(2025, month, 2), category="rent")
+    for day, amount in ((date(2025, 9, 5), "100.00"), (date(2025, 9, 25), "200.00"), (date(2025, 10, 10), "150.00"),
+                        (date(2025, 10, 20), "150.00"), (date(2025, 12, 3), "120.00")):
+        f.expense(checking, amount, on=day, category="food")
+    f.expense(checking, "30.00", on=date(2025, 12, 5), category="entertainment")
+    for category, limit in (("rent", "1500.00"), ("food", "250.00"), ("entertainment", "50.00")):
+        f.budget(user, category, limit)
+    budgets = {b.status.category: b for b in section(selectors.insights_page(user=user, month=DEC), "USD").budgets}
+    rent, food, fun = budgets["rent"], budgets["food"], budgets["entertainment"]
+    assert (rent.usual_rest, rent.projected, rent.projected_over) == (D("0.00"), D("1200.00"), D("0.00"))
+    # After the 15th: 200.00 in September, 150.00 in October (November had none: not counted).
+    assert (food.usual_rest, food.projected, food.projected_over) == (D("175.00"), D("295.00"), D("45.00"))
+    assert (fun.usual_rest, fun.projected, fun.projected_over) == (None, D("62.00"), D("12.00"))  # 30.00 x 31 / 15
 
 
 def test_net_worth_works_back_from_todays_balances(page, household):
@@ -218,7 +243,7 @@ def test_the_page_shows_the_figures(client, household):
     response = client.get("/insights/?month=2025-12")
     assert response.status_code == 200
     html = response.content.decode()
-    for text in ("In USD", "In EUR", "Shopping +200.00, Food -170.00, Entertainment +25.00", "Heading over",
+    for text in ("In USD", "In EUR", "Shopping +200.00, Food -170.00, Entertainment +25.00", "Over budget",
                  'data-projected="3255.00"', 'data-amount="5725.00"', 'data-amount="380.00"',
                  "How the score is worked out", 'id="insights-data"', "Food, no payee"):
         assert text in html, text
