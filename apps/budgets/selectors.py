@@ -35,6 +35,9 @@ class BudgetStatus:
     period_start: date
     period_end: date  # inclusive
     as_of: date  # spending is counted up to this day (today, or a past month's last day)
+    # With ``usual_periods``: the average, over the earlier periods with spending in the category,
+    # of what was spent after this day of the period; None when not asked or no such period.
+    usual_rest: Decimal | None = None
 
     @property
     def period_label(self) -> str:
@@ -169,7 +172,8 @@ _ACTIVE_BUDGETS_SQL = (
 )
 
 
-def _status(budget: _ActiveBudget, window: Window, spent: Decimal, as_of: date) -> BudgetStatus:
+def _status(budget: _ActiveBudget, window: Window, spent: Decimal, as_of: date,
+            usual_rest: Decimal | None = None) -> BudgetStatus:
     exceeded = is_exceeded(budget=budget, spent=spent)
     return BudgetStatus(
         budget_id=budget.pk,
@@ -185,11 +189,34 @@ def _status(budget: _ActiveBudget, window: Window, spent: Decimal, as_of: date) 
         period_start=window.start,
         period_end=window.end,
         as_of=as_of,
+        usual_rest=usual_rest,
     )
 
 
+def _earlier_windows(budget: _ActiveBudget, window: Window, *, today: date, periods: int) -> dict[int, Window]:
+    """The ``periods`` periods of ``budget`` before ``window``, as windows to count under keys no
+    budget has: -(10 id + 2n + 1) for the n-th one's days up to the day of the period ``today`` is
+    in ``window``, one less for all its days."""
+    days_gone = (today - window.start).days
+    earlier, found = window, {}
+    for n in range(periods):
+        earlier = window_containing(period=budget.period, start_date=budget.start_date,
+                                    day=earlier.start - timedelta(days=1), extend_back=True)
+        key = -(10 * budget.pk + 2 * n + 1)
+        found[key] = Window(earlier.start, min(earlier.start + timedelta(days=days_gone), earlier.end))
+        found[key - 1] = earlier
+    return found
+
+
+def _usual_rest(spent: dict[int, Decimal], keys) -> Decimal | None:
+    """From ``_earlier_windows``' keys: the average of what came after the day, over the periods
+    with spending; None without such a period."""
+    rests = [spent.get(key - 1, ZERO) - spent.get(key, ZERO) for key in keys if key % 2 and spent.get(key - 1, ZERO)]
+    return max(sum(rests, ZERO) / len(rests), ZERO) if rests else None
+
+
 def budget_vs_actual(*, user, month: date | None = None, today: date | None = None,
-                     spent_in=spent_in_windows) -> list[BudgetStatus]:
+                     spent_in=spent_in_windows, usual_periods: int = 0) -> list[BudgetStatus]:
     """All of the user's active budgets with their spending in their current period (in
     the user's time zone) or, when ``month`` is another month than today's, as they stood
     on that month's last day: each budget judged against its own period containing that
@@ -209,5 +236,11 @@ def budget_vs_actual(*, user, month: date | None = None, today: date | None = No
     counted = {b.pk: (b.category_id, b.currency,
                       windows[b.pk] if is_current else Window(windows[b.pk].start, min(windows[b.pk].end, as_of)))
                for b in budgets}
+    # ``usual_periods``: for a period under way, its earlier periods counted in the same statement.
+    earlier = {b.pk: _earlier_windows(b, windows[b.pk], today=as_of, periods=usual_periods) for b in budgets
+               if usual_periods and is_current and as_of < windows[b.pk].end}
+    for b in budgets:
+        counted.update({key: (b.category_id, b.currency, window) for key, window in earlier.get(b.pk, {}).items()})
     spent = spent_in(user=user, windows=counted)
-    return [_status(b, windows[b.pk], spent.get(b.pk, ZERO), as_of) for b in budgets]
+    return [_status(b, windows[b.pk], spent.get(b.pk, ZERO), as_of,
+                    _usual_rest(spent, earlier[b.pk]) if b.pk in earlier else None) for b in budgets]

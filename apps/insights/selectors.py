@@ -14,7 +14,7 @@ are neither income nor spending: the monthly totals hold income and expenses onl
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
@@ -28,9 +28,9 @@ from apps.accounts.models import Account
 from apps.accounts.selectors import account_totals_by_currency
 from apps.alerts.selectors import unread_count
 from apps.budgets.models import Budget
-from apps.budgets.selectors import budget_vs_actual, spent_in_windows
+from apps.budgets.selectors import budget_vs_actual
 from apps.core.currencies import currency_order
-from apps.core.dates import Window, add_months, month_end, month_label, month_start, shift_month, user_today
+from apps.core.dates import month_end, month_label, month_start, shift_month, user_today
 from apps.core.money import format_amount, format_money
 from apps.rewards.selectors import points_total
 from apps.transactions.models import DEFAULT_CATEGORY_LABELS, Category, MonthlyTotal, Transaction, category_label
@@ -526,15 +526,18 @@ class MerchantTrend:
 class BudgetProjection:
     """A budget's spending so far in its period, and where it is heading by the period's end:
     what was spent so far plus what the customer usually spends in the rest of a period
-    (``usual_rest``: ``_SpentWithHistory``); without such a history, the pace so far carried to
-    the period's end. (The pace alone told a customer whose rent goes out on the 2nd, on the
-    3rd, that it would reach ten times the rent.)"""
+    (``BudgetStatus.usual_rest``, over ``USUAL_PERIODS``); without such a history, the pace so far
+    carried to the period's end. (The pace alone told a customer whose rent goes out on the 2nd,
+    on the 3rd, that it would reach ten times the rent.)"""
 
     status: object  # apps.budgets.selectors.BudgetStatus
     days_elapsed: int
     days_in_period: int
     spent: Figure | None  # linked when the period is the calendar month shown
-    usual_rest: Decimal | None = None
+
+    @property
+    def usual_rest(self) -> Decimal | None:
+        return self.status.usual_rest
 
     @property
     def projected(self) -> Decimal:
@@ -677,61 +680,15 @@ def _other_balance_changes(*, user, first: date) -> dict[tuple[str, date], Decim
     return {(row["currency"], month_start(row["month"])): row["change"] for row in rows}
 
 
-def _budget_projection(status, category_id, *, month: date, usual_rest: Decimal | None) -> BudgetProjection:
+def _budget_projection(status, category_id, *, month: date) -> BudgetProjection:
     days_in_period = (status.period_end - status.period_start).days + 1
     elapsed = max(0, min((status.as_of - status.period_start).days + 1, days_in_period))
     whole_month = status.period_start == month and status.period_end == month_end(month)
     spent = _spent(status.spent, status.currency, month, category_id) if whole_month and category_id else None
-    return BudgetProjection(status=status, days_elapsed=elapsed, days_in_period=days_in_period, spent=spent,
-                            usual_rest=usual_rest)
+    return BudgetProjection(status=status, days_elapsed=elapsed, days_in_period=days_in_period, spent=spent)
 
 
 USUAL_PERIODS = 3  # the periods before a budget's current one that say what its rest usually brings
-
-
-def _previous_window(window: Window) -> Window:
-    """The budget period before ``window``: the week before a week, else as many months before
-    as the window spans (a monthly budget from the 15th: Nov 15 - Dec 14 before Dec 15 - Jan 14)."""
-    if (window.end - window.start).days == 6:
-        return Window(window.start - timedelta(days=7), window.start - timedelta(days=1))
-    after = window.end + timedelta(days=1)
-    months = (after.year - window.start.year) * 12 + after.month - window.start.month
-    return Window(add_months(window.start, -months), window.start - timedelta(days=1))
-
-
-class _SpentWithHistory:
-    """``spent_in`` for ``budget_vs_actual``: the budgets' spending in their windows and, in the
-    same statement (``spent_in_windows``: one whatever the number of windows), in the
-    ``USUAL_PERIODS`` periods before each window under way on ``today``: up to the same day of
-    the period, and in all. Then ``usual_rest``: budget id -> the average, over those periods
-    that had spending in the budget's category, of what came after that day (no entry for a
-    budget without such a period: its projection keeps the pace)."""
-
-    def __init__(self, today: date):
-        self.today = today
-        self.usual_rest: dict[int, Decimal] = {}
-
-    def __call__(self, *, user, windows):
-        asked, earlier_of = dict(windows), {}
-        for budget_id, (category_id, currency, window) in windows.items():
-            if not window.start <= self.today < window.end:  # only a period under way is projected
-                continue
-            days_gone = (self.today - window.start).days
-            earlier = window
-            for n in range(USUAL_PERIODS):
-                earlier = _previous_window(earlier)
-                # Keys no budget has (ids are positive): -(10 id + 2n + 1) up to the day, one less in all.
-                key = -(10 * budget_id + 2 * n + 1)
-                up_to_the_day = min(earlier.start + timedelta(days=days_gone), earlier.end)
-                asked[key] = (category_id, currency, Window(earlier.start, up_to_the_day))
-                asked[key - 1] = (category_id, currency, earlier)
-                earlier_of.setdefault(budget_id, []).append(key)
-        spent = spent_in_windows(user=user, windows=asked)
-        for budget_id, keys in earlier_of.items():
-            rests = [spent.get(key - 1, ZERO) - spent.get(key, ZERO) for key in keys if spent.get(key - 1, ZERO)]
-            if rests:
-                self.usual_rest[budget_id] = max(sum(rests, ZERO) / len(rests), ZERO)
-        return {budget_id: spent.get(budget_id, ZERO) for budget_id in windows}
 
 
 def insights_page(*, user, month: date, today: date | None = None) -> InsightsPage:
@@ -753,8 +710,7 @@ def insights_page(*, user, month: date, today: date | None = None) -> InsightsPa
     totals = _page_totals(user=user, first=first)
     others = _other_balance_changes(user=user, first=first)
     merchant_rows = merchant_spending(user=user, months=[previous, month])
-    history = _SpentWithHistory(today)
-    budgets = budget_vs_actual(user=user, month=month, today=today, spent_in=history)
+    budgets = budget_vs_actual(user=user, month=month, today=today, usual_periods=USUAL_PERIODS)
     budget_categories = dict(Budget.objects.filter(pk__in=[b.budget_id for b in budgets])
                              .values_list("pk", "category_id")) if budgets else {}
     health = health_scores(user=user, month=month, today=today, budgets=budgets)
@@ -813,8 +769,7 @@ def insights_page(*, user, month: date, today: date | None = None) -> InsightsPa
         spent_now = total("expense", month)
         burn = BurnRate(currency=currency, month=month, days_elapsed=days_elapsed(month=month, today=today),
                         total=spent_now)
-        budget_rows = [_budget_projection(b, budget_categories.get(b.budget_id), month=month,
-                                          usual_rest=history.usual_rest.get(b.budget_id))
+        budget_rows = [_budget_projection(b, budget_categories.get(b.budget_id), month=month)
                        for b in budgets if b.currency == currency]
 
         own_accounts = [a for a in accounts if a["currency"] == currency]
