@@ -547,6 +547,8 @@ class BudgetProjection:
             return self.status.spent
         if self.usual_rest is not None:
             return (self.status.spent + self.usual_rest).quantize(CENT, rounding=ROUND_HALF_UP)
+        if self.days_elapsed < MIN_PACE_DAYS:  # too few days for a pace: a new customer's rent on the 2nd
+            return self.status.spent
         return (self.status.spent * self.days_in_period / self.days_elapsed).quantize(CENT, rounding=ROUND_HALF_UP)
 
     @property
@@ -688,6 +690,7 @@ def _budget_projection(status, category_id, *, month: date) -> BudgetProjection:
     return BudgetProjection(status=status, days_elapsed=elapsed, days_in_period=days_in_period, spent=spent)
 
 
+MIN_PACE_DAYS = 7  # without earlier periods, the pace is carried to the period's end only after a week
 USUAL_PERIODS = 3  # the periods before a budget's current one that say what its rest usually brings
 
 

@@ -301,3 +301,16 @@ def test_staff_corrections_count_in_the_net_worth_of_their_month(client, househo
     for link in figure_links(client.get("/insights/").content.decode()):
         if link.total == "net":
             assert list_total(client, link) == link.figure, link
+
+
+def test_a_new_customers_budget_is_not_projected_from_a_few_days(now, user_factory):
+    """No earlier period and two days gone: the pace said the rent paid on the 2nd would reach
+    18,600.00 ("heading over"); under a week it projects what was spent."""
+    user = user_factory(time_zone="UTC", default_currency="USD")
+    checking = f.account(user, "Checking", opening="5000.00", opened_on=date(2025, 12, 1))
+    f.expense(checking, "1200.00", on=date(2025, 12, 2), category="rent")
+    f.budget(user, "rent", "1500.00")
+    page = selectors.insights_page(user=user, month=DEC, today=date(2025, 12, 3))
+    [rent] = section(page, "USD").budgets
+    assert (rent.usual_rest, rent.days_elapsed, rent.projected, rent.projected_over) == (
+        None, 3, D("1200.00"), D("0.00"))
