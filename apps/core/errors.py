@@ -15,6 +15,7 @@ import sys
 from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy
@@ -89,6 +90,7 @@ def _render(template: str, status: int, **context) -> str:
 
 def _json_message(status: int) -> str:
     return {400: "Bad request.", 403: "You do not have access to this.", 404: "Not found.",
+            405: "Method not allowed.",
             429: "Too many requests: wait and try again.", 500: "Something went wrong on our side.",
             503: "Service unavailable: try again later."}.get(status, "Error.")
 
@@ -115,6 +117,14 @@ def database_failure_response(request, kind: str, exc: BaseException | None = No
                               retry_after=RETRY_AFTER[kind])
     title, message = DATABASE_MESSAGES[kind]
     return error_response(request, 503, title=title, message=message, retry_after=RETRY_AFTER[kind])
+
+
+def action_page(request, *, back: str) -> HttpResponse:
+    """405 for an action's address opened as a page (apps.core.middleware.ActionPageMiddleware).
+    Logging out gets its button here, with a CSRF token like every form's."""
+    signing_out = getattr(getattr(request, "resolver_match", None), "url_name", None) == "logout"
+    return error_response(request, 405, back=back, signing_out=signing_out,
+                          csrf_token=get_token(request) if signing_out else "")
 
 
 def too_many_requests(request, *, message: str = "", retry_after: int = 60) -> HttpResponse:

@@ -7,7 +7,9 @@
   becomes a 503 page (JSON on JSON paths) with Retry-After, not a 500;
 - NoStoreMiddleware: nothing private is kept by a browser or a shared cache;
 - SessionMiddleware: Django's, saving an unchanged session at most once a minute (the
-  idle expiry's renewal) and tolerating a read-only database when only that would be saved.
+  idle expiry's renewal) and tolerating a read-only database when only that would be saved;
+- ActionPageMiddleware: an action's address opened as a page (Django's empty 405) gets a
+  page that says nothing was done and links to where the action is.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from django.conf import settings
 from django.contrib.sessions.exceptions import SessionInterrupted
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.db import DatabaseError
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.functional import empty
 
@@ -190,3 +192,40 @@ class SessionMiddleware(DjangoSessionMiddleware):
             return False
         session[SESSION_RENEWED_KEY] = now
         return True
+
+
+class ActionPageMiddleware:
+    """An action's address (pay a bill, pause it, sign out: views that take only a form's
+    POST) opened as a page answers Django's 405 with an empty body, which a browser shows
+    as its own "This page isn't working". People get there by signing in again after the
+    idle sign-out (the login page's ``?next=`` is the action they had clicked), by a
+    bookmark or by typing the address. They get the branded 405 page instead: nothing was
+    done, and a link to the page the action belongs to (and, for signing out, its button).
+    The Allow header is kept; JSON paths keep their JSON 405 (apps.core.api)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (response.status_code != 405 or request.method not in ("GET", "HEAD")
+                or getattr(response, "streaming", False) or response.content or errors.wants_json(request)):
+            return response
+        page = errors.action_page(request, back=page_above(request.path_info))
+        page["Allow"] = response.get("Allow", "POST")
+        return page
+
+
+def page_above(path: str) -> str:
+    """The nearest address above ``path`` that is one of our pages: /bills/7/pause/ ->
+    /bills/7/, /rules/3/move/ -> /rules/, /logout/ -> /."""
+    parts = [part for part in path.split("/") if part]
+    while parts:
+        parts.pop()
+        candidate = "/" + "".join(f"{part}/" for part in parts)
+        try:
+            resolve(candidate)
+        except Resolver404:
+            continue
+        return candidate
+    return "/"

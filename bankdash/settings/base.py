@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "apps.users.middleware.UserLocaleMiddleware",
     "apps.audit.middleware.AuditContextMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # An action's address opened as a page: the branded 405, in the customer's language.
+    "apps.core.middleware.ActionPageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a flagged login request into the lockout page.
