@@ -77,7 +77,8 @@ MIDDLEWARE = [
     # The customer's language and number/date formats (after the user is known).
     "apps.users.middleware.UserLocaleMiddleware",
     "apps.audit.middleware.AuditContextMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Django's LoginRequiredMiddleware, telling a customer logged out while idle why.
+    "apps.users.middleware.LoginRequiredMiddleware",
     # An action's address opened as a page: the branded 405, in the customer's language.
     "apps.core.middleware.ActionPageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
