@@ -8,6 +8,7 @@ default tier visits the first few; the full tier every kind it can reach."""
 import io
 import re
 from collections import deque
+from datetime import timedelta
 from decimal import Decimal
 from urllib.parse import urlsplit
 
@@ -16,6 +17,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from apps.bills.services import recurring_create
 from apps.core.dates import add_months, month_start
 from apps.transactions.models import Category
 from apps.transactions.services import account_open, expense_post, income_post
@@ -321,3 +323,45 @@ def test_a_charts_table_opened_on_a_phone_fits_its_card(open_app, make_customer,
     expect(table).to_be_visible()
     expect(table.locator("tbody tr").first).to_contain_text("4.200,00")
     assert table.evaluate("t => t.parentElement.scrollWidth - t.parentElement.clientWidth") <= 0
+
+
+@pytest.mark.full
+def test_the_forecast_table_keeps_each_balance_on_a_phone(open_app, make_customer, customer_password):
+    """Seen on a 390 px phone: the account page's forecast table (opened under its chart) put
+    the day, what is scheduled and the balance on one line each, and scrolled sideways inside
+    its card: the balances out of sight. On a phone what is scheduled is now under the day."""
+    user = make_customer("prognose@example.com", locale="de-DE", default_currency="EUR")
+    today = timezone.localdate()
+    rent = Category.objects.get(owner__isnull=True, name="rent")
+    checking = account_open(user=user, name="Girokonto", opening_balance=Decimal("1060.00"), currency="EUR",
+                            opened_on=today - timedelta(days=30))
+    recurring_create(user=user, kind="bill", name="Miete für die Wohnung in der Lindenstraße",
+                     amount=Decimal("850.00"), account_id=checking.pk, starts_on=today + timedelta(days=5),
+                     category=rent)
+    caption = ("Voraussichtlicher Kontostand von Girokonto an den Tagen mit geplanten Zahlungen, heute und am Tag "
+               "des Tiefststands")
+    for query in ("", "?estimate=1"):  # with the estimate's column too
+        phone = open_app(viewport=PHONE, is_mobile=True, has_touch=True)
+        phone.login(user.email, customer_password)
+        phone.goto(f"/accounts/{checking.pk}/{query}")
+        table = phone.page.locator("#table-forecast")
+        table.locator("xpath=ancestor::details").locator("summary").click()
+        expect(table).to_be_visible()
+        assert table.evaluate("t => t.parentElement.scrollWidth - t.parentElement.clientWidth") <= 0, query
+        rent_day = table.locator("tbody tr").nth(1)
+        expect(rent_day.locator("[data-phone-events]")).to_have_text(
+            "Miete für die Wohnung in der Lindenstraße −850,00")
+        balance = rent_day.locator("td.money").first
+        expect(balance).to_have_text("210,00")  # the column says "Kontostand (EUR)"
+        assert _on_the_screen(balance), f"{query}: the balance is off the screen"
+        expect(table.get_by_role("columnheader", name="Geplant")).to_be_hidden()
+        phone.check(force=True)
+
+    desktop = open_app()
+    desktop.login(user.email, customer_password)
+    desktop.goto(f"/accounts/{checking.pk}/")
+    desktop.page.locator(".forecast-table > summary").click()
+    table = desktop.page.get_by_role("table", name=caption)
+    expect(table.get_by_role("columnheader", name="Geplant")).to_be_visible()
+    expect(table.locator("[data-phone-events]").first).to_be_hidden()
+    expect(table.locator("tbody tr").nth(1).locator("td").first).to_contain_text("−850,00")
