@@ -78,4 +78,17 @@ def test_the_insights_page(app, open_app, make_customer, customer_password):
     rent = budgets.locator("tr", has_text="Rent")
     expect(rent.locator("[data-phone-outlook]")).to_contain_text("Over budget")
     expect(rent.locator("th")).to_contain_text("Limit 850.00")
+    # The twelve months by category are wider than a phone and scroll inside their box: each
+    # category's name stays in sight at its left, over the months that go by under it.
+    categories = phone.page.locator("#table-categories-usd")
+    categories.locator("xpath=ancestor::details").locator("summary").click()
+    box = categories.locator("xpath=..")
+    assert box.evaluate("b => b.scrollWidth - b.clientWidth") > 100
+    box.evaluate("b => { b.scrollLeft = b.scrollWidth; }")
+    rent_name = categories.locator("tbody tr", has_text="Rent").locator("th")
+    left = box.bounding_box()["x"]
+    assert abs(rent_name.bounding_box()["x"] - left) < 1, "the category's name scrolled out of sight"
+    hit = phone.page.evaluate("([x, y]) => document.elementFromPoint(x, y).closest('th')?.textContent.trim()",
+                              [left + 5, rent_name.bounding_box()["y"] + 5])
+    assert hit == "Rent"  # on top of the figures scrolled under it
     phone.screenshot("insights-phone")
