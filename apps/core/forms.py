@@ -15,17 +15,17 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from . import formats
-from .currencies import clean_currency
+from .currencies import clean_currency, currency_choices
 from .money import MAX_AMOUNT, parse_money
 
 
-class CurrencyField(forms.CharField):
-    """An ISO 4217 code, typed in any case ("eur" -> "EUR"); anything else is refused."""
+class CurrencyField(forms.ChoiceField):
+    """An ISO 4217 currency, picked from a list of codes and names ("EUR – Euro", the name in
+    the reader's language: apps.core.currencies.currency_choices). A code sent in any case
+    ("eur", by a script or an old page) is read as "EUR"; anything else is refused."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 3)
-        kwargs.setdefault("help_text", gettext_lazy("ISO 4217 code, for example USD or EUR."))
-        kwargs.setdefault("widget", forms.TextInput(attrs={"autocapitalize": "characters", "size": 4}))
+        kwargs.setdefault("choices", currency_choices)
         super().__init__(**kwargs)
 
     def to_python(self, value):
@@ -36,6 +36,9 @@ class CurrencyField(forms.CharField):
             return clean_currency(value)
         except ValidationError as error:
             raise ValidationError(error.message_dict["currency"], code="invalid") from None
+
+    def validate(self, value):
+        forms.Field.validate(self, value)  # to_python took only a code of the list
 
 
 class MoneyField(forms.Field):

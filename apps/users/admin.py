@@ -13,7 +13,7 @@ from .models import User
 
 
 class UserProfileChangeForm(UserChangeForm):
-    """Staff pick the time zone from the IANA list and type an ISO 4217 currency, as customers do."""
+    """Staff pick the time zone from the IANA list and the currency from ISO 4217's, as customers do."""
 
     time_zone = forms.ChoiceField(choices=time_zone_choices)
     default_currency = CurrencyField()

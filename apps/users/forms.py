@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from apps.core.currencies import currency_choices
 from apps.core.forms import CurrencyField
 
 from . import services
@@ -157,8 +156,8 @@ class ProfileSettingsForm(forms.Form):
 
     display_name = forms.CharField(label=gettext_lazy("Display name"), max_length=150,
                                    widget=forms.TextInput(attrs={"autocomplete": "nickname"}))
-    default_currency = forms.ChoiceField(
-        label=gettext_lazy("Default currency"), choices=currency_choices,
+    default_currency = CurrencyField(
+        label=gettext_lazy("Default currency"),
         help_text=gettext_lazy("New accounts start in this currency; totals are shown in it first."))
     time_zone = TimeZoneField(help_text=gettext_lazy("“Today” on every page is today in this zone. Start typing a "
                                                      "city, for example Paris or Los Angeles, and pick it from the "

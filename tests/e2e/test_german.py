@@ -36,7 +36,9 @@ def test_register_in_german_add_12_50_and_read_12_50_euro(open_app):
     expect(page.locator("select[name=locale]")).to_have_value("de-DE")  # preselected from the browser
     page.fill("input[name=email]", "greta@example.com")
     page.fill("input[name=display_name]", "Greta")
-    page.fill("input[name=default_currency]", "EUR")
+    # The browser's country's currency, preselected in the list of currencies named in German.
+    expect(page.locator("select[name=default_currency]")).to_have_value("EUR")
+    expect(page.locator("select[name=default_currency] option[value=CHF]")).to_have_text("CHF – Schweizer Franken")
     page.fill("input[name=password1]", PASSWORD)
     page.fill("input[name=password2]", PASSWORD)
     submit(app)
@@ -51,7 +53,7 @@ def test_register_in_german_add_12_50_and_read_12_50_euro(open_app):
     # An account in euros, the opening balance typed the German way.
     app.goto("/accounts/new/")
     page.fill("input[name=name]", "Girokonto")
-    page.fill("input[name=currency]", "EUR")
+    expect(page.locator("select[name=currency]")).to_have_value("EUR")  # the customer's currency
     page.fill("input[name=opening_balance]", "1000,00")
     submit(app)
     account = Account.objects.get(owner=user)
