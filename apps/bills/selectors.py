@@ -66,6 +66,14 @@ class RecurringRow:
     def more_overdue(self) -> int:
         return max(self.past_open - 1, 0)
 
+    @property
+    def to_pay(self) -> bool:
+        """The current payment waits for the customer to mark it paid: a bill paid by hand, or
+        an automatic payment that failed. Not while paused."""
+        current = self.current
+        return current is not None and not self.item.is_paused and (
+            not self.item.is_automatic or current.state == "failed")
+
 
 def _backlog(item: RecurringItem, today: date) -> list[date]:
     """Past dates after the cursor: not stored yet (post_recurring has not run since)."""

@@ -365,3 +365,43 @@ def test_the_forecast_table_keeps_each_balance_on_a_phone(open_app, make_custome
     expect(table.get_by_role("columnheader", name="Geplant")).to_be_visible()
     expect(table.locator("[data-phone-events]").first).to_be_hidden()
     expect(table.locator("tbody tr").nth(1).locator("td").first).to_contain_text("−850,00")
+
+
+@pytest.mark.full
+def test_the_bills_list_keeps_each_row_short_on_a_phone_with_its_actions_in_a_menu(open_app, make_customer,
+                                                                                  customer_password):
+    """Seen on a 390 px phone: each bill's row had its four or five buttons stacked (Mark paid,
+    Skip, Edit, Pause, Delete), about 200 px a row, its name squeezed to a word a line. Marking
+    paid stays a button; the rest is in the row's ⋯ menu, as in the ledger."""
+    user = make_customer("rechnungen@example.com")
+    today = timezone.localdate()
+    checking = account_open(user=user, name="Everyday checking", opening_balance=Decimal("5000.00"))
+    categories = {c.name: c for c in Category.objects.filter(owner__isnull=True)}
+    rent = recurring_create(user=user, kind="bill", name="Rent, Elm Street flat", amount=Decimal("1450.00"),
+                            account_id=checking.pk, starts_on=today + timedelta(days=3), category=categories["rent"],
+                            autopay=True)
+    recurring_create(user=user, kind="bill", name="Electricity", amount=Decimal("85.00"), account_id=checking.pk,
+                     starts_on=today + timedelta(days=5), category=categories["utilities"])
+    phone = open_app(viewport=PHONE, is_mobile=True, has_touch=True)
+    phone.login(user.email, customer_password)
+    phone.goto("/bills/")
+    page = phone.page
+    rows = page.locator("tbody tr")
+    expect(rows).to_have_count(2)
+    for i in range(2):
+        visible = [b for b in rows.nth(i).locator("a.btn, button").all() if b.is_visible()]
+        assert len(visible) <= 2, f"row {i}: {[b.text_content() for b in visible]}"
+        assert rows.nth(i).bounding_box()["height"] < 140
+    electricity = rows.filter(has_text="Electricity")
+    expect(electricity.get_by_role("link", name=re.compile("^Mark paid"))).to_be_visible()  # paid by hand
+    row = rows.filter(has_text="Rent")
+    expect(row.get_by_role("button", name=re.compile("^Skip"))).to_be_hidden()
+    row.get_by_role("button", name="Actions for Rent, Elm Street flat").click()
+    skip = row.get_by_role("button", name=re.compile("^Skip the payment of"))
+    expect(skip).to_be_visible()
+    phone.check(force=True)
+    with page.expect_navigation():
+        skip.click()
+    expect(phone.success_message()).to_be_visible()
+    rent.refresh_from_db()
+    assert rent.next_due_on > today + timedelta(days=3)  # that payment skipped
