@@ -80,4 +80,4 @@ class RuleForm(forms.Form):
 class RulePreferencesForm(forms.Form):
     apply_on_manual_entry = forms.BooleanField(
         label=gettext_lazy("Let my rules choose the category when I add an income or expense by hand"),
-        required=False)
+        required=False, widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))

@@ -108,6 +108,13 @@ def test_preference_toggle(logged_in, user):
     assert RulePreferences.objects.get(owner=user).apply_on_manual_entry is False
 
 
+def test_the_preferences_box_sits_beside_its_label(logged_in):
+    """Without Bootstrap's form-check-input the box stood on a line of its own above its label."""
+    html = logged_in.get(reverse("rules:list")).content.decode()
+    assert ('<input type="checkbox" name="apply_on_manual_entry" class="form-check-input" '
+            'id="id_apply_on_manual_entry">') in html
+
+
 def test_make_a_rule_from_a_transaction(logged_in, user, user_factory):
     account = AccountFactory(owner=user, opening_balance=D("100.00"))
     entry = expense(account, "12.00", description="TESCO STORES 123", payee="Tesco",
