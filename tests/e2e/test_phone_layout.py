@@ -19,6 +19,7 @@ from playwright.sync_api import expect
 
 from apps.bills.services import recurring_create
 from apps.core.dates import add_months, month_start
+from apps.imports.models import ImportBatch
 from apps.transactions.models import Category
 from apps.transactions.services import account_open, expense_post, income_post
 from tests.tiers import by_tier
@@ -405,3 +406,27 @@ def test_the_bills_list_keeps_each_row_short_on_a_phone_with_its_actions_in_a_me
     expect(phone.success_message()).to_be_visible()
     rent.refresh_from_db()
     assert rent.next_due_on > today + timedelta(days=3)  # that payment skipped
+
+
+@pytest.mark.full
+def test_past_imports_keep_the_files_name_whole_on_a_phone(open_app, make_customer, customer_password):
+    """Seen on a 390 px phone: "Past imports" gave the file 50 px beside a time and a state on
+    one line each ("Dec 3, 2026, 9:54 PM", "Waiting for the column mapping"), its name broken
+    inside words ("de.c" / "sv"), and the table scrolled 149 px sideways. The time now goes
+    under the file's details there, and the state's badge may wrap."""
+    user = make_customer("importe@example.com")
+    checking = account_open(user=user, name="Everyday checking", opening_balance=Decimal("100.00"))
+    ImportBatch.objects.create(owner=user, file_name="statement-november.csv", sha256="0" * 64, format="csv",
+                               account=checking, row_count=24)
+    phone = open_app(viewport=PHONE, is_mobile=True, has_touch=True)
+    phone.login(user.email, customer_password)
+    phone.goto("/import/")
+    table = phone.page.get_by_role("table", name="Your imports, the latest first")
+    assert table.evaluate("t => t.parentElement.scrollWidth - t.parentElement.clientWidth") <= 0
+    name = table.get_by_role("link", name="statement-november.csv")
+    height = name.evaluate("a => { const r = document.createRange(); r.selectNodeContents(a);"
+                           " return new Set(Array.from(r.getClientRects()).map(b => Math.round(b.top))).size; }")
+    assert height <= 2, f"the file's name takes {height} lines"  # "statement-" / "november.csv" at most
+    expect(table.locator("[data-phone-when]")).to_be_visible()
+    expect(table.get_by_role("columnheader", name="When")).to_be_hidden()
+    phone.check(force=True)
