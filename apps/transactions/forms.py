@@ -19,6 +19,7 @@ from apps.core.pagecache import fresh_token
 
 from .models import CATEGORY_COLOURS, Category, CategoryKind, Transaction
 from .payees import PAYEE_MAX_LENGTH
+from .selectors import transfer_legs
 
 
 def payee_field():
@@ -172,11 +173,15 @@ class TransferForm(FarFutureConfirmMixin, OneTimeTokenForm):
     to_account = AccountChoiceField(label=_("To"), queryset=Account.objects.none(),
                                     empty_label=_("Choose an account"))
     amount = money_field()
+    received_amount = money_field(
+        label=_("Amount that arrives"), required=False,
+        help_text=_("Only between accounts in two currencies: what arrives, in the receiving account's currency, "
+                    "as your bank shows it."))
     occurred_on = date_field()
     description = description_field()
 
-    field_order = ["from_account", "to_account", "amount", "occurred_on", "confirm_far_future", "description",
-                   "form_token"]
+    field_order = ["from_account", "to_account", "amount", "received_amount", "occurred_on", "confirm_far_future",
+                   "description", "form_token"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
@@ -219,6 +224,15 @@ class TransactionEditForm(FarFutureConfirmMixin, forms.Form):
             del self.fields["account"]
             del self.fields["category"]
             del self.fields["payee"]
+            sent, arrived = transfer_legs(entry) if entry.transfer_id else (None, None)
+            if sent is not None and sent.account.currency != arrived.account.currency:
+                # Between two currencies: what left one account and what arrived in the other,
+                # whichever of its two lines the customer opened.
+                self.initial.update(amount=sent.amount, received_amount=arrived.amount)
+                self.fields["amount"].label = _("Amount sent (%(currency)s)") % {"currency": sent.account.currency}
+                self.fields["received_amount"] = money_field(
+                    label=_("Amount that arrived (%(currency)s)") % {"currency": arrived.account.currency})
+                self.order_fields(["amount", "received_amount", "occurred_on", "confirm_far_future", "description"])
 
 
 def colour_field():

@@ -288,30 +288,57 @@ def latest_expense_account_id(*, user, newest_entries: list[Transaction] | None 
             .order_by("-occurred_on", "-id").values_list("account_id", flat=True).first())
 
 
-def transfer_counterparts(entries) -> dict[int, tuple[int, str]]:
-    """For each transfer leg among ``entries`` (a page of the list), the other leg's account:
-    ``{entry id: (account id, account name)}``, one query."""
+def transfer_legs(entry: Transaction) -> tuple[Transaction, Transaction]:
+    """A transfer's two legs with their accounts: (what left, what arrived)."""
+    legs = {leg.kind: leg for leg in Transaction.objects.filter(transfer_id=entry.transfer_id, owner_id=entry.owner_id)
+            .select_related("account")}
+    return legs[Transaction.Kind.TRANSFER_OUT], legs[Transaction.Kind.TRANSFER_IN]
+
+
+def transfer_counterparts(entries) -> dict[int, Counterpart]:
+    """For each transfer leg among ``entries`` (a page of the list), the other leg: its account
+    and, for a transfer between two currencies, what it holds; one query."""
     legs = {entry.transfer_id: entry.pk for entry in entries if entry.transfer_id}
     if not legs:
         return {}
     others = (Transaction.objects.filter(transfer_id__in=legs).exclude(pk__in=legs.values())
-              .values_list("transfer_id", "account_id", "account__name"))
-    return {legs[transfer_id]: (account_id, name) for transfer_id, account_id, name in others}
+              .values_list("transfer_id", "account_id", "account__name", "amount", "account__currency"))
+    return {legs[transfer_id]: Counterpart(account_id, name, amount, currency)
+            for transfer_id, account_id, name, amount, currency in others}
+
+
+@dataclass(frozen=True)
+class Counterpart:
+    """The other leg of a transfer: its account, and its amount in that account's currency."""
+
+    account_id: int
+    account_name: str
+    amount: Decimal
+    currency: str
 
 
 @dataclass(frozen=True)
 class ListRow:
-    """One line of a transactions list: the entry, the other account of a transfer, and
-    the account's balance after it (only where the rows are a run of one account's ledger)."""
+    """One line of a transactions list: the entry, the other leg of a transfer, and the
+    account's balance after it (only where the rows are a run of one account's ledger)."""
 
     entry: Transaction
-    counterpart_id: int | None = None
-    counterpart_name: str = ""
+    counterpart: Counterpart | None = None
     balance_after: Decimal | None = None
 
     @property
     def is_transfer(self) -> bool:
         return self.entry.transfer_id is not None
+
+    @property
+    def counterpart_name(self) -> str:
+        return self.counterpart.account_name if self.counterpart else ""
+
+    @property
+    def arrived(self) -> Counterpart | None:
+        """The other leg, when it is in another currency (what arrived, or what was sent)."""
+        other = self.counterpart
+        return other if other is not None and other.currency != self.entry.account.currency else None
 
 
 def list_rows(entries, *, one_line_transfers: bool, running_balance_of: Account | None = None) -> list[ListRow]:
@@ -321,11 +348,8 @@ def list_rows(entries, *, one_line_transfers: bool, running_balance_of: Account 
     counterparts = transfer_counterparts(entries)
     balances = (balances_after(entries, account=running_balance_of) if running_balance_of is not None
                 else [None] * len(entries))
-    rows = []
-    for entry, balance in zip(entries, balances, strict=True):
-        other_id, other_name = counterparts.get(entry.pk, (None, ""))
-        rows.append(ListRow(entry, other_id, other_name, balance))
-    return rows
+    return [ListRow(entry, counterparts.get(entry.pk), balance)
+            for entry, balance in zip(entries, balances, strict=True)]
 
 
 def balances_after(entries, *, account) -> list[Decimal]:

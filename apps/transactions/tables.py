@@ -77,6 +77,7 @@ def row_words() -> dict[str, str]:
         "balance": _("balance %(balance)s"),
         "transfer": _("Transfer"),
         "transfer_of": pgettext("followed by an amount", "transfer of"),
+        "arrived": pgettext("followed by an amount", "arriving as"),
         "edit": _("Edit"),
         "make_rule": _("Make a rule from it"),
         "delete": _("Delete"),

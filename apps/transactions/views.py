@@ -317,13 +317,20 @@ def transfer_create(request):
                 user=request.user, from_account_id=data["from_account"].pk, to_account_id=data["to_account"].pk,
                 amount=data["amount"], occurred_on=data["occurred_on"], description=data["description"],
                 form_token=data["form_token"], confirm_far_future=data["confirm_far_future"],
+                received_amount=data["received_amount"],
             )
         except ValidationError as exc:
             _show_service_errors(form, exc, {"account": "from_account"})
         else:
-            amount = format_money(leg.amount, leg.account.currency)
-            messages.success(request, _("Transferred %(amount)s from “%(source)s” to “%(target)s”.") % {
-                "amount": amount, "source": leg.account.name, "target": data["to_account"].name})
+            amount, target = format_money(leg.amount, leg.account.currency), data["to_account"]
+            if target.currency != leg.account.currency:
+                arrived = format_money(data["received_amount"], target.currency)
+                messages.success(request, _("Transferred %(amount)s from “%(source)s”; %(arrived)s arrived in "
+                                            "“%(target)s”.") % {"amount": amount, "source": leg.account.name,
+                                                                "arrived": arrived, "target": target.name})
+            else:
+                messages.success(request, _("Transferred %(amount)s from “%(source)s” to “%(target)s”.") % {
+                    "amount": amount, "source": leg.account.name, "target": target.name})
             return redirect("accounts:detail", pk=leg.account_id)
     return _money_form_page(request, form, _("Transfer between your accounts"), pgettext("button", "Transfer"))
 
@@ -351,6 +358,7 @@ def transaction_update(request, pk):
                 confirm_far_future=data["confirm_far_future"],
                 # The customer's payee; emptied, it follows the description again.
                 payee=data["payee"] if "payee" in form.fields else None,
+                received_amount=data.get("received_amount"),  # a transfer between two currencies
             )
         except Transaction.DoesNotExist:
             raise Http404("No such transaction.") from None

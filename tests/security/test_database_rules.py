@@ -209,12 +209,16 @@ def test_two_outgoing_legs_are_refused(owner, usd_accounts):
                      (owner.pk, target.pk, "transfer_out", Decimal("5.00"), DAY, transfer_id))
 
 
-def test_legs_on_accounts_in_different_currencies_are_refused(owner, usd_accounts):
+def test_legs_in_two_currencies_may_differ_and_legs_in_one_may_not(owner, usd_accounts):
+    """Between two currencies each leg holds its own account's amount (what left, what arrived);
+    in one currency the two legs are one amount (test_legs_with_different_amounts_are_refused)."""
     euros = AccountFactory(owner=owner, name="Euro account", currency="EUR", opening_balance=Decimal("100.00"))
     transfer_id = uuid.uuid4()
-    with refused_by(TRANSFER_LEGS, "different currencies"):
+    with transaction.atomic():
         _insert_legs((owner.pk, usd_accounts[0].pk, "transfer_out", Decimal("5.00"), DAY, transfer_id),
-                     (owner.pk, euros.pk, "transfer_in", Decimal("5.00"), DAY, transfer_id))
+                     (owner.pk, euros.pk, "transfer_in", Decimal("4.61"), DAY, transfer_id))
+        _fire_deferred()  # accepted
+    assert Transaction.objects.filter(transfer_id=transfer_id).count() == 2
 
 
 def test_legs_on_the_same_account_are_refused(owner, usd_accounts):

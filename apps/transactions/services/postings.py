@@ -112,8 +112,10 @@ def expense_post(*, user, account_id: int, amount: Decimal, category: Category, 
 @transaction.atomic
 def transfer_create(*, user, from_account_id: int, to_account_id: int, amount: Decimal, occurred_on: date,
                     description: str = "", form_token: uuid.UUID | None = None,
-                    confirm_far_future: bool = False) -> Transaction:
-    """Move money between two of the user's own accounts; returns the outgoing leg."""
+                    confirm_far_future: bool = False, received_amount: Decimal | None = None) -> Transaction:
+    """Move money between two of the user's own accounts; returns the outgoing leg.
+    Between two currencies ``received_amount`` is what arrived, in the receiving account's
+    currency (as the bank's statement shows it); in one currency it is the amount sent."""
     if int(from_account_id) == int(to_account_id):
         log_refusal("same_account_transfer", user_id=user.pk, account_id=int(from_account_id), amount=amount)
         raise ValidationError({"to_account": _("Choose two different accounts.")})
@@ -123,24 +125,36 @@ def transfer_create(*, user, from_account_id: int, to_account_id: int, amount: D
     amount = cents(amount)
     accounts = lock_accounts(user=user, account_ids=[from_account_id, to_account_id])
     source, target = accounts[int(from_account_id)], accounts[int(to_account_id)]
-    if source.currency != target.currency:
-        log_refusal("currency_mismatch", user_id=user.pk, account_id=source.pk, to_account_id=target.pk,
-                    amount=amount)
-        raise ValidationError(
-            {"to_account": _("Transfers need two accounts in the same currency (%(first)s and %(second)s differ).")
-             % {"first": source.currency, "second": target.currency}}
-        )
+    received = _received(source=source, target=target, amount=amount, received_amount=received_amount)
     check_date(user=user, accounts=[source, target], occurred_on=occurred_on, confirm_far_future=confirm_far_future)
     transfer_id = uuid.uuid4()
     legs = [
         Transaction(owner=user, account=source, kind=Kind.TRANSFER_OUT, amount=amount, occurred_on=occurred_on,
                     description=description, transfer_id=transfer_id),
-        Transaction(owner=user, account=target, kind=Kind.TRANSFER_IN, amount=amount, occurred_on=occurred_on,
+        Transaction(owner=user, account=target, kind=Kind.TRANSFER_IN, amount=received, occurred_on=occurred_on,
                     description=description, transfer_id=transfer_id),
     ]
     apply_deltas(accounts, effects(legs))
     record(legs, user=user, submission=submission)
     return legs[0]
+
+
+def _received(*, source, target, amount: Decimal, received_amount: Decimal | None) -> Decimal:
+    """What the receiving leg holds: the amount sent in one currency; between two, the amount
+    that arrived, which the customer gives (no rate of ours is applied to their money)."""
+    if source.currency == target.currency:
+        if received_amount is not None and cents(received_amount, field="received_amount") != amount:
+            raise ValidationError({"received_amount": _(
+                "Both accounts are in %(currency)s: the amount that arrives is the amount sent. Leave this empty.")
+                % {"currency": source.currency}})
+        return amount
+    if received_amount is None:
+        log_refusal("currency_mismatch", user_id=source.owner_id, account_id=source.pk, to_account_id=target.pk,
+                    amount=amount)
+        raise ValidationError({"received_amount": _(
+            "From %(first)s to %(second)s: give the amount that arrives in %(second)s, as your bank shows it.")
+            % {"first": source.currency, "second": target.currency}})
+    return cents(received_amount, field="received_amount")
 
 
 def _lock_entry_rows(*, user, transaction_id) -> list[Transaction]:
@@ -164,10 +178,12 @@ def _lock_entry_rows(*, user, transaction_id) -> list[Transaction]:
 @transaction.atomic
 def transaction_edit(*, user, transaction_id: int, amount: Decimal, occurred_on: date, description: str = "",
                      category: Category | None = None, account_id: int | None = None,
-                     confirm_far_future: bool = False, payee: str | None = None) -> Transaction:
+                     confirm_far_future: bool = False, payee: str | None = None,
+                     received_amount: Decimal | None = None) -> Transaction:
     """Change an entry (both legs of a transfer). Refused if it would overdraw any account.
     ``payee`` None keeps a payee the customer chose and follows the description when the
-    payee was the description's own; a transfer has none."""
+    payee was the description's own; a transfer has none. For a transfer ``amount`` is what
+    was sent and, between two currencies, ``received_amount`` what arrived (transfer_create)."""
     amount = cents(amount)
     old_rows = _lock_entry_rows(user=user, transaction_id=transaction_id)
     new_rows = []
@@ -187,11 +203,15 @@ def transaction_edit(*, user, transaction_id: int, amount: Decimal, occurred_on:
             if account_id is not None:
                 new.account_id = int(account_id)
         new_rows.append(new)
+    # Lock every account involved (the entry's rows first, then accounts, always in pk order).
+    accounts = lock_accounts(user=user, account_ids={r.account_id for r in old_rows + new_rows})
+    if old_rows[0].transfer_id is not None:
+        sent, arrived = (next(r for r in new_rows if r.kind == kind) for kind in (Kind.TRANSFER_OUT, Kind.TRANSFER_IN))
+        arrived.amount = _received(source=accounts[sent.account_id], target=accounts[arrived.account_id],
+                                   amount=amount, received_amount=received_amount)
     deltas = effects(new_rows)
     for pk, delta in effects(old_rows).items():
         deltas[pk] -= delta
-    # Lock every account involved (the entry's rows first, then accounts, always in pk order).
-    accounts = lock_accounts(user=user, account_ids={r.account_id for r in old_rows + new_rows})
     check_date(user=user, accounts=[accounts[r.account_id] for r in new_rows], occurred_on=occurred_on,
                confirm_far_future=confirm_far_future)
     apply_deltas(accounts, deltas)

@@ -55,7 +55,7 @@ def test_a_transfer_is_one_line_naming_both_accounts(logged_in, checking, saving
     response = logged_in.get(LIST)
     rows = lines(response)
     transfers = [row for row in rows if row.is_transfer]
-    assert [(row.entry.pk, row.entry.account_id, row.counterpart_id) for row in transfers] == [
+    assert [(row.entry.pk, row.entry.account_id, row.counterpart.account_id) for row in transfers] == [
         (leg.pk, checking.pk, savings.pk)]
     html = text(response)
     assert "Everyday checking → Rainy-day savings" in html

@@ -172,8 +172,12 @@ def test_transfer_refusals_write_nothing():
     before = Transaction.objects.count()
     with pytest.raises(ValidationError, match="Not enough money"):
         transfer(source, target, "50.01")
-    with pytest.raises(ValidationError, match="same currency"):
-        transfer(source, euro, "1.00")
+    with pytest.raises(ValidationError, match="give the amount that arrives in EUR"):
+        transfer(source, euro, "1.00")  # between two currencies, without what arrived
+    with pytest.raises(ValidationError, match="greater than zero"):
+        transfer(source, euro, "1.00", received_amount=Decimal("0.00"))
+    with pytest.raises(ValidationError, match="the amount that arrives is the amount sent"):
+        transfer(source, target, "1.00", received_amount=Decimal("0.99"))
     with pytest.raises(ValidationError, match="different accounts"):
         transfer(source, source, "1.00")
     with pytest.raises(ValidationError, match="your accounts"):
@@ -182,6 +186,42 @@ def test_transfer_refusals_write_nothing():
     assert Transaction.objects.count() == before
     assert (balance(source), balance(target), balance(euro), balance(other)) == (
         Decimal("50.00"), Decimal("0.00"), Decimal("0.00"), Decimal("0.00"))
+
+
+# --- transfers between two currencies ----------------------------------------
+
+def test_a_transfer_between_two_currencies_holds_what_left_and_what_arrived():
+    """500.00 USD left checking and 461.37 EUR arrived (the bank's rate and fee): each leg in
+    its own account's currency; editing it from either line, and deleting it, keep the
+    ledger whole."""
+    user = UserFactory()
+    checking = AccountFactory(owner=user, opening_balance=Decimal("1000.00"))
+    euros = AccountFactory(owner=user, name="Euro account", currency="EUR", opening_balance=Decimal("10.00"))
+    leg = transfer(checking, euros, "500.00", received_amount=Decimal("461.37"))
+    legs = Transaction.objects.filter(transfer_id=leg.transfer_id).order_by("kind")
+    assert [(t.kind, t.account_id, t.amount) for t in legs] == [
+        ("transfer_in", euros.pk, Decimal("461.37")), ("transfer_out", checking.pk, Decimal("500.00"))]
+    assert (balance(checking), balance(euros)) == (Decimal("500.00"), Decimal("471.37"))
+    assert MonthlyTotal.objects.count() == 0  # not spending, not income
+
+    arrived = legs[0]
+    services.transaction_edit(user=user, transaction_id=arrived.pk, amount=Decimal("400.00"),
+                              received_amount=Decimal("369.10"), occurred_on=leg.occurred_on)
+    assert (balance(checking), balance(euros)) == (Decimal("600.00"), Decimal("379.10"))
+    with pytest.raises(ValidationError, match="give the amount that arrives in EUR"):
+        services.transaction_edit(user=user, transaction_id=leg.pk, amount=Decimal("400.00"),
+                                  occurred_on=leg.occurred_on)
+    services.transaction_delete(user=user, transaction_id=leg.pk)
+    assert (balance(checking), balance(euros)) == (Decimal("1000.00"), Decimal("10.00"))
+
+
+def test_a_transfer_between_two_currencies_cannot_overdraw_the_account_it_leaves():
+    user = UserFactory()
+    checking = AccountFactory(owner=user, opening_balance=Decimal("100.00"))
+    euros = AccountFactory(owner=user, name="Euro account", currency="EUR")
+    with pytest.raises(ValidationError, match="Not enough money"):
+        transfer(checking, euros, "100.01", received_amount=Decimal("90.00"))
+    assert Transaction.objects.filter(transfer_id__isnull=False).count() == 0
 
 
 # --- one-time tokens ---------------------------------------------------------

@@ -270,7 +270,8 @@ def test_transfer_form(logged_in, user, account):
 
 @pytest.mark.parametrize(("change", "field", "message"), [
     ({"to_account": "same"}, "to_account", "two different accounts"),
-    ({"to_account": "euro"}, "to_account", "same currency"),
+    ({"to_account": "euro"}, "received_amount", "give the amount that arrives in EUR"),
+    ({"to_account": "euro", "received_amount": "-2"}, "received_amount", "greater than zero"),
     ({"amount": "100.01"}, "amount", "Not enough money"),
 ])
 def test_transfer_errors(logged_in, user, account, change, field, message):
@@ -284,6 +285,42 @@ def test_transfer_errors(logged_in, user, account, change, field, message):
     assert response.status_code == 200
     assert message in " ".join(response.context["form"].errors[field])
     assert Transaction.objects.filter(kind="transfer_out").count() == 0
+
+
+def test_a_transfer_to_an_account_in_another_currency(logged_in, user, account):
+    """What arrived is given, as the bank shows it; the message says both; the list shows it
+    on the transfer's one line; the edit page asks for both amounts, whichever line it came from."""
+    euros = AccountFactory(owner=user, name="Euro account", currency="EUR")
+    data = {"from_account": account.pk, "to_account": euros.pk, "amount": "30.00", "received_amount": "27,65",
+            "occurred_on": "2025-03-10", "form_token": str(uuid.uuid4())}
+    response = logged_in.post(reverse("transactions:transfer"), data)
+    assert response.status_code == 200  # "27,65" is not how this customer writes money
+    assert "received_amount" in response.context["form"].errors
+    response = logged_in.post(reverse("transactions:transfer"), {**data, "received_amount": "27.65"})
+    assert response.status_code == 302
+    assert messages_of(response) == ["Transferred 30.00 USD from “Checking”; 27.65 EUR arrived in “Euro account”."]
+    assert (balance(account), balance(euros)) == (Decimal("70.00"), Decimal("27.65"))
+
+    html = logged_in.get(reverse("transactions:list")).content.decode()
+    assert re.search(r'30\.00 USD<span class="d-block small" data-arrived><span aria-hidden="true">→ </span>'
+                     r'<span class="visually-hidden">arriving as </span>27\.65 EUR</span>', html)
+
+    arrived = Transaction.objects.get(kind="transfer_in")
+    form = logged_in.get(reverse("transactions:update", args=[arrived.pk])).context["form"]
+    assert (form.initial["amount"], form.initial["received_amount"]) == (Decimal("30.00"), Decimal("27.65"))
+    assert (form.fields["amount"].label, form.fields["received_amount"].label) == (
+        "Amount sent (USD)", "Amount that arrived (EUR)")
+    response = logged_in.post(reverse("transactions:update", args=[arrived.pk]), {
+        "amount": "40.00", "received_amount": "36.90", "occurred_on": "2025-03-10", "description": ""})
+    assert response.status_code == 302
+    assert (balance(account), balance(euros)) == (Decimal("60.00"), Decimal("36.90"))
+
+
+def test_a_transfer_in_one_currency_has_no_second_amount_to_edit(logged_in, user, account):
+    savings = AccountFactory(owner=user, name="Savings")
+    leg = transfer(account, savings, "30.00")
+    form = logged_in.get(reverse("transactions:update", args=[leg.pk])).context["form"]
+    assert "received_amount" not in form.fields
 
 
 # --- edit and delete -----------------------------------------------------------
