@@ -17,7 +17,21 @@ from apps.core.money import format_money
 from .models import Account
 
 
+class AccountSelect(forms.Select):
+    """Each account's option carries its currency (``data-currency``), for a page's script
+    (static/js/transfer-form.js asks for what arrives only between two currencies)."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"] = {"data-currency": instance.currency, **option["attrs"]}  # before "selected"
+        return option
+
+
 class AccountChoiceField(OwnedModelChoiceField):
+    widget = AccountSelect
+
     def label_from_instance(self, obj):
         return f"{obj} ({format_money(obj.balance, obj.currency)})"
 

@@ -182,7 +182,7 @@ def test_page_suggests_and_sets_up_a_bill(logged_in, user, checking):
     assert link.replace("&", "&amp;") in html
     form = logged_in.get(link).content.decode()
     assert 'value="Netflix"' in form and 'value="15.49"' in form and 'value="2026-01-14"' in form
-    assert f'<option value="{checking.pk}" selected>' in form
+    assert f'<option value="{checking.pk}" data-currency="USD" selected>' in form
     response = logged_in.post(reverse("bills:create", args=["bill"]), {
         "name": "Netflix", "amount": "15.49", "account": checking.pk, "category": category("entertainment").pk,
         "frequency": "monthly", "starts_on": "2026-01-14", "day": "14", "remind_days": "3"})

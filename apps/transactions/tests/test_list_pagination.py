@@ -103,7 +103,8 @@ def test_the_lists_selects_read_their_choices_without_server_side_cursors(logged
     assert not [q["sql"] for q in captured.captured_queries if "DECLARE" in q["sql"]]
     html = response.content.decode()
     # The quick entry and the filters still offer the account (as the only choice of each).
-    assert f'<option value="{account.pk}" selected>Everyday •••• 1234 (10.00 USD)</option>' in html  # quick entry
+    assert (f'<option value="{account.pk}" data-currency="USD" selected>Everyday •••• 1234 (10.00 USD)</option>'
+            in html)  # quick entry
     assert f'<option value="{account.pk}">Everyday •••• 1234</option>' in html  # the filters
 
 

@@ -169,7 +169,7 @@ def account_options(response):
     """The account select's options: (value, selected, label)."""
     select = re.search(r'<select name="account".*?</select>', response.content.decode(), re.S).group(0)
     return [(value, bool(chosen), label) for value, chosen, label in
-            re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', select)]
+            re.findall(r'<option value="([^"]*)"(?: data-currency="[A-Z]{3}")?( selected)?>([^<]*)</option>', select)]
 
 
 def test_add_expense_posts_and_redirects_with_a_message(logged_in, account):
