@@ -102,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apps.alerts.context_processors.unread_alerts",
+                "apps.users.context_processors.session_timeout",
             ],
             # Dates as the customer's locale writes them, on every template (apps.core.formats).
             "builtins": ["apps.core.templatetags.dates"],

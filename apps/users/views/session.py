@@ -1,0 +1,73 @@
+"""The idle logout, seen coming: a signed-in page warns a minute before the session would end
+for want of a request (``static/js/session-timeout.js``). "Stay logged in" renews the session
+(``SessionKeepAliveView``) and the customer keeps what they were typing; no answer logs the
+page out (``IdleLogoutView``), which the login page then explains."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect, resolve_url
+from django.utils.decorators import method_decorator
+from django.utils.http import urlencode
+from django.views import View
+from django.views.decorators.cache import never_cache
+
+from apps.core.api import json_error, json_response
+
+from ..middleware import IDLE_LOGOUT_MESSAGE
+from .common import safe_next
+
+
+def idle_timeout() -> dict | None:
+    """What a signed-in page needs to warn before the idle logout: the seconds after a
+    request by which the session may end (the earliest, since an unchanged session is renewed
+    at most every SESSION_RENEW_INTERVAL seconds) and how long before that to warn. None when
+    sessions do not end for want of requests (no renewal policy: development's settings)."""
+    interval = getattr(settings, "SESSION_RENEW_INTERVAL", None)
+    if interval is None and not settings.SESSION_SAVE_EVERY_REQUEST:
+        return None
+    ends_in = settings.SESSION_COOKIE_AGE - (0 if settings.SESSION_SAVE_EVERY_REQUEST else interval)
+    warn = min(getattr(settings, "SESSION_IDLE_WARNING_SECONDS", 60), ends_in // 2)
+    return {"ends_in": ends_in, "warn": warn}
+
+
+@method_decorator([login_not_required, never_cache], name="dispatch")
+class SessionKeepAliveView(View):
+    """POST (with the CSRF token): the session is saved now, so its idle expiry starts again.
+    JSON: ``{"ends_in": seconds}``; 401 JSON when the session has already ended."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        if not request.user.is_authenticated:
+            return json_error("Your session has ended: log in again.", status=401)
+        request.session.modified = True  # apps.core.middleware.SessionMiddleware stamps and saves it
+        timeout = idle_timeout()
+        return json_response({"ends_in": timeout["ends_in"] if timeout else settings.SESSION_COOKIE_AGE})
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        response = json_error("Method not allowed: use POST.", status=405)
+        response["Allow"] = "POST"
+        return response
+
+
+session_keep_alive = SessionKeepAliveView.as_view()
+session_keep_alive.is_json_endpoint = True  # its errors (a CSRF failure, a 500) are JSON too
+
+
+@method_decorator([login_not_required, never_cache], name="dispatch")
+class IdleLogoutView(View):
+    """POST from a page whose warning went unanswered: log out (if the session has not ended
+    already) and go to the login page, which says why and leads back to ``next``."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        back = safe_next(request, default=resolve_url(settings.LOGIN_REDIRECT_URL))
+        if request.user.is_authenticated:
+            logout(request)
+        messages.info(request, IDLE_LOGOUT_MESSAGE)
+        return redirect(f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': back})}")
