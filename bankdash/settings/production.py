@@ -56,4 +56,6 @@ CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=15) * 60
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_RENEW_INTERVAL = 60
+# A signed-in page warns this long before the earliest idle end (apps.users.views.session).
+SESSION_IDLE_WARNING_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
