@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from apps.users.models import User
 from apps.users.roles import CUSTOMER
@@ -233,6 +234,19 @@ def test_inactive_user_cannot_log_in(client):
     UserFactory(email="gone@example.com", is_active=False)
     client.post(reverse("login"), {"username": "gone@example.com", "password": PASSWORD})
     assert logged_in_user_id(client) is None
+
+
+@pytest.mark.parametrize("path", ["/logout/", "/session/idle-logout/", "/logout/?x=1"])
+def test_logging_in_from_the_logout_address_goes_to_the_dashboard_not_back_to_it(client, path):
+    user = UserFactory()
+    assert client.get(path).status_code in (302, 405)  # a bookmark of it, opened logged out
+    response = client.post(f"/login/?{urlencode({'next': path})}", {"username": user.email, "password": PASSWORD})
+    assert response.status_code == 302 and response.url == "/"
+    assert str(logged_in_user_id(client)) == str(user.pk)
+    # Any other page of ours is still where the login leads.
+    client.post(reverse("logout"))
+    response = client.post("/login/?next=/budgets/", {"username": user.email, "password": PASSWORD})
+    assert response.url == "/budgets/"
 
 
 def test_logout_is_post_only(client):

@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_lockout_response
 from django.contrib import messages
@@ -5,6 +7,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -24,6 +27,14 @@ class EmailLoginView(auth_views.LoginView):
 
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
+
+    def get_redirect_url(self):
+        """``next``, unless it is the logout or the idle logout: a visitor sent here from them
+        (a bookmark, a tab left open) logged in to use the app, not to log out again."""
+        url = super().get_redirect_url()
+        if url and urlsplit(url).path in (reverse("logout"), reverse("idle_logout")):
+            return ""
+        return url
 
     def form_valid(self, form):
         user = form.get_user()
