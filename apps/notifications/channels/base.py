@@ -15,7 +15,18 @@ A channel is an object with:
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 
 def absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
+
+
+def headline(alert) -> str:
+    """An email's subject and a push notification's title, in the active language: the kind,
+    and for a budget's alerts which budget ("BankDash: Budget exceeded: “food”"), so that an
+    inbox with several of them tells them apart."""
+    kind = alert.get_kind_display()
+    if alert.budget_id is not None:
+        return _("BankDash: %(kind)s: “%(category)s”") % {"kind": kind, "category": alert.budget.category.label}
+    return _("BankDash: %(kind)s") % {"kind": kind}

@@ -10,13 +10,12 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from apps.core import formats
 
 from ..models import Channel
 from ..tokens import unsubscribe_token
-from .base import absolute
+from .base import absolute, headline
 
 
 class EmailChannel:
@@ -39,7 +38,7 @@ class EmailChannel:
                    "settings_url": absolute(reverse("notifications:settings"))}
         domain = urlsplit(settings.SITE_URL).hostname or "bankdash.local"
         return EmailMessage(
-            subject=_("BankDash: %(kind)s") % {"kind": alert.get_kind_display()},
+            subject=headline(alert),
             body=render_to_string("notifications/email/alert.txt", context),
             to=[owner.email],
             headers={

@@ -11,7 +11,6 @@ import logging
 import requests
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from py_vapid import Vapid
 from pywebpush import WebPushException, webpush
 
@@ -20,7 +19,7 @@ from apps.core import formats
 
 from ..models import Channel, PushSubscription
 from ..push import push_subscriptions_gone, push_subscriptions_reached, vapid_keys
-from .base import absolute
+from .base import absolute, headline
 
 logger = logging.getLogger("bankdash.notifications")
 
@@ -49,7 +48,7 @@ class PushChannel:
         """What the browser shows, in the owner's language (the alert's text was written in it)."""
         alert = delivery.alert
         with formats.for_user(delivery.owner):
-            title = _("BankDash: %(kind)s") % {"kind": alert.get_kind_display()}
+            title = headline(alert)
         return {"title": title, "body": alert.message, "url": absolute(reverse("alerts:list")),
                 "tag": delivery.idempotency_key}
 

@@ -12,12 +12,13 @@ from django.utils import timezone
 
 from apps.accounts.models import Account
 from apps.alerts.models import Alert, AlertKind
+from apps.notifications.channels.push import PushChannel
 from apps.notifications.channels.webhook import record_failure
 from apps.notifications.digest import digest_send, digests_due
 from apps.notifications.models import Delivery, DigestFrequency, DigestPreference, Webhook
 from apps.notifications.services import delivery_deliver
 from tests.clock import NOW, TODAY
-from tests.factories import account, expense
+from tests.factories import account, budget, expense
 
 from .conftest import dispatch_deferred
 
@@ -55,6 +56,18 @@ def test_an_english_customer_still_gets_english_alerts(user):
     girokonto(user)
     assert Alert.objects.get(owner=user, kind=AlertKind.LOW_BALANCE).message == (
         "The balance of “Girokonto” is 1,234.56 EUR, below the 1,500.00 EUR you asked to be alerted at.")
+
+
+def test_a_budget_alerts_email_and_push_name_the_budget_in_german(german, smtp_server):
+    checking = account(german, "Girokonto", opening="2000.00", currency="EUR")
+    budget(german, "food", limit="100.00", currency="EUR")
+    expense(checking, "150.00", on=TODAY)
+    dispatch_deferred()
+    delivery = Delivery.objects.get(alert__kind=AlertKind.BUDGET_EXCEEDED, channel="email")
+    assert delivery_deliver(delivery_id=delivery.pk) == "sent"
+    [message] = smtp_server.messages
+    assert message["Subject"].strip() == "BankDash: Budget überschritten: „Lebensmittel“"  # (an encoded header)
+    assert PushChannel().payload(delivery)["title"] == "BankDash: Budget überschritten: „Lebensmittel“"
 
 
 def test_the_alert_email_is_german(german, smtp_server):

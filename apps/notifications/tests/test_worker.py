@@ -41,7 +41,7 @@ def test_an_expense_over_budget_is_emailed_once_with_its_unsubscribe_link(user, 
 
     [message] = smtp_server.messages
     assert message["To"] == user.email
-    assert message["Subject"] == "BankDash: Budget exceeded"
+    assert message["Subject"] == "BankDash: Budget exceeded: “Food”"  # which budget, in the inbox
     assert message["Message-ID"] == f"<alert-{alert.pk}-email@127.0.0.1>"
     assert message["X-BankDash-Delivery"] == f"alert-{alert.pk}-email"
     body = message.get_content()
