@@ -118,4 +118,14 @@ def test_working_in_another_tab_keeps_the_warning_away(app, make_customer, custo
     second.goto("/alerts/")  # a request in the other tab renewed the session
     expect(dialog).to_have_count(0)
     expect(first).to_have_url(re.compile(r"/accounts/$"))
+
+    # Warned again, the customer logs out from the dialog: both tabs' session ends.
+    first.clock.fast_forward("13:10")
+    expect(dialog).to_be_visible()
+    with first.expect_navigation(url=re.compile(r"/login/")):
+        dialog.get_by_role("button", name="Log out now").click()
+    assert not [c for c in app.context.cookies() if c["name"] == "sessionid" and c["value"]]
+    expect(first.get_by_role("alert")).to_have_count(0)  # no idle message: they chose to leave
+    second.reload()
+    expect(second).to_have_url(re.compile(r"/login/\?next=/alerts/"))
     app.assert_no_problems()

@@ -48,6 +48,7 @@ def test_production_pages_carry_the_dialog_with_the_earliest_end(production_sess
     assert "Are you still there?" in page
     assert "For your safety, you will be logged out in {time} without activity." in page
     assert '<input type="hidden" name="next" value="/accounts/">' in page
+    assert '<button type="submit" form="idleLogoutForm" formaction="/logout/"' in page  # "Log out now"
     assert page.count("js/session-timeout.") == 1
 
 
