@@ -98,6 +98,9 @@ class ImportRow(models.Model):
     category_changed = models.BooleanField(default=False, help_text="The customer chose the category in the preview.")
     rule_name = models.CharField(max_length=100, blank=True)
     external_id = models.CharField(max_length=100, blank=True)
+    currency = models.CharField(max_length=3, blank=True,
+                                help_text="The row's currency where the file names it; a row in another currency than "
+                                          "its account's cannot be imported.")
     fingerprint = models.CharField(max_length=64, blank=True)
     outcome = models.CharField(max_length=20, choices=RowOutcome.choices)
     # Written for the customer in their language when the preview is built: text only, never
@@ -119,6 +122,8 @@ class ImportRow(models.Model):
                                    name="import_row_error_never_selected"),
             models.CheckConstraint(condition=Q(selectable=True) | Q(selected=False),
                                    name="import_row_unselectable_never_selected"),
+            models.CheckConstraint(condition=Q(currency="") | Q(currency__regex=r"^[A-Z]{3}$"),
+                                   name="import_row_currency_iso4217"),
         ]
 
     def __str__(self):

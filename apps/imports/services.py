@@ -292,7 +292,7 @@ def _build_preview(*, batch: ImportBatch, parsed: parsers.ParsedFile) -> None:
     for position, parsed_row in enumerate(parsed.rows):
         row = ImportRow(batch=batch, position=position, line=parsed_row.line, description=parsed_row.description,
                         occurred_on=parsed_row.occurred_on, amount=parsed_row.amount,
-                        external_id=parsed_row.external_id, outcome=Outcome.NEW)
+                        external_id=parsed_row.external_id, currency=parsed_row.currency, outcome=Outcome.NEW)
         rows.append(row)
         account = batch.account
         if multi and not parsed_row.error:
@@ -304,6 +304,10 @@ def _build_preview(*, batch: ImportBatch, parsed: parsers.ParsedFile) -> None:
             elif account.is_closed:
                 parsed_row.error = _("the account “%(account)s” is closed") % {"account": account.name}
         row.account, row.account_ref = account, parsed_row.account_ref[:100]
+        if not parsed_row.error and parsed_row.currency and parsed_row.currency != account.currency:
+            # A figure in another currency is never added to an account's as if it were its own.
+            parsed_row.error = _("this row is in %(row)s; “%(account)s” is in %(currency)s") % {
+                "row": parsed_row.currency, "account": account.name, "currency": account.currency}
         if not parsed_row.error and parsed_row.amount == 0:
             parsed_row.error = _("the amount is zero")
         category = None

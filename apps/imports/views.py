@@ -112,7 +112,7 @@ def batch_columns(request, pk):
         return _next_page(batch) if batch.status != Status.MAPPING else redirect("imports:start")
     header, sample = preview_rows(bytes(batch.content))
     saved = {role: str(c) for role, c in batch.mapping.items() if role in ROLES and isinstance(c, int)}
-    initial = saved or {role: str(c) for role, c in guess_mapping(header).items()}
+    initial = saved or {role: str(c) for role, c in guess_mapping(header, sample).items()}
     initial.setdefault("date_format", batch.mapping.get("date_format", "auto"))
     initial.setdefault("decimal", batch.mapping.get("decimal", "auto"))
     if batch.account_id:

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.core.currencies import currency_codes
 from apps.core.money import MAX_AMOUNT
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -36,6 +37,7 @@ class ParsedRow:
     category: str = ""
     account_ref: str = ""
     external_id: str = ""
+    currency: str = ""  # the row's own currency, where the file says (a column, or a code beside the amount)
     error: str = ""
 
 
@@ -58,6 +60,34 @@ def clean_text(value, limit: int = TEXT_MAX) -> str:
 # ---------------------------------------------------------------------------
 # Amounts
 # ---------------------------------------------------------------------------
+
+# The signs that name one currency; "$" and "¥" name several, so they say nothing.
+_CURRENCY_SIGNS = {"€": "EUR", "£": "GBP"}
+_CODE_IN_TEXT = re.compile(r"(?<![A-Za-z])([A-Za-z]{3})(?![A-Za-z])")
+
+
+def currency_code(text: str) -> str:
+    """A currency column's cell -> its ISO 4217 code ("eur", "€" -> "EUR"); "" for an empty cell.
+    ValueError says what is wrong."""
+    raw = (text or "").strip()
+    if not raw:
+        return ""
+    code = _CURRENCY_SIGNS.get(raw, raw.upper())
+    if code not in currency_codes():
+        raise ValueError(_("%(value)s is not a currency code") % {"value": clean_text(raw, 20)})
+    return code
+
+
+def currency_in(text: str) -> str:
+    """The currency an amount's cell names beside its figure ("12,50 EUR", "€12.50"), or ""."""
+    raw = text or ""
+    for sign, code in _CURRENCY_SIGNS.items():
+        if sign in raw:
+            return code
+    match = _CODE_IN_TEXT.search(raw)
+    code = match.group(1).upper() if match else ""
+    return code if code in currency_codes() else ""
+
 
 _CURRENCY_NOISE = re.compile(r"[\s\u00a0\u202f'’$€£¥]|[A-Z]{3}", re.IGNORECASE)
 _DECIMAL_COMMA = re.compile(r",\d{1,2}$")

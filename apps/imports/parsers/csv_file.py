@@ -16,6 +16,7 @@ import hashlib
 import io
 import itertools
 import re
+import unicodedata
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -29,6 +30,8 @@ from .common import (
     ParsedFile,
     ParsedRow,
     clean_text,
+    currency_code,
+    currency_in,
     detect_date_format,
     guess_decimal_separator,
     parse_amount,
@@ -46,26 +49,39 @@ ROLES = {
     "category": gettext_lazy("Category"),
     "account": gettext_lazy("Account (name, last 4 digits or id)"),
     "external_id": gettext_lazy("Bank's transaction id"),
+    "currency": gettext_lazy("Currency (must be the account's)"),
 }
 # BankDash's original import format: recognised without any mapping.
 ORIGINAL_COLUMNS = {"account_id": "account", "amount": "amount", "transaction_type": "type", "category": "category",
                     "description": "description", "transaction_date": "date"}
 ORIGINAL_DATE_FORMAT = "%Y-%m-%d"
-# Header names that suggest a role on the mapping page (lower case, punctuation removed).
+# Header names that suggest a role on the mapping page, best first: a file with "Details" and
+# "Description" (Chase) describes its rows with the second. Names are compared as _header_key
+# leaves them: lower case, accents folded ("Empfänger" -> "empfanger"), what stands in brackets
+# dropped ("Amount (EUR)", "Betrag (€)"), letters and digits only. They are those of the exports
+# of banks in the US, the UK and Germany (Chase, Bank of America, Monzo, Revolut, N26, DKB, ING,
+# Sparkasse, Volksbank, Commerzbank) and of BankDash's own export.
 _SYNONYMS = {
-    "date": {"date", "transactiondate", "bookingdate", "posted", "posteddate", "valuedate", "datum", "buchungstag"},
-    "amount": {"amount", "value", "betrag", "montant", "sum", "transactionamount"},
-    "debit": {"debit", "withdrawal", "withdrawals", "moneyout", "paidout", "out"},
-    "credit": {"credit", "deposit", "deposits", "moneyin", "paidin", "in"},
-    "type": {"type", "transactiontype", "creditdebit", "drcr", "direction"},
-    "description": {"description", "memo", "details", "narrative", "reference", "text", "verwendungszweck"},
-    "payee": {"payee", "merchant", "name", "counterparty", "beneficiary"},
-    "category": {"category"},
-    "account": {"account", "accountid", "accountname", "accountnumber"},
-    "external_id": {"id", "transactionid", "fitid", "referenceid", "reference", "ref"},
+    "date": ("date", "transactiondate", "bookingdate", "postingdate", "posteddate", "posted", "completeddate",
+             "starteddate", "buchungstag", "buchungsdatum", "buchung", "datum", "dateoperation", "valuedate",
+             "valutadatum", "valuta", "wertstellung"),
+    "amount": ("amount", "betrag", "umsatz", "montant", "value", "sum", "transactionamount"),
+    "debit": ("debit", "debitamount", "withdrawal", "withdrawals", "moneyout", "paidout", "out", "soll"),
+    "credit": ("credit", "creditamount", "deposit", "deposits", "moneyin", "paidin", "in", "haben"),
+    "type": ("type", "transactiontype", "creditdebit", "drcr", "direction", "sollhaben", "umsatztyp"),
+    "description": ("description", "verwendungszweck", "paymentreference", "memo", "details", "narrative",
+                    "reference", "vorgangverwendungszweck", "text", "buchungstext", "libelle"),
+    "payee": ("payee", "merchant", "name", "counterparty", "beneficiary", "partnername", "empfanger",
+              "zahlungsempfanger", "zahlungsempfangerin", "auftraggeberempfanger", "beguenstigterzahlungspflichtiger",
+              "begunstigterzahlungspflichtiger", "namezahlungsbeteiligter", "auftraggeberzahlungsempfanger"),
+    "category": ("category",),
+    "account": ("account", "accountid", "accountname", "accountnumber"),
+    "external_id": ("id", "transactionid", "fitid", "referenceid", "reference", "ref"),
+    "currency": ("currency", "wahrung", "waehrung", "ccy", "currencycode", "devise"),
 }
-_INCOME_WORDS = {"income", "credit", "cr", "in", "deposit", "+", "c", "crdt"}
-_EXPENSE_WORDS = {"expense", "debit", "dr", "out", "withdrawal", "payment", "-", "d", "dbit"}
+_INCOME_WORDS = {"income", "credit", "cr", "in", "deposit", "+", "c", "crdt", "h", "haben", "eingang", "gutschrift"}
+_EXPENSE_WORDS = {"expense", "debit", "dr", "out", "withdrawal", "payment", "-", "d", "dbit", "s", "soll", "ausgang",
+                  "lastschrift"}
 
 
 def _encoding(data: bytes) -> tuple[str, int]:
@@ -146,18 +162,33 @@ def original_mapping(header: list[str]) -> dict | None:
         "date_format": ORIGINAL_DATE_FORMAT, "decimal": ".", "account_by": "id"}
 
 
-def guess_mapping(header: list[str]) -> dict:
-    """Roles suggested from the column names (the mapping page's first choice)."""
-    mapping = {}
-    for index, name in enumerate(header):
-        key = _norm(name)
-        for role, names in _SYNONYMS.items():
-            if role not in mapping and key in names:
-                mapping[role] = index
-                break
+_BRACKETED = re.compile(r"[(\[]([^)\]]*)[)\]]")
+
+
+def _header_key(name: str) -> str:
+    folded = unicodedata.normalize("NFKD", _BRACKETED.sub("", name.lower()))
+    return re.sub(r"[^a-z0-9]", "", folded)
+
+
+def guess_mapping(header: list[str], rows: list[list[str]] | None = None) -> dict:
+    """Roles suggested from the column names (the mapping page's first choice), each role the
+    column with its best-ranked name, no column twice. A type column is suggested only when the
+    first ``rows`` hold words it knows ("CARD_PAYMENT" in Revolut's Type is not one: its
+    amounts carry their sign)."""
+    keys = [_header_key(name) for name in header]
+    mapping: dict = {}
+    for role, names in _SYNONYMS.items():
+        ranked = sorted((names.index(key), index) for index, key in enumerate(keys)
+                        if key in names and index not in mapping.values())
+        if ranked:
+            mapping[role] = ranked[0][1]
     if "amount" in mapping:
         mapping.pop("debit", None)
         mapping.pop("credit", None)
+    if "type" in mapping and rows is not None:
+        words = {_cell(cells, mapping, "type").strip().lower() for cells in rows} - {""}
+        if "amount" not in mapping or not words <= _INCOME_WORDS | _EXPENSE_WORDS:
+            mapping.pop("type")
     return mapping
 
 
@@ -242,6 +273,9 @@ def parse_csv(data: bytes, mapping: dict) -> ParsedFile:
     if date_format == "auto":
         date_format = detect_date_format([_cell(cells, mapping, "date") for _line, cells in sample])
     del sample
+    # "Amount (EUR)", "Betrag (€)": the amounts' currency, where their cells do not say.
+    column_currency = next(filter(None, (currency_in(" ".join(_BRACKETED.findall(header[mapping[r]])))
+                                         for r in amount_roles if mapping[r] < len(header))), "")
     parsed = ParsedFile(format="csv", header=header, date_format=date_format)
     width = len(header)
     _header, records = iter_table(data)
@@ -261,8 +295,14 @@ def parse_csv(data: bytes, mapping: dict) -> ParsedFile:
         try:
             row.occurred_on = parse_date(_cell(cells, mapping, "date"), date_format)
             row.amount = _amount(cells, mapping, decimal)
+            row.currency = currency_code(_cell(cells, mapping, "currency")) if "currency" in mapping else next(
+                filter(None, (currency_in(_cell(cells, mapping, r)) for r in amount_roles)), column_currency)
         except ValueError as error:
             row.error = str(error)
+    # One currency on every row that names one: the statement's, checked against its account.
+    currencies = {row.currency for row in parsed.rows if row.currency and not row.error}
+    if len(currencies) == 1:
+        parsed.currency = currencies.pop()
     return parsed
 
 
