@@ -50,6 +50,7 @@ ROLES = {
     "account": gettext_lazy("Account (name, last 4 digits or id)"),
     "external_id": gettext_lazy("Bank's transaction id"),
     "currency": gettext_lazy("Currency (must be the account's)"),
+    "fee": gettext_lazy("Fee (taken on top of the amount)"),
 }
 # BankDash's original import format: recognised without any mapping.
 ORIGINAL_COLUMNS = {"account_id": "account", "amount": "amount", "transaction_type": "type", "category": "category",
@@ -78,6 +79,7 @@ _SYNONYMS = {
     "account": ("account", "accountid", "accountname", "accountnumber"),
     "external_id": ("id", "transactionid", "fitid", "referenceid", "reference", "ref"),
     "currency": ("currency", "wahrung", "waehrung", "ccy", "currencycode", "devise"),
+    "fee": ("fee", "fees", "gebuhr", "gebuhren", "entgelt", "commission"),
 }
 _INCOME_WORDS = {"income", "credit", "cr", "in", "deposit", "+", "c", "crdt", "h", "haben", "eingang", "gutschrift"}
 _EXPENSE_WORDS = {"expense", "debit", "dr", "out", "withdrawal", "payment", "-", "d", "dbit", "s", "soll", "ausgang",
@@ -265,7 +267,7 @@ def parse_csv(data: bytes, mapping: dict) -> ParsedFile:
         raise FileRefused(" ".join(problems))
     # The first pass reads the first rows only, for the decimal separator and the date format.
     header, sample = read_table(data, 2000)
-    amount_roles = [r for r in ("amount", "debit", "credit") if r in mapping]
+    amount_roles = [r for r in ("amount", "debit", "credit", "fee") if r in mapping]
     decimal = mapping.get("decimal") or "auto"
     if decimal == "auto":
         decimal = guess_decimal_separator(_cell(cells, mapping, r) for _line, cells in sample for r in amount_roles)
@@ -307,6 +309,13 @@ def parse_csv(data: bytes, mapping: dict) -> ParsedFile:
 
 
 def _amount(cells, mapping, decimal) -> Decimal:
+    """The row's signed amount, a fee (Revolut's "Fee" beside its "Amount") taken from it: what
+    the account gained or lost."""
+    fee = _cell(cells, mapping, "fee").strip()
+    return _gross(cells, mapping, decimal) - (abs(parse_amount(fee, decimal_separator=decimal)) if fee else 0)
+
+
+def _gross(cells, mapping, decimal) -> Decimal:
     if "amount" in mapping:
         amount = parse_amount(_cell(cells, mapping, "amount"), decimal_separator=decimal)
         if "type" in mapping:

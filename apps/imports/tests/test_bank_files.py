@@ -32,7 +32,7 @@ BANKS = {
                "description": 14}),
     "revolut": ("Type,Product,Started Date,Completed Date,Description,Amount,Fee,Currency,State,Balance",
                 "CARD_PAYMENT,Current,2026-11-03 10:00:00,2026-11-04 09:00:00,Tesco,-12.00,0.00,GBP,COMPLETED,88.0",
-                {"date": 3, "description": 4, "amount": 5, "currency": 7}),
+                {"date": 3, "description": 4, "amount": 5, "fee": 6, "currency": 7}),
     "n26": ('"Booking Date","Value Date","Partner Name","Partner Iban",Type,"Payment Reference","Account Name",'
             '"Amount (EUR)","Original Amount","Original Currency","Exchange Rate"',
             '2026-11-03,2026-11-03,REWE,,Presentment,-,Main Account,-12.5,,,',
@@ -214,3 +214,15 @@ def test_the_messages_in_german():
 
     with translation.override("de"), pytest.raises(ValueError, match="Euro ist kein Währungscode"):
         currency_code("Euro")
+
+
+def test_a_fee_beside_the_amount_is_taken_from_it():
+    data = (b"Type,Completed Date,Description,Amount,Fee,Currency\n"
+            b"CARD_PAYMENT,2026-11-03,Tesco,-12.00,0.50,GBP\nTOPUP,2026-11-04,Top-up,100.00,1.00,GBP\n"
+            b"EXCHANGE,2026-11-05,Fee only,0.00,0.25,GBP\nCARD_PAYMENT,2026-11-06,Shop,-1.00,,GBP\n"
+            b"CARD_PAYMENT,2026-11-07,Odd,-1.00,abc,GBP\n")
+    header, records = read_table(data)
+    mapping = guess_mapping(header, [cells for _line, cells in records])
+    assert mapping["fee"] == 4
+    assert [(r.amount, r.error) for r in parse_csv(data, mapping).rows] == [
+        (D("-12.50"), ""), (D("99.00"), ""), (D("-0.25"), ""), (D("-1.00"), ""), (None, "abc is not an amount")]
