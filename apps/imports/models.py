@@ -43,6 +43,10 @@ class ImportBatch(models.Model):
     mapping = models.JSONField(default=dict, blank=True)
     date_format = models.CharField(max_length=20, blank=True)
     currency = models.CharField(max_length=3, blank=True, help_text="The currency the statement says it is in.")
+    statement_balance = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True,
+        help_text="The bank's balance of the account at the end of statement_balance_on, where the file says it.")
+    statement_balance_on = models.DateField(null=True, blank=True)
     row_count = models.PositiveIntegerField(default=0)
     posted_count = models.PositiveIntegerField(default=0)
     duplicate_count = models.PositiveIntegerField(default=0)
@@ -61,6 +65,9 @@ class ImportBatch(models.Model):
             models.UniqueConstraint(fields=["owner", "sha256"], condition=Q(status="posted"),
                                     name="import_batch_file_posted_once"),
             models.CheckConstraint(condition=Q(status__in=BatchStatus.values), name="import_batch_status_valid"),
+            models.CheckConstraint(condition=Q(statement_balance__isnull=True, statement_balance_on__isnull=True)
+                                   | Q(statement_balance__isnull=False, statement_balance_on__isnull=False),
+                                   name="import_batch_statement_balance_has_its_day"),
             models.CheckConstraint(condition=Q(format__in=ImportFormat.values), name="import_batch_format_valid"),
             models.CheckConstraint(condition=Q(posted_at__isnull=True) | ~Q(status__in=["mapping", "previewed"]),
                                    name="import_batch_posted_at_only_when_posted"),

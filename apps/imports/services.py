@@ -347,6 +347,10 @@ def _build_preview(*, batch: ImportBatch, parsed: parsers.ParsedFile) -> None:
     _mark_overdrafts(rows)
     ImportRow.objects.bulk_create(rows, batch_size=2000)
     _count(batch, rows)
+    # The bank's balance, to compare with the account's after the import: one account's file only.
+    batch.statement_balance, batch.statement_balance_on = (
+        (parsed.closing_balance, parsed.closing_on) if not multi and parsed.closing_balance is not None
+        else (None, None))
     batch.status = Status.PREVIEWED
     batch.save()
 

@@ -157,6 +157,7 @@ def batch_detail(request, pk):
         "selectable": {row.pk for row in page if services.is_selectable(row)},
         "unknown_refs": selectors.unknown_account_refs(batch=batch) if batch.status == Status.PREVIEWED else [],
         "accounts": selectors.open_accounts(user=request.user),
+        "check": selectors.statement_check(batch=batch),
     })
 
 

@@ -360,19 +360,30 @@ def balances_after(entries, *, account) -> list[Decimal]:
     if not entries:
         return []
     first = entries[0]
-    money = DecimalField(max_digits=16, decimal_places=2)
-    newer = (Transaction.objects.filter(account=OuterRef("pk"))
-             .filter(Q(occurred_on__gt=first.occurred_on) | Q(occurred_on=first.occurred_on, pk__gt=first.pk))
-             .order_by().values("account").annotate(total=Sum(signed_amount_expression())).values("total"))
-    # The balance and the newer entries in one statement: one snapshot, even while a posting lands.
-    balance = Account.objects.filter(pk=account.pk).values_list(
-        F("balance") - Coalesce(Subquery(newer, output_field=money), Value(ZERO), output_field=money), flat=True,
-    ).get()
+    balance = _balance_before(account, Q(occurred_on__gt=first.occurred_on)
+                              | Q(occurred_on=first.occurred_on, pk__gt=first.pk))
     result = []
     for entry in entries:
         result.append(balance)
         balance -= entry.signed_amount
     return result
+
+
+def balance_at_end_of(*, account, day: date) -> Decimal:
+    """The balance of ``account`` at the end of ``day``: today's balance less what its entries
+    dated after that day did (one query)."""
+    return _balance_before(account, Q(occurred_on__gt=day))
+
+
+def _balance_before(account, later: Q) -> Decimal:
+    """The account's balance less what its entries matching ``later`` did: the balance and those
+    entries in one statement, one snapshot even while a posting lands."""
+    money = DecimalField(max_digits=16, decimal_places=2)
+    total = (Transaction.objects.filter(later, account=OuterRef("pk"))
+             .order_by().values("account").annotate(total=Sum(signed_amount_expression())).values("total"))
+    return Account.objects.filter(pk=account.pk).values_list(
+        F("balance") - Coalesce(Subquery(total, output_field=money), Value(ZERO), output_field=money), flat=True,
+    ).get()
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,21 @@ def _entry_date(entry) -> date:
     raise ValueError(_("the entry has no booking date"))
 
 
+def _closing_balance(statement, parsed: ParsedFile) -> None:
+    """The statement's booked closing balance (Bal of type CLBD) and its day, where it has one."""
+    for balance in _children(statement, "Bal"):
+        if _text(balance, "Tp", "CdOrPrtry", "Cd").upper() != "CLBD":
+            continue
+        try:
+            amount = abs(parse_amount(_text(balance, "Amt"), decimal_separator="."))
+            day = date.fromisoformat((_text(balance, "Dt", "Dt") or _text(balance, "Dt", "DtTm"))[:10])
+        except ValueError:  # unreadable: the statement stays unchecked, not refused
+            return
+        parsed.closing_on = day
+        parsed.closing_balance = -amount if _text(balance, "CdtDbtInd").upper() == "DBIT" else amount
+        return
+
+
 def parse_camt(data: bytes) -> ParsedFile:
     root = safe_xml(data)
     statement_parent = _child(root, "BkToCstmrStmt")
@@ -60,6 +75,7 @@ def parse_camt(data: bytes) -> ParsedFile:
     account = _child(statement, "Acct")
     parsed.account_ref = _text(account, "Id", "IBAN") or _text(account, "Id", "Othr", "Id")
     parsed.currency = _text(account, "Ccy").upper()
+    _closing_balance(statement, parsed)
     for index, entry in enumerate(_children(statement, "Ntry"), start=1):
         row = ParsedRow(line=index)
         parsed.rows.append(row)

@@ -38,6 +38,7 @@ class ParsedRow:
     account_ref: str = ""
     external_id: str = ""
     currency: str = ""  # the row's own currency, where the file says (a column, or a code beside the amount)
+    balance: Decimal | None = None  # the bank's balance after this row, where a CSV says it
     error: str = ""
 
 
@@ -47,6 +48,10 @@ class ParsedFile:
     rows: list[ParsedRow] = field(default_factory=list)
     account_ref: str = ""  # the statement's own account (OFX ACCTID, CAMT IBAN), if any
     currency: str = ""  # the statement's currency, if it says
+    # The bank's balance of the account at the end of ``closing_on``, if the file says it (OFX's
+    # LEDGERBAL, CAMT's closing balance, a CSV's balance column after its last day's last row).
+    closing_balance: Decimal | None = None
+    closing_on: date | None = None
     header: list[str] = field(default_factory=list)  # CSV only
     date_format: str = ""
 

@@ -17,6 +17,7 @@ import io
 import itertools
 import re
 import unicodedata
+from datetime import date
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -51,6 +52,7 @@ ROLES = {
     "external_id": gettext_lazy("Bank's transaction id"),
     "currency": gettext_lazy("Currency (must be the account's)"),
     "fee": gettext_lazy("Fee (taken on top of the amount)"),
+    "balance": gettext_lazy("Balance after the row (compared with yours)"),
 }
 # BankDash's original import format: recognised without any mapping.
 ORIGINAL_COLUMNS = {"account_id": "account", "amount": "amount", "transaction_type": "type", "category": "category",
@@ -80,6 +82,7 @@ _SYNONYMS = {
     "external_id": ("id", "transactionid", "fitid", "referenceid", "reference", "ref"),
     "currency": ("currency", "wahrung", "waehrung", "ccy", "currencycode", "devise"),
     "fee": ("fee", "fees", "gebuhr", "gebuhren", "entgelt", "commission"),
+    "balance": ("balance", "runningbalance", "runningbal", "balanceafter", "saldo", "kontostand"),
 }
 _INCOME_WORDS = {"income", "credit", "cr", "in", "deposit", "+", "c", "crdt", "h", "haben", "eingang", "gutschrift"}
 _EXPENSE_WORDS = {"expense", "debit", "dr", "out", "withdrawal", "payment", "-", "d", "dbit", "s", "soll", "ausgang",
@@ -301,11 +304,29 @@ def parse_csv(data: bytes, mapping: dict) -> ParsedFile:
                 filter(None, (currency_in(_cell(cells, mapping, r)) for r in amount_roles)), column_currency)
         except ValueError as error:
             row.error = str(error)
+        if "balance" in mapping and not row.error:
+            try:
+                row.balance = parse_amount(_cell(cells, mapping, "balance"), decimal_separator=decimal)
+            except ValueError:  # a balance is only compared: an unreadable one is left out
+                row.balance = None
+    parsed.closing_balance, parsed.closing_on = _closing(parsed.rows)
     # One currency on every row that names one: the statement's, checked against its account.
     currencies = {row.currency for row in parsed.rows if row.currency and not row.error}
     if len(currencies) == 1:
         parsed.currency = currencies.pop()
     return parsed
+
+
+def _closing(rows: list[ParsedRow]) -> tuple[Decimal | None, date | None]:
+    """The bank's balance at the end of the file's last day: the balance of that day's last row,
+    which is the first of the day in a file listed newest first."""
+    dated = [row for row in rows if row.occurred_on is not None and not row.error]
+    if not dated:
+        return None, None
+    last_day = max(row.occurred_on for row in dated)
+    of_day = [row for row in dated if row.occurred_on == last_day]
+    closing = of_day[0] if dated[0].occurred_on > dated[-1].occurred_on else of_day[-1]
+    return (closing.balance, last_day) if closing.balance is not None else (None, None)
 
 
 def _amount(cells, mapping, decimal) -> Decimal:

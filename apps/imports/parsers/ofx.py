@@ -63,6 +63,13 @@ def parse_ofx(data: bytes) -> ParsedFile:
         account = statement.find("CCACCTFROM")
     if account is not None:
         parsed.account_ref = _text(account, "ACCTID")
+    ledger = statement.find("LEDGERBAL")
+    if ledger is not None:
+        try:
+            parsed.closing_balance = parse_amount(_text(ledger, "BALAMT"))
+            parsed.closing_on = _ofx_date(_text(ledger, "DTASOF"))
+        except ValueError:  # a balance it cannot read leaves the statement unchecked, not refused
+            parsed.closing_balance = parsed.closing_on = None
     for index, element in enumerate(statement.iter("STMTTRN"), start=1):
         row = ParsedRow(line=index)
         parsed.rows.append(row)

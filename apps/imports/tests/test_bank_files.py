@@ -22,9 +22,9 @@ D = Decimal
 BANKS = {
     "chase": ("Details,Posting Date,Description,Amount,Type,Balance,Check or Slip #",
               "DEBIT,11/03/2026,STARBUCKS STORE 123,-4.75,DEBIT_CARD,1200.00,",
-              {"date": 1, "description": 2, "amount": 3}),
+              {"date": 1, "description": 2, "amount": 3, "balance": 5}),
     "bank of america": ("Date,Description,Amount,Running Bal.", "11/03/2026,Payroll,2500.00,3700.00",
-                        {"date": 0, "description": 1, "amount": 2}),
+                        {"date": 0, "description": 1, "amount": 2, "balance": 3}),
     "monzo": ("Transaction ID,Date,Time,Type,Name,Emoji,Category,Amount,Currency,Local amount,Local currency,"
               "Notes and #tags,Address,Receipt,Description,Category split,Money Out,Money In",
               "tx_1,03/11/2026,09:12:00,Card payment,Pret,,Eating out,-4.50,GBP,-4.50,GBP,,,,PRET A MANGER,,-4.50,",
@@ -32,7 +32,7 @@ BANKS = {
                "description": 14}),
     "revolut": ("Type,Product,Started Date,Completed Date,Description,Amount,Fee,Currency,State,Balance",
                 "CARD_PAYMENT,Current,2026-11-03 10:00:00,2026-11-04 09:00:00,Tesco,-12.00,0.00,GBP,COMPLETED,88.0",
-                {"date": 3, "description": 4, "amount": 5, "fee": 6, "currency": 7}),
+                {"date": 3, "description": 4, "amount": 5, "fee": 6, "currency": 7, "balance": 9}),
     "n26": ('"Booking Date","Value Date","Partner Name","Partner Iban",Type,"Payment Reference","Account Name",'
             '"Amount (EUR)","Original Amount","Original Currency","Exchange Rate"',
             '2026-11-03,2026-11-03,REWE,,Presentment,-,Main Account,-12.5,,,',
@@ -43,7 +43,7 @@ BANKS = {
             {"date": 0, "payee": 4, "description": 5, "type": 6, "amount": 8}),
     "ing": ("Buchung;Valuta;Auftraggeber/Empfänger;Buchungstext;Verwendungszweck;Saldo;Währung;Betrag;Währung",
             "03.11.2026;03.11.2026;REWE;Lastschrift;Einkauf;1.000,00;EUR;-12,50;EUR",
-            {"date": 0, "payee": 2, "description": 4, "currency": 6, "amount": 7}),
+            {"date": 0, "payee": 2, "description": 4, "currency": 6, "amount": 7, "balance": 5}),
     "sparkasse": ('"Auftragskonto";"Buchungstag";"Valutadatum";"Buchungstext";"Verwendungszweck";"Glaeubiger ID";'
                   '"Mandatsreferenz";"Kundenreferenz (End-to-End)";"Sammlerreferenz";"Lastschrift Ursprungsbetrag";'
                   '"Auslagenersatz Ruecklastschrift";"Beguenstigter/Zahlungspflichtiger";"Kontonummer/IBAN";'
