@@ -47,8 +47,10 @@ class MoneyField(forms.Field):
 
     widget = forms.TextInput
 
-    def __init__(self, *, min_value: Decimal | None = Decimal("0.01"), **kwargs):
-        self.min_value = min_value
+    def __init__(self, *, min_value: Decimal | None = Decimal("0.01"), allow_grouping: bool = False, **kwargs):
+        """``allow_grouping``: a figure copied from another page ("1,450.00") is read with its
+        thousands separators (apps.core.money.parse_money)."""
+        self.min_value, self.allow_grouping = min_value, allow_grouping
         super().__init__(**kwargs)
 
     def widget_attrs(self, widget):
@@ -65,7 +67,8 @@ class MoneyField(forms.Field):
             return None
         try:
             # A sign is read here and judged against min_value below, with its own message.
-            amount = parse_money(str(value), allow_negative=True, decimal_separator=formats.decimal_separator())
+            amount = parse_money(str(value), allow_negative=True, decimal_separator=formats.decimal_separator(),
+                                 allow_grouping=self.allow_grouping)
         except ValueError as error:
             raise ValidationError(str(error), code="invalid") from None
         if abs(amount) >= MAX_AMOUNT:

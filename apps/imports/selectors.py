@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
 from django.core.paginator import Paginator
@@ -11,7 +9,7 @@ from django.db.models import Count, Sum
 
 from apps.accounts.models import Account
 from apps.transactions.models import Category
-from apps.transactions.selectors import balance_at_end_of
+from apps.transactions.selectors import BalanceCheck, balance_check
 
 from .models import BatchStatus, ImportBatch, ImportRow, MappingProfile
 
@@ -55,37 +53,18 @@ def open_accounts(*, user):
     return list(Account.objects.filter(owner=user, closed_on__isnull=True).order_by("name").values_list("pk", "name"))
 
 
-@dataclass(frozen=True)
-class StatementCheck:
+def statement_check(*, batch: ImportBatch) -> BalanceCheck | None:
     """The bank's balance at the end of the statement's last day beside the account's here on
-    that day: with the ticked rows before the import, as it is after it."""
-
-    on: date
-    statement: Decimal
-    ours: Decimal
-    currency: str
-    account_name: str
-
-    @property
-    def difference(self) -> Decimal:
-        return self.ours - self.statement
-
-    @property
-    def gap(self) -> Decimal:
-        return abs(self.difference)
-
-
-def statement_check(*, batch: ImportBatch) -> StatementCheck | None:
-    """None when the file says no balance, the batch is undone or cancelled, or its account is
-    gone. Two queries: the account's balance on that day, and the ticked rows' sum."""
+    that day: with the ticked rows before the import, as it is after it. None when the file
+    says no balance, the batch is undone or cancelled, or it has no one account. Three queries:
+    the account, its balance on that day, the ticked rows' sum."""
     if batch.statement_balance is None or batch.account_id is None or batch.status not in (
             BatchStatus.PREVIEWED, BatchStatus.POSTED):
         return None
-    account = batch.account
-    ours = balance_at_end_of(account=account, day=batch.statement_balance_on)
+    pending = Decimal(0)
     if batch.status == BatchStatus.PREVIEWED:
-        ours += ImportRow.objects.filter(batch=batch, selected=True, selectable=True,
-                                         occurred_on__lte=batch.statement_balance_on).aggregate(
+        pending = ImportRow.objects.filter(batch=batch, selected=True, selectable=True,
+                                           occurred_on__lte=batch.statement_balance_on).aggregate(
             total=Sum("amount", default=Decimal(0)))["total"]
-    return StatementCheck(on=batch.statement_balance_on, statement=batch.statement_balance, ours=ours,
-                          currency=account.currency, account_name=account.name)
+    return balance_check(account=batch.account, day=batch.statement_balance_on, bank_balance=batch.statement_balance,
+                         pending=pending)

@@ -20,6 +20,7 @@ from apps.core.forms import add_service_errors
 from apps.core.money import format_money
 
 from . import export_views, extensions, selectors, services
+from .forms import BalanceCheckForm
 from .pagination import CappedPaginator
 
 PAGE_SIZE = 25
@@ -81,14 +82,21 @@ def account_detail(request, pk):
     # The count stops at a cap, as on the transactions list; each line has the balance after it.
     page = CappedPaginator(entries, PAGE_SIZE, read_rows=selectors.entries_by_ids).get_page(request.GET.get("page"))
     rows = selectors.list_rows(page.object_list, one_line_transfers=False, running_balance_of=account)
-    history = selectors.account_balance_history(account=account, today=user_today(request.user))
+    today = user_today(request.user)
+    history = selectors.account_balance_history(account=account, today=today)
+    check_form = BalanceCheckForm(request.GET if "check-bank_balance" in request.GET else None, account=account,
+                                  today=today, prefix="check", initial={"on": today})
+    check = (selectors.balance_check(account=account, day=check_form.cleaned_data["on"],
+                                     bank_balance=check_form.cleaned_data["bank_balance"])
+             if check_form.is_bound and check_form.is_valid() else None)
     return render(request, "transactions/account_detail.html", {
         "account": account, "page_obj": page, "rows": rows, "running_balance": True, "balance_history": history,
         "balance_chart": balance_chart_data(account, history),
         # Sections from the apps above the ledger (the forecast): apps.transactions.extensions.
         "sections": extensions.account_sections(request, account),
         "statement_month": export_views.default_statement_month(request.user),
-    })
+        "check_form": check_form, "check": check,
+    }, status=400 if check_form.errors else 200)
 
 
 # Served under /accounts/ in the "accounts" namespace (bankdash/urls.py).

@@ -9,10 +9,12 @@ import uuid
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.forms import AccountChoiceField
 from apps.accounts.models import Account
+from apps.core import formats
 from apps.core.dates import user_today
 from apps.core.forms import JINJA2_FORM_RENDERER, OwnedModelChoiceField, date_field, money_field, offer
 from apps.core.pagecache import fresh_token
@@ -284,3 +286,26 @@ class CategoryMoveForm(forms.Form):
         self.fields["target"].queryset = Category.objects.usable_by(user).exclude(pk=source.pk).order_by("name")
         self.fields["target"].owned_queryset = Category.objects.for_user(user)
         self.fields["target"].required = required
+
+
+class BalanceCheckForm(forms.Form):
+    """The account page's "Compare with your bank": a day, and the balance the bank shows for
+    its end (read as the customer writes money: "1.234,56" in German)."""
+
+    on = date_field(label=_("Day"))
+    # Copied from the bank's page, it may have thousands separators.
+    bank_balance = money_field(label=_("Balance at your bank"), min_value=None, allow_grouping=True)
+
+    def __init__(self, *args, account: Account, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account, self.today = account, today
+        self.fields["on"].widget.attrs.update(min=account.opened_on.isoformat(), max=today.isoformat())
+
+    def clean_on(self):
+        day = self.cleaned_data["on"]
+        if day > self.today:
+            raise ValidationError(gettext("Choose today or a day before: a bank has no balance for a day to come."))
+        if day < self.account.opened_on:
+            raise ValidationError(gettext("This account was opened on %(day)s: choose that day or a later one.")
+                                  % {"day": formats.format_day(self.account.opened_on)})
+        return day

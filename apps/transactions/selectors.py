@@ -375,6 +375,31 @@ def balance_at_end_of(*, account, day: date) -> Decimal:
     return _balance_before(account, Q(occurred_on__gt=day))
 
 
+@dataclass(frozen=True)
+class BalanceCheck:
+    """An account's balance here at the end of a day beside what its bank says it was."""
+
+    account: Account
+    on: date
+    bank: Decimal
+    ours: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        """More here than at the bank when positive."""
+        return self.ours - self.bank
+
+    @property
+    def gap(self) -> Decimal:
+        return abs(self.difference)
+
+
+def balance_check(*, account, day: date, bank_balance: Decimal, pending: Decimal = ZERO) -> BalanceCheck:
+    """``pending``: what is about to be posted on or before ``day`` (an import's ticked rows)."""
+    return BalanceCheck(account=account, on=day, bank=bank_balance,
+                        ours=balance_at_end_of(account=account, day=day) + pending)
+
+
 def _balance_before(account, later: Q) -> Decimal:
     """The account's balance less what its entries matching ``later`` did: the balance and those
     entries in one statement, one snapshot even while a posting lands."""

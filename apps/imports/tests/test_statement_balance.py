@@ -98,7 +98,7 @@ def test_the_preview_and_the_result_agree_with_the_bank(logged_in, checking, fro
     fresh = ImportBatch.objects.get(pk=batch.pk)
     with django_assert_num_queries(3):  # the account, its balance on that day, the ticked rows
         check = selectors.statement_check(batch=fresh)
-    assert (check.ours, check.statement, check.difference) == (D("1080.00"), D("1080.00"), D("0.00"))
+    assert (check.ours, check.bank, check.difference) == (D("1080.00"), D("1080.00"), D("0.00"))
     assert check_text(logged_in, batch) == (
         "The statement says “Checking” held 1,080.00 USD at the end of Dec 3, 2025. With the ticked rows "
         "imported, it would hold 1,080.00 USD here on that day. They agree.")

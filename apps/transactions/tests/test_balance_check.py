@@ -1,0 +1,94 @@
+"""The account page's "Compare with your bank": the balance here at the end of a day beside the
+one the customer reads at their bank, and what a gap may mean."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from apps.transactions.selectors import balance_check
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+@pytest.fixture
+def checking(user):
+    account = f.account(user, "Checking", opening="1000.00", opened_on=date(2025, 1, 1))
+    f.expense(account, "12.50", on=date(2025, 12, 1))
+    f.income(account, "100.00", on=date(2025, 12, 3))
+    f.expense(account, "40.00", on=date(2025, 12, 10))  # after the day compared: not in its balance
+    account.refresh_from_db()
+    return account
+
+
+def compare(client, account, on, balance):
+    return client.get(reverse("accounts:detail", args=[account.pk]), {"check-on": on, "check-bank_balance": balance})
+
+
+def box(response) -> str:
+    page = response.content.decode()
+    if 'id="balanceCheck"' not in page:
+        return ""
+    inner = page.split('id="balanceCheck"', 1)[1].split(">", 1)[1].split("</div>", 1)[0]
+    return " ".join(inner.replace("<strong>", "").replace("</strong>", "").split())
+
+
+def test_the_balance_at_the_end_of_a_day(checking):
+    with CaptureQueriesContext(connection) as queries:
+        check = balance_check(account=checking, day=date(2025, 12, 3), bank_balance=D("1087.50"))
+    assert len(queries) == 1
+    assert (check.ours, check.difference) == (D("1087.50"), D("0.00"))
+    assert balance_check(account=checking, day=date(2025, 12, 2), bank_balance=D("0")).ours == D("987.50")
+    assert balance_check(account=checking, day=date(2025, 12, 10), bank_balance=D("0")).ours == checking.balance
+
+
+def test_agreeing_more_and_less(logged_in, checking, frozen_now):
+    response = compare(logged_in, checking, "2025-12-03", "1087.50")
+    assert response.status_code == 200
+    assert box(response) == ("At the end of Dec 3, 2025, “Checking” held 1,087.50 USD here; your bank says "
+                             "1,087.50 USD. They agree.")
+    assert box(compare(logged_in, checking, "2025-12-03", "1,080.00")).endswith(
+        "your bank says 1,080.00 USD. That is 7.50 USD more than the bank’s: an entry here may be one the bank "
+        "does not have, or be here twice.")
+    assert box(compare(logged_in, checking, "2025-12-02", "-5")).endswith(
+        "held 987.50 USD here; your bank says −5.00 USD. That is 992.50 USD more than the bank’s: an entry here may "
+        "be one the bank does not have, or be here twice.")
+    assert box(compare(logged_in, checking, "2025-12-02", "1000")).endswith(
+        "That is 12.50 USD less than the bank’s: an entry may be missing here.")
+    # The page without a comparison offers the form with today's date and shows no verdict.
+    page = logged_in.get(reverse("accounts:detail", args=[checking.pk]))
+    assert box(page) == "" and 'name="check-on" value="2025-12-15"' in page.content.decode()
+
+
+@pytest.mark.parametrize("on, balance, message", [
+    ("2025-12-16", "10", "Choose today or a day before: a bank has no balance for a day to come."),
+    ("2024-12-31", "10", "This account was opened on Jan 1, 2025: choose that day or a later one."),
+    ("2025-02-30", "10", "Enter a real date, for example 2025-02-28."),
+    ("2025-12-03", "ten", "Enter an amount as a number, for example 12.50."),
+    ("2025-12-03", "", "Enter the balance at your bank."),
+])
+def test_what_cannot_be_compared_is_said_and_kept(logged_in, checking, frozen_now, on, balance, message):
+    response = compare(logged_in, checking, on, balance)
+    page = response.content.decode()
+    assert response.status_code == 400 and box(response) == ""
+    assert message in page
+    assert f'name="check-on" value="{on}"' in page or on == "2025-02-30"
+    if balance:
+        assert f'value="{balance}"' in page
+
+
+def test_another_customers_account_is_404(logged_in, frozen_now):
+    theirs = f.account(f.UserFactory(), "Theirs", opening="10.00", opened_on=date(2025, 1, 1))
+    assert compare(logged_in, theirs, "2025-12-03", "10").status_code == 404
+
+
+def test_in_german(logged_in, german, checking, frozen_now):
+    response = compare(logged_in, checking, "2025-12-03", "1.080,00")
+    assert box(response) == ("Am Ende des 03.12.2025 hatte „Checking“ hier 1.087,50 $; Ihre Bank sagt 1.080,00 $. "
+                             "Das sind 7,50 $ mehr als bei der Bank: Eine Buchung hier fehlt der Bank vielleicht, "
+                             "oder sie steht hier doppelt.")
