@@ -12,11 +12,13 @@ import hashlib
 import logging
 import re
 from collections import defaultdict
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -355,17 +357,9 @@ def _build_preview(*, batch: ImportBatch, parsed: parsers.ParsedFile) -> None:
     batch.save()
 
 
-def _ledger_fingerprints(*, user, account_ids, first: date, last: date) -> set[str]:
-    """The fingerprints of the entries already in these accounts between these dates (one query)."""
-    found = set()
-    kinds = Transaction.Kind
-    for account_id, occurred_on, amount, kind, description in Transaction.objects.filter(
-            owner=user, account_id__in=account_ids, occurred_on__range=(first, last),
-            kind__in=[kinds.INCOME, kinds.EXPENSE, kinds.TRANSFER_IN, kinds.TRANSFER_OUT],
-    ).values_list("account_id", "occurred_on", "amount", "kind", "description").iterator():
-        signed = amount if kind in Transaction.CREDIT_KINDS else -amount
-        found.add(fingerprint(account_id, occurred_on, signed, description))
-    return found
+# A bank books a card payment a day or three after it was made: an entry typed here on the day of
+# the payment, with the customer's own words, stands that far from the bank's row.
+NEAR_DAYS = 3
 
 
 def _mark_duplicates(*, user, rows: list[ImportRow]) -> None:
@@ -374,13 +368,15 @@ def _mark_duplicates(*, user, rows: list[ImportRow]) -> None:
         return
     account_ids = {r.account_id for r in readable}
     first, last = min(r.occurred_on for r in readable), max(r.occurred_on for r in readable)
-    existing_fps = _ledger_fingerprints(user=user, account_ids=account_ids, first=first, last=last)
+    existing_fps, near = _ledger_entries(user=user, account_ids=account_ids, first=first, last=last)
+    file_fps = {r.fingerprint for r in readable}
     external_ids = {r.external_id for r in readable if r.external_id}
     imported = set(ImportedEntry.objects.filter(
         account_id__in=account_ids, external_id__in=external_ids, transaction__isnull=False,
         batch__owner=user).values_list("account_id", "external_id")) if external_ids else set()
     seen_ids: dict[tuple, int] = {}
     seen_fps: dict[str, int] = {}
+    claimed: set[int] = set()
     for row in readable:
         reason = ""
         key = (row.account_id, row.external_id)
@@ -397,11 +393,59 @@ def _mark_duplicates(*, user, rows: list[ImportRow]) -> None:
         elif row.fingerprint in seen_fps:
             reason = _("same account, date, amount and description as line %(line)s") % {
                 "line": seen_fps[row.fingerprint]}
+        elif match := _near_entry(row, near, claimed=claimed, file_fps=file_fps):
+            # Unticked, not refused: the customer may know it is a second one.
+            claimed.add(match.pk)
+            reason = _("maybe already in your transactions: “%(description)s” on %(day)s, the same amount") % {
+                "description": match.description or _("(no description)"), "day": format_day(match.occurred_on)}
         if row.external_id:
             seen_ids.setdefault(key, row.line)
         seen_fps.setdefault(row.fingerprint, row.line)
         if reason:
             row.outcome, row.reason, row.selected = Outcome.DUPLICATE, reason[:300], False
+
+
+def _near_entry(row: ImportRow, near: dict, *, claimed: set[int], file_fps: set[str]):
+    """The entry of the ledger nearest in date (within NEAR_DAYS) with the row's account and
+    signed amount that no other row has taken: not one the file repeats to the letter (that one
+    is the file's exact duplicate), nor one the bank imported under its own id when the row has
+    one (the bank says they are two)."""
+    candidates = [entry for entry in near.get((row.account_id, row.amount), ())
+                  if entry.pk not in claimed and entry.fingerprint not in file_fps
+                  and abs((entry.occurred_on - row.occurred_on).days) <= NEAR_DAYS
+                  and not (row.external_id and entry.bank_id)]
+    return min(candidates, key=lambda entry: (abs((entry.occurred_on - row.occurred_on).days), entry.pk),
+               default=None)
+
+
+@dataclass(frozen=True)
+class _LedgerEntry:
+    pk: int
+    occurred_on: date
+    description: str
+    fingerprint: str
+    bank_id: bool  # imported under the bank's own id
+
+
+def _ledger_entries(*, user, account_ids, first: date, last: date) -> tuple[set[str], dict]:
+    """The entries already in these accounts from NEAR_DAYS before ``first`` to NEAR_DAYS after
+    ``last`` (one query): their fingerprints, and the entries by (account, signed amount)."""
+    fingerprints: set[str] = set()
+    near: dict[tuple, list[_LedgerEntry]] = defaultdict(list)
+    kinds = Transaction.Kind
+    by_bank_id = ImportedEntry.objects.filter(transaction=OuterRef("pk")).exclude(external_id="")
+    for pk, account_id, occurred_on, amount, kind, description, bank_id in Transaction.objects.filter(
+            owner=user, account_id__in=account_ids,
+            occurred_on__range=(first - timedelta(days=NEAR_DAYS), last + timedelta(days=NEAR_DAYS)),
+            kind__in=[kinds.INCOME, kinds.EXPENSE, kinds.TRANSFER_IN, kinds.TRANSFER_OUT],
+    ).annotate(bank_id=Exists(by_bank_id)).values_list(
+            "pk", "account_id", "occurred_on", "amount", "kind", "description", "bank_id").iterator():
+        signed = amount if kind in Transaction.CREDIT_KINDS else -amount
+        entry = _LedgerEntry(pk, occurred_on, description, fingerprint(account_id, occurred_on, signed, description),
+                             bank_id)
+        fingerprints.add(entry.fingerprint)
+        near[(account_id, signed)].append(entry)
+    return fingerprints, near
 
 
 def is_selectable(row: ImportRow) -> bool:
@@ -620,9 +664,9 @@ def _confirm(*, user, batch_id: int) -> ImportBatch:
          .values_list("pk", flat=True))
     fresh = [r for r in rows if r.outcome != Outcome.DUPLICATE]
     if fresh:
-        in_ledger = _ledger_fingerprints(user=user, account_ids={r.account_id for r in fresh},
-                                         first=min(r.occurred_on for r in fresh),
-                                         last=max(r.occurred_on for r in fresh))
+        in_ledger, _near = _ledger_entries(user=user, account_ids={r.account_id for r in fresh},
+                                           first=min(r.occurred_on for r in fresh),
+                                           last=max(r.occurred_on for r in fresh))
         arrived = [r for r in fresh if r.fingerprint in in_ledger]
         if arrived:
             raise _NowInLedger(arrived)
