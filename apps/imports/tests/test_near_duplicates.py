@@ -66,7 +66,7 @@ def test_a_hand_typed_entry_two_days_before_the_banks_row(logged_in, checking, f
     assert Account.objects.get(pk=checking.pk).balance == D("986.50")  # 1000 - 4.50 x 3
 
 
-def test_one_entry_matches_one_row_the_nearest(logged_in, checking, frozen_now):
+def test_one_entry_answers_one_row_in_the_files_order(logged_in, checking, frozen_now):
     expense(checking, "20.00", on=date(2025, 12, 2), description="Books")
     rows = preview(logged_in, checking, "Date,Amount,Memo\n2025-12-04,-20.00,SHOP A\n2025-12-03,-20.00,SHOP B\n")
     # The first row takes the entry (rows are read in the file's order), the second is new.
