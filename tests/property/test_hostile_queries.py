@@ -10,6 +10,7 @@ import json
 import os
 
 import django_filters
+from django import forms
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -43,7 +44,10 @@ def _filter_params(response) -> list[str]:
         for value in ctx.flatten().values():
             if isinstance(value, django_filters.FilterSet):
                 names += list(value.form.fields)
-    return names
+            elif isinstance(value, forms.BaseForm) and value.prefix:
+                # A form read from the query string (the account page's "Compare with your bank").
+                names += [value.add_prefix(name) for name in value.fields]
+    return sorted(set(names))
 
 
 def get_pages(client, customer, other):
@@ -86,6 +90,8 @@ def test_every_get_page_survives_hostile_query_strings(fuzz_world, report_figure
     client = fuzz_world["client"]
     pages = get_pages(client, fuzz_world["customer"], fuzz_world["other"])
     assert len(pages) > 5
+    # A form read from the query string is found with its fields (the account page's comparison).
+    assert any("check-bank_balance" in names and "check-on" in names for _url, names in pages)
     report_figure("GET pages fuzzed through their query strings", len(pages))
     before = snapshot_rows()
     failures = []

@@ -8,9 +8,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from apps.transactions.selectors import balance_check
 from tests import factories as f
+from tests.property.hostile import DATES, NUMBERS, hostile_value
+from tests.tiers import by_tier
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -92,3 +96,13 @@ def test_in_german(logged_in, german, checking, frozen_now):
     assert box(response) == ("Am Ende des 03.12.2025 hatte „Checking“ hier 1.087,50 $; Ihre Bank sagt 1.080,00 $. "
                              "Das sind 7,50 $ mehr als bei der Bank: Eine Buchung hier fehlt der Bank vielleicht, "
                              "oder sie steht hier doppelt.")
+
+
+@settings(max_examples=by_tier(15, 60), deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(on=st.one_of(hostile_value(), st.sampled_from(DATES)),
+       balance=st.one_of(hostile_value(), st.sampled_from(NUMBERS)))
+def test_hostile_values_get_an_answer_never_a_500(logged_in, checking, frozen_now, on, balance):
+    response = compare(logged_in, checking, on, balance)
+    assert response.status_code in (200, 400)
+    assert (box(response) != "") == (response.status_code == 200)
