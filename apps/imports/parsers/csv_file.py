@@ -47,6 +47,7 @@ ROLES = {
     "type": gettext_lazy("Type (income / expense, credit / debit)"),
     "description": gettext_lazy("Description"),
     "payee": gettext_lazy("Payee"),
+    "payer": gettext_lazy("Payer (the payee of money in, where the file has both)"),
     "category": gettext_lazy("Category"),
     "account": gettext_lazy("Account (name, last 4 digits or id)"),
     "external_id": gettext_lazy("Bank's transaction id"),
@@ -63,7 +64,7 @@ ORIGINAL_DATE_FORMAT = "%Y-%m-%d"
 # leaves them: lower case, accents folded ("Empfänger" -> "empfanger"), what stands in brackets
 # dropped ("Amount (EUR)", "Betrag (€)"), letters and digits only. They are those of the exports
 # of banks in the US, the UK and Germany (Chase, Bank of America, Monzo, Revolut, N26, DKB, ING,
-# Sparkasse, Volksbank, Commerzbank) and of BankDash's own export.
+# Sparkasse, Volksbank, Commerzbank, Postbank) and of BankDash's own export.
 _SYNONYMS = {
     "date": ("date", "transactiondate", "bookingdate", "postingdate", "posteddate", "posted", "completeddate",
              "starteddate", "buchungstag", "buchungsdatum", "buchung", "datum", "dateoperation", "valuedate",
@@ -73,10 +74,12 @@ _SYNONYMS = {
     "credit": ("credit", "creditamount", "deposit", "deposits", "moneyin", "paidin", "in", "haben"),
     "type": ("type", "transactiontype", "creditdebit", "drcr", "direction", "sollhaben", "umsatztyp"),
     "description": ("description", "verwendungszweck", "paymentreference", "memo", "details", "narrative",
-                    "reference", "vorgangverwendungszweck", "text", "buchungstext", "libelle"),
+                    "reference", "vorgangverwendungszweck", "text", "buchungstext", "buchungsdetails", "libelle"),
     "payee": ("payee", "merchant", "name", "counterparty", "beneficiary", "partnername", "empfanger",
               "zahlungsempfanger", "zahlungsempfangerin", "auftraggeberempfanger", "beguenstigterzahlungspflichtiger",
               "begunstigterzahlungspflichtiger", "namezahlungsbeteiligter", "auftraggeberzahlungsempfanger"),
+    # DKB names the payer of every row and its payee apart: for money in, the payer is the other side.
+    "payer": ("payer", "zahlungspflichtiger", "zahlungspflichtige", "auftraggeber", "remitter", "sender"),
     "category": ("category",),
     "account": ("account", "accountid", "accountname", "accountnumber"),
     "external_id": ("id", "transactionid", "fitid", "referenceid", "reference", "ref"),
@@ -304,6 +307,9 @@ def parse_csv(data: bytes, mapping: dict) -> ParsedFile:
                 filter(None, (currency_in(_cell(cells, mapping, r)) for r in amount_roles)), column_currency)
         except ValueError as error:
             row.error = str(error)
+        payer = clean_text(_cell(cells, mapping, "payer"), 100)
+        if payer and row.amount is not None and row.amount > 0:
+            row.payee = payer
         if "balance" in mapping and not row.error:
             try:
                 row.balance = parse_amount(_cell(cells, mapping, "balance"), decimal_separator=decimal)

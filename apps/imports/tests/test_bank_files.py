@@ -40,7 +40,7 @@ BANKS = {
     "dkb": ('"Buchungsdatum";"Wertstellung";"Status";"Zahlungspflichtige*r";"Zahlungsempfänger*in";'
             '"Verwendungszweck";"Umsatztyp";"IBAN";"Betrag (€)";"Gläubiger-ID";"Mandatsreferenz";"Kundenreferenz"',
             '"03.11.26";"03.11.26";"Gebucht";"Dana Demo";"REWE";"Einkauf";"Ausgang";"DE00";"-12,50";"";"";""',
-            {"date": 0, "payee": 4, "description": 5, "type": 6, "amount": 8}),
+            {"date": 0, "payer": 3, "payee": 4, "description": 5, "type": 6, "amount": 8}),
     "ing": ("Buchung;Valuta;Auftraggeber/Empfänger;Buchungstext;Verwendungszweck;Saldo;Währung;Betrag;Währung",
             "03.11.2026;03.11.2026;REWE;Lastschrift;Einkauf;1.000,00;EUR;-12,50;EUR",
             {"date": 0, "payee": 2, "description": 4, "currency": 6, "amount": 7, "balance": 5}),
@@ -54,6 +54,10 @@ BANKS = {
     "commerzbank": ("Buchungstag;Wertstellung;Umsatzart;Buchungstext;Betrag;Währung;IBAN Kontoinhaber;Kategorie",
                     "03.11.2026;03.11.2026;Lastschrift;REWE SAGT DANKE;-12,50;EUR;DE1;Lebensmittel",
                     {"date": 0, "description": 3, "amount": 4, "currency": 5}),
+    "postbank": ('"Buchungstag";"Wert";"Umsatzart";"Buchungsdetails";"Auftraggeber";"Empfänger";"Betrag (€)";'
+                 '"Saldo (€)"',
+                 '"03.11.2026";"03.11.2026";"Lastschrift";"Einkauf";"Dana Demo";"REWE";"-12,50 €";"987,50 €"',
+                 {"date": 0, "description": 3, "payer": 4, "payee": 5, "amount": 6, "balance": 7}),
     "bankdash": ("date,account,kind,payee,description,category,amount,currency",
                  "2026-11-03,Everyday,Expense,REWE,Groceries,Food,-12.50,USD",
                  {"date": 0, "account": 1, "payee": 3, "description": 4, "category": 5, "amount": 6,
@@ -226,3 +230,13 @@ def test_a_fee_beside_the_amount_is_taken_from_it():
     assert mapping["fee"] == 4
     assert [(r.amount, r.error) for r in parse_csv(data, mapping).rows] == [
         (D("-12.50"), ""), (D("99.00"), ""), (D("-0.25"), ""), (D("-1.00"), ""), (None, "abc is not an amount")]
+
+
+def test_money_in_takes_its_payee_from_the_payer_column():
+    data = ('"Buchungsdatum";"Zahlungspflichtige*r";"Zahlungsempfänger*in";"Betrag (€)"\n'
+            '"03.11.26";"Dana Demo";"REWE";"-12,50"\n"04.11.26";"Arbeitgeber GmbH";"Dana Demo";"2.500,00"\n'
+            '"05.11.26";"";"Dana Demo";"5,00"\n').encode()
+    header, records = read_table(data)
+    rows = parse_csv(data, guess_mapping(header, [cells for _line, cells in records])).rows
+    assert [(r.payee, r.amount, r.currency) for r in rows] == [
+        ("REWE", D("-12.50"), "EUR"), ("Arbeitgeber GmbH", D("2500.00"), "EUR"), ("Dana Demo", D("5.00"), "EUR")]
