@@ -5,13 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
 from apps.accounts.models import Account
 from apps.transactions.models import Category
 from apps.transactions.selectors import BalanceCheck, balance_check
 
-from .models import BatchStatus, ImportBatch, ImportRow, MappingProfile
+from .models import BatchStatus, ImportBatch, ImportRow, MappingProfile, RowOutcome
 
 PAGE_SIZE = 50
 
@@ -68,3 +68,14 @@ def statement_check(*, batch: ImportBatch) -> BalanceCheck | None:
             total=Sum("amount", default=Decimal(0)))["total"]
     return balance_check(account=batch.account, day=batch.statement_balance_on, bank_balance=batch.statement_balance,
                          pending=pending)
+
+
+def balancing_rows(*, batch: ImportBatch, check: BalanceCheck | None, limit: int = 3) -> list[ImportRow]:
+    """On a preview that does not agree with the bank, the rows whose tick alone would make it
+    agree: an unticked row of the gap's amount the other way, or a ticked row of the gap's
+    amount (a row counted twice). One query, none when they agree."""
+    if check is None or not check.difference or batch.status != BatchStatus.PREVIEWED:
+        return []
+    return list(ImportRow.objects.filter(batch=batch, selectable=True, occurred_on__lte=check.on).filter(
+        Q(selected=False, amount=-check.difference) | Q(selected=True, amount=check.difference),
+    ).exclude(outcome=RowOutcome.ERROR).order_by("position")[:limit])

@@ -151,13 +151,14 @@ def batch_detail(request, pk):
     if request.method == "POST":
         return _preview_post(request, batch)
     page = selectors.preview_page(batch=batch, page=request.GET.get("page"))
+    check = selectors.statement_check(batch=batch)
     return render(request, "imports/detail.html", {
         "batch": batch, "page_obj": page, "counts": selectors.outcome_counts(batch=batch),
         "categories": selectors.category_choices(user=request.user),
         "selectable": {row.pk for row in page if services.is_selectable(row)},
         "unknown_refs": selectors.unknown_account_refs(batch=batch) if batch.status == Status.PREVIEWED else [],
         "accounts": selectors.open_accounts(user=request.user),
-        "check": selectors.statement_check(batch=batch),
+        "check": check, "balancing": selectors.balancing_rows(batch=batch, check=check),
     })
 
 

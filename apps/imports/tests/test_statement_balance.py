@@ -108,7 +108,7 @@ def test_the_preview_and_the_result_agree_with_the_bank(logged_in, checking, fro
     logged_in.post(url, {"action": "save", "row": [r.pk for r in rows], "keep": [rows[0].pk, rows[2].pk]})
     assert check_text(logged_in, batch).endswith(
         "it would hold 980.00 USD here on that day. That is 100.00 USD less than the bank’s: an entry may be "
-        "missing here.")
+        "missing here. <br>Ticking line 3 (100.00 USD) would make them agree.")
     logged_in.post(url, {"action": "confirm", "row": [r.pk for r in rows], "keep": [r.pk for r in rows]})
     assert check_text(logged_in, batch).endswith("Here it holds 1,080.00 USD on that day. They agree.")
     assert balance_at_end_of(account=checking, day=date(2025, 12, 3)) == D("1080.00")
@@ -151,3 +151,21 @@ def test_in_german(logged_in, user, checking, frozen_now):
     text = check_text(logged_in, batch)
     assert text.startswith("Laut Kontoauszug hatte „Checking“ am Ende des 03.12.2025 1.080,00 $.")
     assert text.endswith("Sie stimmen überein.")
+
+
+@pytest.mark.django_db
+def test_a_row_the_bank_did_not_book_is_named(logged_in, checking, frozen_now, django_assert_num_queries):
+    # The bank's balance after the coffee is still 1,087.50: it did not book the coffee.
+    batch = preview(logged_in, checking, FILE.replace(b"1080.00", b"1087.50"))
+    check = selectors.statement_check(batch=batch)
+    with django_assert_num_queries(1):
+        rows = selectors.balancing_rows(batch=batch, check=check)
+    assert [(row.line, row.amount) for row in rows] == [(4, D("-7.50"))]
+    assert check_text(logged_in, batch).endswith(
+        "That is 7.50 USD less than the bank’s: an entry may be missing here. <br>Unticking line 4 (−7.50 USD) would "
+        "make them agree.")
+    # Agreeing, no row is named (and nothing is asked of the database).
+    agreeing = preview(logged_in, checking, FILE)
+    check = selectors.statement_check(batch=agreeing)
+    with django_assert_num_queries(0):
+        assert selectors.balancing_rows(batch=agreeing, check=check) == []
