@@ -51,6 +51,11 @@ class Account(models.Model):
     large_transaction_alert_above = models.DecimalField(
         "alert on a single entry above", max_digits=14, decimal_places=2, null=True, blank=True,
     )
+    # The last day the customer found this balance agreeing with their bank's, and that balance
+    # (apps.transactions.services.account_mark_checked): the account page says when entries on
+    # or before that day have changed since.
+    checked_on = models.DateField(null=True, blank=True)
+    checked_balance = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     opened_on = models.DateField()
     closed_on = models.DateField(null=True, blank=True)
     # An archived account is a closed one the customer no longer wants to see in lists and
@@ -63,6 +68,9 @@ class Account(models.Model):
         indexes = [models.Index(fields=["owner", "closed_on"])]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=AccountKind.values), name="accounts_kind_valid"),
+            models.CheckConstraint(condition=Q(checked_on__isnull=True, checked_balance__isnull=True)
+                                   | Q(checked_on__isnull=False, checked_balance__isnull=False),
+                                   name="accounts_checked_balance_has_its_day"),
             # Unique ignoring case: "Checking" and "checking" would be indistinguishable in a menu.
             models.UniqueConstraint(Lower("name"), "owner", name="accounts_name_unique_per_owner"),
             models.CheckConstraint(

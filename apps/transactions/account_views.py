@@ -89,20 +89,49 @@ def account_detail(request, pk):
     check = (selectors.balance_check(account=account, day=check_form.cleaned_data["on"],
                                      bank_balance=check_form.cleaned_data["bank_balance"])
              if check_form.is_bound and check_form.is_valid() else None)
+    # Entries on or before the day the customer last found the balance agreeing may have changed since.
+    checked_now = (selectors.balance_at_end_of(account=account, day=account.checked_on)
+                   if account.checked_on is not None else None)
     return render(request, "transactions/account_detail.html", {
         "account": account, "page_obj": page, "rows": rows, "running_balance": True, "balance_history": history,
         "balance_chart": balance_chart_data(account, history),
         # Sections from the apps above the ledger (the forecast): apps.transactions.extensions.
         "sections": extensions.account_sections(request, account),
         "statement_month": export_views.default_statement_month(request.user),
-        "check_form": check_form, "check": check,
+        "check_form": check_form, "check": check, "checked_now": checked_now,
     }, status=400 if check_form.errors else 200)
+
+
+@require_http_methods(["POST"])
+def account_checked(request, pk):
+    """Remember that the account agrees with the bank at the end of a day (the comparison's
+    button). Refused, the comparison is shown again with what was sent and why."""
+    account = get_object_or_404(Account, pk=pk, owner=request.user)
+    form = BalanceCheckForm(request.POST, account=account, today=user_today(request.user), prefix="check")
+    problem = ""
+    if form.is_valid():
+        try:
+            services.account_mark_checked(user=request.user, account_id=account.pk, day=form.cleaned_data["on"],
+                                          bank_balance=form.cleaned_data["bank_balance"])
+        except ValidationError as error:
+            problem = " ".join(error.messages)
+    else:
+        problem = " ".join(message for messages_ in form.errors.values() for message in messages_)
+    url = reverse("accounts:detail", args=[account.pk])
+    if problem:
+        messages.error(request, problem)
+        query = urlencode({name: request.POST.get(name, "")[:100] for name in ("check-on", "check-bank_balance")})
+        return redirect(f"{url}?{query}#balance-check-heading")
+    messages.success(request, _("“%(account)s” is marked as agreeing with your bank at the end of %(day)s.") % {
+        "account": account.name, "day": formats.format_day(form.cleaned_data["on"])})
+    return redirect(url)
 
 
 # Served under /accounts/ in the "accounts" namespace (bankdash/urls.py).
 urlpatterns = [
     path("new/", account_create, name="create"),
     path("<int:pk>/", account_detail, name="detail"),
+    path("<int:pk>/checked/", account_checked, name="checked"),
     path("<int:pk>/export.csv", export_views.account_csv, name="export_csv"),
     path("<int:pk>/statement/", export_views.statement_redirect, name="statement_redirect"),
     # /accounts/7/statement/2025-11.pdf (two int converters: the ownership enumeration test fills year and month)

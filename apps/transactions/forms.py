@@ -9,12 +9,10 @@ import uuid
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.forms import AccountChoiceField
 from apps.accounts.models import Account
-from apps.core import formats
 from apps.core.dates import user_today
 from apps.core.forms import JINJA2_FORM_RENDERER, OwnedModelChoiceField, date_field, money_field, offer
 from apps.core.pagecache import fresh_token
@@ -22,6 +20,7 @@ from apps.core.pagecache import fresh_token
 from .models import CATEGORY_COLOURS, Category, CategoryKind, Transaction
 from .payees import PAYEE_MAX_LENGTH
 from .selectors import transfer_legs
+from .services.checks import check_day_clean
 
 
 def payee_field():
@@ -303,9 +302,8 @@ class BalanceCheckForm(forms.Form):
 
     def clean_on(self):
         day = self.cleaned_data["on"]
-        if day > self.today:
-            raise ValidationError(gettext("Choose today or a day before: a bank has no balance for a day to come."))
-        if day < self.account.opened_on:
-            raise ValidationError(gettext("This account was opened on %(day)s: choose that day or a later one.")
-                                  % {"day": formats.format_day(self.account.opened_on)})
+        try:
+            check_day_clean(account=self.account, day=day, today=self.today)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["on"]) from None
         return day

@@ -5,6 +5,7 @@
 - ``batch``: many entries posted (or removed) in one atomic call: a statement import and its undo
 - ``recategorise``: categories and payees of many entries changed at once (categorisation rules)
 - ``categories``: the user's own categories
+- ``checks``: the customer's word that an account agrees with their bank up to a day
 - ``repair``: operators' repair of stored balances and monthly totals from the ledger rows
 - ``ledger``: the building blocks they share (locks, balance moves, monthly totals, the signal)
 """
@@ -19,6 +20,7 @@ from .categories import (
     category_usage,
     usage_text,
 )
+from .checks import account_mark_checked
 from .corrections import adjustment_post
 from .postings import (
     FAR_FUTURE_DAYS,
@@ -35,7 +37,8 @@ from .repair import LedgerRepair, ledger_repair
 
 __all__ = [
     "BatchEntry", "BatchEntryError", "entries_delete", "entries_post", "entries_recategorise",
-    "FAR_FUTURE_DAYS", "LedgerRepair", "account_open", "adjustment_post", "category_create", "category_delete",
+    "FAR_FUTURE_DAYS", "LedgerRepair", "account_mark_checked", "account_open", "adjustment_post", "category_create",
+    "category_delete",
     "category_merge", "category_show", "category_update", "category_usage", "entry_is_changeable",
     "expense_post", "income_post", "ledger_repair", "transaction_delete", "transaction_edit", "transfer_create",
     "usage_text",

@@ -38,7 +38,7 @@ def box(response) -> str:
     page = response.content.decode()
     if 'id="balanceCheck"' not in page:
         return ""
-    inner = page.split('id="balanceCheck"', 1)[1].split(">", 1)[1].split("</div>", 1)[0]
+    inner = page.split('id="balanceCheck"', 1)[1].split(">", 1)[1].split("</div>", 1)[0].split("<form", 1)[0]
     return " ".join(inner.replace("<strong>", "").replace("</strong>", "").split())
 
 
@@ -106,3 +106,73 @@ def test_hostile_values_get_an_answer_never_a_500(logged_in, checking, frozen_no
     response = compare(logged_in, checking, on, balance)
     assert response.status_code in (200, 400)
     assert (box(response) != "") == (response.status_code == 200)
+
+
+# ---------------------------------------------------------------------------
+# Marked as checked: remembered, and watched
+# ---------------------------------------------------------------------------
+
+def mark(client, account, on, balance):
+    return client.post(reverse("accounts:checked", args=[account.pk]), {"check-on": on, "check-bank_balance": balance})
+
+
+def test_an_agreeing_balance_is_marked_and_a_later_change_is_said(logged_in, checking, frozen_now):
+    page = compare(logged_in, checking, "2025-12-03", "1,087.50").content.decode()
+    assert "Mark as checked up to Dec 3, 2025" in page and 'name="check-bank_balance" value="1,087.50"' in page
+    response = mark(logged_in, checking, "2025-12-03", "1,087.50")
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:detail", args=[checking.pk])
+    checking.refresh_from_db()
+    assert (checking.checked_on, checking.checked_balance) == (date(2025, 12, 3), D("1087.50"))
+    page = logged_in.get(response["Location"]).content.decode()
+    assert "“Checking” is marked as agreeing with your bank at the end of Dec 3, 2025." in page
+    assert "Last checked: it agreed with your bank at the end of Dec 3, 2025 (1,087.50 USD)." in page
+    assert 'id="checkedChanged"' not in page
+    # An entry after that day changes nothing there; one on or before it is said.
+    f.expense(checking, "1.00", on=date(2025, 12, 12))
+    assert 'id="checkedChanged"' not in logged_in.get(response["Location"]).content.decode()
+    f.expense(checking, "2.50", on=date(2025, 12, 2))
+    page = logged_in.get(response["Location"]).content.decode()
+    assert ("Entries on or before Dec 3, 2025 have changed since: the balance here at the end of that day is now "
+            "1,085.00 USD.") in page
+
+
+def test_a_balance_that_does_not_agree_is_not_marked(logged_in, checking, frozen_now):
+    page = compare(logged_in, checking, "2025-12-03", "1000").content.decode()
+    assert "Mark as checked" not in page
+    response = mark(logged_in, checking, "2025-12-03", "1000")
+    assert response["Location"].endswith("?check-on=2025-12-03&check-bank_balance=1000#balance-check-heading")
+    page = logged_in.get(response["Location"]).content.decode()
+    assert ("At the end of Dec 3, 2025 this account held 1,087.50 USD here, not 1,000.00 USD: only a balance that "
+            "agrees with the bank&#x27;s is marked as checked.") in page
+    assert 'value="1000"' in page  # what was sent is shown again
+    for on, balance in (("2025-12-16", "10"), ("2024-12-31", "10"), ("nonsense", "10"), ("2025-12-03", "ten")):
+        mark(logged_in, checking, on, balance)
+    checking.refresh_from_db()
+    assert (checking.checked_on, checking.checked_balance) == (None, None)
+
+
+def test_another_customers_account_cannot_be_marked(logged_in, frozen_now):
+    theirs = f.account(f.UserFactory(), "Theirs", opening="10.00", opened_on=date(2025, 1, 1))
+    assert mark(logged_in, theirs, "2025-12-03", "10").status_code == 404
+    assert logged_in.get(reverse("accounts:checked", args=[theirs.pk])).status_code in (404, 405)
+    theirs.refresh_from_db()
+    assert theirs.checked_on is None
+
+
+def test_the_service_refuses_what_does_not_agree(user, checking, frozen_now):
+    from django.core.exceptions import ValidationError
+
+    from apps.transactions.services import account_mark_checked
+
+    with pytest.raises(ValidationError) as error:
+        account_mark_checked(user=user, account_id=checking.pk, day=date(2025, 12, 3), bank_balance=D("1087.49"))
+    assert list(error.value.message_dict) == ["bank_balance"]
+    account = account_mark_checked(user=user, account_id=checking.pk, day=date(2025, 12, 3), bank_balance=D("1087.50"))
+    assert account.checked_on == date(2025, 12, 3)
+
+
+def test_marked_in_german(logged_in, german, checking, frozen_now):
+    response = mark(logged_in, checking, "2025-12-03", "1.087,50")
+    page = logged_in.get(response["Location"]).content.decode()
+    assert "„Checking“ ist als übereinstimmend mit Ihrer Bank am Ende des 03.12.2025 markiert." in page
+    assert "Zuletzt geprüft: Am Ende des 03.12.2025 stimmte es mit Ihrer Bank überein (1.087,50 $)." in page
