@@ -82,7 +82,7 @@ def check_text(client, batch) -> str:
     page = client.get(reverse("imports:detail", args=[batch.pk])).content.decode()
     if 'id="statementCheck"' not in page:
         return ""
-    box = page.split('id="statementCheck"', 1)[1].split("</div>", 1)[0]
+    box = page.split('id="statementCheck"', 1)[1].split("</div>", 1)[0].split("<form", 1)[0]
     return " ".join(box.split(">", 1)[1].replace("<strong>", "").replace("</strong>", "").split())
 
 
@@ -111,6 +111,14 @@ def test_the_preview_and_the_result_agree_with_the_bank(logged_in, checking, fro
         "missing here. <br>Ticking line 3 (100.00 USD) would make them agree.")
     logged_in.post(url, {"action": "confirm", "row": [r.pk for r in rows], "keep": [r.pk for r in rows]})
     assert check_text(logged_in, batch).endswith("Here it holds 1,080.00 USD on that day. They agree.")
+    # Imported and agreeing: the account may be marked as checked up to that day, from here.
+    page = logged_in.get(reverse("imports:detail", args=[batch.pk])).content.decode()
+    assert "Mark as checked up to Dec 3, 2025" in page and 'name="check-bank_balance" value="1,080.00"' in page
+    logged_in.post(reverse("accounts:checked", args=[checking.pk]), {"check-on": "2025-12-03",
+                                                                     "check-bank_balance": "1,080.00"})
+    checking.refresh_from_db()
+    assert (checking.checked_on, checking.checked_balance) == (date(2025, 12, 3), D("1080.00"))
+    assert "Mark as checked" not in logged_in.get(reverse("imports:detail", args=[batch.pk])).content.decode()
     assert balance_at_end_of(account=checking, day=date(2025, 12, 3)) == D("1080.00")
     assert balance_at_end_of(account=checking, day=date(2025, 12, 10)) == D("1075.00")
 
