@@ -134,6 +134,11 @@ def test_an_agreeing_balance_is_marked_and_a_later_change_is_said(logged_in, che
     page = logged_in.get(response["Location"]).content.decode()
     assert ("Entries on or before Dec 3, 2025 have changed since: the balance here at the end of that day is now "
             "1,085.00 USD.") in page
+    link = f'href="{reverse("transactions:list")}?account={checking.pk}&amp;date_to=2025-12-03"'
+    assert f"{link}>The entries up to Dec 3, 2025</a>" in page
+    # The link leads to that account's entries up to that day, the changed one among them.
+    listed = logged_in.get(f"{reverse('transactions:list')}?account={checking.pk}&date_to=2025-12-03").content.decode()
+    assert "2.50" in listed and "1.00 USD" not in listed.split("<tbody", 1)[1]
 
 
 def test_a_balance_that_does_not_agree_is_not_marked(logged_in, checking, frozen_now):
