@@ -24,6 +24,7 @@ class AuditAction(models.TextChoices):
     EMAIL_CHANGED = "email_changed", "Email address changed"
     DATA_EXPORTED = "data_exported", "Data exported"
     PROFILE_CLOSED = "profile_closed", "Profile closed"
+    ACCOUNT_CHECKED = "account_checked", "Account checked against the bank"
 
 
 class AuditEvent(models.Model):

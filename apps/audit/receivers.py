@@ -7,7 +7,7 @@ from django.db.models.signals import post_save
 
 from apps.imports.signals import import_posted, import_undone
 from apps.rewards.signals import points_adjusted
-from apps.transactions.signals import ledger_changed
+from apps.transactions.signals import account_checked, ledger_changed
 from apps.users.backends import refused_by_lockout
 from apps.users.models import UserManager
 from apps.users.signals import (
@@ -93,6 +93,12 @@ def on_profile_closed(sender, user, email, closed_accounts, **kwargs):
                  details={"closed_accounts": list(closed_accounts)})
 
 
+def on_account_checked(sender, user, account, day, balance, **kwargs):
+    audit_record(action=Action.ACCOUNT_CHECKED, actor=user, obj=account,
+                 details={"account": account.name, "day": day.isoformat(), "balance": str(balance),
+                          "currency": account.currency})
+
+
 def on_admin_log_entry(sender, instance, created, **kwargs):
     if created:
         audit_record(
@@ -118,6 +124,7 @@ def connect():
     password_reset_requested.connect(on_password_reset_requested, dispatch_uid="audit.password_reset_requested")
     two_factor_changed.connect(on_two_factor_changed, dispatch_uid="audit.two_factor_changed")
     profile_changed.connect(on_profile_changed, dispatch_uid="audit.profile_changed")
+    account_checked.connect(on_account_checked, dispatch_uid="audit.account_checked")
     email_changed.connect(on_email_changed, dispatch_uid="audit.email_changed")
     data_exported.connect(on_data_exported, dispatch_uid="audit.data_exported")
     profile_closed.connect(on_profile_closed, dispatch_uid="audit.profile_closed")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from apps.core.money import format_signed
+from apps.core.money import format_money, format_signed
 from apps.transactions.models import Transaction
 
 from .models import AuditEvent
@@ -105,6 +105,10 @@ def _one(event: AuditEvent, entries: dict[int, Transaction]) -> str:
         case Action.PROFILE_CLOSED:
             closed = details.get("closed_accounts", [])
             return f"{who} closed their profile{f' and {len(closed)} open accounts' if closed else ''}"
+        case Action.ACCOUNT_CHECKED:
+            balance = format_money(Decimal(str(details.get("balance", "0"))), details.get("currency", ""))
+            return (f"{who} found “{details.get('account', 'an account')}” agreeing with their bank at the end of "
+                    f"{details.get('day', '?')} ({balance})")
         case Action.ADMIN_CHANGE:
             operation = {"addition": "added", "change": "changed", "deletion": "deleted"}.get(
                 details.get("operation"), details.get("operation", "changed"))

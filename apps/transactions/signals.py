@@ -43,3 +43,8 @@ class LedgerChange:
 # that must refuse the merge raises ValidationError, and the whole merge rolls back.
 # Arguments: user, source (Category), target (Category).
 category_merged = Signal()
+
+# Sent by apps.transactions.services.account_mark_checked inside its transaction, after the
+# account is marked as agreeing with the customer's bank at the end of ``day`` (the audit
+# trail keeps who said so, and when). Arguments: user, account, day (date), balance (Decimal).
+account_checked = Signal()

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from apps.audit import context
 from apps.audit.models import AuditEvent
+from apps.audit.summaries import summarise
 from tests.factories import PASSWORD, AccountFactory, UserFactory, default_category, expense, income, transfer
 
 pytestmark = pytest.mark.django_db
@@ -166,3 +167,23 @@ def test_log_entries_written_outside_a_request_are_recorded_too():
                             change_message="[]")
     [event] = events(Action.ADMIN_CHANGE)
     assert (event.actor, event.object_id, event.ip_address) == (root, str(customer.pk), None)
+
+
+def test_an_account_marked_as_checked_is_recorded_with_a_sentence(client):
+    owner = UserFactory(email="ada@example.com")
+    checking = AccountFactory(owner=owner, name="Checking", opening_balance=Decimal("250.00"))
+    client.force_login(owner)
+    response = client.post(reverse("accounts:checked", args=[checking.pk]),
+                           {"check-on": checking.opened_on.isoformat(), "check-bank_balance": "250.00"})
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="account_checked")
+    assert (event.actor, event.object_type, event.object_id) == (owner, "accounts.account", str(checking.pk))
+    assert event.details == {"account": "Checking", "day": checking.opened_on.isoformat(), "balance": "250.00",
+                             "currency": "USD"}
+    assert summarise([event])[event.pk] == (
+        f"ada@example.com found “Checking” agreeing with their bank at the end of {checking.opened_on.isoformat()} "
+        "(250.00 USD)")
+    # A balance that does not agree is not marked, and nothing is recorded.
+    client.post(reverse("accounts:checked", args=[checking.pk]),
+                {"check-on": checking.opened_on.isoformat(), "check-bank_balance": "1.00"})
+    assert AuditEvent.objects.filter(action="account_checked").count() == 1

@@ -15,6 +15,7 @@ from apps.core.formats import format_day
 from apps.core.money import format_money
 
 from ..selectors import balance_at_end_of
+from ..signals import account_checked
 
 
 def check_day_clean(*, account: Account, day: date, today: date) -> None:
@@ -42,4 +43,5 @@ def account_mark_checked(*, user, account_id: int, day: date, bank_balance: Deci
             "bank": format_money(bank_balance, account.currency)}})
     Account.objects.filter(pk=account.pk).update(checked_on=day, checked_balance=bank_balance)
     account.checked_on, account.checked_balance = day, bank_balance
+    account_checked.send(sender=Account, user=user, account=account, day=day, balance=bank_balance)
     return account
