@@ -63,7 +63,8 @@ def statement_check(*, batch: ImportBatch) -> BalanceCheck | None:
         return None
     pending = Decimal(0)
     if batch.status == BatchStatus.PREVIEWED:
-        pending = ImportRow.objects.filter(batch=batch, selected=True, selectable=True,
+        # The statement's account's rows only: a row of another currency never adds to its figure.
+        pending = ImportRow.objects.filter(batch=batch, account_id=batch.account_id, selected=True, selectable=True,
                                            occurred_on__lte=batch.statement_balance_on).aggregate(
             total=Sum("amount", default=Decimal(0)))["total"]
     return balance_check(account=batch.account, day=batch.statement_balance_on, bank_balance=batch.statement_balance,
@@ -76,6 +77,7 @@ def balancing_rows(*, batch: ImportBatch, check: BalanceCheck | None, limit: int
     amount (a row counted twice). One query, none when they agree."""
     if check is None or not check.difference or batch.status != BatchStatus.PREVIEWED:
         return []
-    return list(ImportRow.objects.filter(batch=batch, selectable=True, occurred_on__lte=check.on).filter(
+    return list(ImportRow.objects.filter(batch=batch, account_id=batch.account_id, selectable=True,
+                                         occurred_on__lte=check.on).filter(
         Q(selected=False, amount=-check.difference) | Q(selected=True, amount=check.difference),
     ).exclude(outcome=RowOutcome.ERROR).order_by("position")[:limit])

@@ -34,7 +34,7 @@ from apps.transactions.services import BatchEntry, BatchEntryError, entries_dele
 from . import parsers
 from .models import ImportBatch, ImportedEntry, ImportRow, MappingProfile
 from .parsers import csv_file
-from .parsers.common import DATE_FORMATS
+from .parsers.common import DATE_FORMATS, newest_first
 from .signals import import_posted, import_undone
 
 Outcome = ImportRow.Outcome
@@ -427,16 +427,18 @@ class _LedgerEntry:
     bank_id: bool  # imported under the bank's own id
 
 
-def _ledger_entries(*, user, account_ids, first: date, last: date) -> tuple[set[str], dict]:
-    """The entries already in these accounts from NEAR_DAYS before ``first`` to NEAR_DAYS after
-    ``last`` (one query): their fingerprints, and the entries by (account, signed amount)."""
+def _ledger_entries(*, user, account_ids, first: date, last: date,
+                    near_days: int = NEAR_DAYS) -> tuple[set[str], dict]:
+    """The entries already in these accounts from ``near_days`` before ``first`` to as many after
+    ``last`` (one query): their fingerprints, and the entries by (account, signed amount). The
+    confirmation's recheck needs only the exact fingerprints of the file's days (0)."""
     fingerprints: set[str] = set()
     near: dict[tuple, list[_LedgerEntry]] = defaultdict(list)
     kinds = Transaction.Kind
     by_bank_id = ImportedEntry.objects.filter(transaction=OuterRef("pk")).exclude(external_id="")
     for pk, account_id, occurred_on, amount, kind, description, bank_id in Transaction.objects.filter(
             owner=user, account_id__in=account_ids,
-            occurred_on__range=(first - timedelta(days=NEAR_DAYS), last + timedelta(days=NEAR_DAYS)),
+            occurred_on__range=(first - timedelta(days=near_days), last + timedelta(days=near_days)),
             kind__in=[kinds.INCOME, kinds.EXPENSE, kinds.TRANSFER_IN, kinds.TRANSFER_OUT],
     ).annotate(bank_id=Exists(by_bank_id)).values_list(
             "pk", "account_id", "occurred_on", "amount", "kind", "description", "bank_id").iterator():
@@ -477,15 +479,9 @@ def _pair_transfers(rows: list[ImportRow]) -> None:
                                                                           "line": out_row.line}
 
 
-def _newest_first(first: date | None, last: date | None) -> bool:
-    """Many banks list the newest entry first: such a file is walked (and posted) from its end, so
-    the running balance follows time, not the page."""
-    return first is not None and last is not None and first > last
-
-
 def _in_posting_order(rows: list) -> list:
     dated = [r.occurred_on for r in rows if r.occurred_on is not None]
-    return list(reversed(rows)) if dated and _newest_first(dated[0], dated[-1]) else rows
+    return list(reversed(rows)) if dated and newest_first(dated[0], dated[-1]) else rows
 
 
 def _mark_overdrafts(rows) -> None:
@@ -634,7 +630,7 @@ def _confirm(*, user, batch_id: int) -> ImportBatch:
     rows = list(batch.rows.filter(selected=True).exclude(outcome__in=NOT_POSTABLE).select_related("account")
                 .order_by("position"))
     dates = batch.rows.exclude(occurred_on=None).order_by("position").values_list("occurred_on", flat=True)
-    if _newest_first(dates.first(), dates.last()):
+    if newest_first(dates.first(), dates.last()):
         rows.reverse()
     by_position = {r.position: r for r in rows}
     fallback = Category.objects.for_user(user).filter(name__iexact=DEFAULT_CATEGORY).order_by("owner_id").first()
@@ -666,7 +662,7 @@ def _confirm(*, user, batch_id: int) -> ImportBatch:
     if fresh:
         in_ledger, _near = _ledger_entries(user=user, account_ids={r.account_id for r in fresh},
                                            first=min(r.occurred_on for r in fresh),
-                                           last=max(r.occurred_on for r in fresh))
+                                           last=max(r.occurred_on for r in fresh), near_days=0)
         arrived = [r for r in fresh if r.fingerprint in in_ledger]
         if arrived:
             raise _NowInLedger(arrived)

@@ -56,6 +56,12 @@ class ParsedFile:
     date_format: str = ""
 
 
+def newest_first(first: date | None, last: date | None) -> bool:
+    """Many banks list the newest entry first: such a file is walked (and posted) from its end, so
+    the running balance follows time, not the page; its closing balance is its first row's."""
+    return first is not None and last is not None and first > last
+
+
 def clean_text(value, limit: int = TEXT_MAX) -> str:
     """One line of text: whitespace collapsed, control characters dropped, cut to ``limit``."""
     text = "".join(ch if ch.isprintable() else " " for ch in str(value or ""))

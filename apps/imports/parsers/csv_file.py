@@ -35,6 +35,7 @@ from .common import (
     currency_in,
     detect_date_format,
     guess_decimal_separator,
+    newest_first,
     parse_amount,
     parse_date,
 )
@@ -331,7 +332,7 @@ def _closing(rows: list[ParsedRow]) -> tuple[Decimal | None, date | None]:
         return None, None
     last_day = max(row.occurred_on for row in dated)
     of_day = [row for row in dated if row.occurred_on == last_day]
-    closing = of_day[0] if dated[0].occurred_on > dated[-1].occurred_on else of_day[-1]
+    closing = of_day[0] if newest_first(dated[0].occurred_on, dated[-1].occurred_on) else of_day[-1]
     return (closing.balance, last_day) if closing.balance is not None else (None, None)
 
 
