@@ -310,6 +310,10 @@ def _build_preview(*, batch: ImportBatch, parsed: parsers.ParsedFile) -> None:
             # A figure in another currency is never added to an account's as if it were its own.
             parsed_row.error = _("this row is in %(row)s; “%(account)s” is in %(currency)s") % {
                 "row": parsed_row.currency, "account": account.name, "currency": account.currency}
+        if not parsed_row.error and parsed_row.occurred_on < account.opened_on:
+            # As the ledger would refuse it at confirm: said here, on the row.
+            parsed_row.error = _("dated before “%(account)s” was opened (%(day)s)") % {
+                "account": account.name, "day": format_day(account.opened_on)}
         if not parsed_row.error and parsed_row.amount == 0:
             parsed_row.error = _("the amount is zero")
         category = None

@@ -177,3 +177,13 @@ def test_a_row_the_bank_did_not_book_is_named(logged_in, checking, frozen_now, d
     check = selectors.statement_check(batch=agreeing)
     with django_assert_num_queries(0):
         assert selectors.balancing_rows(batch=agreeing, check=check) == []
+
+
+@pytest.mark.django_db
+def test_rows_before_the_accounts_opening_are_said_on_the_preview(logged_in, user, frozen_now):
+    young = AccountFactory(owner=user, name="Young", opened_on=date(2025, 12, 2), opening_balance=D("500.00"))
+    batch = preview(logged_in, young, b"Date,Amount,Memo,Balance\n2025-12-01,-4.50,Coffee,495.50\n"
+                                      b"2025-12-03,-20.00,Books,480.00\n")
+    rows = list(ImportRow.objects.filter(batch=batch).order_by("position"))
+    assert [(r.outcome, r.selected, r.reason) for r in rows] == [
+        ("error", False, "dated before “Young” was opened (Dec 2, 2025)"), ("new", True, "")]
