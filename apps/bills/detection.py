@@ -18,6 +18,7 @@ bills page reads, in a fixed number of queries (2) whatever the history.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import statistics
 from collections import defaultdict
@@ -197,6 +198,24 @@ def detect(payments: Iterable[Payment], *, today: date, names: Iterable[str] = (
     return sorted(found.values(), key=lambda s: (s.next_on, s.name.lower(), s.account_id))
 
 
+def _one_per_payment(rows) -> list[Payment]:
+    """One payment per row, but one for all the parts of a split entry (what the bank took: their
+    sum, in the category of the largest part)."""
+    payments: list[Payment] = []
+    splits: dict = {}
+    for *fields, split_id in rows:
+        payment = Payment(*fields)
+        if split_id is None:
+            payments.append(payment)
+        else:
+            splits.setdefault(split_id, []).append(payment)
+    for parts in splits.values():
+        largest = max(parts, key=lambda part: part.amount)
+        payments.append(dataclasses.replace(largest, amount=sum(part.amount for part in parts),
+                                            pays_bill=any(part.pays_bill for part in parts)))
+    return payments
+
+
 def bill_suggestions(*, user, today: date | None = None) -> list[BillSuggestion]:
     """The customer's suggested bills. Two queries: their expenses of the window on open
     accounts (only the columns detection reads, and whether each pays a bill), then the names
@@ -214,8 +233,8 @@ def bill_suggestions(*, user, today: date | None = None) -> list[BillSuggestion]
             # or its description when it has none.
             .annotate(who=Coalesce(NullIf("payee", Value("")), "description"))
             .values_list("who", "amount", "occurred_on", "account_id", "account__name", "account__currency",
-                         "category_id", "pays_bill"))
-    payments = [Payment(*row) for row in rows]
+                         "category_id", "pays_bill", "split_id"))
+    payments = _one_per_payment(rows)
     if not payments:
         return []
     no_cadence = Value("", output_field=CharField())

@@ -435,18 +435,24 @@ def _ledger_entries(*, user, account_ids, first: date, last: date,
                     near_days: int = NEAR_DAYS) -> tuple[set[str], dict]:
     """The entries already in these accounts from ``near_days`` before ``first`` to as many after
     ``last`` (one query): their fingerprints, and the entries by (account, signed amount). The
-    confirmation's recheck needs only the exact fingerprints of the file's days (0)."""
+    confirmation's recheck needs only the exact fingerprints of the file's days (0). A split
+    entry is one line of the bank's: its parts count as one entry of their sum."""
     fingerprints: set[str] = set()
     near: dict[tuple, list[_LedgerEntry]] = defaultdict(list)
     kinds = Transaction.Kind
     by_bank_id = ImportedEntry.objects.filter(transaction=OuterRef("pk")).exclude(external_id="")
-    for pk, account_id, occurred_on, amount, kind, description, bank_id in Transaction.objects.filter(
+    found: dict[object, list] = {}
+    for pk, account_id, occurred_on, amount, kind, description, bank_id, split_id in Transaction.objects.filter(
             owner=user, account_id__in=account_ids,
             occurred_on__range=(first - timedelta(days=near_days), last + timedelta(days=near_days)),
             kind__in=[kinds.INCOME, kinds.EXPENSE, kinds.TRANSFER_IN, kinds.TRANSFER_OUT],
-    ).annotate(bank_id=Exists(by_bank_id)).values_list(
-            "pk", "account_id", "occurred_on", "amount", "kind", "description", "bank_id").iterator():
+    ).annotate(bank_id=Exists(by_bank_id)).order_by("pk").values_list(
+            "pk", "account_id", "occurred_on", "amount", "kind", "description", "bank_id", "split_id").iterator():
         signed = amount if kind in Transaction.CREDIT_KINDS else -amount
+        entry = found.setdefault(split_id or pk, [pk, account_id, occurred_on, Decimal(0), description, False])
+        entry[3] += signed
+        entry[5] = entry[5] or bank_id
+    for pk, account_id, occurred_on, signed, description, bank_id in found.values():
         entry = _LedgerEntry(pk, occurred_on, description, fingerprint(account_id, occurred_on, signed, description),
                              bank_id)
         fingerprints.add(entry.fingerprint)

@@ -35,7 +35,9 @@ def applies_on_manual_entry_for(user) -> bool:
 def _candidates(*, user, rule: Rule) -> QuerySet[Transaction]:
     """A first cut in SQL (kind, account, amount, and the text for "contains"/"starts with");
     the rule itself (engine.CompiledRule) decides each row."""
-    entries = Transaction.objects.filter(owner=user, kind__in=(Transaction.Kind.INCOME, Transaction.Kind.EXPENSE))
+    # A split entry's parts were given their categories one by one: a rule would put them all in one.
+    entries = Transaction.objects.filter(owner=user, kind__in=(Transaction.Kind.INCOME, Transaction.Kind.EXPENSE),
+                                         split_id__isnull=True)
     if rule.kind != RuleKind.EITHER:
         entries = entries.filter(kind=rule.kind)
     if rule.account_id:

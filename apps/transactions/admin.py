@@ -41,13 +41,14 @@ class TransactionAdmin(admin.ModelAdmin):
                                  signed=True),
                     "category", "payee", "description", "created_at")
     list_filter = ("kind", CategoryOwnerFilter, "occurred_on", "account__currency")
-    search_fields = ("description", "payee", "owner__email", "account__name", "=transfer_id")
+    search_fields = ("description", "payee", "owner__email", "account__name", "=transfer_id", "=split_id")
     date_hierarchy = "occurred_on"
     list_select_related = ("owner", "account", "category")
     ordering = ("-occurred_on", "-id")
-    fields = ("owner", "account", "kind", "amount", "category", "occurred_on", "description", "transfer_id",
+    fields = ("owner", "account", "kind", "amount", "category", "occurred_on", "description", "transfer_id", "split_id",
               "created_at")
-    readonly_fields = ("owner", "account", "kind", "amount", "category", "occurred_on", "transfer_id", "created_at")
+    readonly_fields = ("owner", "account", "kind", "amount", "category", "occurred_on", "transfer_id", "split_id",
+                       "created_at")
 
     def has_add_permission(self, request):
         return False

@@ -221,6 +221,10 @@ class TransactionEditForm(FarFutureConfirmMixin, forms.Form):
             self.fields["category"].queryset = Category.objects.for_user(user).filter(
                 Q(pk__in=Category.objects.usable_by(user).for_entry_kind(entry.kind)) | Q(pk=entry.category_id))
             self.fields["category"].owned_queryset = Category.objects.for_user(user)
+            if entry.split_id is not None:
+                # Each part has its amount and category, changed where the entry is split.
+                del self.fields["amount"]
+                del self.fields["category"]
         else:
             del self.fields["account"]
             del self.fields["category"]
@@ -234,6 +238,52 @@ class TransactionEditForm(FarFutureConfirmMixin, forms.Form):
                 self.fields["received_amount"] = money_field(
                     label=_("Amount that arrived (%(currency)s)") % {"currency": arrived.account.currency})
                 self.order_fields(["amount", "received_amount", "occurred_on", "confirm_far_future", "description"])
+
+
+class SplitPartForm(forms.Form):
+    """One part of a split entry: its amount and its category. A row left empty is no part."""
+
+    amount = money_field(required=False)
+    category = CategoryChoiceField(label=_("Category"), queryset=Category.objects.none(), required=False,
+                                   empty_label=_("Choose a category"))
+
+    def __init__(self, *args, user, categories: list[Category], **kwargs):
+        """``categories``: what a part may have (selectors.split_choices), read once for all rows."""
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.for_user(user).filter(pk__in=[c.pk for c in categories])
+        self.fields["category"].owned_queryset = Category.objects.for_user(user)
+        offer(self.fields["category"], categories)
+
+    def clean(self):
+        data = super().clean()
+        amount, category = data.get("amount"), data.get("category")
+        if amount is not None and category is None and "category" not in self.errors:
+            self.add_error("category", _("Choose a category for this part."))
+        if category is not None and amount is None and "amount" not in self.errors:
+            self.add_error("amount", _("Enter this part's amount."))
+        return data
+
+    @property
+    def is_part(self) -> bool:
+        return self.is_valid() and self.cleaned_data.get("amount") is not None
+
+
+class BaseSplitFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        if not any(form.is_part for form in self.forms):
+            raise ValidationError(_("Give at least one part: its amount and its category."))
+
+    @property
+    def parts(self) -> list[tuple]:
+        return [(form.cleaned_data["amount"], form.cleaned_data["category"]) for form in self.forms if form.is_part]
+
+
+def split_formset(*, max_parts: int):
+    # absolute_max: a tampered TOTAL_FORMS builds at most this many forms (validate_max names it).
+    return forms.formset_factory(SplitPartForm, formset=BaseSplitFormSet, extra=0, max_num=max_parts,
+                                 absolute_max=max_parts, validate_max=True)
 
 
 def colour_field():

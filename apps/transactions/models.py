@@ -174,7 +174,9 @@ TRANSACTION_KINDS = ("opening", "income", "expense", "transfer_in", "transfer_ou
 
 class Transaction(models.Model):
     """One ledger entry on one account. ``amount`` is always > 0; the kind gives
-    its sign. A transfer is two rows (out and in) sharing ``transfer_id``.
+    its sign. A transfer is two rows (out and in) sharing ``transfer_id``. A split entry (one
+    payment shared out over categories) is its parts, income or expense rows of one account,
+    date, payee and description sharing ``split_id``; what the bank shows is their sum.
 
     Invariant: account.balance == sum(+amount for CREDIT_KINDS) - sum(amount for DEBIT_KINDS)
     """
@@ -206,6 +208,8 @@ class Transaction(models.Model):
     occurred_on = models.DateField(_("date"))
     created_at = models.DateTimeField(auto_now_add=True)
     transfer_id = models.UUIDField(null=True, blank=True, db_index=True)
+    split_id = models.UUIDField(null=True, blank=True,
+                                help_text=_("The parts of one split payment share it (services.splits)."))
 
     class Meta:
         ordering = ["-occurred_on", "-id"]
@@ -217,6 +221,8 @@ class Transaction(models.Model):
             models.Index(fields=["account", "-occurred_on", "-id"], name="tx_account_date_idx"),
             models.Index(fields=["owner", "category", "occurred_on"], name="tx_owner_cat_date_idx"),
             models.Index(fields=["owner", "payee", "occurred_on"], name="tx_owner_payee_date_idx"),
+            # A split's parts, found from any one of them (few entries are split: a partial index).
+            models.Index(fields=["split_id"], condition=Q(split_id__isnull=False), name="tx_split_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="transactions_amount_positive"),
@@ -230,6 +236,10 @@ class Transaction(models.Model):
             models.CheckConstraint(
                 condition=Q(transfer_id__isnull=False) | ~Q(kind__in=["transfer_in", "transfer_out"]),
                 name="transactions_transfers_have_transfer_id",
+            ),
+            models.CheckConstraint(
+                condition=Q(split_id__isnull=True) | Q(kind__in=["income", "expense"]),
+                name="transactions_split_id_only_on_income_expense",
             ),
             models.CheckConstraint(
                 condition=Q(category__isnull=False) | ~Q(kind__in=["income", "expense"]),
@@ -254,6 +264,10 @@ class Transaction(models.Model):
     @property
     def is_transfer(self):
         return self.transfer_id is not None
+
+    @property
+    def is_split(self):
+        return self.split_id is not None
 
     @property
     def kind_in_sentence(self) -> str:

@@ -295,6 +295,23 @@ def transfer_legs(entry: Transaction) -> tuple[Transaction, Transaction]:
     return legs[Transaction.Kind.TRANSFER_OUT], legs[Transaction.Kind.TRANSFER_IN]
 
 
+def split_parts(entry: Transaction) -> list[Transaction]:
+    """The parts of a split entry with their categories, in order (the entry alone if it is not
+    split): one query."""
+    if entry.split_id is None:
+        return [entry]
+    return list(Transaction.objects.filter(split_id=entry.split_id, owner_id=entry.owner_id)
+                .select_related("category").order_by("pk"))
+
+
+def split_choices(*, user, entry: Transaction, parts: list[Transaction]) -> list[Category]:
+    """The categories a part of ``entry`` may have, by name: those for its kind of entry that the
+    user has not hidden, and those its parts have now (hidden since, or of another kind)."""
+    return list(Category.objects.for_user(user).filter(
+        Q(pk__in=Category.objects.usable_by(user).for_entry_kind(entry.kind))
+        | Q(pk__in=[part.category_id for part in parts])).order_by("name", "pk"))
+
+
 def transfer_counterparts(entries) -> dict[int, Counterpart]:
     """For each transfer leg among ``entries`` (a page of the list), the other leg: its account
     and, for a transfer between two currencies, what it holds; one query."""

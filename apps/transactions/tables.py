@@ -79,6 +79,9 @@ def row_words() -> dict[str, str]:
         "transfer_of": pgettext("followed by an amount", "transfer of"),
         "arrived": pgettext("followed by an amount", "arriving as"),
         "edit": _("Edit"),
+        "split": pgettext("marks a part of a split entry", "split"),
+        "split_title": _("One part of a payment split into categories"),
+        "split_action": _("Split into categories"),
         "make_rule": _("Make a rule from it"),
         "delete": _("Delete"),
     }

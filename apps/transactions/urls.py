@@ -13,6 +13,7 @@ urlpatterns = [
     path("expense/new/", views.expense_create, name="expense"),
     path("transfer/new/", views.transfer_create, name="transfer"),
     path("<int:pk>/edit/", views.transaction_update, name="update"),
+    path("<int:pk>/split/", views.transaction_split, name="split"),
     path("<int:pk>/delete/", views.transaction_delete, name="delete"),
     path("categories/", views.category_list, name="categories"),
     path("categories/<int:pk>/edit/", views.category_update, name="category_update"),

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from apps.accounts.models import Account
 from apps.accounts.selectors import accounts_by_name
+from apps.core import formats
 from apps.core.forms import add_service_errors, offer
 from apps.core.money import format_money
 from apps.core.pagecache import cached_page
@@ -29,6 +30,7 @@ from .forms import (
     QuickExpenseForm,
     TransactionEditForm,
     TransferForm,
+    split_formset,
 )
 from .list_body import render_list_body
 from .models import Category, CategoryPreference, Transaction
@@ -352,7 +354,8 @@ def transaction_update(request, pk):
         data = form.cleaned_data
         try:
             entry = services.transaction_edit(
-                user=request.user, transaction_id=entry.pk, amount=data["amount"], occurred_on=data["occurred_on"],
+                user=request.user, transaction_id=entry.pk, amount=data.get("amount"),  # None: a split entry's parts
+                occurred_on=data["occurred_on"],
                 description=data["description"], category=data.get("category"),
                 account_id=data["account"].pk if data.get("account") else None,
                 confirm_far_future=data["confirm_far_future"],
@@ -371,6 +374,65 @@ def transaction_update(request, pk):
         messages.error(request, FORM_ERROR)
     return render(request, "transactions/transaction_form.html", {
         "form": form, "entry": entry, "title": _("Edit %(kind)s") % {"kind": entry.kind_in_sentence},
+        "parts": selectors.split_parts(entry) if entry.split_id else None,
+        "can_split": entry.kind in services.SPLITTABLE_KINDS,
+        "cancel_url": reverse("accounts:detail", kwargs={"pk": entry.account_id}),
+    })
+
+
+# Blank rows under the parts, for the new ones (the page's script adds more; without it,
+# ``?rows=N`` asks for more).
+SPLIT_BLANK_ROWS = 2
+
+
+@require_http_methods(["GET", "POST"])
+def transaction_split(request, pk):
+    """Share an income or expense entry out over categories, or change how it is shared out;
+    one part joins it back into one entry (services.entry_split)."""
+    entry = _own_entry(request, pk)
+    if entry.kind not in services.SPLITTABLE_KINDS:
+        raise Http404("Only income and expenses can be split.")
+    parts = selectors.split_parts(entry)
+    total = sum(part.amount for part in parts)
+    categories = selectors.split_choices(user=request.user, entry=entry, parts=parts)
+    try:
+        wanted_rows = int(request.GET.get("rows", 0))
+    except ValueError:
+        wanted_rows = 0
+    initial = [{"amount": part.amount, "category": part.category_id} for part in parts]
+    rows = min(services.MAX_PARTS, max(len(parts) + SPLIT_BLANK_ROWS, wanted_rows))
+    initial += [{}] * (rows - len(initial))
+    Formset = split_formset(max_parts=services.MAX_PARTS)
+    formset = Formset(request.POST or None, initial=None if request.method == "POST" else initial,
+                      form_kwargs={"user": request.user, "categories": categories})
+    if request.method == "POST" and formset.is_valid():
+        try:
+            new_parts = services.entry_split(user=request.user, transaction_id=entry.pk, parts=formset.parts)
+        except Transaction.DoesNotExist:
+            raise Http404("No such transaction.") from None
+        except ValidationError as exc:
+            formset.non_form_errors().extend(exc.messages)
+        else:
+            currency = entry.account.currency
+            if len(new_parts) == 1:
+                messages.success(request, _("Joined back into one entry of %(amount)s.") % {
+                    "amount": format_money(total, currency)})
+            else:
+                messages.success(request, _("Split into %(count)s parts: %(parts)s.") % {
+                    "count": len(new_parts), "parts": ", ".join(
+                        f"{part.category.label} {format_money(part.amount, currency)}" for part in new_parts)})
+            return redirect("accounts:detail", pk=entry.account_id)
+    if formset.is_bound and (formset.non_form_errors() or any(formset.errors)):
+        messages.error(request, FORM_ERROR)
+    return render(request, "transactions/transaction_split.html", {
+        "entry": entry, "parts": parts, "total": total, "formset": formset,
+        "more_rows_url": f"{reverse('transactions:split', kwargs={'pk': entry.pk})}?rows="
+                         f"{min(services.MAX_PARTS, len(formset.forms) + 3)}",
+        "can_add_rows": len(formset.forms) < services.MAX_PARTS, "max_parts": services.MAX_PARTS,
+        "decimal_separator": formats.decimal_separator(),
+        # The script's texts (static/js/split-form.js), which fills in their placeholders.
+        "split_words": {"left": _("%(amount)s is not in a part yet."), "over": _("The parts are %(amount)s over."),
+                        "done": _("The parts add up."), "part": _("Part %(number)s")},
         "cancel_url": reverse("accounts:detail", kwargs={"pk": entry.account_id}),
     })
 
@@ -378,6 +440,7 @@ def transaction_update(request, pk):
 @require_http_methods(["GET", "POST"])
 def transaction_delete(request, pk):
     entry = _own_entry(request, pk)
+    parts = selectors.split_parts(entry) if entry.split_id else None
     if request.method == "POST":
         try:
             services.transaction_delete(user=request.user, transaction_id=entry.pk)
@@ -386,11 +449,12 @@ def transaction_delete(request, pk):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            amount = format_money(entry.amount, entry.account.currency)
+            total = sum(part.amount for part in parts) if parts else entry.amount
+            amount = format_money(total, entry.account.currency)
             messages.success(request, _("%(kind)s of %(amount)s deleted; balances updated.") % {
                 "kind": entry.get_kind_display(), "amount": amount})
             return redirect("accounts:detail", pk=entry.account_id)
-    return render(request, "transactions/transaction_confirm_delete.html", {"entry": entry})
+    return render(request, "transactions/transaction_confirm_delete.html", {"entry": entry, "parts": parts})
 
 
 @require_http_methods(["GET", "POST"])

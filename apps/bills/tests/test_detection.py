@@ -229,3 +229,17 @@ def test_page_query_count_does_not_grow_with_history(client, django_assert_max_n
         assert html.count('id="suggestion-') == size
         counts[size] = len(queries)
     assert counts[1] == counts[6]
+
+
+@pytest.mark.django_db
+def test_a_split_payment_is_one_payment_of_its_sum(user, checking):
+    """A monthly payment split over two categories is still the bank's one payment each month:
+    the suggestion has the sum, not the parts."""
+    from apps.transactions import services as ledger
+
+    for entry in pay_monthly(checking, description="Sky Broadband", amount="60.00"):
+        ledger.entry_split(user=user, transaction_id=entry.pk, parts=[
+            (Decimal("45.00"), entry.category), (Decimal("15.00"), category("utilities"))])
+    [found] = bill_suggestions(user=user)
+    assert (found.name, found.amount, found.category_id) == ("Sky Broadband", Decimal("60.00"),
+                                                             category("entertainment").pk)

@@ -94,3 +94,26 @@ def test_in_german(client, german, checking, frozen_now):
     expense(checking, "4.50", on=date(2025, 12, 1), description="")
     rows = preview(client, checking, "Date,Amount,Memo\n2025-12-02,\"-4,50\",BÄCKER\n")
     assert rows[0].reason == "vielleicht schon in Ihren Umsätzen: „(ohne Beschreibung)“ am 01.12.2025, derselbe Betrag"
+
+
+def test_a_split_entry_is_one_line_of_the_statement(logged_in, checking, frozen_now):
+    """Split after an import (or typed and split by hand), its parts are one line of the bank's:
+    the same statement again finds it, exactly or near, by the parts' sum."""
+    from apps.transactions import services
+    from tests.factories import default_category
+
+    entry = expense(checking, "100.00", on=date(2025, 12, 3), description="LIDL 1234")
+    services.entry_split(user=checking.owner, transaction_id=entry.pk, parts=[
+        (D("80.00"), entry.category), (D("20.00"), default_category("household"))])
+    typed = expense(checking, "30.00", on=date(2025, 12, 1), description="Chemist")
+    services.entry_split(user=checking.owner, transaction_id=typed.pk, parts=[
+        (D("25.00"), typed.category), (D("5.00"), default_category("household"))])
+    rows = preview(logged_in, checking, "Date,Amount,Memo\n2025-12-03,-100.00,LIDL 1234\n"
+                                        "2025-12-02,-30.00,ROSSMANN\n2025-12-03,-80.00,OTHER\n")
+    assert outcomes(rows) == [
+        ("LIDL 1234", "duplicate", False, "already in your transactions (same account, date, amount and description)"),
+        ("ROSSMANN", "duplicate", False,
+         "maybe already in your transactions: “Chemist” on Dec 1, 2025, the same amount"),
+        # One part's amount is not the bank's line.
+        ("OTHER", "new", True, ""),
+    ]

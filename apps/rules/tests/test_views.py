@@ -171,3 +171,20 @@ def test_apply_preview_is_paginated(logged_in, user):
     first = logged_in.get(reverse("rules:apply", args=[rule.pk]))
     assert first.context["count"] == 55 and len(first.context["rows"]) == 50
     assert len(logged_in.get(reverse("rules:apply", args=[rule.pk]), {"page": 2}).context["rows"]) == 5
+
+
+def test_applying_a_rule_leaves_a_split_entry_as_it_was_shared_out(logged_in, user):
+    from apps.rules.selectors import rule_past_changes
+    from apps.transactions import services as ledger
+
+    account = AccountFactory(owner=user, opening_balance=D("1000.00"))
+    food, shopping = default_category("food"), default_category("shopping")
+    whole = expense(account, "30.00", description="TESCO 1", category=shopping)
+    split = expense(account, "50.00", description="TESCO 2", category=shopping)
+    parts = ledger.entry_split(user=user, transaction_id=split.pk, parts=[(D("40.00"), shopping),
+                                                                          (D("10.00"), default_category("household"))])
+    rule = services.rule_create(user=user, name="Tesco", pattern="tesco", kind="expense", set_category=food)
+    assert [pk for pk, _category, _payee in rule_past_changes(user=user, rule=rule)] == [whole.pk]
+    logged_in.post(reverse("rules:apply", args=[rule.pk]))
+    assert [Transaction.objects.get(pk=p.pk).category.name for p in parts] == ["shopping", "household"]
+    assert Transaction.objects.get(pk=whole.pk).category == food

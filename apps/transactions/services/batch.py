@@ -198,20 +198,26 @@ def entries_post(*, user, entries: Sequence[BatchEntry], **signal_kwargs) -> lis
 
 @transaction.atomic
 def entries_delete(*, user, transaction_ids: Sequence[int], **signal_kwargs) -> int:
-    """Remove these entries (and the other leg of each transfer) in one atomic step, with one
+    """Remove these entries (and the other leg of each transfer, the other parts of each split
+    entry) in one atomic step, with one
     ``ledger_changed``. Refused if any is not the user's, is a correction or an opening
     balance, or if removing them would overdraw an account. Returns how many rows went."""
     ids = sorted({int(i) for i in transaction_ids})
     if not ids:
         return 0
-    found = list(Transaction.objects.filter(owner=user, pk__in=ids).values_list("pk", "transfer_id"))
+    found = list(Transaction.objects.filter(owner=user, pk__in=ids).values_list("pk", "transfer_id", "split_id"))
     if len(found) != len(ids):
         raise ValidationError(_("Some of these entries no longer exist."))
-    transfer_ids = {t for _, t in found if t}
+    transfer_ids = {t for _, t, _s in found if t}
+    split_ids = {s for _, _t, s in found if s}
     query = Transaction.objects.filter(owner=user, pk__in=ids)
     if transfer_ids:
         query = query | Transaction.objects.filter(owner=user, transfer_id__in=transfer_ids)
+    if split_ids:
+        query = query | Transaction.objects.filter(owner=user, split_id__in=split_ids)
     rows = list(query.select_for_update().order_by("pk"))
+    if split_ids:  # parts added while this waited for its locks (postings.lock_entry_rows)
+        rows = list(query.select_for_update().order_by("pk"))
     if {r.pk for r in rows} < set(ids):  # removed by a concurrent request between the read and the lock
         raise ValidationError(_("Some of these entries no longer exist."))
     if any(r.kind not in DELETABLE_KINDS for r in rows):

@@ -157,9 +157,10 @@ def _received(*, source, target, amount: Decimal, received_amount: Decimal | Non
     return cents(received_amount, field="received_amount")
 
 
-def _lock_entry_rows(*, user, transaction_id) -> list[Transaction]:
-    """The row (both legs for a transfer), locked; another user's id is 'not found'.
-    A staff correction is refused: only staff change it, with another correction."""
+def lock_entry_rows(*, user, transaction_id) -> list[Transaction]:
+    """The row (both legs for a transfer, every part of a split), locked; another user's id
+    is 'not found'. A staff correction is refused: only staff change it, with another
+    correction."""
     row = Transaction.objects.filter(owner=user, pk=transaction_id).first()
     if row is None:
         raise Transaction.DoesNotExist("No such transaction.")
@@ -167,28 +168,53 @@ def _lock_entry_rows(*, user, transaction_id) -> list[Transaction]:
         log_refusal("staff_correction_locked", user_id=user.pk, transaction_id=row.pk)
         raise ValidationError(_("This is a correction made by our staff: it cannot be changed or deleted here. "
                                 "Contact support if it looks wrong."))
-    query = Transaction.objects.filter(transfer_id=row.transfer_id) if row.transfer_id else \
-        Transaction.objects.filter(pk=row.pk)
+    if row.transfer_id:
+        query = Transaction.objects.filter(transfer_id=row.transfer_id)
+    elif row.split_id:
+        query = Transaction.objects.filter(split_id=row.split_id, owner=user)
+    else:
+        query = Transaction.objects.filter(pk=row.pk)
     rows = list(query.select_for_update().order_by("pk"))
+    if row.split_id and rows:
+        # A part added by a split that committed while this waited for its locks is not in the
+        # statement's snapshot: read the parts again, now that no one else can change them.
+        rows = list(query.select_for_update().order_by("pk"))
     if not rows:  # deleted by a concurrent request between the read and the lock
         raise Transaction.DoesNotExist("No such transaction.")
+    if row.pk not in {r.pk for r in rows} or any(r.split_id != row.split_id for r in rows):
+        # split, split again or joined between the read and the lock
+        log_refusal("entry_changed_meanwhile", user_id=user.pk, transaction_id=row.pk)
+        raise ValidationError(_("This entry was changed meanwhile: please look at it again."))
     return rows
 
 
 @transaction.atomic
-def transaction_edit(*, user, transaction_id: int, amount: Decimal, occurred_on: date, description: str = "",
+def transaction_edit(*, user, transaction_id: int, amount: Decimal | None, occurred_on: date, description: str = "",
                      category: Category | None = None, account_id: int | None = None,
                      confirm_far_future: bool = False, payee: str | None = None,
                      received_amount: Decimal | None = None) -> Transaction:
     """Change an entry (both legs of a transfer). Refused if it would overdraw any account.
     ``payee`` None keeps a payee the customer chose and follows the description when the
     payee was the description's own; a transfer has none. For a transfer ``amount`` is what
-    was sent and, between two currencies, ``received_amount`` what arrived (transfer_create)."""
-    amount = cents(amount)
-    old_rows = _lock_entry_rows(user=user, transaction_id=transaction_id)
+    was sent and, between two currencies, ``received_amount`` what arrived (transfer_create).
+    A split entry's parts change together (account, date, payee, description), each keeping
+    its amount and category (``amount`` None or their sum; ``splits.entry_split`` shares
+    them out again)."""
+    old_rows = lock_entry_rows(user=user, transaction_id=transaction_id)
+    split = old_rows[0].split_id is not None
+    if split:
+        total = sum(r.amount for r in old_rows)
+        if amount is not None and cents(amount) != total:
+            log_refusal("split_amount_changed", user_id=user.pk, transaction_id=int(transaction_id))
+            raise ValidationError({"amount": _(
+                "This entry is split into %(count)s parts: change their amounts where it is split.") % {
+                "count": len(old_rows)}})
+    else:
+        amount = cents(amount)
     new_rows = []
     for old in old_rows:
-        new = Transaction(pk=old.pk, owner_id=old.owner_id, account_id=old.account_id, kind=old.kind, amount=amount,
+        new = Transaction(pk=old.pk, owner_id=old.owner_id, account_id=old.account_id, kind=old.kind,
+                          amount=old.amount if split else amount, split_id=old.split_id,
                           category_id=old.category_id, description=description, occurred_on=occurred_on,
                           created_at=old.created_at, transfer_id=old.transfer_id, payee=old.payee)
         if old.kind in (Kind.INCOME, Kind.EXPENSE):
@@ -196,7 +222,7 @@ def transaction_edit(*, user, transaction_id: int, amount: Decimal, occurred_on:
                 new.payee = clean_payee(payee, description=description)
             elif old.payee == normalise_payee(old.description):
                 new.payee = normalise_payee(description)
-            if category is not None and category.pk != old.category_id:
+            if category is not None and category.pk != old.category_id and not split:
                 new.category = check_category(user=user, category=category, entry_kind=old.kind)
             else:  # unchanged: an entry filed before its category's kind was set stays editable
                 new.category = old.category
@@ -227,7 +253,7 @@ def transaction_edit(*, user, transaction_id: int, amount: Decimal, occurred_on:
 @transaction.atomic
 def transaction_delete(*, user, transaction_id: int) -> None:
     """Remove an entry (both legs of a transfer). Refused if it would overdraw."""
-    rows = _lock_entry_rows(user=user, transaction_id=transaction_id)
+    rows = lock_entry_rows(user=user, transaction_id=transaction_id)
     accounts = lock_accounts(user=user, account_ids={r.account_id for r in rows})
     apply_deltas(accounts, {pk: -delta for pk, delta in effects(rows).items()})
     bump_totals(rows, -1)

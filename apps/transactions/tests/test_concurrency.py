@@ -165,3 +165,40 @@ def test_close_racing_with_income_never_leaves_a_closed_account_with_money():
     if account.is_closed:
         assert account.balance == Decimal("0.00")
     assert account.balance == Decimal("5.00") * Transaction.objects.filter(account=account, kind="income").count()
+
+
+def test_splits_edits_and_deletes_of_one_entry_at_once_leave_one_whole_entry_or_none():
+    """Eight requests on one split entry at once, each starting from a different part: shared out
+    again in two or three parts, moved to another day, or deleted. Each waits for the others'
+    locks; at the end the parts (if any) add up to the entry, and the ledger and totals agree."""
+    user = UserFactory()
+    account = AccountFactory(owner=user, opening_balance=Decimal("500.00"))
+    food, household = default_category("food"), default_category("household")
+    entry = services.expense_post(user=user, account_id=account.pk, amount=Decimal("90.00"), category=food,
+                                  occurred_on=DAY)
+    parts = services.entry_split(user=user, transaction_id=entry.pk, parts=[
+        (Decimal("30.00"), food), (Decimal("30.00"), household), (Decimal("30.00"), food)])
+    starts = [p.pk for p in parts]
+
+    def work(i):
+        start = starts[i % len(starts)]
+        if i == 7:
+            return services.transaction_delete(user=user, transaction_id=start)
+        if i % 3 == 0:
+            return services.transaction_edit(user=user, transaction_id=start, amount=None,
+                                             occurred_on=date(2025, 3, 11 + i))
+        shares = [(Decimal("45.00"), food), (Decimal("45.00"), household)] if i % 2 else \
+            [(Decimal("10.00"), household), (Decimal("20.00"), food), (Decimal("60.00"), household)]
+        return services.entry_split(user=user, transaction_id=start, parts=shares)
+
+    results, errors = run_at_once(8, work)
+    # A request whose part went with an earlier one finds it gone, or changed: nothing else fails.
+    for error in errors:
+        assert error is None or isinstance(error, Transaction.DoesNotExist) or (
+            isinstance(error, ValidationError) and "changed meanwhile" in str(error)), error
+    rows = list(Transaction.objects.filter(account=account, kind="expense"))
+    assert sum(r.amount for r in rows) in (Decimal(0), Decimal("90.00"))
+    assert len({(r.split_id, r.occurred_on) for r in rows}) <= 1
+    assert balance(account) == Decimal("500.00") - sum(r.amount for r in rows)
+    from .ledger_checks import assert_ledger_consistent
+    assert_ledger_consistent()

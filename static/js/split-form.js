@@ -1,0 +1,76 @@
+// The split form (apps/transactions transaction_split): says, as the customer types, how much of
+// the entry is not in a part yet (or how much the parts are over it), and adds rows in place of
+// the "More rows" link, which reloads the page. The server checks the sum again: this only helps.
+// Amounts are counted in whole cents (integers), never as binary fractions.
+(function () {
+  "use strict";
+  const form = document.getElementById("split-form");
+  if (!form) return;
+  const out = document.getElementById("split-left");
+  const list = document.getElementById("split-parts");
+  const totalForms = form.querySelector('input[name$="-TOTAL_FORMS"]');
+  const maxForms = parseInt(form.querySelector('input[name$="-MAX_NUM_FORMS"]').value, 10);
+  const separator = form.dataset.decimal || ".";
+  const words = JSON.parse(document.getElementById("split-words").textContent);
+  const money = new Intl.NumberFormat(document.documentElement.lang || undefined,
+    { style: "currency", currency: form.dataset.currency });
+
+  // "1.234,56" or "12.5" (as the money field reads them, without thousands separators) -> cents, or null.
+  function cents(text) {
+    let value = text.trim().replace(/[\s\u00a0]/g, "");
+    if (value === "") return 0;
+    if (separator !== ".") value = value.replace(separator, ".");
+    const match = /^(\d+)(?:\.(\d{1,2}))?$/.exec(value);
+    if (!match) return null;
+    return parseInt(match[1], 10) * 100 + parseInt((match[2] || "0").padEnd(2, "0"), 10);
+  }
+
+  const total = cents(form.dataset.total);
+  const show = (amount) => money.format(amount / 100);  // display only
+
+  function update() {
+    let shared = 0;
+    for (const input of list.querySelectorAll('input[name$="-amount"]')) {
+      const value = cents(input.value);
+      if (value === null) { out.hidden = true; return; }
+      shared += value;
+    }
+    const left = total - shared;
+    out.hidden = false;
+    out.classList.toggle("text-success", left === 0);
+    out.classList.toggle("text-danger", left < 0);
+    out.textContent = left === 0 ? words.done : (left > 0 ? words.left : words.over).replace("%(amount)s", show(Math.abs(left)));
+  }
+
+  function addRow() {
+    const rows = list.querySelectorAll("[data-split-part]");
+    const index = rows.length;
+    if (index >= maxForms) return;
+    const row = rows[rows.length - 1].cloneNode(true);
+    for (const element of row.querySelectorAll("[name], [id], [for], [aria-describedby]")) {
+      for (const attribute of ["name", "id", "for", "aria-describedby"]) {
+        const value = element.getAttribute(attribute);
+        if (value) element.setAttribute(attribute, value.replace(/-\d+-/, "-" + index + "-"));
+      }
+    }
+    for (const element of row.querySelectorAll(".invalid-feedback, .is-invalid")) {
+      if (element.classList.contains("invalid-feedback")) element.remove();
+      else element.classList.remove("is-invalid");
+    }
+    for (const input of row.querySelectorAll("input")) input.value = "";
+    for (const select of row.querySelectorAll("select")) select.value = "";
+    row.querySelector("[data-part-legend]").textContent = words.part.replace("%(number)s", index + 1);
+    list.appendChild(row);
+    totalForms.value = index + 1;
+    row.querySelector("input").focus();
+    if (index + 1 >= maxForms) more.hidden = true;
+  }
+
+  list.addEventListener("input", update);
+  const more = document.getElementById("split-more-rows");
+  if (more) {
+    more.addEventListener("click", (event) => { event.preventDefault(); addRow(); });
+    more.setAttribute("role", "button");
+  }
+  update();
+})();
