@@ -142,6 +142,18 @@ def format_money(value, currency: str = "") -> str:
     return f"{sign}{before}{digits}{after}"
 
 
+def money_pattern(currency: str) -> dict[str, str]:
+    """How ``format_money`` writes ``currency`` in the active language, for a script that writes
+    amounts of its own as the page does: ``{"before": "", "group": ",", "decimal": ".", "after":
+    " USD"}`` (en) / ``{"before": "", "group": ".", "decimal": ",", "after": " $"}`` (de)."""
+    code = _current.get()
+    if code not in LOCALES:
+        code = DEFAULT
+    before, after = _money_affixes(code, currency)
+    separators = _separators(LOCALES[code].babel)
+    return {"before": before, "group": separators[ord(",")], "decimal": separators[ord(".")], "after": after}
+
+
 def format_signed(value, currency: str = "") -> str:
     """An effect on a balance: ``+1,200.00 USD`` or ``−45.10 USD``."""
     value = Decimal(value)

@@ -432,7 +432,8 @@ def transaction_split(request, pk):
         "decimal_separator": formats.decimal_separator(),
         # The script's texts (static/js/split-form.js), which fills in their placeholders.
         "split_words": {"left": _("%(amount)s is not in a part yet."), "over": _("The parts are %(amount)s over."),
-                        "done": _("The parts add up."), "part": _("Part %(number)s")},
+                        "done": _("The parts add up."), "part": _("Part %(number)s"),
+                        "money": formats.money_pattern(entry.account.currency)},
         "cancel_url": reverse("accounts:detail", kwargs={"pk": entry.account_id}),
     })
 

@@ -12,8 +12,7 @@
   const maxForms = parseInt(form.querySelector('input[name$="-MAX_NUM_FORMS"]').value, 10);
   const separator = form.dataset.decimal || ".";
   const words = JSON.parse(document.getElementById("split-words").textContent);
-  const money = new Intl.NumberFormat(document.documentElement.lang || undefined,
-    { style: "currency", currency: form.dataset.currency });
+  const pattern = words.money;  // how the page writes money (apps.core.formats.money_pattern)
 
   // "1.234,56" or "12.5" (as the money field reads them, without thousands separators) -> cents, or null.
   function cents(text) {
@@ -26,7 +25,11 @@
   }
 
   const total = cents(form.dataset.total);
-  const show = (amount) => money.format(amount / 100);  // display only
+  // Whole cents written as the server writes money: "1,234.50 USD" (en), "1.234,50 $" (de).
+  function show(amount) {
+    const whole = Math.floor(amount / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, pattern.group);
+    return pattern.before + whole + pattern.decimal + String(amount % 100).padStart(2, "0") + pattern.after;
+  }
 
   function update() {
     let shared = 0;
