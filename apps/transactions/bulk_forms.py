@@ -68,6 +68,8 @@ class SelectedRow:
     entry: Transaction
     other_leg: Transaction | None = None
     problem: bool = False
+    # Not ticked, but a part of a split entry one of whose parts is: deleting removes it too.
+    goes_with_split: bool = False
 
 
 class BulkActionForm(forms.Form):
@@ -122,7 +124,18 @@ class BulkActionForm(forms.Form):
                                        "(%(entries)s).") % {"entries": _entries(len(locked))})
                 problem_ids |= {e.pk for e in locked}
         self.rows = self._rows(problem_ids)
+        if action == DELETE:
+            self.rows += [SelectedRow(entry=part, goes_with_split=True) for part in self._other_parts()]
         return cleaned
+
+    def _other_parts(self) -> list[Transaction]:
+        """The parts of the selected split entries that are not selected (one query, if any is split)."""
+        split_ids = {e.split_id for e in self.entries if e.split_id}
+        if not split_ids:
+            return []
+        return list(Transaction.objects.filter(owner=self.user, split_id__in=split_ids)
+                    .exclude(pk__in=[e.pk for e in self.entries]).select_related("account", "category")
+                    .order_by("-occurred_on", "-pk"))
 
     def _check_recategorise(self, category) -> set[int]:
         """Errors for the entries that cannot take ``category``; returns their ids."""

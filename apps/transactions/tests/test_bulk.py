@@ -372,3 +372,23 @@ def test_a_delete_ignores_an_unreadable_category(logged_in, user, checking):
     assert response.status_code == 302 and response.url == NEXT
     assert not Transaction.objects.filter(pk=a.pk).exists()
     assert balance(checking) == D("500.00")
+
+
+def test_a_part_of_a_split_entry_deletes_every_part_and_the_page_says_so(logged_in, user, checking):
+    from apps.transactions import services
+
+    entry = expense(checking, "100.00", description="LIDL")
+    parts = services.entry_split(user=user, transaction_id=entry.pk, parts=[
+        (D("80.00"), entry.category), (D("20.00"), default_category("household"))])
+    other = expense(checking, "5.00")
+    response = post(logged_in, [parts[1].pk, other.pk], "delete")
+    html = response.content.decode()
+    assert "Delete 3 transactions?" in html
+    # The ticked ones newest first, then the part that goes with them.
+    assert listed_ids(response) == [other.pk, parts[1].pk, parts[0].pk]
+    assert hidden_ids(response) == [parts[1].pk, other.pk]  # what is posted: the service adds the part
+    assert html.count("data-goes-with-split") == 1
+    response = post(logged_in, [parts[1].pk, other.pk], "delete", confirm=True)
+    assert messages_of(response) == ["Deleted 3 transactions; balances updated."]
+    assert balance(checking) == D("500.00")
+    assert not Transaction.objects.filter(account=checking, kind="expense").exists()
