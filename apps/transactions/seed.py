@@ -16,7 +16,7 @@ from apps.accounts.models import Account
 from apps.core.dates import month_end, shift_month, user_today
 
 from . import services
-from .models import Category
+from .models import Category, Transaction
 
 CENT = Decimal("0.01")
 MONTHS = 6
@@ -109,4 +109,10 @@ def seed_ledger(customer, stdout) -> None:
             continue
         action()
         posted += 1
+    # The latest supermarket receipt was groceries and a few things for the home: split in two.
+    receipt = (Transaction.objects.filter(account=checking, category=cat["food"], description="SuperSave market")
+               .order_by("-occurred_on", "-pk").first())
+    if receipt is not None and receipt.amount > Decimal("20.00"):
+        services.entry_split(user=customer, transaction_id=receipt.pk, parts=[
+            (receipt.amount - Decimal("18.50"), cat["food"]), (Decimal("18.50"), cat["shopping"])])
     stdout.write(f"created 3 accounts and {posted} ledger entries for {customer.email}")
