@@ -33,9 +33,9 @@ class AccountAdmin(admin.ModelAdmin):
     # Money and ownership move only through the ledger services: staff see them, never edit them.
     # The customer's own check against their bank is shown too (support is asked about it), never edited.
     readonly_fields = ("owner", "kind", "currency", "balance", "credit_limit", "checked_on", "checked_balance",
-                       "opened_on", "closed_on", "created_at")
+                       "goal_amount", "goal_on", "opened_on", "closed_on", "created_at")
     fields = ("owner", "name", "institution", "number_last4", "kind", "currency", "balance", "credit_limit",
-              "checked_on", "checked_balance", "opened_on", "closed_on", "created_at")
+              "checked_on", "checked_balance", "goal_amount", "goal_on", "opened_on", "closed_on", "created_at")
 
     def has_add_permission(self, request):
         # An account is opened through apps.transactions.services.account_open (its opening

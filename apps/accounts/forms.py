@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from decimal import Decimal
 
 from django import forms
@@ -132,3 +133,17 @@ class CreditLimitForm(forms.Form):
 
     def clean_credit_limit(self):
         return self.cleaned_data.get("credit_limit") or Decimal("0.00")
+
+
+class GoalForm(forms.Form):
+    """An account's savings goal: how much, and by when (optional)."""
+
+    goal_amount = money_field(label=gettext_lazy("Goal amount"), allow_grouping=True)
+    goal_on = date_field(label=gettext_lazy("Reach it by"), required=False,
+                         help_text=gettext_lazy("Leave it empty for a goal without a date."))
+
+    def __init__(self, *args, currency: str, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["goal_amount"].help_text = _(
+            "In %(currency)s: what you want this account to hold.") % {"currency": currency}
+        self.fields["goal_on"].widget.attrs["min"] = (today + timedelta(days=1)).isoformat()

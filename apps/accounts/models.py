@@ -56,6 +56,10 @@ class Account(models.Model):
     # or before that day have changed since.
     checked_on = models.DateField(null=True, blank=True)
     checked_balance = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    # What the customer is saving up to in this account, and by when (optional): the account's
+    # page says how far along they are, what it takes a month, and where their pace leads.
+    goal_amount = models.DecimalField("savings goal", max_digits=14, decimal_places=2, null=True, blank=True)
+    goal_on = models.DateField("savings goal date", null=True, blank=True)
     opened_on = models.DateField()
     closed_on = models.DateField(null=True, blank=True)
     # An archived account is a closed one the customer no longer wants to see in lists and
@@ -71,6 +75,12 @@ class Account(models.Model):
             models.CheckConstraint(condition=Q(checked_on__isnull=True, checked_balance__isnull=True)
                                    | Q(checked_on__isnull=False, checked_balance__isnull=False),
                                    name="accounts_checked_balance_has_its_day"),
+            models.CheckConstraint(condition=Q(goal_amount__isnull=True) | Q(goal_amount__gt=0),
+                                   name="accounts_goal_positive"),
+            models.CheckConstraint(condition=Q(goal_on__isnull=True) | Q(goal_amount__isnull=False),
+                                   name="accounts_goal_date_has_its_goal"),
+            models.CheckConstraint(condition=Q(goal_amount__isnull=True) | ~Q(kind="credit_card"),
+                                   name="accounts_goal_not_on_credit_cards"),
             # Unique ignoring case: "Checking" and "checking" would be indistinguishable in a menu.
             models.UniqueConstraint(Lower("name"), "owner", name="accounts_name_unique_per_owner"),
             models.CheckConstraint(
@@ -117,6 +127,13 @@ class Account(models.Model):
     @property
     def is_archived(self):
         return self.archived_on is not None
+
+    @property
+    def goal_percent(self) -> int | None:
+        """How far the balance is to the savings goal, in whole percent (0 to 100)."""
+        if self.goal_amount is None:
+            return None
+        return max(0, min(100, int(self.balance * 100 // self.goal_amount)))
 
     @property
     def available(self):

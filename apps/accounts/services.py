@@ -4,6 +4,7 @@ ledger entry) is apps.transactions.services.account_open."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -11,8 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.core.dates import user_today
-from apps.core.money import cents, format_money
+from apps.core.dates import MAX_YEAR, MIN_YEAR, in_date_range, user_today
+from apps.core.money import MAX_AMOUNT, cents, format_money
 
 from .models import Account, OnboardingProgress
 
@@ -100,6 +101,33 @@ def account_credit_limit_set(*, user, account_id: int, credit_limit: Decimal) ->
             "minimum": format_money(-account.balance, account.currency)}})
     Account.objects.filter(pk=account.pk).update(credit_limit=limit)
     account.credit_limit = limit
+    return account
+
+
+@transaction.atomic
+def account_goal_set(*, user, account_id: int, amount: Decimal | None, on: date | None = None) -> Account:
+    """Set (or, with ``amount`` None, remove) the savings goal of one of the user's accounts: an
+    amount to reach and, optionally, the day to reach it by (after today)."""
+    account = Account.objects.select_for_update().get(pk=account_id, owner=user)  # DoesNotExist: not theirs
+    if amount is None:
+        Account.objects.filter(pk=account.pk).update(goal_amount=None, goal_on=None)
+        account.goal_amount = account.goal_on = None
+        return account
+    if account.kind == Account.Kind.CREDIT_CARD:
+        raise ValidationError({"goal_amount": _("A credit card has no savings goal: set one on a savings or "
+                                                "checking account.")})
+    if account.is_closed:
+        raise ValidationError({"goal_amount": _("“%(name)s” is closed: reopen it first.") % {"name": account.name}})
+    amount = cents(amount, field="goal_amount")
+    if amount >= MAX_AMOUNT:
+        raise ValidationError({"goal_amount": _("That amount is too large.")})
+    if on is not None and on <= user_today(user):
+        raise ValidationError({"goal_on": _("Choose a day after today, or leave it empty.")})
+    if on is not None and not in_date_range(on):
+        raise ValidationError({"goal_on": _("Choose a date between the years %(first)s and %(last)s.") % {
+            "first": MIN_YEAR, "last": MAX_YEAR}})
+    Account.objects.filter(pk=account.pk).update(goal_amount=amount, goal_on=on)
+    account.goal_amount, account.goal_on = amount, on
     return account
 
 

@@ -6,18 +6,20 @@ its entries live in apps.transactions.account_views."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from apps.core.dates import user_today
 from apps.core.forms import add_service_errors
 from apps.core.money import format_money
 from apps.core.pagecache import cached_page
 
 from . import selectors, services
-from .forms import AccountUpdateForm, CreditLimitForm
+from .forms import AccountUpdateForm, CreditLimitForm, GoalForm
 from .models import Account
 
 # A context of its own: django_otp's catalogue (loaded first) has an informal German for the bare msgid.
@@ -84,27 +86,57 @@ def account_close(request, pk):
     return render(request, "accounts/account_confirm_close.html", {"account": account, "error": error})
 
 
-@require_http_methods(["GET", "POST"])
-def account_credit_limit(request, pk):
-    account = get_object_or_404(Account, pk=pk, owner=request.user, kind=Account.Kind.CREDIT_CARD)
-    form = CreditLimitForm(request.POST or None, initial={"credit_limit": account.credit_limit})
+def _setting_page(request, account, form, *, save, done, title, submit_label, template="form_page.html"):
+    """The page of one setting of ``account``: ``save(cleaned_data)`` calls its service and returns
+    the account, ``done(account)`` is the message after it."""
     if request.method == "POST" and form.is_valid():
         try:
-            account = services.account_credit_limit_set(user=request.user, account_id=account.pk,
-                                                        credit_limit=form.cleaned_data["credit_limit"])
+            account = save(form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("Credit limit of “%(name)s” set to %(limit)s.") % {
-                "name": account.name, "limit": format_money(account.credit_limit, account.currency)})
+            messages.success(request, done(account))
             return redirect("accounts:detail", pk=account.pk)
     if form.errors:
         messages.error(request, FORM_ERROR)
-    return render(request, "form_page.html", {
-        "form": form, "title": _("Credit limit of “%(name)s”") % {"name": account.name},
-        "submit_label": _("Save limit"),
+    return render(request, template, {
+        "form": form, "account": account, "title": title, "submit_label": submit_label,
         "cancel_url": reverse("accounts:detail", kwargs={"pk": account.pk}),
     })
+
+
+@require_http_methods(["GET", "POST"])
+def account_credit_limit(request, pk):
+    account = get_object_or_404(Account, pk=pk, owner=request.user, kind=Account.Kind.CREDIT_CARD)
+    return _setting_page(
+        request, account, CreditLimitForm(request.POST or None, initial={"credit_limit": account.credit_limit}),
+        save=lambda data: services.account_credit_limit_set(user=request.user, account_id=account.pk,
+                                                            credit_limit=data["credit_limit"]),
+        done=lambda saved: _("Credit limit of “%(name)s” set to %(limit)s.") % {
+            "name": saved.name, "limit": format_money(saved.credit_limit, saved.currency)},
+        title=_("Credit limit of “%(name)s”") % {"name": account.name}, submit_label=_("Save limit"))
+
+
+@require_http_methods(["GET", "POST"])
+def account_goal(request, pk):
+    """Set, change or remove (``remove`` in the POST) an account's savings goal."""
+    account = get_object_or_404(Account, pk=pk, owner=request.user)
+    if account.kind == Account.Kind.CREDIT_CARD:
+        raise Http404("A credit card has no savings goal.")
+    if request.method == "POST" and "remove" in request.POST:
+        services.account_goal_set(user=request.user, account_id=account.pk, amount=None)
+        messages.success(request, _("The savings goal of “%(name)s” is removed.") % {"name": account.name})
+        return redirect("accounts:detail", pk=account.pk)
+    form = GoalForm(request.POST or None, currency=account.currency, today=user_today(request.user),
+                    initial={"goal_amount": account.goal_amount, "goal_on": account.goal_on})
+    return _setting_page(
+        request, account, form,
+        save=lambda data: services.account_goal_set(user=request.user, account_id=account.pk,
+                                                    amount=data["goal_amount"], on=data["goal_on"]),
+        done=lambda saved: _("Savings goal of “%(name)s” set to %(amount)s.") % {
+            "name": saved.name, "amount": format_money(saved.goal_amount, saved.currency)},
+        title=_("Savings goal of “%(name)s”") % {"name": account.name}, submit_label=_("Save goal"),
+        template="accounts/account_goal.html")
 
 
 # What each state change does: (service, page heading, what happens, button, message when done).

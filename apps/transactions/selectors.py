@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal
+from datetime import date, timedelta
+from decimal import ROUND_CEILING, Decimal
 
 from django.db import connection
 from django.db.models import (
@@ -26,7 +26,7 @@ from django.db.models.functions import Coalesce, Lower, TruncMonth
 from apps.accounts.models import Account
 from apps.accounts.selectors import accounts_by_name
 from apps.core.currencies import currency_order
-from apps.core.dates import month_end, month_label, month_start, shift_month
+from apps.core.dates import add_months, month_end, month_label, month_start, shift_month
 from apps.core.db import column, columns, table
 
 from .models import Category, CategoryPreference, DailyTotal, LedgerVersion, MonthlyTotal, Transaction
@@ -426,6 +426,71 @@ def _balance_before(account, later: Q) -> Decimal:
     return Account.objects.filter(pk=account.pk).values_list(
         F("balance") - Coalesce(Subquery(total, output_field=money), Value(ZERO), output_field=money), flat=True,
     ).get()
+
+
+# A savings goal's pace: the money that went into the account over this many days, an
+# average month of it (apps.accounts' goal; the account page).
+GOAL_PACE_DAYS = 91
+# Less history than this says nothing of a pace.
+GOAL_PACE_MIN_DAYS = 28
+_DAYS_PER_MONTH = Decimal("30.4375")
+
+
+@dataclass(frozen=True)
+class GoalOutlook:
+    """Where an account stands against its savings goal, and where the customer's pace leads."""
+
+    target: Decimal
+    saved: Decimal  # the balance (nothing saved below zero)
+    remaining: Decimal
+    percent: int
+    on: date | None  # the day to reach it by, if the customer gave one
+    months_left: int | None
+    monthly_needed: Decimal | None  # what each month must bring in to reach it by ``on``, to the cent up
+    pace: Decimal | None  # what came in, net, in an average month of the last three (None: too little history)
+    reached_around: date | None  # the month the pace reaches the goal (None: reached, or no pace up)
+
+    @property
+    def reached(self) -> bool:
+        return self.remaining == 0
+
+    @property
+    def on_track(self) -> bool | None:
+        """Whether the pace reaches the goal by its day (None without a day or a pace)."""
+        if self.reached:
+            return True
+        if self.on is None or self.pace is None:
+            return None
+        return self.reached_around is not None and self.reached_around <= self.on
+
+
+def goal_outlook(*, account: Account, today: date) -> GoalOutlook | None:
+    """The account's savings goal against its balance and its pace (one query for the pace):
+    None without a goal. The pace leaves out the opening balance, and entries dated after
+    today."""
+    if account.goal_amount is None:
+        return None
+    target = account.goal_amount
+    saved = max(account.balance, ZERO)
+    remaining = max(target - saved, ZERO)
+    months_left = monthly_needed = None
+    if account.goal_on is not None:
+        months = (account.goal_on.year - today.year) * 12 + account.goal_on.month - today.month
+        months_left = max(1, months if account.goal_on.day >= today.day else months - 1)
+        monthly_needed = (remaining / months_left).quantize(Decimal("0.01"), rounding=ROUND_CEILING)
+    start = max(today - timedelta(days=GOAL_PACE_DAYS), account.opened_on)
+    pace = reached_around = None
+    if (today - start).days >= GOAL_PACE_MIN_DAYS:
+        net = (Transaction.objects.filter(account=account, occurred_on__gt=start, occurred_on__lte=today)
+               .exclude(kind=Transaction.Kind.OPENING)
+               .aggregate(net=Coalesce(Sum(signed_amount_expression()), Value(ZERO)))["net"])
+        pace = (net * _DAYS_PER_MONTH / (today - start).days).quantize(Decimal("0.01"))
+        if remaining and pace > 0:
+            reached_around = month_start(add_months(today, int((remaining / pace).to_integral_value(ROUND_CEILING))))
+    return GoalOutlook(target=target, saved=saved, remaining=remaining, percent=account.goal_percent,
+                       on=account.goal_on,
+                       months_left=months_left, monthly_needed=monthly_needed, pace=pace,
+                       reached_around=reached_around)
 
 
 @dataclass(frozen=True)
