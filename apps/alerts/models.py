@@ -23,6 +23,8 @@ class AlertKind(models.TextChoices):
     # Thresholds the customer sets on an account: once per occurrence (dedupe_key).
     LOW_BALANCE = "low_balance", _("Balance below threshold")
     LARGE_TRANSACTION = "large_transaction", _("Large transaction")
+    # An account's savings goal reached: once per goal (apps.notifications.account_watch).
+    GOAL_REACHED = "goal_reached", _("Savings goal reached")
     # Security: once per event.
     NEW_SIGN_IN = "new_sign_in", _("Sign-in from a new device")
     SECURITY_CHANGE = "security_change", _("Password or two-factor changed")

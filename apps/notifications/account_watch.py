@@ -7,6 +7,8 @@
   than the threshold, money out or money in: expenses, income, each leg of a transfer on its own
   account, and staff corrections (not an opening balance). An edit that changes an entry's
   amount or account is checked again; the entry is still told at most once.
+- ``goal_amount`` (a savings goal): one ``goal_reached`` alert when the balance goes from below
+  the goal to at or above it, once per goal (a goal set again at another amount is a new goal).
 
 When it runs
 ------------
@@ -21,7 +23,8 @@ Once per occurrence
 -------------------
 ``Alert.dedupe_key`` is unique: ``large_transaction:<entry id>`` and
 ``low_balance:<account id>:<crossing number>`` (the account's earlier crossings plus one, read
-under the account's lock), so the insert (``ignore_conflicts``) is the last guard.
+under the account's lock) and ``goal_reached:<account id>:<goal amount>``, so the insert
+(``ignore_conflicts``) is the last guard.
 
 Cost: one query for a batch that touches no account with a threshold; one more per batch that
 crosses a low-balance threshold; plus ``alerts_raise`` when there is something to tell. Never
@@ -112,6 +115,14 @@ def large_transaction_message(account: Account, change) -> str:
              "alerted of.") % values
 
 
+def goal_reached_message(account: Account) -> str:
+    """In the active language and formats: call it inside ``formats.for_user(owner)``."""
+    currency = account.currency
+    return _("“%(account)s” holds %(balance)s: you reached your savings goal of %(goal)s.") % {
+        "account": account.name, "balance": format_money(account.balance, currency),
+        "goal": format_money(account.goal_amount, currency)}
+
+
 def _next_crossings(*, user, account_ids) -> dict[int, int]:
     """The number the next low-balance crossing of each account gets: one more than the highest
     so far. One query; run under the accounts' locks, so two postings cannot take one number."""
@@ -128,7 +139,8 @@ def _next_crossings(*, user, account_ids) -> dict[int, int]:
 
 
 def _watched(account: Account) -> bool:
-    return account.low_balance_alert_below is not None or account.large_transaction_alert_above is not None
+    return (account.low_balance_alert_below is not None or account.large_transaction_alert_above is not None
+            or account.goal_amount is not None)
 
 
 def account_thresholds_check(*, user, changes, locked: dict[int, Account] | None = None) -> list[Alert]:
@@ -166,6 +178,12 @@ def _threshold_alerts(*, user, accounts: dict, deltas: dict, candidates: list) -
         alerts.append(Alert(owner=user, kind=AlertKind.LOW_BALANCE,
                             dedupe_key=f"{LOW_BALANCE_PREFIX}{account.pk}:{numbers[account.pk]}",
                             message=low_balance_message(account)[:ALERT_MAX_LENGTH]))
+    for account in accounts.values():
+        if account.goal_amount is not None and account.balance - deltas[account.pk] < account.goal_amount \
+                <= account.balance:
+            alerts.append(Alert(owner=user, kind=AlertKind.GOAL_REACHED,
+                                dedupe_key=f"goal_reached:{account.pk}:{account.goal_amount}",
+                                message=goal_reached_message(account)[:ALERT_MAX_LENGTH]))
     return alerts
 
 

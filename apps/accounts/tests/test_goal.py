@@ -163,3 +163,20 @@ def test_a_german_customer_reads_the_goal_in_german(client, frozen):
     assert ("Auf Kurs: In den letzten drei Monaten kamen 301,03 € im Monat hinzu; damit ist es etwa im Juni 2026 "
             "erreicht.") in page
     assert "70 % des Ziels von 3.000,00 €" in client.get(reverse("accounts:list")).content.decode()
+
+
+def test_a_goal_costs_the_account_page_one_query_and_the_list_none(logged_in, user, savings, frozen):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    detail, listing = reverse("accounts:detail", kwargs={"pk": savings.pk}), reverse("accounts:list")
+
+    def count(url):
+        logged_in.get(url)  # warm: the session's and the page cache's first reads
+        with CaptureQueriesContext(connection) as queries:
+            assert logged_in.get(url, {"n": "1"} if url == listing else {}).status_code == 200
+        return len(queries)
+
+    before = count(detail), count(listing)
+    services.account_goal_set(user=user, account_id=savings.pk, amount=D("5000.00"), on=date(2026, 12, 31))
+    assert (count(detail), count(listing)) == (before[0] + 1, before[1])

@@ -184,3 +184,33 @@ def test_concurrent_postings_that_both_go_below_tell_it_once(user):
     assert errors == []
     # 120 -> 90 crosses (whichever came first), 90 -> 60 does not.
     assert told(user, AlertKind.LOW_BALANCE) == [low(checking, 1, "90.00")]
+
+
+@pytest.mark.django_db
+def test_a_savings_goal_reached_is_told_once_per_goal(user):
+    from apps.accounts.services import account_goal_set
+
+    checking = account(user, opening="5000.00")
+    savings = account(user, "Savings", opening="900.00", kind=Account.Kind.SAVINGS)
+    account_goal_set(user=user, account_id=savings.pk, amount=D("1000.00"))
+    message = "“Savings” holds {} USD: you reached your savings goal of {} USD."
+
+    transfer(checking, savings, "99.99")  # 999.99: not yet
+    assert told(user, AlertKind.GOAL_REACHED) == []
+    transfer(checking, savings, "0.01")  # 1,000.00: reached (at the goal is reached)
+    expense(savings, "50.00")  # back below ...
+    income(savings, "80.00")  # ... and up again: the same goal, told once
+    assert told(user, AlertKind.GOAL_REACHED) == [(f"goal_reached:{savings.pk}:1000.00",
+                                                    message.format("1,000.00", "1,000.00"))]
+    # A new goal is a new milestone; reaching it by an edit is told too.
+    account_goal_set(user=user, account_id=savings.pk, amount=D("1500.00"))
+    pay = income(savings, "100.00")  # 1,130
+    services.transaction_edit(user=user, transaction_id=pay.pk, amount=D("500.00"), occurred_on=DAY,
+                              category=pay.category)  # 1,530
+    assert [key for key, _message in told(user, AlertKind.GOAL_REACHED)] == [
+        f"goal_reached:{savings.pk}:1000.00", f"goal_reached:{savings.pk}:1500.00"]
+    assert told(user, AlertKind.GOAL_REACHED)[1][1] == message.format("1,530.00", "1,500.00")
+    # A goal set below the balance is not a crossing: nothing to tell.
+    account_goal_set(user=user, account_id=checking.pk, amount=D("100.00"))
+    expense(checking, "1.00")
+    assert len(told(user, AlertKind.GOAL_REACHED)) == 2
