@@ -148,6 +148,8 @@ def words(*, total_accounts: int) -> dict[str, Markup]:
         "accounts_caption": _("Your accounts and their balances"),
         "type": _("Type"),
         "balance": _("Balance"),
+        "goal_of": _("%(percent)s%% of the %(target)s goal"),
+        "goal_label": _("Savings goal of %(name)s"),
         "no_account_on": _("No account was open on %(day)s."),
         "no_open_accounts": _('No open accounts. <a href="%(url)s">Add an account</a>.'),
     }

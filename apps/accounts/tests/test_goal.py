@@ -180,3 +180,11 @@ def test_a_goal_costs_the_account_page_one_query_and_the_list_none(logged_in, us
     before = count(detail), count(listing)
     services.account_goal_set(user=user, account_id=savings.pk, amount=D("5000.00"), on=date(2026, 12, 31))
     assert (count(detail), count(listing)) == (before[0] + 1, before[1])
+
+
+def test_the_dashboard_shows_each_goal_with_its_account(logged_in, user, savings, frozen):
+    services.account_goal_set(user=user, account_id=savings.pk, amount=D("4000.00"))
+    page = logged_in.get(reverse("dashboard:home")).content.decode()
+    assert page.count("data-goal") == 1
+    assert "25% of the 4,000.00 USD goal" in page
+    assert 'aria-label="Savings goal of Savings"' in page
