@@ -127,6 +127,10 @@ def test_an_agreeing_balance_is_marked_and_a_later_change_is_said(logged_in, che
     assert "“Checking” is marked as agreeing with your bank at the end of Dec 3, 2025." in page
     assert "Last checked: it agreed with your bank at the end of Dec 3, 2025 (1,087.50 USD)." in page
     assert 'id="checkedChanged"' not in page
+    # The accounts list says it too, beside the account's status and on a phone under its name.
+    listing = logged_in.get(reverse("accounts:list")).content.decode()
+    assert '<div class="small text-body-secondary" data-checked>Agreed with your bank on Dec 3, 2025</div>' in listing
+    assert " · Agreed with your bank on Dec 3, 2025</div>" in listing
     # An entry after that day changes nothing there; one on or before it is said.
     f.expense(checking, "1.00", on=date(2025, 12, 12))
     assert 'id="checkedChanged"' not in logged_in.get(response["Location"]).content.decode()
