@@ -433,6 +433,7 @@ def transaction_split(request, pk):
         # The script's texts (static/js/split-form.js), which fills in their placeholders.
         "split_words": {"left": _("%(amount)s is not in a part yet."), "over": _("The parts are %(amount)s over."),
                         "done": _("The parts add up."), "part": _("Part %(number)s"),
+                        "rest": _("Put %(amount)s in the next empty part"),
                         "money": formats.money_pattern(entry.account.currency)},
         "cancel_url": reverse("accounts:detail", kwargs={"pk": entry.account_id}),
     })

@@ -35,7 +35,7 @@
     let shared = 0;
     for (const input of list.querySelectorAll('input[name$="-amount"]')) {
       const value = cents(input.value);
-      if (value === null) { out.hidden = true; return; }
+      if (value === null) { out.hidden = true; rest.hidden = true; return; }
       shared += value;
     }
     const left = total - shared;
@@ -43,7 +43,36 @@
     out.classList.toggle("text-success", left === 0);
     out.classList.toggle("text-danger", left < 0);
     out.textContent = left === 0 ? words.done : (left > 0 ? words.left : words.over).replace("%(amount)s", show(Math.abs(left)));
+    // What is left can go into the first empty row in one click.
+    const empty = emptyAmount();
+    rest.hidden = !(left > 0 && empty);
+    rest.textContent = words.rest.replace("%(amount)s", show(left));
+    rest.dataset.cents = String(left);
   }
+
+  function emptyAmount() {
+    return Array.from(list.querySelectorAll('input[name$="-amount"]')).find((input) => input.value.trim() === "");
+  }
+
+  // The rest in cents, written as the customer types money ("12.50", "12,50" in German).
+  function typed(amount) {
+    return Math.floor(amount / 100) + separator + String(amount % 100).padStart(2, "0");
+  }
+
+  const rest = document.createElement("button");
+  rest.type = "button";
+  rest.className = "btn btn-sm btn-outline-secondary mb-3";
+  rest.id = "split-rest";
+  rest.hidden = true;
+  out.after(rest);
+  rest.addEventListener("click", () => {
+    const input = emptyAmount();
+    if (!input) return;
+    input.value = typed(parseInt(rest.dataset.cents, 10));
+    const select = input.closest("[data-split-part]").querySelector("select");
+    update();
+    if (select && !select.value) select.focus(); else input.focus();
+  });
 
   function addRow() {
     const rows = list.querySelectorAll("[data-split-part]");

@@ -38,7 +38,12 @@ def test_a_receipt_split_into_two_categories(app, make_customer, customer_passwo
     expect(left).to_have_text("20.00 USD is not in a part yet.")
     page.locator("#id_form-1-amount").fill("25.5")
     expect(left).to_have_text("The parts are 5.50 USD over.")
-    page.locator("#id_form-1-amount").fill("20")
+    page.locator("#id_form-1-amount").fill("")
+    # The rest goes into the next empty part in one click; the focus moves on to its category.
+    page.get_by_role("button", name="Put 20.00 USD in the next empty part").click()
+    expect(page.locator("#id_form-1-amount")).to_have_value("20.00")
+    expect(page.locator("#id_form-1-category")).to_be_focused()
+    expect(page.locator("#split-rest")).to_be_hidden()
     page.locator("#id_form-1-category").select_option(label="Household")
     expect(left).to_have_text("The parts add up.")
     # "More rows" adds one in place (no reload: what was typed stays), labelled like the others.
