@@ -234,7 +234,7 @@ class Holdings:
 
 
 def customer_with_everything(user, *, today: date | None = None) -> Holdings:
-    """Accounts (checking, savings, credit card, closed), income, expense, a transfer,
+    """Accounts (checking, savings, credit card, closed), income, expense (with a receipt), a transfer,
     an own category, a budget, an alert, a bill, a categorisation rule, an import and a
     column mapping: each through its service where one exists.
     ``today`` defaults to the user's today, which the services use too (tests freeze the
@@ -303,8 +303,11 @@ def customer_with_everything(user, *, today: date | None = None) -> Holdings:
     push_subscription = PushSubscription.objects.create(
         owner=user, endpoint=f"https://push.example.com/send/{user.pk}", p256dh="B" + "A" * 86, auth="A" * 22,
         user_agent="Firefox on Linux")
+    # A receipt kept with the expense.
+    receipt = services.attachment_add(user=user, transaction_id=expense.pk, name="receipt.pdf",
+                                      data=b"%PDF-1.4\n%%EOF\n")
     objects = {
-        "checking": checking, "savings": savings, "credit_card": card, "closed_account": closed,
+        "checking": checking, "savings": savings, "credit_card": card, "closed_account": closed, "receipt": receipt,
         "income": income, "expense": expense, "transfer_out": transfer_out, "transfer_in": transfer_in,
         "category": food, "budget": budget, "system_alert": system_alert, "bill": bill,
         "standing_order": standing_order, "rule": rule, "import_batch": import_batch, "mapping": mapping,

@@ -6,12 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.files.uploadhandler import (
-    FileUploadHandler,
-    MemoryFileUploadHandler,
-    StopUpload,
-    TemporaryFileUploadHandler,
-)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.core.forms import add_service_errors
+from apps.core.uploads import limit_uploads
 
 from . import selectors, services
 from .forms import MappingForm, UploadForm
@@ -35,24 +30,6 @@ def _too_large() -> str:
              "time).") % {"size": MAX_FILE_BYTES // (1024 * 1024)}
 
 
-class SizeLimitUploadHandler(FileUploadHandler):
-    """Stops reading an upload past the limit (before it is all on disk or in memory); the view
-    then shows a clear refusal. Set per view, so other pages keep the settings' limits."""
-
-    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
-        # Raising here would escape the parser (a 500): the first chunk past the limit stops it.
-        self.request.upload_too_large = content_length > MAX_FILE_BYTES + 64 * 1024
-
-    def receive_data_chunk(self, raw_data, start):
-        if self.request.upload_too_large or start + len(raw_data) > MAX_FILE_BYTES:
-            self.request.upload_too_large = True
-            raise StopUpload(connection_reset=False)
-        return raw_data
-
-    def file_complete(self, file_size):
-        return None
-
-
 def _own_batch(request, pk) -> ImportBatch:
     return get_object_or_404(ImportBatch.objects.select_related("account"), pk=pk, owner=request.user)
 
@@ -65,9 +42,7 @@ def _next_page(batch: ImportBatch):
 
 @csrf_exempt  # the CSRF check runs below, once the upload handlers are set
 def import_start(request):
-    request.upload_too_large = False
-    request.upload_handlers = [SizeLimitUploadHandler(request), MemoryFileUploadHandler(request),
-                               TemporaryFileUploadHandler(request)]
+    limit_uploads(request, limit=MAX_FILE_BYTES)
     return _import_start(request)
 
 

@@ -41,7 +41,7 @@ from apps.notifications.models import (
 from apps.rewards.models import PointsEntry
 from apps.rules.models import Rule, RulePreferences
 from apps.transactions.exports import csv_rows, neutralise
-from apps.transactions.models import Category, CategoryPreference, Transaction
+from apps.transactions.models import Attachment, Category, CategoryPreference, Transaction
 from apps.users.models import KnownDevice
 
 CHUNK_SIZE = 2000
@@ -98,7 +98,18 @@ def export_tables(*, user) -> list[ExportFile]:
         ExportFile("reward_points.csv", PointsEntry.objects.filter(mine).order_by("id"), _columns(PointsEntry)),
         ExportFile("onboarding.csv", OnboardingProgress.objects.filter(mine), _columns(OnboardingProgress)),
         ExportFile("known_devices.csv", KnownDevice.objects.filter(user=user).order_by("id"), _columns(KnownDevice)),
+        # The files themselves are in receipts/ (attachment_files); here what each is and its entry.
+        ExportFile("receipts.csv", Attachment.objects.filter(mine).order_by("id"),
+                   tuple(c for c in _columns(Attachment) if c != "data")),
     ]
+
+
+def attachment_files(*, user) -> Iterator[tuple[str, bytes]]:
+    """Each receipt kept with an entry: ``receipts/<id>-<name>`` (the id of receipts.csv), one
+    file in memory at a time."""
+    files = Attachment.objects.filter(owner=user).order_by("id").values_list("id", "name", "data")
+    for pk, name, data in files.iterator(chunk_size=1):
+        yield f"receipts/{pk}-{name}", bytes(data)
 
 
 def _cell(value) -> str:
@@ -159,5 +170,8 @@ def export_zip(*, user) -> tuple[tempfile.SpooledTemporaryFile, list[str]]:
                         member.write("".join(buffer).encode("utf-8"))
                         buffer, size = [], 0
                 member.write("".join(buffer).encode("utf-8"))
+        for name, data in attachment_files(user=user):
+            names.append(name)
+            archive.writestr(name, data)
     spool.seek(0)
     return spool, names

@@ -22,6 +22,7 @@ from apps.notifications.models import (
     QuietHours,
     Webhook,
 )
+from apps.transactions.models import Attachment
 from apps.users.models import KnownDevice, User
 from apps.users.signals import data_exported, profile_closed
 
@@ -75,8 +76,9 @@ def profile_close(*, user, confirmation: str) -> list[str]:
     personal data goes: the name becomes "Closed profile", the address a placeholder, the
     password unusable (every other session ends: its hash no longer matches), the profile
     inactive; known devices, push subscriptions, webhooks, notification and digest settings,
-    and two-factor devices are deleted. The ledger stays, owned by the anonymous profile, as a
-    bank must keep it; the time zone stays, so its dates still read the same."""
+    two-factor devices and the receipts kept with entries are deleted. The ledger stays, owned
+    by the anonymous profile, as a bank must keep it; the time zone stays, so its dates still
+    read the same."""
     if not close_confirmation_matches(user=user, typed=confirmation):
         raise ValidationError({"confirmation": _("Type your email address or your password exactly, to confirm.")})
     user = User.objects.select_for_update().get(pk=user.pk)
@@ -95,7 +97,8 @@ def profile_close(*, user, confirmation: str) -> list[str]:
     profile_closed.send(sender=User, user=user, email=user.email, closed_accounts=closed)
     for model in (KnownDevice, TOTPDevice, StaticDevice):
         model.objects.filter(user=user).delete()
-    for model in (PushSubscription, Webhook, NotificationPreference, QuietHours, DigestPreference, DigestSend):
+    for model in (PushSubscription, Webhook, NotificationPreference, QuietHours, DigestPreference, DigestSend,
+                  Attachment):
         model.objects.filter(owner=user).delete()
     user.display_name = CLOSED_DISPLAY_NAME
     user.email = closed_email(user)

@@ -17,7 +17,7 @@ from apps.core.dates import user_today
 from apps.core.forms import JINJA2_FORM_RENDERER, OwnedModelChoiceField, date_field, money_field, offer
 from apps.core.pagecache import fresh_token
 
-from .models import CATEGORY_COLOURS, Category, CategoryKind, Transaction
+from .models import ATTACHMENT_MAX_BYTES, ATTACHMENTS_PER_ENTRY, CATEGORY_COLOURS, Category, CategoryKind, Transaction
 from .payees import PAYEE_MAX_LENGTH
 from .selectors import transfer_legs
 from .services.checks import check_day_clean
@@ -357,3 +357,17 @@ class BalanceCheckForm(forms.Form):
         except ValidationError as error:
             raise ValidationError(error.message_dict["on"]) from None
         return day
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label=_("Add a receipt or an invoice"),
+        error_messages={"required": _("Choose a file to keep."), "empty": _("The file is empty.")},
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png,image/webp"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("A PDF or a photo (JPEG, PNG or WebP), up to %(size)s MB; at most "
+                                          "%(count)s per entry.") % {"size": ATTACHMENT_MAX_BYTES // (1024 * 1024),
+                                                                     "count": ATTACHMENTS_PER_ENTRY}

@@ -372,3 +372,46 @@ class FormSubmission(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["owner", "token"], name="form_submission_unique_token")]
+
+
+# A receipt's largest size: a phone photo or a PDF invoice, not a scan of a whole year.
+ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+# At most this many on one entry.
+ATTACHMENTS_PER_ENTRY = 5
+
+
+class AttachmentType(models.TextChoices):
+    PDF = "application/pdf", "PDF"
+    JPEG = "image/jpeg", "JPEG"
+    PNG = "image/png", "PNG"
+    WEBP = "image/webp", "WebP"
+
+
+class Attachment(models.Model):
+    """A receipt or an invoice kept with a ledger entry (services.attachments), in PostgreSQL
+    with the entry: every web server reads it, a backup holds it, and it goes when the entry
+    goes. A transfer's or a split entry's files are kept on its first row (``entry_anchor``).
+
+    The foreign key cascades in the database (migration 0011): deleting entries, one or a
+    batch, costs no extra statement to find their files."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    transaction = models.ForeignKey(Transaction, on_delete=models.DO_NOTHING, db_constraint=False,
+                                    related_name="attachments")
+    name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=30, choices=AttachmentType.choices)
+    size = models.PositiveIntegerField()
+    data = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(content_type__in=AttachmentType.values),
+                                   name="attachments_type_known"),
+            models.CheckConstraint(condition=Q(size__gt=0, size__lte=ATTACHMENT_MAX_BYTES),
+                                   name="attachments_size_within_limit"),
+        ]
+
+    def __str__(self):
+        return self.name

@@ -29,7 +29,7 @@ from apps.core.currencies import currency_order
 from apps.core.dates import add_months, month_end, month_label, month_start, shift_month
 from apps.core.db import column, columns, table
 
-from .models import Category, CategoryPreference, DailyTotal, LedgerVersion, MonthlyTotal, Transaction
+from .models import Attachment, Category, CategoryPreference, DailyTotal, LedgerVersion, MonthlyTotal, Transaction
 
 ZERO = Decimal("0.00")
 HISTORY_MONTHS = 6  # the dashboard's income vs spending
@@ -293,6 +293,24 @@ def transfer_legs(entry: Transaction) -> tuple[Transaction, Transaction]:
     legs = {leg.kind: leg for leg in Transaction.objects.filter(transfer_id=entry.transfer_id, owner_id=entry.owner_id)
             .select_related("account")}
     return legs[Transaction.Kind.TRANSFER_OUT], legs[Transaction.Kind.TRANSFER_IN]
+
+
+def entry_anchor_id(entry: Transaction) -> int:
+    """The row an entry's files are kept on (services.attachments): its first, for a transfer's
+    legs and a split entry's parts (one query); the entry itself otherwise (none)."""
+    if entry.transfer_id is None and entry.split_id is None:
+        return entry.pk
+    group = Transaction.objects.filter(owner_id=entry.owner_id)
+    group = (group.filter(transfer_id=entry.transfer_id) if entry.transfer_id
+             else group.filter(split_id=entry.split_id))
+    return group.order_by("pk").values_list("pk", flat=True).first() or entry.pk
+
+
+def entry_attachments(entry: Transaction) -> list[Attachment]:
+    """The entry's files, oldest first, without their bytes (one query, two for a transfer or a
+    split entry)."""
+    return list(Attachment.objects.filter(transaction_id=entry_anchor_id(entry), owner_id=entry.owner_id)
+                .defer("data"))
 
 
 def split_parts(entry: Transaction) -> list[Transaction]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import bulk_views, export_views, views
+from . import attachment_views, bulk_views, export_views, views
 
 app_name = "transactions"
 
@@ -14,6 +14,9 @@ urlpatterns = [
     path("transfer/new/", views.transfer_create, name="transfer"),
     path("<int:pk>/edit/", views.transaction_update, name="update"),
     path("<int:pk>/split/", views.transaction_split, name="split"),
+    path("<int:pk>/attachments/", attachment_views.attachment_upload, name="attachment_upload"),
+    path("attachments/<int:pk>/", attachment_views.attachment_download, name="attachment"),
+    path("attachments/<int:pk>/delete/", attachment_views.attachment_delete, name="attachment_delete"),
     path("<int:pk>/delete/", views.transaction_delete, name="delete"),
     path("categories/", views.category_list, name="categories"),
     path("categories/<int:pk>/edit/", views.category_update, name="category_update"),

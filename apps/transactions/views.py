@@ -23,6 +23,7 @@ from apps.core.pagecache import cached_page
 from . import extensions, selectors, services
 from .filters import SORTABLE, TransactionFilter
 from .forms import (
+    AttachmentForm,
     CategoryEditForm,
     CategoryForm,
     CategoryMoveForm,
@@ -33,7 +34,7 @@ from .forms import (
     split_formset,
 )
 from .list_body import render_list_body
-from .models import Category, CategoryPreference, Transaction
+from .models import ATTACHMENTS_PER_ENTRY, Category, CategoryPreference, Transaction
 from .pagination import CappedPaginator
 
 PAGE_SIZE = 25
@@ -375,6 +376,8 @@ def transaction_update(request, pk):
     return render(request, "transactions/transaction_form.html", {
         "form": form, "entry": entry, "title": _("Edit %(kind)s") % {"kind": entry.kind_in_sentence},
         "parts": selectors.split_parts(entry) if entry.split_id else None,
+        "attachments": (attachments := selectors.entry_attachments(entry)),
+        "can_attach": len(attachments) < ATTACHMENTS_PER_ENTRY, "attachment_form": AttachmentForm(),
         "can_split": entry.kind in services.SPLITTABLE_KINDS,
         "cancel_url": reverse("accounts:detail", kwargs={"pk": entry.account_id}),
     })
@@ -456,7 +459,8 @@ def transaction_delete(request, pk):
             messages.success(request, _("%(kind)s of %(amount)s deleted; balances updated.") % {
                 "kind": entry.get_kind_display(), "amount": amount})
             return redirect("accounts:detail", pk=entry.account_id)
-    return render(request, "transactions/transaction_confirm_delete.html", {"entry": entry, "parts": parts})
+    return render(request, "transactions/transaction_confirm_delete.html", {
+        "entry": entry, "parts": parts, "attachments": selectors.entry_attachments(entry)})
 
 
 @require_http_methods(["GET", "POST"])

@@ -12,7 +12,8 @@ from apps.accounts.models import Account
 from apps.audit.models import AuditEvent
 from apps.notifications.models import DigestPreference, NotificationPreference, PushSubscription, Webhook
 from apps.profile import services
-from apps.transactions.models import Transaction
+from apps.transactions.models import Attachment, Transaction
+from apps.transactions.services import attachment_add
 from apps.users.models import KnownDevice, User
 from apps.users.services import known_device_record
 from tests.clock import TODAY
@@ -67,6 +68,8 @@ def emptied(db, frozen_now):
                                     auth="A" * 22)
     NotificationPreference.objects.create(owner=user, kind="budget", channel="email", enabled=False)
     DigestPreference.objects.create(owner=user, frequency="weekly")
+    attachment_add(user=user, transaction_id=Transaction.objects.filter(owner=user, kind="expense").first().pk,
+                   name="till.pdf", data=b"%PDF-1.4\n%%EOF\n")
     return user
 
 
@@ -91,7 +94,7 @@ def test_closed_at_zero(client, emptied):
     # The ledger stays, owned by the anonymous profile; the personal settings are gone.
     assert set(Transaction.objects.filter(owner=user).values_list("pk", flat=True)) == entries
     for model, owner in ((KnownDevice, "user"), (Webhook, "owner"), (PushSubscription, "owner"),
-                         (NotificationPreference, "owner"), (DigestPreference, "owner")):
+                         (NotificationPreference, "owner"), (DigestPreference, "owner"), (Attachment, "owner")):
         assert not model.objects.filter(**{owner: user}).exists(), model
     event = AuditEvent.objects.get(action=AuditEvent.Action.PROFILE_CLOSED)
     assert (event.actor_id, event.actor_email) == (user.pk, "zoe@example.com")

@@ -25,7 +25,7 @@ FILES = {"profile.json", "transactions.csv", "accounts.csv", "categories.csv", "
          "budgets.csv", "recurring_items.csv", "recurring_occurrences.csv", "bill_suggestions_dismissed.csv",
          "rules.csv", "rule_preferences.csv", "import_batches.csv", "import_mappings.csv", "alerts.csv",
          "notification_preferences.csv", "quiet_hours.csv", "digest_preference.csv", "webhooks.csv",
-         "push_subscriptions.csv", "reward_points.csv", "onboarding.csv", "known_devices.csv"}
+         "push_subscriptions.csv", "reward_points.csv", "onboarding.csv", "known_devices.csv", "receipts.csv"}
 
 
 def download(client, user):
@@ -44,7 +44,14 @@ def rows(archive, name):
 def test_the_zip_holds_every_file_of_the_customer_and_nothing_of_anyone_else(client, two_customers):
     ada, bob = two_customers
     archive = download(client, ada.user)
-    assert set(archive.namelist()) == FILES
+    # The receipt kept with an expense: its file, and what it is in receipts.csv.
+    receipt = ada["receipt"]
+    assert set(archive.namelist()) == FILES | {f"receipts/{receipt.pk}-receipt.pdf"}
+    assert archive.read(f"receipts/{receipt.pk}-receipt.pdf") == b"%PDF-1.4\n%%EOF\n"
+    [row] = rows(archive, "receipts.csv")
+    assert (int(row["id"]), int(row["transaction_id"]), row["content_type"]) == (
+        receipt.pk, ada["expense"].pk, "application/pdf")
+    assert "data" not in row
     raw = b"".join(archive.read(name) for name in archive.namelist())
     assert b"bob@example.com" not in raw
 
@@ -101,7 +108,7 @@ def test_the_export_is_recorded_in_the_audit_trail(client, two_customers):
     download(client, ada.user)
     event = AuditEvent.objects.get(action=AuditEvent.Action.DATA_EXPORTED)
     assert event.actor_id == ada.user.pk
-    assert sorted(event.details["files"]) == sorted(FILES)
+    assert sorted(event.details["files"]) == sorted(FILES | {f"receipts/{ada['receipt'].pk}-receipt.pdf"})
 
 
 def test_the_export_is_a_post_only(client, two_customers):

@@ -3,6 +3,7 @@
 - ``postings``: opening an account, income, expense, transfers, editing and deleting entries
 - ``corrections``: staff corrections (adjustments with a reason)
 - ``batch``: many entries posted (or removed) in one atomic call: a statement import and its undo
+- ``attachments``: receipts and invoices kept with an entry
 - ``splits``: one payment shared out over several categories (and joined back)
 - ``recategorise``: categories and payees of many entries changed at once (categorisation rules)
 - ``categories``: the user's own categories
@@ -11,6 +12,7 @@
 - ``ledger``: the building blocks they share (locks, balance moves, monthly totals, the signal)
 """
 
+from .attachments import attachment_add, attachment_delete
 from .batch import BatchEntry, BatchEntryError, entries_delete, entries_post
 from .categories import (
     category_create,
@@ -38,6 +40,7 @@ from .repair import LedgerRepair, ledger_repair
 from .splits import MAX_PARTS, SPLITTABLE_KINDS, entry_split
 
 __all__ = [
+    "attachment_add", "attachment_delete",
     "BatchEntry", "BatchEntryError", "entries_delete", "entries_post", "entries_recategorise",
     "FAR_FUTURE_DAYS", "LedgerRepair", "account_mark_checked", "account_open", "adjustment_post", "category_create",
     "category_delete",
