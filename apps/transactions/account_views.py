@@ -99,7 +99,8 @@ def account_detail(request, pk):
         "sections": extensions.account_sections(request, account),
         "statement_month": export_views.default_statement_month(request.user),
         "check_form": check_form, "check": check, "checked_now": checked_now,
-        "goal": selectors.goal_outlook(account=account, today=today),
+        # A closed account saves nothing more: its goal (kept, should it reopen) is not shown.
+        "goal": None if account.is_closed else selectors.goal_outlook(account=account, today=today),
     }, status=400 if check_form.errors else 200)
 
 

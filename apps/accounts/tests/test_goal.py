@@ -188,3 +188,13 @@ def test_the_dashboard_shows_each_goal_with_its_account(logged_in, user, savings
     assert page.count("data-goal") == 1
     assert "25% of the 4,000.00 USD goal" in page
     assert 'aria-label="Savings goal of Savings"' in page
+
+
+def test_a_closed_accounts_goal_is_kept_but_not_shown(logged_in, user, frozen):
+    pot = account(user, "Pot", opening="0.00", kind=Account.Kind.SAVINGS, opened_on=date(2025, 1, 1))
+    services.account_goal_set(user=user, account_id=pot.pk, amount=D("500.00"))
+    services.account_close(user=user, account_id=pot.pk)
+    assert 'id="goal"' not in logged_in.get(reverse("accounts:detail", kwargs={"pk": pot.pk})).content.decode()
+    assert "data-goal" not in logged_in.get(reverse("accounts:list")).content.decode()
+    services.account_reopen(user=user, account_id=pot.pk)
+    assert 'id="goal"' in logged_in.get(reverse("accounts:detail", kwargs={"pk": pot.pk})).content.decode()
