@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 
 from apps.accounts.models import Account
-from apps.transactions.models import Category
+from apps.transactions.models import Attachment, Category
 from apps.transactions.selectors import BalanceCheck, balance_check
 
 from .models import BatchStatus, ImportBatch, ImportRow, MappingProfile, RowOutcome
@@ -81,3 +81,10 @@ def balancing_rows(*, batch: ImportBatch, check: BalanceCheck | None, limit: int
                                          occurred_on__lte=check.on).filter(
         Q(selected=False, amount=-check.difference) | Q(selected=True, amount=check.difference),
     ).exclude(outcome=RowOutcome.ERROR).order_by("position")[:limit])
+
+
+def receipts_count(*, batch: ImportBatch) -> int:
+    """How many receipts the customer kept with the entries this import posted (undoing it
+    deletes them with the entries): one query."""
+    return Attachment.objects.filter(owner_id=batch.owner_id, transaction_id__in=batch.entries.filter(
+        transaction__isnull=False).values("transaction_id")).count()

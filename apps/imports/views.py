@@ -205,7 +205,8 @@ def batch_undo(request, pk):
                                            "Import of “%(file)s” undone: its %(count)s entries are removed.",
                                            batch.posted_count) % {"file": batch.file_name, "count": batch.posted_count})
         return redirect("imports:start")
-    return render(request, "imports/undo_confirm.html", {"batch": batch})
+    return render(request, "imports/undo_confirm.html", {"batch": batch,
+                                                         "receipts": selectors.receipts_count(batch=batch)})
 
 
 @require_POST

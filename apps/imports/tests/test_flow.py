@@ -278,11 +278,18 @@ def test_untick_and_change_category_then_undo(logged_in, user, checking, read_fi
     assert Transaction.objects.get(account=checking, amount=D("15.99")).category == fun
     assert balance(checking) == D("2984.01")
     assert AuditEvent.objects.filter(action="import_posted", object_id=str(batch.pk)).count() == 1
+    # A receipt kept with one of the entries since: the undo page says it goes too.
+    from apps.transactions.models import Attachment
+    from apps.transactions.services import attachment_add
+    attachment_add(user=user, transaction_id=Transaction.objects.get(account=checking, amount=D("15.99")).pk,
+                   name="bill.pdf", data=b"%PDF-1.4\n%%EOF\n")
     # Undo: the confirmation page, then everything the batch posted goes in one step.
-    assert "Undo the import" in logged_in.get(reverse("imports:undo", args=[batch.pk])).content.decode()
+    page = logged_in.get(reverse("imports:undo", args=[batch.pk])).content.decode()
+    assert "Undo the import" in page and "The receipt you kept with one of them is deleted too." in page
     logged_in.post(reverse("imports:undo", args=[batch.pk]))
     batch.refresh_from_db()
     assert batch.status == "undone" and balance(checking) == D("1000.00")
+    assert not Attachment.objects.exists()
     event = AuditEvent.objects.get(action="import_undone")
     assert event.details["removed_entries"] == 2 and event.actor == user
     # Undone: the same file may be imported again.
