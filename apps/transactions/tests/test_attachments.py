@@ -145,3 +145,14 @@ def test_a_file_goes_with_its_entry_in_the_database(logged_in, user, entry):
     with connection.cursor() as cursor:  # the rule is the database's own
         cursor.execute("SELECT confdeltype FROM pg_constraint WHERE conname = 'transactions_attachment_transaction_fk'")
         assert cursor.fetchone() == ("c",)
+
+
+def test_no_file_and_a_name_with_quotes_and_accents(logged_in, user, entry):
+    response = logged_in.post(reverse("transactions:attachment_upload", kwargs={"pk": entry.pk}), {})
+    assert messages_of(response) == ["Choose a file to keep."]
+    assert logged_in.get(reverse("transactions:attachment_upload", kwargs={"pk": entry.pk})).status_code == 405
+    kept = services.attachment_add(user=user, transaction_id=entry.pk, name='C:\\Scans\\Quittung "März"\r\n.pdf',
+                                   data=PDF)
+    assert kept.name == 'Quittung "März".pdf'  # no folders, no control characters
+    response = logged_in.get(reverse("transactions:attachment", kwargs={"pk": kept.pk}))
+    assert response["Content-Disposition"] == "attachment; filename*=utf-8''Quittung%20%22M%C3%A4rz%22.pdf"
