@@ -58,6 +58,7 @@ OPERATIONS = {
     "transfer": 16,
     "edit": 10,
     "delete": 6,
+    "split": 5,
     "replay_token": 3,
     "fail_overdraft": 3,
     "fail_transfer_overdraft": 2,
@@ -106,6 +107,8 @@ class Entry:
     account_id: int
     to_account_id: int | None = None
     token: uuid.UUID | None = None
+    parts: int = 1  # an income or expense split into this many rows (services.entry_split)
+    category: object = None
 
 
 @dataclass
@@ -266,7 +269,7 @@ class Simulation:
             result.rows += factor * 2
         else:
             result.deltas[entry.account_id] += factor * self._sign(entry.kind) * entry.amount
-            result.rows += factor
+            result.rows += factor * entry.parts
 
     # -- operations that may succeed ---------------------------------------------------
     def _post(self, rng, customer, entries, result, kind, token=None):
@@ -282,7 +285,7 @@ class Simulation:
             result.outcomes[f"{kind}:refused"] += 1  # a legitimate overdraft refusal
             return None
         result.outcomes[f"{kind}:ok"] += 1
-        entry = Entry(pk=row.pk, kind=kind, amount=amount, account_id=account, token=token)
+        entry = Entry(pk=row.pk, kind=kind, amount=amount, account_id=account, token=token, category=category)
         entries.append(entry)
         self._book_entry(result, entry, 1)
         self.shared_entries.append((customer.user.pk, row.pk))
@@ -312,7 +315,8 @@ class Simulation:
         if not entries:
             return self._op_income(rng, customer, others, entries, result)
         entry = rng.choice(entries)
-        amount = self._amount(rng, 25000)
+        # A split entry keeps its parts' amounts (None); it moves and changes date as one.
+        amount = self._amount(rng, 25000) if entry.parts == 1 else None
         account = entry.account_id
         if entry.kind != "transfer" and rng.random() < 0.3:
             account = rng.choice(customer.accounts)  # move an income/expense to another account
@@ -325,8 +329,25 @@ class Simulation:
             return
         result.outcomes["edit:ok"] += 1
         self._book_entry(result, entry, -1)
-        entry.amount, entry.account_id = amount, account
+        entry.amount, entry.account_id = amount if amount is not None else entry.amount, account
         self._book_entry(result, entry, 1)
+
+    def _op_split(self, rng, customer, others, entries, result):
+        """Share one of the thread's income or expense entries out over one to three parts (one
+        joins it back): no balance moves, the rows change."""
+        candidates = [e for e in entries if e.kind != "transfer"]
+        if not candidates:
+            return self._op_expense(rng, customer, others, entries, result)
+        entry = rng.choice(candidates)
+        total = int(entry.amount / CENT)
+        count = min(rng.choice([1, 2, 3]), total)
+        cuts = sorted(rng.sample(range(1, total), count - 1)) if count > 1 else []
+        bounds = [0, *cuts, total]
+        parts = [((D(high - low) * CENT).quantize(CENT), entry.category) for low, high in zip(bounds, bounds[1:])]
+        services.entry_split(user=customer.user, transaction_id=entry.pk, parts=parts)
+        result.outcomes["split:ok"] += 1
+        result.rows += count - entry.parts
+        entry.parts = count
 
     def _op_delete(self, rng, customer, others, entries, result):
         if not entries:

@@ -115,7 +115,7 @@ def test_ledger_invariant_holds_under_concurrent_mixed_operations(committed_db, 
     )
     assert done == OPS, f"only {done} of {OPS} operations ran - {_replay(seed)}"
     # The mix really happened: successes and refusals of every kind.
-    for name in ("income:ok", "expense:ok", "transfer:ok", "edit:ok", "delete:ok", "expense:refused",
+    for name in ("income:ok", "expense:ok", "transfer:ok", "edit:ok", "delete:ok", "split:ok", "expense:refused",
                  "fail_foreign_account:refused", "fail_closed_account:refused", "replay_token:deduplicated"):
         assert outcomes[name] > 0 or OPS < SHORT_OPS, f"seed {seed}: no {name} - {_replay(seed)}"
     # The budgets were crossed, so the no-duplicate-alert check had alerts to look at.
