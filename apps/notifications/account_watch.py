@@ -143,12 +143,16 @@ def _watched(account: Account) -> bool:
             or account.goal_amount is not None)
 
 
-def account_thresholds_check(*, user, changes, locked: dict[int, Account] | None = None) -> list[Alert]:
+def account_thresholds_check(*, user, changes, locked: dict[int, Account] | None = None,
+                             split: bool = False) -> list[Alert]:
     """Alert ``user`` of the low-balance crossings and large entries of this ledger batch (see
     the module), inside the batch's transaction. ``locked``: the batch's account rows as it
     left them (``ledger_changed``'s ``accounts``), read again when it does not hold them all.
-    Returns the alerts written."""
+    ``split``: a payment shared out again over categories, whose parts are no new entries to
+    tell of. Returns the alerts written."""
     deltas, candidates = _batch_effects(changes)
+    if split:
+        candidates = []
     if not deltas:
         return []
     rows = locked
@@ -187,8 +191,8 @@ def _threshold_alerts(*, user, accounts: dict, deltas: dict, candidates: list) -
     return alerts
 
 
-def check_thresholds_on_ledger_change(sender, *, user, changes, accounts=None, **kwargs):
-    account_thresholds_check(user=user, changes=changes, locked=accounts)
+def check_thresholds_on_ledger_change(sender, *, user, changes, accounts=None, split=False, **kwargs):
+    account_thresholds_check(user=user, changes=changes, locked=accounts, split=split)
 
 
 def connect() -> None:

@@ -11,6 +11,8 @@ Arguments:
     accounts: (sent with new rows) dict of account id -> the Account row the change locked,
               with its balance after it, for each account of ``changes``; receivers read it
               instead of the same rows again (issue 17), and read them themselves without it
+    split:    (sent by services.entry_split) True: the changes share one payment out again over
+              categories; no money moved in or out of an account
 """
 
 from dataclasses import dataclass

@@ -214,3 +214,20 @@ def test_a_savings_goal_reached_is_told_once_per_goal(user):
     account_goal_set(user=user, account_id=checking.pk, amount=D("100.00"))
     expense(checking, "1.00")
     assert len(told(user, AlertKind.GOAL_REACHED)) == 2
+
+
+@pytest.mark.django_db
+def test_splitting_a_payment_tells_of_no_new_large_entry(user):
+    checking = account(user, opening="500.00")
+    watch(checking, above="50.00")
+    entry = expense(checking, "100.00")  # told: more than 50
+    assert len(told(user, AlertKind.LARGE_TRANSACTION)) == 1
+    # Shared out over two categories, and again over three: the same payment, nothing new to tell.
+    # (Each split adds a row of more than 50: told as a new entry before the split was said.)
+    parts = services.entry_split(user=user, transaction_id=entry.pk, parts=[
+        (D("30.00"), entry.category), (D("70.00"), category("household"))])
+    services.entry_split(user=user, transaction_id=parts[1].pk, parts=[
+        (D("20.00"), entry.category), (D("25.00"), category("household")), (D("55.00"), entry.category)])
+    assert len(told(user, AlertKind.LARGE_TRANSACTION)) == 1
+    expense(checking, "70.00")  # a new payment is still told
+    assert len(told(user, AlertKind.LARGE_TRANSACTION)) == 2

@@ -85,5 +85,5 @@ def entry_split(*, user, transaction_id: int, parts: Sequence[tuple[Decimal, Cat
         Transaction.objects.bulk_create(added)
     bump_totals(new_rows, +1)
     announce(user=user, changes=changes_of(rows[:len(kept)], "edited") + changes_of(gone, "deleted")
-             + changes_of(kept, "edited") + changes_of(added, "created"))
+             + changes_of(kept, "edited") + changes_of(added, "created"), split=True)
     return new_rows
