@@ -28,6 +28,7 @@ from apps.accounts.selectors import accounts_by_name
 from apps.core.currencies import currency_order
 from apps.core.dates import add_months, month_end, month_label, month_start, shift_month
 from apps.core.db import column, columns, table
+from apps.core.money import CENT
 
 from .models import Attachment, Category, CategoryPreference, DailyTotal, LedgerVersion, MonthlyTotal, Transaction
 
@@ -306,11 +307,11 @@ def entry_anchor_id(entry: Transaction) -> int:
     return group.order_by("pk").values_list("pk", flat=True).first() or entry.pk
 
 
-def entry_attachments(entry: Transaction) -> list[Attachment]:
+def entry_attachments(entry: Transaction, *, parts: list[Transaction] | None = None) -> list[Attachment]:
     """The entry's files, oldest first, without their bytes (one query, two for a transfer or a
-    split entry)."""
-    return list(Attachment.objects.filter(transaction_id=entry_anchor_id(entry), owner_id=entry.owner_id)
-                .defer("data"))
+    split entry whose ``parts``, from ``split_parts``, the caller has not read already)."""
+    anchor_id = parts[0].pk if parts else entry_anchor_id(entry)
+    return list(Attachment.objects.filter(transaction_id=anchor_id, owner_id=entry.owner_id).defer("data"))
 
 
 def split_parts(entry: Transaction) -> list[Transaction]:
@@ -495,14 +496,14 @@ def goal_outlook(*, account: Account, today: date) -> GoalOutlook | None:
     if account.goal_on is not None:
         months = (account.goal_on.year - today.year) * 12 + account.goal_on.month - today.month
         months_left = max(1, months if account.goal_on.day >= today.day else months - 1)
-        monthly_needed = (remaining / months_left).quantize(Decimal("0.01"), rounding=ROUND_CEILING)
+        monthly_needed = (remaining / months_left).quantize(CENT, rounding=ROUND_CEILING)
     start = max(today - timedelta(days=GOAL_PACE_DAYS), account.opened_on)
     pace = reached_around = None
     if (today - start).days >= GOAL_PACE_MIN_DAYS:
         net = (Transaction.objects.filter(account=account, occurred_on__gt=start, occurred_on__lte=today)
                .exclude(kind=Transaction.Kind.OPENING)
                .aggregate(net=Coalesce(Sum(signed_amount_expression()), Value(ZERO)))["net"])
-        pace = (net * _DAYS_PER_MONTH / (today - start).days).quantize(Decimal("0.01"))
+        pace = (net * _DAYS_PER_MONTH / (today - start).days).quantize(CENT)
         if remaining and pace > 0:
             reached_around = month_start(add_months(today, int((remaining / pace).to_integral_value(ROUND_CEILING))))
     return GoalOutlook(target=target, saved=saved, remaining=remaining, percent=account.goal_percent,

@@ -375,8 +375,8 @@ def transaction_update(request, pk):
         messages.error(request, FORM_ERROR)
     return render(request, "transactions/transaction_form.html", {
         "form": form, "entry": entry, "title": _("Edit %(kind)s") % {"kind": entry.kind_in_sentence},
-        "parts": selectors.split_parts(entry) if entry.split_id else None,
-        "attachments": (attachments := selectors.entry_attachments(entry)),
+        "parts": (parts := selectors.split_parts(entry) if entry.split_id else None),
+        "attachments": (attachments := selectors.entry_attachments(entry, parts=parts)),
         "can_attach": len(attachments) < ATTACHMENTS_PER_ENTRY, "attachment_form": AttachmentForm(),
         "can_split": entry.kind in services.SPLITTABLE_KINDS,
         "cancel_url": reverse("accounts:detail", kwargs={"pk": entry.account_id}),
@@ -460,7 +460,7 @@ def transaction_delete(request, pk):
                 "kind": entry.get_kind_display(), "amount": amount})
             return redirect("accounts:detail", pk=entry.account_id)
     return render(request, "transactions/transaction_confirm_delete.html", {
-        "entry": entry, "parts": parts, "attachments": selectors.entry_attachments(entry)})
+        "entry": entry, "parts": parts, "attachments": selectors.entry_attachments(entry, parts=parts)})
 
 
 @require_http_methods(["GET", "POST"])

@@ -59,13 +59,14 @@ def entry_split(*, user, transaction_id: int, parts: Sequence[tuple[Decimal, Cat
             "shared": format_money(shared, account.currency), "total": format_money(total, account.currency),
             "left": format_money(abs(left), account.currency)}})
     categories = [part_category for _amount, part_category in parts]
-    checked: dict[int, Category] = {}
+    # A part may keep a category the entry already had (hidden since, or of the other kind).
+    checked = {r.category_id for r in rows}
     for category in categories:
         if category is None:
             raise ValidationError({"parts": _("Choose a category for each part.")})
-        if category.pk not in checked and category.pk not in {r.category_id for r in rows}:
-            # A part may keep a category the entry already had (hidden since, or of the other kind).
-            checked[category.pk] = check_category(user=user, category=category, entry_kind=first.kind)
+        if category.pk not in checked:
+            check_category(user=user, category=category, entry_kind=first.kind)
+            checked.add(category.pk)
     split_id = (first.split_id or uuid.uuid4()) if len(parts) > 1 else None
     new_rows: list[Transaction] = []
     for position, (amount, category) in enumerate(zip(amounts, categories, strict=True)):
