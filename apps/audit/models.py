@@ -25,6 +25,7 @@ class AuditAction(models.TextChoices):
     DATA_EXPORTED = "data_exported", "Data exported"
     PROFILE_CLOSED = "profile_closed", "Profile closed"
     ACCOUNT_CHECKED = "account_checked", "Account checked against the bank"
+    SESSIONS_SIGNED_OUT = "sessions_signed_out", "Sessions signed out"
 
 
 class AuditEvent(models.Model):

@@ -17,6 +17,7 @@ from apps.users.signals import (
     password_reset_requested,
     profile_changed,
     profile_closed,
+    sessions_signed_out,
     two_factor_changed,
 )
 
@@ -99,6 +100,11 @@ def on_account_checked(sender, user, account, day, balance, **kwargs):
                           "currency": account.currency})
 
 
+def on_sessions_signed_out(sender, user, sessions, by, reason, **kwargs):
+    audit_record(action=Action.SESSIONS_SIGNED_OUT, actor=by or user, obj=user,
+                 details={"sessions": list(sessions), "reason": reason, "owner_email": user.email})
+
+
 def on_admin_log_entry(sender, instance, created, **kwargs):
     if created:
         audit_record(
@@ -128,4 +134,5 @@ def connect():
     email_changed.connect(on_email_changed, dispatch_uid="audit.email_changed")
     data_exported.connect(on_data_exported, dispatch_uid="audit.data_exported")
     profile_closed.connect(on_profile_closed, dispatch_uid="audit.profile_closed")
+    sessions_signed_out.connect(on_sessions_signed_out, dispatch_uid="audit.sessions_signed_out")
     post_save.connect(on_admin_log_entry, sender=LogEntry, dispatch_uid="audit.admin_log_entry")

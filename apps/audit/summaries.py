@@ -16,6 +16,8 @@ Action = AuditEvent.Action
 CREDIT_KINDS = frozenset(str(k) for k in Transaction.CREDIT_KINDS)
 KIND_LABELS = dict(Transaction.Kind.choices)
 ACTION_VERBS = {"created": "added", "edited": "changed", "deleted": "deleted"}
+SESSION_REASONS = {"password_change": " with a password change", "password_reset": " with a password reset",
+                   "profile_closed": " in closing the profile", "admin": " from the admin"}
 
 
 def _who(event: AuditEvent) -> str:
@@ -109,6 +111,13 @@ def _one(event: AuditEvent, entries: dict[int, Transaction]) -> str:
             balance = format_money(Decimal(str(details.get("balance", "0"))), details.get("currency", ""))
             return (f"{who} found “{details.get('account', 'an account')}” agreeing with their bank at the end of "
                     f"{details.get('day', '?')} ({balance})")
+        case Action.SESSIONS_SIGNED_OUT:
+            ended = details.get("sessions", [])
+            owner = details.get("owner_email", "")
+            whose = f" of {owner}" if owner and owner != event.actor_email else ""
+            why = SESSION_REASONS.get(details.get("reason"), "")
+            return (f"{who} signed out {len(ended)} {'session' if len(ended) == 1 else 'sessions'}{whose} "
+                    f"({', '.join(ended)}){why}")
         case Action.ADMIN_CHANGE:
             operation = {"addition": "added", "change": "changed", "deletion": "deleted"}.get(
                 details.get("operation"), details.get("operation", "changed"))

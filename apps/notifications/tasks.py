@@ -19,6 +19,7 @@ from procrastinate.exceptions import ConnectorException
 from apps.bills.forecast_alerts import forecast_alerts_send
 from apps.bills.services import RunSummary, bill_reminders_send, recurring_post_due
 from apps.imports.services import batches_abandoned_cancel
+from apps.users.services import signed_in_sessions_purge
 
 from . import services
 
@@ -96,9 +97,11 @@ def recheck_budgets(timestamp: int) -> int:
 @app.task(name="notifications.purge_expired", queue="periodic", queueing_lock="purge_expired",
           lock="purge_expired")
 def purge_expired(timestamp: int) -> str:
-    """Expired sessions, money forms' one-time tokens and import uploads left unposted, a day old."""
+    """Expired sessions (and the rows naming them in the list of where one is signed in),
+    money forms' one-time tokens and import uploads left unposted, a day old."""
     day_ago = datetime.fromtimestamp(timestamp, UTC) - timedelta(days=1)
     services.sessions_purge_expired()
+    signed_in_sessions_purge()
     tokens = services.form_tokens_purge(older_than=day_ago)
     batches = batches_abandoned_cancel(older_than=day_ago)
     return f"form tokens {tokens}, import uploads {batches}"

@@ -24,6 +24,7 @@ from apps.notifications.models import (
 )
 from apps.transactions.models import Attachment
 from apps.users.models import KnownDevice, User
+from apps.users.services import sessions_sign_out
 from apps.users.signals import data_exported, profile_closed
 
 from .exports import export_zip
@@ -75,7 +76,7 @@ def profile_close(*, user, confirmation: str) -> list[str]:
     service, the audit trail records it (profile_closed, with the address as it was), then the
     personal data goes: the name becomes "Closed profile", the address a placeholder, the
     password unusable (every other session ends: its hash no longer matches), the profile
-    inactive; known devices, push subscriptions, webhooks, notification and digest settings,
+    inactive; every session ends; known devices, push subscriptions, webhooks, notification and digest settings,
     two-factor devices and the receipts kept with entries are deleted. The ledger stays, owned
     by the anonymous profile, as a bank must keep it; the time zone stays, so its dates still
     read the same."""
@@ -95,6 +96,7 @@ def profile_close(*, user, confirmation: str) -> list[str]:
         account_services.account_close(user=user, account_id=account.pk)
     closed = [a.name for a in open_accounts]
     profile_closed.send(sender=User, user=user, email=user.email, closed_accounts=closed)
+    sessions_sign_out(user=user, reason="profile_closed")  # this browser's too: the view then logs it out
     for model in (KnownDevice, TOTPDevice, StaticDevice):
         model.objects.filter(user=user).delete()
     for model in (PushSubscription, Webhook, NotificationPreference, QuietHours, DigestPreference, DigestSend,

@@ -35,6 +35,19 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "display_name", "password1", "password2")}),
     )
+    actions = ["sign_out_everywhere"]
+
+    def has_sign_out_permission(self, request):
+        return request.user.has_perm("users.delete_signedinsession")
+
+    @admin.action(permissions=["sign_out"], description="Sign out of every session (a lost phone, a stolen laptop)")
+    def sign_out_everywhere(self, request, queryset):
+        ended = {user.email: services.sessions_sign_out(user=user, by=request.user, reason="admin")
+                 for user in queryset.order_by("email")}
+        total = sum(len(rows) for rows in ended.values())
+        signed_out = ", ".join(email for email, rows in ended.items() if rows) or "nobody"
+        self.message_user(request, f"Signed out {total} {'session' if total == 1 else 'sessions'}: {signed_out}.",
+                          messages.SUCCESS)
 
 
 # django-axes registers its own admin for the attempts (axes comes before apps.users in

@@ -125,3 +125,26 @@ class KnownDevice(models.Model):
 
     def __str__(self):
         return f"{self.browser} on {self.os}"
+
+
+class SignedInSession(models.Model):
+    """A session a user signed in with, so the settings page can list where they are signed in
+    and end any of them (apps.users.services.sessions_sign_out). The session itself lives in the
+    session store (django_session, and Redis with REDIS_URL set): this row only names it, with
+    the browser's family and system read at sign-in. A row whose session ended (logged out,
+    idle, signed out from elsewhere) is left out of the list by a join with django_session and
+    deleted by the daily clean-up. ``signed_in_at`` is empty for a session that was open before
+    the list existed (migration 0008 found it in the session store). The key is never shown."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="signed_in_sessions")
+    session_key = models.CharField(max_length=40, unique=True, editable=False)
+    browser = models.CharField(max_length=40)
+    os = models.CharField("system", max_length=40)
+    signed_in_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-signed_in_at", "-id"]
+        indexes = [models.Index(fields=["user", "-signed_in_at"], name="users_signed_in_by_user")]
+
+    def __str__(self):
+        return f"{self.browser} on {self.os}"

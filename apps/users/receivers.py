@@ -19,3 +19,14 @@ def last_app_with_models():
 def record_device_on_login(sender, *, request, user, **kwargs):
     services.known_device_record(user=user, user_agent=request.META.get("HTTP_USER_AGENT") if request else None,
                                  ip=client_ip(request) if request else None)
+
+
+def record_session_on_login(sender, *, request, user, **kwargs):
+    session = getattr(request, "session", None) if request else None
+    services.signed_in_session_record(user=user, session_key=session.session_key if session is not None else None,
+                                      user_agent=request.META.get("HTTP_USER_AGENT") if request else None)
+
+
+def forget_session_on_logout(sender, *, request, user, **kwargs):
+    session = getattr(request, "session", None) if request else None
+    services.signed_in_session_forget(session_key=session.session_key if session is not None else None)

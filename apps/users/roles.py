@@ -1,8 +1,8 @@
 """The roles of BankDash, as Django groups with model permissions.
 
 customer: no model permissions; views scope every query to the owner.
-support:  staff who view customers' data in the admin, unlock locked-out users and
-          send system alerts; never any add/change/delete on money.
+support:  staff who view customers' data in the admin, unlock locked-out users, sign a
+          customer out everywhere and send system alerts; never any add/change/delete on money.
 auditor:  staff with read-only access to everything, the audit trail included.
 """
 
@@ -17,6 +17,7 @@ ROLES = (CUSTOMER, SUPPORT, AUDITOR)
 # "app_label.codename"; a permission whose app is not installed yet is skipped.
 SUPPORT_PERMISSIONS = (
     "users.view_user",
+    "users.delete_signedinsession",  # sign a customer out everywhere (the user admin's action)
     "accounts.view_account",
     "transactions.view_transaction",
     "transactions.view_category",

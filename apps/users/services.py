@@ -5,13 +5,17 @@ recorded the same way."""
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import user_login_failed
 from django.contrib.auth.models import Group
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +31,7 @@ from apps.core.currencies import clean_currency
 
 from .devices import browser_and_os, fingerprints, network_of
 from .locales import DEFAULT_LOCALE, Locale
-from .models import KnownDevice, User
+from .models import KnownDevice, SignedInSession, User
 from .roles import CUSTOMER
 from .security import parse_ip
 from .signals import (
@@ -36,6 +40,7 @@ from .signals import (
     password_changed,
     password_reset_requested,
     profile_changed,
+    sessions_signed_out,
     two_factor_changed,
 )
 from .throttle import hit
@@ -171,11 +176,16 @@ def customer_activate(*, user: User, token: str, password: str) -> User:
 # ---------------------------------------------------------------------------
 
 @transaction.atomic  # the password and what its signal writes (audit, alert) commit together
-def password_set(*, user, password: str, how: str) -> None:
-    """A new password (``how``: "change" by the user, or "reset" through the emailed link)."""
+def password_set(*, user, password: str, how: str, keep_session_key: str | None = None) -> None:
+    """A new password (``how``: "change" by the user, or "reset" through the emailed link).
+    Every session of the user ends but ``keep_session_key`` (the browser that changed it):
+    Django would refuse them at their next request anyway (their hash no longer matches), and
+    ending them now keeps the list of where one is signed in true."""
     user.set_password(password)
     user.save(update_fields=["password"])
     password_changed.send(sender=User, user=user, request=None, how=how)
+    sessions_sign_out(user=user, keep_session_key=keep_session_key,
+                      reason="password_change" if how == "change" else "password_reset")
 
 
 def password_reset_throttle(*, email: str, ip: str | None, limit: int, window_seconds: int) -> bool:
@@ -350,6 +360,92 @@ def known_device_record(*, user, user_agent: str | None, ip: str | None) -> tupl
     if created and had_devices:
         new_device_signed_in.send(sender=KnownDevice, user=user, device=device, network=network)
     return device, created
+
+
+# ---------------------------------------------------------------------------
+# Where a user is signed in (apps.users.models.SignedInSession)
+# ---------------------------------------------------------------------------
+
+def signed_in_session_record(*, user, session_key: str | None, user_agent: str | None) -> SignedInSession | None:
+    """Name the session ``user`` just signed in with (the key Django's login() gave it; a
+    sign-in without a session, as in a shell, names none). A key already named is taken over."""
+    if not session_key:
+        return None
+    browser, os_name = browser_and_os(user_agent)
+    row = SignedInSession(user=user, session_key=session_key, browser=browser, os=os_name,
+                          signed_in_at=timezone.now())
+    # One statement: INSERT ... ON CONFLICT (session_key) DO UPDATE.
+    SignedInSession.objects.bulk_create([row], update_conflicts=True, unique_fields=["session_key"],
+                                        update_fields=["user", "browser", "os", "signed_in_at"])
+    return row
+
+
+def signed_in_session_forget(*, session_key: str | None) -> None:
+    """The session ended from its own browser (logged out, or idle)."""
+    if session_key:
+        SignedInSession.objects.filter(session_key=session_key).delete()
+
+
+def signed_in_session_rekey(*, old_key: str | None, new_key: str | None) -> None:
+    """The session went on under a new key (a password change cycles it, Django's
+    update_session_auth_hash): its row follows."""
+    if old_key and new_key and old_key != new_key:
+        SignedInSession.objects.filter(session_key=old_key).update(session_key=new_key)
+
+
+def _session_store():
+    return import_module(settings.SESSION_ENGINE).SessionStore
+
+
+def _sessions_end(keys: list[str]) -> None:
+    """End the sessions with these keys in the session store, whichever of Django's stores
+    keeps them in the database (``db``, or ``cached_db`` with Redis): their rows go with the
+    caller's transaction. A cached copy is dropped now, and again once the rows' deletion is
+    committed, so a request that read the row before the commit cannot keep a copy in the cache
+    (only one that read it before the commit and writes its copy after both drops could,
+    until its next save, which finds no row and fails)."""
+    if not keys:
+        return
+    store = _session_store()
+    store.get_model_class()._default_manager.filter(session_key__in=keys).delete()
+    prefix = getattr(store, "cache_key_prefix", None)
+    if prefix is not None:
+        cache = caches[settings.SESSION_CACHE_ALIAS]
+        cache_keys = [prefix + key for key in keys]
+        cache.delete_many(cache_keys)
+        transaction.on_commit(lambda: cache.delete_many(cache_keys))
+
+
+@transaction.atomic
+def sessions_sign_out(*, user, keep_session_key: str | None = None, session_ids=None, by=None,
+                      reason: str = "settings") -> list[SignedInSession]:
+    """End ``user``'s sessions, all but ``keep_session_key`` (the browser asking), or only the
+    ones of ``session_ids`` among them; returns the rows of those ended. Each browser signed
+    out finds itself on the login page at its next request. Sends ``sessions_signed_out``
+    (the audit trail) when any ended; ``by`` is a staff member ending them from the admin,
+    ``reason`` says why ("settings", "password_change", "password_reset", "profile_closed",
+    "admin")."""
+    rows = SignedInSession.objects.select_for_update().filter(user=user)
+    if keep_session_key:
+        rows = rows.exclude(session_key=keep_session_key)
+    if session_ids is not None:
+        rows = rows.filter(pk__in=list(session_ids))
+    ended = list(rows.order_by("pk"))
+    if not ended:
+        return []
+    _sessions_end([row.session_key for row in ended])
+    SignedInSession.objects.filter(pk__in=[row.pk for row in ended]).delete()
+    sessions_signed_out.send(sender=User, user=user, sessions=[str(row) for row in ended], by=by, reason=reason)
+    return ended
+
+
+def signed_in_sessions_purge() -> int:
+    """Delete the rows of sessions that ended without a logout (idle, the browser closed, a
+    password changed elsewhere): the daily clean-up, after the expired sessions are cleared."""
+    live = _session_store().get_model_class()._default_manager.filter(
+        session_key=OuterRef("session_key"), expire_date__gt=timezone.now())
+    deleted, _by_model = SignedInSession.objects.exclude(Exists(live)).delete()
+    return deleted
 
 
 # ---------------------------------------------------------------------------

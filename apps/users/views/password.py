@@ -13,8 +13,12 @@ from ..forms import EmailPasswordResetForm
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
-        services.password_set(user=form.user, password=form.cleaned_data["new_password1"], how="change")
-        update_session_auth_hash(self.request, form.user)
+        session = self.request.session
+        old_key = session.session_key
+        services.password_set(user=form.user, password=form.cleaned_data["new_password1"], how="change",
+                              keep_session_key=old_key)
+        update_session_auth_hash(self.request, form.user)  # this browser's session goes on, under a new key
+        services.signed_in_session_rekey(old_key=old_key, new_key=session.session_key)
         messages.success(self.request, _("Your password has been changed."))
         return HttpResponseRedirect(self.get_success_url())
 

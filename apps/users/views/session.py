@@ -1,7 +1,11 @@
 """The idle logout, seen coming: a signed-in page warns a minute before the session would end
 for want of a request (``static/js/session-timeout.js``). "Stay logged in" renews the session
 (``SessionKeepAliveView``) and the customer keeps what they were typing; no answer logs the
-page out (``IdleLogoutView``), which the login page then explains."""
+page out (``IdleLogoutView``), which the login page then explains.
+
+And the other sessions: the settings page lists where the user is signed in
+(apps.users.selectors.signed_in_sessions); ``SessionSignOutView`` ends one of them and
+``OtherSessionsSignOutView`` all but this browser's."""
 
 from __future__ import annotations
 
@@ -11,18 +15,21 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
-from django.shortcuts import redirect, resolve_url
+from django.shortcuts import get_object_or_404, redirect, resolve_url
 from django.template.loader import render_to_string
 from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 
 from apps.core.api import json_error, json_response
 
+from .. import services
 from ..middleware import IDLE_LOGOUT_MESSAGE
+from ..models import SignedInSession
 from .common import safe_next
 
 
@@ -88,3 +95,45 @@ class IdleLogoutView(View):
             logout(request)
         messages.info(request, IDLE_LOGOUT_MESSAGE)
         return redirect(f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': back})}")
+
+
+class SessionSignOutView(View):
+    """POST from the settings page's list of where one is signed in: end one other session
+    (``pk``, the user's own; another's answers 404). This browser's own line has no button:
+    it logs out from the navigation."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        row = get_object_or_404(SignedInSession, pk=pk, user=request.user)
+        if row.session_key == request.session.session_key:
+            messages.info(request, _("That is this browser: use “Log out” to end it."))
+            return redirect(SESSIONS_ANCHOR)
+        ended = services.sessions_sign_out(user=request.user, keep_session_key=request.session.session_key,
+                                           session_ids=[row.pk])
+        if ended:
+            messages.success(request, _("Signed out of %(where)s.") % {"where": _where(ended[0])})
+        return redirect(SESSIONS_ANCHOR)
+
+
+class OtherSessionsSignOutView(View):
+    """POST from the settings page: end every session of the user but this browser's."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        ended = services.sessions_sign_out(user=request.user, keep_session_key=request.session.session_key)
+        if ended:
+            messages.success(request, ngettext("Signed out everywhere else: %(count)s other session ended.",
+                                               "Signed out everywhere else: %(count)s other sessions ended.",
+                                               len(ended)) % {"count": len(ended)})
+        else:
+            messages.info(request, _("You were not signed in anywhere else."))
+        return redirect(SESSIONS_ANCHOR)
+
+
+SESSIONS_ANCHOR = "/settings/#sessions-heading"
+
+
+def _where(row) -> str:
+    return _("%(browser)s on %(os)s") % {"browser": row.browser, "os": row.os}

@@ -1,5 +1,5 @@
 """The settings page (/settings/): the profile (name, currency, time zone, number and date
-format) and the email change, confirmed from the new address. The password and two-factor
+format), the email change, confirmed from the new address, and where one is signed in. The password and two-factor
 pages are linked from it; exporting all one's data and closing the profile live in
 apps.profile, which may read every app."""
 
@@ -28,8 +28,13 @@ class SettingsView(TemplateView):
         kwargs.setdefault("profile_form", ProfileSettingsForm(initial={
             field: getattr(user, field) for field in services.PROFILE_FIELDS}))
         kwargs.setdefault("email_form", EmailChangeForm())
+        sessions, sessions_total = selectors.signed_in_sessions(user=user,
+                                                                current_key=self.request.session.session_key)
         return super().get_context_data(time_zone_names=time_zone_names(),
-                                        two_factor_enabled=selectors.two_factor_enabled(user=user), **kwargs)
+                                        two_factor_enabled=selectors.two_factor_enabled(user=user),
+                                        sessions=sessions, sessions_more=sessions_total - len(sessions),
+                                        other_sessions=sessions_total - sum(line.current for line in sessions),
+                                        **kwargs)
 
     def post(self, request):
         form = ProfileSettingsForm(request.POST)
