@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.core import formats
+from apps.users.devices import browser_shown, os_shown
 
 from .models import Alert, AlertKind
 from .services import alerts_raise
@@ -42,7 +43,8 @@ def new_sign_in_alert(*, user, device, network: str) -> list[Alert]:
     """Tell ``user`` of a sign-in from ``device`` (a KnownDevice just recorded), once per device,
     in the user's language."""
     with formats.for_user(user):
-        message = new_sign_in_message(browser=device.browser, os=device.os, network=network)
+        message = new_sign_in_message(browser=browser_shown(device.browser, alone=False), os=os_shown(device.os),
+                                      network=network)
     return alerts_raise([Alert(owner=user, kind=AlertKind.NEW_SIGN_IN, message=message,
                                dedupe_key=f"new_sign_in:{device.pk}")], ignore_conflicts=True)
 

@@ -28,7 +28,9 @@ from apps.core.money import format_amount
 
 from .models import Transaction
 
-CSV_HEADER = ("date", "account", "kind", "payee", "description", "category", "amount", "currency")
+# "split": the parts of one split entry (what the bank shows as one line, shared over categories)
+# carry the same value, their entry's split id; every other row leaves it empty.
+CSV_HEADER = ("date", "account", "kind", "payee", "description", "category", "amount", "currency", "split")
 CHUNK_SIZE = 2000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # The CSV is for machines and spreadsheets: its kinds are the same English words in every locale.
@@ -59,13 +61,14 @@ def csv_rows(entries: QuerySet[Transaction]) -> Iterator[str]:
     # where a join by id alone hashed every customer's accounts for a long history.
     rows = entries.filter(account__owner=F("owner")).values_list(
         "occurred_on", "account__name", "kind", "payee", "description", "category__name", "amount",
-        "account__currency")
-    for occurred_on, account, kind, payee, description, category, amount, currency in rows.iterator(
+        "account__currency", "split_id")
+    for occurred_on, account, kind, payee, description, category, amount, currency, split_id in rows.iterator(
             chunk_size=CHUNK_SIZE):
         signed = amount if kind in CREDIT_KINDS else -amount
         yield writer.writerow((
             occurred_on.isoformat(), neutralise(account), KIND_LABELS.get(kind, kind), neutralise(payee or ""),
             neutralise(description or ""), neutralise(category or ""), str(signed), currency,
+            str(split_id) if split_id else "",
         ))
 
 

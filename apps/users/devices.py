@@ -18,9 +18,12 @@ import ipaddress
 
 from django.conf import settings
 from django.utils.crypto import salted_hmac
+from django.utils.translation import pgettext
 
 IPV4_PREFIX = 24
 IPV6_PREFIX = 48
+# Stored as these English words (like the families' names); shown through ``browser_shown`` and
+# ``os_shown`` in the reader's language.
 UNKNOWN_BROWSER = "an unknown browser"
 UNKNOWN_OS = "an unknown system"
 _SALT = "apps.users.devices.fingerprint"
@@ -42,6 +45,22 @@ def browser_and_os(user_agent: str | None) -> tuple[str, str]:
     """("Firefox", "Linux") from a User-Agent header; unknown parts say so."""
     user_agent = user_agent or ""
     return _first(user_agent, BROWSERS) or UNKNOWN_BROWSER, _first(user_agent, SYSTEMS) or UNKNOWN_OS
+
+
+def browser_shown(name: str, *, alone: bool = True) -> str:
+    """A stored browser family as the reader reads it: the families are names ("Firefox"), the
+    unknown one is words of the active language. ``alone``: it heads a line ("An unknown
+    browser on ..."); else it follows "from" in a sentence (German puts it in another case)."""
+    if name != UNKNOWN_BROWSER:
+        return name
+    if alone:
+        return pgettext("a browser heading a line", "An unknown browser")
+    return pgettext("a browser after 'from'", "an unknown browser")
+
+
+def os_shown(name: str) -> str:
+    """A stored system as the reader reads it (it always follows "on")."""
+    return pgettext("a system after 'on'", "an unknown system") if name == UNKNOWN_OS else name
 
 
 def network_of(ip: str) -> str:

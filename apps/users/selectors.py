@@ -12,6 +12,7 @@ from django.utils.http import urlsafe_base64_decode
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .devices import browser_shown, os_shown
 from .models import SignedInSession, User
 from .tokens import activation_token
 
@@ -41,7 +42,8 @@ SESSIONS_SHOWN = 30
 
 @dataclass(frozen=True)
 class SessionLine:
-    """One place the user is signed in, as the settings page lists it."""
+    """One place the user is signed in, as the settings page lists it (the browser and system in
+    the active language, when unknown)."""
 
     id: int
     browser: str
@@ -72,6 +74,7 @@ def signed_in_sessions(*, user, current_key: str | None, limit: int = SESSIONS_S
         total = SignedInSession.objects.filter(user=user).annotate(expires=expires).filter(
             expires__isnull=False).count()
     age = timedelta(seconds=settings.SESSION_COOKIE_AGE)
-    return [SessionLine(id=row["id"], browser=row["browser"], os=row["os"], signed_in_at=row["signed_in_at"],
+    return [SessionLine(id=row["id"], browser=browser_shown(row["browser"]), os=os_shown(row["os"]),
+                        signed_in_at=row["signed_in_at"],
                         last_active=now if row["current"] else min(now, row["expires"] - age),
                         current=row["current"]) for row in rows], total

@@ -33,7 +33,7 @@ def test_a_laptop_signs_the_phone_out(open_app, make_customer, customer_password
 
     laptop.submit("Sign out Safari on iOS")
 
-    expect(laptop.success_message()).to_contain_text("Signed out of Safari on iOS.")
+    expect(laptop.success_message()).to_contain_text("Signed out: Safari on iOS.")
     expect(sessions.locator("li")).to_have_count(1)
     expect(laptop.page.get_by_role("button", name="Sign out everywhere else")).to_have_count(0)
     phone.page.reload()

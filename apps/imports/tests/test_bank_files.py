@@ -58,8 +58,8 @@ BANKS = {
                  '"Saldo (€)"',
                  '"03.11.2026";"03.11.2026";"Lastschrift";"Einkauf";"Dana Demo";"REWE";"-12,50 €";"987,50 €"',
                  {"date": 0, "description": 3, "payer": 4, "payee": 5, "amount": 6, "balance": 7}),
-    "bankdash": ("date,account,kind,payee,description,category,amount,currency",
-                 "2026-11-03,Everyday,Expense,REWE,Groceries,Food,-12.50,USD",
+    "bankdash": ("date,account,kind,payee,description,category,amount,currency,split",
+                 "2026-11-03,Everyday,Expense,REWE,Groceries,Food,-12.50,USD,5f0c6a2e-9d1b-4c3e-8f7a-2b1d0e9c8a7b",
                  {"date": 0, "account": 1, "payee": 3, "description": 4, "category": 5, "amount": 6,
                   "currency": 7}),
 }

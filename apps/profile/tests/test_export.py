@@ -142,6 +142,6 @@ def test_a_customer_with_nothing_gets_headers_only(client, db, frozen_now):
     user = UserFactory(email="new@example.com")
     archive = download(client, user)
     assert archive.read("transactions.csv").decode().splitlines() == [
-        "date,account,kind,payee,description,category,amount,currency"]
+        "date,account,kind,payee,description,category,amount,currency,split"]
     assert rows(archive, "accounts.csv") == []
     assert PASSWORD not in archive.read("profile.json").decode()

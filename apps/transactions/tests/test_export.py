@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
+from apps.transactions import services
 from apps.transactions.export_views import statement_url
 from apps.transactions.exports import neutralise
 from tests.factories import AccountFactory, default_category, expense, income, transfer
@@ -40,12 +41,30 @@ def test_export_follows_the_list_filters(logged_in, user, frozen_now):
     income(savings, "3.00", on=date(2025, 3, 31), description="Interest")
     rows = read_csv(logged_in.get(reverse("transactions:export_csv"), {"account": checking.pk, "month": "2025-03"}))
     assert rows == [{"date": "2025-03-10", "account": "Checking", "kind": "Expense", "payee": "Tesco",
-                     "description": "Groceries", "category": "food", "amount": "-12.50", "currency": "USD"}]
+                     "description": "Groceries", "category": "food", "amount": "-12.50", "currency": "USD",
+                     "split": ""}]
     rows = read_csv(logged_in.get(reverse("transactions:export_csv"), {"q": "interest"}))
     assert [(r["account"], r["amount"]) for r in rows] == [("Savings", "3.00")]
     everything = read_csv(logged_in.get(reverse("transactions:export_csv")))
     assert len(everything) == 5  # two openings, two expenses, one income: every page, newest first
     assert [r["date"] for r in everything] == sorted((r["date"] for r in everything), reverse=True)
+
+
+def test_the_parts_of_a_split_entry_share_a_split_value(logged_in, user, frozen_now):
+    checking = AccountFactory(owner=user, name="Checking", opening_balance=D("500.00"))
+    receipt = expense(checking, "100.00", on=date(2025, 3, 10), description="SuperSave", payee="SuperSave")
+    expense(checking, "9.00", on=date(2025, 3, 11), description="Bakery")
+    services.entry_split(user=user, transaction_id=receipt.pk,
+                         parts=[(D("70.00"), default_category("food")), (D("30.00"), default_category("shopping"))])
+    receipt.refresh_from_db()
+
+    rows = read_csv(logged_in.get(reverse("transactions:export_csv"), {"month": "2025-03"}))
+
+    by_amount = {row["amount"]: row for row in rows}
+    assert by_amount["-70.00"]["split"] == by_amount["-30.00"]["split"] == str(receipt.split_id)
+    assert (by_amount["-70.00"]["category"], by_amount["-30.00"]["category"]) == ("food", "shopping")
+    assert by_amount["-9.00"]["split"] == ""
+    assert sum(D(row["amount"]) for row in rows if row["split"]) == D("-100.00")
 
 
 def test_response_is_streamed_with_a_dated_filename(logged_in, user, frozen_now):

@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.alerts.models import Alert, AlertKind
 from apps.audit.models import AuditEvent
 from apps.audit.summaries import summarise
 from apps.users import selectors, services
@@ -114,7 +115,7 @@ def test_signing_out_another_browser_ends_its_session_at_once(ada):
     response = laptop.post(reverse("session_sign_out", args=[phone_row.pk]), follow=True)
 
     assert response.redirect_chain[-1][0] == "/settings/#sessions-heading"
-    assert "Signed out of Safari on iOS." in response.content.decode()
+    assert "Signed out: Safari on iOS." in response.content.decode()
     assert not Session.objects.filter(session_key=key_of(phone)).exists()
     assert rows(ada) == [("Firefox", "Linux")]
     assert not signed_in(phone)
@@ -332,14 +333,35 @@ def test_the_list_is_in_german(ada):
     ada.save(update_fields=["locale"])
     laptop = browser(ada, FIREFOX_LINUX)
     browser(ada, SAFARI_IPHONE)
+    script = browser(ada, "", ip="198.51.100.9")  # no User-Agent: an unknown browser, from a new network
 
     html = laptop.get(reverse("settings")).content.decode()
 
     assert "Hier sind Sie angemeldet" in html
     assert "Firefox unter Linux" in html and "Dieser Browser" in html
+    assert "Ein unbekannter Browser unter einem unbekannten System" in html
     assert "Überall sonst abmelden" in html
+    # The alert of that sign-in says it in German too, in the case its sentence needs.
+    alert = Alert.objects.filter(owner=ada, kind=AlertKind.NEW_SIGN_IN).latest("pk")  # Safari's came first
+    assert alert.message.startswith("Neue Anmeldung bei Ihrem Konto mit einem unbekannten Browser unter einem "
+                                    "unbekannten System, aus dem Netzwerk 198.51.100.0/24")
+    script_row = SignedInSession.objects.get(session_key=key_of(script))
+    response = laptop.post(reverse("session_sign_out", args=[script_row.pk]), follow=True)
+    assert "Abgemeldet: Ein unbekannter Browser unter einem unbekannten System." in response.content.decode()
     response = laptop.post(reverse("sessions_sign_out_others"), follow=True)
     assert "Überall sonst abgemeldet: 1 andere Sitzung beendet." in response.content.decode()
+
+
+def test_an_unknown_browser_reads_as_words_in_english(ada):
+    laptop = browser(ada, FIREFOX_LINUX)
+    browser(ada, "", ip="198.51.100.9")
+
+    html = laptop.get(reverse("settings")).content.decode()
+
+    assert "An unknown browser on an unknown system" in html
+    assert Alert.objects.get(owner=ada, kind=AlertKind.NEW_SIGN_IN).message.startswith(
+        "New sign-in to your account from an unknown browser on an unknown system, from the network "
+        "198.51.100.0/24")
 
 
 def test_a_login_through_the_test_clients_force_login_is_named_too(client, ada):

@@ -28,6 +28,7 @@ from django.views.decorators.cache import never_cache
 from apps.core.api import json_error, json_response
 
 from .. import services
+from ..devices import browser_shown, os_shown
 from ..middleware import IDLE_LOGOUT_MESSAGE
 from ..models import SignedInSession
 from .common import safe_next
@@ -112,7 +113,7 @@ class SessionSignOutView(View):
         ended = services.sessions_sign_out(user=request.user, keep_session_key=request.session.session_key,
                                            session_ids=[row.pk])
         if ended:
-            messages.success(request, _("Signed out of %(where)s.") % {"where": _where(ended[0])})
+            messages.success(request, _("Signed out: %(where)s.") % {"where": _where(ended[0])})
         return redirect(SESSIONS_ANCHOR)
 
 
@@ -136,4 +137,4 @@ SESSIONS_ANCHOR = "/settings/#sessions-heading"
 
 
 def _where(row) -> str:
-    return _("%(browser)s on %(os)s") % {"browser": row.browser, "os": row.os}
+    return _("%(browser)s on %(os)s") % {"browser": browser_shown(row.browser), "os": os_shown(row.os)}
