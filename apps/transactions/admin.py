@@ -1,8 +1,9 @@
 from django.contrib import admin
+from django.template.defaultfilters import filesizeformat
 
 from apps.core.admin_columns import money_column
 
-from .models import Category, MonthlyTotal, Transaction
+from .models import Attachment, Category, MonthlyTotal, Transaction
 
 
 class CategoryOwnerFilter(admin.SimpleListFilter):
@@ -29,6 +30,37 @@ class CategoryOwnerFilter(admin.SimpleListFilter):
         return queryset
 
 
+class AttachmentInline(admin.TabularInline):
+    """The receipts kept with an entry (on a transfer's or a split entry's first row): what
+    they are, not what they say. Staff never download a customer's files here; the customer
+    has them on the entry's page and in their data export."""
+
+    model = Attachment
+    fk_name = "transaction"
+    fields = ("name", "content_type", "size_text", "created_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name = "receipt or invoice"
+    verbose_name_plural = "receipts and invoices (kept on the first row of a transfer or a split entry)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("data")  # never the bytes
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="size")
+    def size_text(self, obj):
+        return filesizeformat(obj.size)
+
+
 @admin.register(Transaction)
 class TransactionAdmin(admin.ModelAdmin):
     """Read-only ledger for staff. Adding, changing or deleting a row here would move money
@@ -49,6 +81,7 @@ class TransactionAdmin(admin.ModelAdmin):
               "created_at")
     readonly_fields = ("owner", "account", "kind", "amount", "category", "occurred_on", "transfer_id", "split_id",
                        "created_at")
+    inlines = (AttachmentInline,)
 
     def has_add_permission(self, request):
         return False

@@ -361,6 +361,7 @@ class ListRow:
     entry: Transaction
     counterpart: Counterpart | None = None
     balance_after: Decimal | None = None
+    receipts: int = 0  # the files kept with the entry (a transfer's or a split entry's: shared)
 
     @property
     def is_transfer(self) -> bool:
@@ -384,8 +385,42 @@ def list_rows(entries, *, one_line_transfers: bool, running_balance_of: Account 
     counterparts = transfer_counterparts(entries)
     balances = (balances_after(entries, account=running_balance_of) if running_balance_of is not None
                 else [None] * len(entries))
-    return [ListRow(entry, counterparts.get(entry.pk), balance)
+    receipts = receipt_counts(entries)
+    return [ListRow(entry, counterparts.get(entry.pk), balance, receipts.get(entry.pk, 0))
             for entry, balance in zip(entries, balances, strict=True)]
+
+
+def receipt_counts(entries) -> dict[int, int]:
+    """How many files each of ``entries`` (one owner's: a page of the list) keeps: one query,
+    none for no entries. A transfer's legs and a split entry's parts share the files kept on
+    their first row (services.attachments), so each of them counts them."""
+    if not entries:
+        return {}
+    owner_id = entries[0].owner_id
+    ids = [entry.pk for entry in entries]
+    transfers = {entry.transfer_id for entry in entries if entry.transfer_id}
+    splits = {entry.split_id for entry in entries if entry.split_id}
+    group = Q(transaction_id__in=ids)
+    if transfers:
+        group |= Q(transaction__transfer_id__in=transfers)
+    if splits:
+        group |= Q(transaction__split_id__in=splits)
+    kept = (Attachment.objects.filter(group, owner_id=owner_id).order_by()
+            .values_list("transaction_id", "transaction__transfer_id", "transaction__split_id")
+            .annotate(count=Count("id")))
+    by_row, by_transfer, by_split = {}, {}, {}
+    for row_id, transfer_id, split_id, count in kept:
+        by_row[row_id] = count
+        if transfer_id:
+            by_transfer[transfer_id] = count
+        if split_id:
+            by_split[split_id] = count
+    counts = {}
+    for entry in entries:
+        count = by_row.get(entry.pk) or by_transfer.get(entry.transfer_id) or by_split.get(entry.split_id)
+        if count:
+            counts[entry.pk] = count
+    return counts
 
 
 def balances_after(entries, *, account) -> list[Decimal]:

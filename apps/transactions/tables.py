@@ -83,5 +83,6 @@ def row_words() -> dict[str, str]:
         "split_title": _("One part of a payment split into categories"),
         "split_action": _("Split into categories"),
         "make_rule": _("Make a rule from it"),
+        "receipts": _("Receipts kept: %(count)s"),
         "delete": _("Delete"),
     }

@@ -21,6 +21,7 @@ SUPPORT_PERMISSIONS = (
     "accounts.view_account",
     "transactions.view_transaction",
     "transactions.view_category",
+    "transactions.view_attachment",  # what receipts an entry keeps (their names, not their bytes)
     "budgets.view_budget",
     "alerts.view_alert",
     "alerts.add_alert",  # system alerts

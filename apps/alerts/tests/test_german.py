@@ -27,6 +27,12 @@ def test_the_alerts_page_is_german_with_german_dates(german, logged_in):
     assert "Alle als gelesen markieren" in html
 
 
+def test_a_security_alert_links_to_the_sessions_in_german(german, logged_in):
+    AlertFactory(owner=german, kind=AlertKind.SECURITY_CHANGE, message="Ihr Passwort wurde geändert.")
+    html = logged_in.get(reverse("alerts:list")).content.decode()
+    assert '<a href="/settings/#sessions-heading">Hier sind Sie angemeldet</a>' in html
+
+
 def test_marking_read_is_said_in_german(german, logged_in):
     AlertFactory.create_batch(2, owner=german)
     assert messages_of(logged_in.post(reverse("alerts:read_all"))) == ["2 Hinweise als gelesen markiert."]

@@ -58,7 +58,10 @@ def test_a_password_changed_on_its_page_is_told_and_emailed_and_audited(client, 
     [message] = smtp_server.messages
     assert message["To"] == user.email
     assert message["Subject"] == "BankDash: Password or two-factor changed"
-    assert alert.message in message.get_content()
+    body = message.get_content().replace("\r\n", "\n")
+    assert alert.message in body
+    # Where a change that was not them is acted on: the browsers signed in, to sign them out.
+    assert f"{alert.message}\n\nWhere you are signed in: http://127.0.0.1:8000/settings/#sessions-heading\n" in body
 
 
 @pytest.mark.django_db

@@ -1,8 +1,10 @@
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.alerts.models import Alert
+from apps.alerts.models import Alert, AlertKind
 from tests.factories import AlertFactory, UserFactory
 from tests.helpers import messages_of
 
@@ -84,3 +86,22 @@ def test_times_are_shown_in_the_users_time_zone(client):
     client.force_login(user)
     html = client.get(reverse("alerts:list")).content.decode()
     assert "Jan 1, 2026, 5:30 AM" in html
+
+
+def test_each_alert_links_to_where_it_is_acted_on(logged_in, user):
+    sign_in = AlertFactory(owner=user, kind=AlertKind.NEW_SIGN_IN, message="New sign-in")
+    low = AlertFactory(owner=user, kind=AlertKind.FORECAST_LOW, message="Low ahead")
+    hook = AlertFactory(owner=user, kind=AlertKind.WEBHOOK_DISABLED, message="Hook off")
+    system = AlertFactory(owner=user, kind=AlertKind.SYSTEM, message="Maintenance")
+
+    html = logged_in.get(reverse("alerts:list")).content.decode()
+
+    def links(alert):
+        item = html.split(f'id="alert-{alert.pk}"', 1)[1].split("</li>", 1)[0]
+        return re.findall(r'<a href="([^"]+)">([^<]+)</a>', item)
+
+    assert links(sign_in) == [("/settings/#sessions-heading", "Where you are signed in")]
+    assert links(low) == [("/bills/calendar/", "Bills calendar")]
+    assert links(hook) == [("/notifications/webhooks/", "Webhooks")]
+    assert links(system) == []  # the alert says all there is
+

@@ -11,6 +11,7 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from apps.alerts.links import alert_link
 from apps.core import formats
 
 from ..models import Channel
@@ -36,6 +37,9 @@ class EmailChannel:
         context = {"alert": alert, "kind_label": alert.get_kind_display(), "unsubscribe_url": unsubscribe_url,
                    "alerts_url": absolute(reverse("alerts:list")),
                    "settings_url": absolute(reverse("notifications:settings"))}
+        link = alert_link(alert.kind)
+        if link is not None:
+            context.update(link_label=link.label, link_url=absolute(link.path))
         domain = urlsplit(settings.SITE_URL).hostname or "bankdash.local"
         return EmailMessage(
             subject=headline(alert),

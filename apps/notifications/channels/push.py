@@ -14,6 +14,7 @@ from django.utils import timezone
 from py_vapid import Vapid
 from pywebpush import WebPushException, webpush
 
+from apps.alerts.links import alert_link
 from apps.alerts.models import AlertKind
 from apps.core import formats
 
@@ -49,7 +50,9 @@ class PushChannel:
         alert = delivery.alert
         with formats.for_user(delivery.owner):
             title = headline(alert)
-        return {"title": title, "body": alert.message, "url": absolute(reverse("alerts:list")),
+        link = alert_link(alert.kind)  # a tap opens where it is acted on (a sign-in: the sessions list)
+        return {"title": title, "body": alert.message,
+                "url": absolute(link.path if link is not None else reverse("alerts:list")),
                 "tag": delivery.idempotency_key}
 
     def reachable(self, owner_ids: set[int]) -> set[int]:

@@ -22,12 +22,13 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from apps.alerts.models import Alert
+from apps.alerts.models import Alert, AlertKind
 from apps.alerts.services import system_alert_broadcast
 from apps.notifications.channels import CHANNELS
 from apps.notifications.models import Delivery, DeliveryStatus, PushSubscription
 from apps.notifications.push import generate_vapid_pair, push_subscription_save, vapid_keys
 from apps.notifications.tasks import deliver
+from tests.factories import AlertFactory
 
 from .conftest import run_worker
 
@@ -411,3 +412,13 @@ def test_reachable_are_the_owners_with_a_browser_in_one_query(vapid, user_factor
     PushSubscription.objects.create(owner=with_browser, endpoint="https://push.example.com/2", p256dh="x", auth="y")
     with django_assert_num_queries(1):
         assert CHANNELS["push"].reachable({with_browser.pk, without.pk}) == {with_browser.pk}
+
+
+@pytest.mark.django_db
+def test_a_sign_in_alert_opens_the_browsers_signed_in_and_a_system_one_the_alerts(user):
+    push = CHANNELS["push"]
+    sign_in = AlertFactory(owner=user, kind=AlertKind.NEW_SIGN_IN, message="New sign-in")
+    system = AlertFactory(owner=user, kind=AlertKind.SYSTEM, message="Maintenance")
+    assert push.payload(Delivery(alert=sign_in, owner=user, channel="push"))["url"] == (
+        "http://127.0.0.1:8000/settings/#sessions-heading")
+    assert push.payload(Delivery(alert=system, owner=user, channel="push"))["url"] == "http://127.0.0.1:8000/alerts/"

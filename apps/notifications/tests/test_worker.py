@@ -47,6 +47,7 @@ def test_an_expense_over_budget_is_emailed_once_with_its_unsubscribe_link(user, 
     body = message.get_content()
     assert alert.message in body
     assert "You have exceeded your monthly" in body
+    assert "\nBudgets: http://127.0.0.1:8000/budgets/\n" in body.replace("\r\n", "\n")  # where it is acted on
     unsubscribe_url = str(message["List-Unsubscribe"]).strip().strip("<>")
     assert f"Stop these emails (no login needed): {unsubscribe_url}" in body
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"

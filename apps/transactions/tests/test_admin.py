@@ -3,9 +3,10 @@ from decimal import Decimal
 import pytest
 from django.contrib import admin
 from django.test import RequestFactory
+from django.urls import reverse
 
 from apps.accounts.models import Account
-from apps.transactions.models import Category, MonthlyTotal, Transaction
+from apps.transactions.models import Attachment, Category, MonthlyTotal, Transaction
 from tests.factories import AccountFactory, AuditorFactory, SupportFactory, UserFactory, expense
 
 pytestmark = pytest.mark.django_db
@@ -88,3 +89,15 @@ def test_changelists_render_with_filters_search_and_dates(model, superuser):
         assert response.context_data["cl"].result_count == 1
     if model in (Account, Transaction):
         assert model_admin.list_filter and model_admin.search_fields and model_admin.date_hierarchy
+
+
+def test_staff_see_which_receipts_an_entry_keeps_but_not_their_bytes(client):
+    account = AccountFactory(opening_balance=Decimal("50.00"))
+    entry = expense(account, "20.00", description="coffee")
+    Attachment.objects.create(owner=account.owner, transaction=entry, name="till receipt.pdf",
+                              content_type="application/pdf", size=2048, data=b"%PDF-secret")
+    client.force_login(SupportFactory())
+    html = client.get(reverse("admin:transactions_transaction_change", args=[entry.pk])).content.decode()
+    assert "till receipt.pdf" in html and "2.0\xa0KB" in html and "PDF" in html
+    assert "secret" not in html
+    assert "attachments-0-name" not in html  # read-only: no input to change or add one

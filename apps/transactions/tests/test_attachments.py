@@ -3,6 +3,7 @@ file is comes from its bytes; another customer's entry or file is 404; a file go
 entry, in the database."""
 
 import io
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -15,6 +16,7 @@ from PIL import Image
 
 from apps.transactions import services
 from apps.transactions.models import ATTACHMENT_MAX_BYTES, Attachment, Transaction
+from apps.transactions.selectors import receipt_counts
 from tests.factories import UserFactory, account, default_category, expense, transfer
 from tests.helpers import messages_of
 
@@ -156,3 +158,40 @@ def test_no_file_and_a_name_with_quotes_and_accents(logged_in, user, entry):
     assert kept.name == 'Quittung "März".pdf'  # no folders, no control characters
     response = logged_in.get(reverse("transactions:attachment", kwargs={"pk": kept.pk}))
     assert response["Content-Disposition"] == "attachment; filename*=utf-8''Quittung%20%22M%C3%A4rz%22.pdf"
+
+
+def test_the_list_marks_each_entry_with_receipts_and_links_to_them(logged_in, user, entry):
+    """A paperclip on the list (and an account's page) for every line whose entry keeps files:
+    a transfer's lines and a split entry's parts each, the count said to screen readers; one
+    query for the whole page."""
+    checking = entry.account
+    savings = account(user, "Savings", opened_on=date(2025, 1, 1))
+    plain = expense(checking, "5.00", on=date(2025, 3, 9), description="Nothing kept")
+    out_leg = transfer(checking, savings, "10.00", on=date(2025, 3, 11))
+    in_leg = Transaction.objects.get(transfer_id=out_leg.transfer_id, kind="transfer_in")
+    upload(logged_in, in_leg, "transfer.pdf", PDF)
+    upload(logged_in, entry, "till.pdf", PDF)
+    upload(logged_in, entry, "till.png", png())
+    parts = services.entry_split(user=user, transaction_id=entry.pk, parts=[
+        (D("30.00"), entry.category), (D("12.00"), default_category("household"))])
+    expense(account(UserFactory(), opened_on=date(2025, 1, 1), opening="50.00"), "1.00", on=date(2025, 3, 9))
+
+    def marks(path):
+        html = logged_in.get(path).content.decode()
+        return dict(re.findall(r'href="/transactions/(\d+)/edit/#receipts"[^>]*data-receipts="(\d+)"', html))
+
+    # One line per transfer on the list; the two parts of the split entry are two lines.
+    assert marks(reverse("transactions:list")) == {
+        str(parts[0].pk): "2", str(parts[1].pk): "2", str(out_leg.pk): "1"}
+    # An account's page shows its own leg of the transfer.
+    assert marks(reverse("accounts:detail", kwargs={"pk": savings.pk})) == {str(in_leg.pk): "1"}
+    html = logged_in.get(reverse("transactions:list")).content.decode()
+    assert '<span class="visually-hidden">Receipts kept: 2</span>' in html
+
+    rows = list(Transaction.objects.filter(owner=user).order_by("pk"))
+    with CaptureQueriesContext(connection) as queries:
+        counts = receipt_counts(rows)
+    assert len(queries) == 1
+    assert counts == {parts[0].pk: 2, parts[1].pk: 2, out_leg.pk: 1, in_leg.pk: 1}
+    assert plain.pk not in counts
+    assert receipt_counts([]) == {}
