@@ -6,7 +6,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
-from .links import alert_link
 from .models import Alert
 from .selectors import alerts_for_user
 from .services import alert_mark_all_read, alert_mark_read
@@ -19,12 +18,6 @@ class AlertListView(ListView):
 
     def get_queryset(self):
         return alerts_for_user(user=self.request.user)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        for alert in context["alerts"]:
-            alert.link = alert_link(alert.kind)  # where it is acted on (a sign-in: the sessions list)
-        return context
 
 
 @require_POST

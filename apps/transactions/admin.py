@@ -36,7 +36,6 @@ class AttachmentInline(admin.TabularInline):
     has them on the entry's page and in their data export."""
 
     model = Attachment
-    fk_name = "transaction"
     fields = ("name", "content_type", "size_text", "created_at")
     readonly_fields = fields
     extra = 0

@@ -29,6 +29,7 @@ from apps.core.api import json_error, json_response
 
 from .. import services
 from ..devices import browser_shown, os_shown
+from ..links import sessions_path
 from ..middleware import IDLE_LOGOUT_MESSAGE
 from ..models import SignedInSession
 from .common import safe_next
@@ -109,12 +110,12 @@ class SessionSignOutView(View):
         row = get_object_or_404(SignedInSession, pk=pk, user=request.user)
         if row.session_key == request.session.session_key:
             messages.info(request, _("That is this browser: use “Log out” to end it."))
-            return redirect(SESSIONS_ANCHOR)
+            return redirect(sessions_path())
         ended = services.sessions_sign_out(user=request.user, keep_session_key=request.session.session_key,
                                            session_ids=[row.pk])
         if ended:
             messages.success(request, _("Signed out: %(where)s.") % {"where": _where(ended[0])})
-        return redirect(SESSIONS_ANCHOR)
+        return redirect(sessions_path())
 
 
 class OtherSessionsSignOutView(View):
@@ -130,10 +131,8 @@ class OtherSessionsSignOutView(View):
                                                len(ended)) % {"count": len(ended)})
         else:
             messages.info(request, _("You were not signed in anywhere else."))
-        return redirect(SESSIONS_ANCHOR)
+        return redirect(sessions_path())
 
-
-SESSIONS_ANCHOR = "/settings/#sessions-heading"
 
 
 def _where(row) -> str:
