@@ -150,6 +150,10 @@ def searched_amount(words: str) -> Decimal | None:
     return amount if amount < MAX_AMOUNT else None
 
 
+RECEIPTS_WITH, RECEIPTS_WITHOUT = "with", "without"
+RECEIPTS_CHOICES = [(RECEIPTS_WITH, _("With receipts")), (RECEIPTS_WITHOUT, _("Without receipts"))]
+
+
 class TransactionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"), widget=forms.TextInput(
         attrs={"type": "search", "placeholder": _("Payee, description, account or amount")}))
@@ -164,6 +168,8 @@ class TransactionFilter(django_filters.FilterSet):
     amount_to = _amount_field(_("Amount to"), "lte")
     category = CategoryChoiceFilter(queryset=_categories, label=_("Category"), empty_label=_("All categories"))
     kind = django_filters.ChoiceFilter(choices=Transaction.Kind.choices, label=_("Kind"), empty_label=_("All kinds"))
+    receipts = django_filters.ChoiceFilter(choices=RECEIPTS_CHOICES, method="kept_receipts", label=_("Receipts"),
+                                           empty_label=_("With or without"))
     sort = ListOrderingFilter(fields=[(field, name) for field, name, _heading in SORTABLE],
                               field_labels={**{field: heading for field, _name, heading in SORTABLE},
                                             **SORT_DESCENDING_LABELS},
@@ -173,7 +179,7 @@ class TransactionFilter(django_filters.FilterSet):
         model = Transaction
         form = TransactionFilterForm
         fields = ["q", "merchant", "account", "month", "date_from", "date_to", "amount_from", "amount_to",
-                  "category", "kind", "sort"]
+                  "category", "kind", "receipts", "sort"]
 
     def is_one_account_by_date(self) -> bool:
         """Filtered to one account and nothing else, newest first: the rows follow each other
@@ -183,6 +189,12 @@ class TransactionFilter(django_filters.FilterSet):
             return False
         others = [name for name, value in data.items() if name not in ("account", "sort") and value not in (None, "")]
         return not others and data.get("sort") in (None, [], ["-date"])
+
+    def kept_receipts(self, queryset, name, value):
+        """``with``: the entries that keep a receipt or an invoice; ``without``: the others
+        (the expenses a customer still has to find a receipt for)."""
+        kept = selectors.keeps_receipts(user=self.request.user)
+        return queryset.filter(kept if value == RECEIPTS_WITH else ~kept)
 
     def search(self, queryset, name, value):
         """What was typed, found in the description, the payee or the account's name; an amount

@@ -423,6 +423,18 @@ def receipt_counts(entries) -> dict[int, int]:
     return counts
 
 
+def keeps_receipts(*, user) -> Q:
+    """The ``user``'s entries that keep files, as ``receipt_counts`` counts them: on the row
+    itself, or on any leg of its transfer or part of its split entry (the list's "with
+    receipts"; negated, "without"). Three lists of ids from the user's files, each read once
+    and looked up by hash, not a subquery per entry: a long history is filtered and counted
+    at the cost of reading it."""
+    kept = Attachment.objects.filter(owner=user).order_by()
+    return (Q(pk__in=kept.values("transaction_id"))
+            | Q(transfer_id__in=kept.filter(transaction__transfer_id__isnull=False).values("transaction__transfer_id"))
+            | Q(split_id__in=kept.filter(transaction__split_id__isnull=False).values("transaction__split_id")))
+
+
 def balances_after(entries, *, account) -> list[Decimal]:
     """The balance of ``account`` after each of ``entries``, a run of its ledger newest first
     with nothing left out (the list filtered to this account only): today's balance less

@@ -2,6 +2,7 @@
 file is comes from its bytes; another customer's entry or file is 404; a file goes with its
 entry, in the database."""
 
+import csv
 import io
 import re
 from datetime import date
@@ -195,3 +196,57 @@ def test_the_list_marks_each_entry_with_receipts_and_links_to_them(logged_in, us
     assert counts == {parts[0].pk: 2, parts[1].pk: 2, out_leg.pk: 1, in_leg.pk: 1}
     assert plain.pk not in counts
     assert receipt_counts([]) == {}
+
+
+def test_the_list_filters_entries_with_and_without_receipts(logged_in, user, entry):
+    """"With receipts" lists the lines the paperclip marks (a transfer's line and a split
+    entry's parts by the files of their first row); "without" the others; the totals, the
+    count and the CSV export follow; a value the list does not offer is an error on the form."""
+    checking = entry.account
+    savings = account(user, "Savings", opened_on=date(2025, 1, 1))
+    plain = expense(checking, "5.00", on=date(2025, 3, 9), description="Nothing kept")
+    out_leg = transfer(checking, savings, "10.00", on=date(2025, 3, 11))
+    in_leg = Transaction.objects.get(transfer_id=out_leg.transfer_id, kind="transfer_in")
+    upload(logged_in, in_leg, "transfer.pdf", PDF)  # kept on the first row, the outgoing leg
+    upload(logged_in, entry, "till.pdf", PDF)
+    parts = services.entry_split(user=user, transaction_id=entry.pk, parts=[
+        (D("30.00"), entry.category), (D("12.00"), default_category("household"))])
+    # Another customer's files say nothing of this customer's entries.
+    stranger = UserFactory()
+    theirs = expense(account(stranger, opened_on=date(2025, 1, 1), opening="50.00"), "1.00", on=date(2025, 3, 9))
+    services.attachment_add(user=stranger, transaction_id=theirs.pk, name="x.pdf", data=PDF)
+
+    def listed(query):
+        html = logged_in.get(reverse("transactions:list") + query).content.decode()
+        return {int(pk) for pk in re.findall(r'name="ids" value="(\d+)"', html)}, html
+
+    with_receipts, html = listed("?receipts=with")
+    assert with_receipts == {parts[0].pk, parts[1].pk, out_leg.pk}
+    assert "3 transactions" in html
+    assert '<option value="with" selected>With receipts</option>' in html
+    without, html = listed("?receipts=without")
+    openings = set(Transaction.objects.filter(owner=user, kind="opening").values_list("pk", flat=True))
+    assert without == {plain.pk} | openings
+    assert theirs.pk not in without
+    # On one account a transfer's incoming leg is its own line, and has the files too.
+    assert listed(f"?receipts=with&account={savings.pk}")[0] == {in_leg.pk}
+    # With the kind: the expenses still without a receipt.
+    assert listed("?receipts=without&kind=expense")[0] == {plain.pk}
+    # Every line of the list is in exactly one of the two, as the paperclip marks it.
+    everything = listed("")[0]
+    assert with_receipts | without == everything and not with_receipts & without
+    rows = list(Transaction.objects.filter(pk__in=everything))
+    assert set(receipt_counts(rows)) & everything == with_receipts
+
+    response = logged_in.get(reverse("transactions:export_csv") + "?receipts=with")
+    body = b"".join(response.streaming_content).decode()
+    # The export writes both legs of a transfer.
+    assert sorted((row["date"], row["kind"], row["amount"]) for row in csv.DictReader(io.StringIO(body))) == [
+        ("2025-03-10", "Expense", "-12.00"), ("2025-03-10", "Expense", "-30.00"),
+        ("2025-03-11", "Transfer in", "10.00"), ("2025-03-11", "Transfer out", "-10.00")]
+
+    response = logged_in.get(reverse("transactions:list") + "?receipts=maybe")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Select a valid choice. maybe is not one of the available choices." in html
+    assert 'aria-invalid="true"' in html

@@ -44,6 +44,7 @@ def test_the_transactions_page_is_german_with_german_figures_and_dates(client, g
     assert "1 Buchung" in html
     assert 'aria-label="Aktionen für Einnahme über 1.234,56 vom 29.11.2026"' in html
     assert "Empfänger und Beschreibung" in html
+    assert '<option value="without">Ohne Belege</option>' in html  # the receipts filter
 
 
 def test_filtered_totals_are_german(client, german, girokonto):
