@@ -336,12 +336,23 @@ class Forecast:
         when the income is due today)."""
         return min([self.balance] + [p.balance for p in self._before_next_income()])
 
+    @property
+    def set_aside(self) -> Decimal:
+        """What the account's savings goal keeps out of safe to spend: the balance saved
+        toward it, up to the goal (nothing without a goal or without money on the account).
+        Spending it would set the goal back, so it is not offered as spendable."""
+        goal = self.account.goal_amount
+        if goal is None:
+            return ZERO
+        return min(max(self.balance, ZERO), goal)
+
     @cached_property
     def safe_to_spend(self) -> Decimal:
-        """What can go today and still leave the buffer after every payment due before the
-        next income; negative: that much is missing."""
+        """What can go today and still leave the buffer and the money saved toward the goal
+        (``set_aside``) after every payment due before the next income; negative: that much
+        is missing."""
         out = sum((-e.amount for e in self.money_out_before_next_income), ZERO)
-        return self.balance + self.account.credit_limit - self.buffer - out
+        return self.balance + self.account.credit_limit - self.buffer - self.set_aside - out
 
     def crossings(self, *, days: int | None = None) -> list[Crossing]:
         """Crossings below the floor in the first ``days`` days (default: the points shown)."""

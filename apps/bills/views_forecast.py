@@ -94,6 +94,7 @@ def forecast_data(forecast: Forecast) -> dict:
         "next_income": {"date": _iso(income.day), "name": income.label, "amount": income.amount} if income else None,
         "lowest_before_next_income": forecast.lowest_before_next_income,
         "safe_to_spend": forecast.safe_to_spend,
+        "set_aside_for_goal": forecast.set_aside,
         "estimate": None,
     }
     if forecast.daily_spending is not None:

@@ -88,13 +88,14 @@ def words(*, total_accounts: int) -> dict[str, Markup]:
         "reward_points": _("Reward points:"),
         "safe_to_spend": _("Safe to spend"),
         "bills_calendar": _("Bills calendar"),
-        "safe_to_spend_help": _("What can go today and still leave each account's buffer after the bills and "
-                                "transfers due before its next income."),
+        "safe_to_spend_help": _("What can go today and still leave each account's buffer, and what it has saved "
+                                "toward its goal, after the bills and transfers due before its next income."),
         "no_schedule": _('No bills or income are scheduled yet: <a href="%(bills_url)s">add them</a> for a '
                                 'figure that counts them.'),
         "safe_per_account": _("Safe to spend per account"),
         "until": _('until %(label)s on <time datetime="%(iso)s">%(day)s</time>'),
         "no_income_soon": _("no income expected soon"),
+        "set_aside": _("%(amount)s kept for the goal"),
         "by_category_title": _("Spending by category, %(month)s"),
         "in_currency": _("In %(currency)s"),
         "doughnut": _("Doughnut chart of spending by category in %(currency)s in %(month)s; the same "

@@ -196,8 +196,9 @@ def latest_transactions(*, user, until: date | None = None) -> list[Transaction]
 @dataclass(frozen=True)
 class SafeToSpendRow:
     account: Account
-    amount: Decimal  # balance - buffer - payments due before the account's next income
+    amount: Decimal  # balance - buffer - savings toward the goal - payments due before the next income
     next_income: Event | None
+    set_aside: Decimal = ZERO  # the balance saved toward the account's goal, left out of ``amount``
 
 
 @dataclass(frozen=True)
@@ -223,7 +224,8 @@ def safe_to_spend(*, user, accounts: list[Account], today: date, has_items: bool
     if not spendable:
         return None
     forecasts = account_forecasts(user=user, accounts=spendable, today=today, has_items=has_items)
-    rows = [SafeToSpendRow(account=a, amount=forecasts[a.pk].safe_to_spend, next_income=forecasts[a.pk].next_income)
+    rows = [SafeToSpendRow(account=a, amount=forecasts[a.pk].safe_to_spend, next_income=forecasts[a.pk].next_income,
+                           set_aside=forecasts[a.pk].set_aside)
             for a in spendable]
     totals: dict[str, Decimal] = {}
     for row in rows:

@@ -135,6 +135,31 @@ def test_account_forecast_by_hand(user, month):
     assert longer.lowest.balance == D("150.00") and longer.safe_to_spend == D("50.00")
 
 
+def test_money_saved_toward_a_goal_is_not_safe_to_spend(user, month):
+    """The balance saved toward the account's goal, up to the goal, is left aside like the
+    buffer: spending it would set the goal back. Above the goal the rest is spendable; an
+    account without money sets nothing aside; no goal, nothing."""
+    checking, _, _ = month
+    set_buffer(checking, "100.00")
+
+    def figures(goal):
+        Account.objects.filter(pk=checking.pk).update(goal_amount=D(goal) if goal else None)
+        forecast = account_forecast(user=user, account_id=checking.pk, days=30)
+        return forecast.set_aside, forecast.safe_to_spend
+
+    assert figures(None) == (D("0.00"), D("50.00"))  # 1,000.00 - 850.00 rent - 100.00 buffer
+    assert figures("600.00") == (D("600.00"), D("-550.00"))  # the rent would eat into the savings: 550.00 short
+    assert figures("5000.00") == (D("1000.00"), D("-950.00"))  # all of the balance is toward the goal
+    savings = account(user, "Savings", opening="1500.00", kind=Account.Kind.SAVINGS)
+    Account.objects.filter(pk=savings.pk).update(goal_amount=D("1200.00"))
+    forecast = account_forecast(user=user, account_id=savings.pk, days=30)
+    assert (forecast.set_aside, forecast.safe_to_spend) == (D("1200.00"), D("300.00"))  # what is above the goal
+    empty = account(user, "Empty savings", opening="0.00", kind=Account.Kind.SAVINGS)
+    Account.objects.filter(pk=empty.pk).update(goal_amount=D("1200.00"))
+    forecast = account_forecast(user=user, account_id=empty.pk, days=30)
+    assert (forecast.set_aside, forecast.safe_to_spend) == (D("0.00"), D("0.00"))
+
+
 def test_a_transfer_moves_both_accounts(user, month):
     checking, _, _ = month
     savings = account(user, "Savings", opening="0.00", kind=Account.Kind.SAVINGS)

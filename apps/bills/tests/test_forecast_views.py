@@ -128,6 +128,17 @@ def test_forecast_json_queries_do_not_grow_with_bills(client, user_factory, time
     assert counts[0] == counts[1], counts
 
 
+def test_forecast_json_names_what_the_goal_sets_aside(logged_in, user, month):
+    Account.objects.filter(pk=month.pk).update(goal_amount=D("30.00"))
+    response, data = get_json(logged_in, account=month.pk, days=30)
+    assert (data["set_aside_for_goal"], data["safe_to_spend"]) == (D("30.00"), D("20.00"))
+    assert b'"set_aside_for_goal": 30.00' in response.content
+    html = logged_in.get(f"/accounts/{month.pk}/").content.decode()
+    assert re.search(r'id="safe-to-spend" data-amount="20.00"', html)
+    assert ('<span id="set-aside" data-amount="30.00">The 30.00 USD saved toward your goal is left aside too.</span>'
+            in html)
+
+
 # --- the account page -------------------------------------------------------------------------
 
 def test_the_account_page_shows_the_forecast(logged_in, month):

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from apps.accounts import services as services_accounts
 from apps.accounts.models import Account
 from apps.bills import services as bills
 from tests import factories as f
@@ -218,6 +219,24 @@ def test_the_dashboard_shows_safe_to_spend(logged_in, household):
     rows = dict(re.findall(r'<li data-account-id="(\d+)">.*?data-amount="([^"]+)"', html, re.S))
     assert rows == {str(checking.pk): "50.00", str(savings.pk): "300.00"}
     assert "until Salary on" in html and "no income expected soon" in html
+
+
+def test_safe_to_spend_leaves_out_the_savings_toward_a_goal(logged_in, user, household):
+    """Savings 300.00 toward a 1,000.00 goal: none of it is safe to spend, and the line says
+    what is kept for the goal; the total follows. German on a German customer's page."""
+    checking, savings = household
+    services_accounts.account_goal_set(user=user, account_id=savings.pk, amount=D("1000.00"))
+    html = logged_in.get("/").content.decode()
+    assert re.search(r'data-currency="USD" data-amount="50.00" id="safe-to-spend-total"', html)
+    rows = dict(re.findall(r'<li data-account-id="(\d+)">.*?data-amount="([^"]+)"', html, re.S))
+    assert rows == {str(checking.pk): "50.00", str(savings.pk): "0.00"}
+    assert '<span data-set-aside="300.00">300.00 USD kept for the goal</span>' in html
+    assert "and what it has saved toward its goal" in html
+    assert html.count("kept for the goal") == 1  # not on the account without a goal
+    user.locale = "de-DE"
+    user.save(update_fields=["locale"])
+    html = logged_in.get("/").content.decode()
+    assert '<span data-set-aside="300.00">300,00 $ für das Sparziel zurückgelegt</span>' in html
 
 
 def test_safe_to_spend_is_about_today(logged_in, household):
