@@ -1,6 +1,6 @@
 """Demo ledger for the demo customer (called by `seed_demo`): three accounts and six
 months, ending this month, of salary, rent, groceries, transport, utilities and leisure,
-with a monthly transfer to savings and a credit card payment. Every entry goes through
+with a monthly transfer to savings (toward a goal) and a credit card payment. Every entry goes through
 the services; amounts are Decimal from a seeded random generator, so runs are repeatable."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from functools import partial
 
 from django.db import transaction
 
+from apps.accounts import services as account_services
 from apps.accounts.models import Account
 from apps.core.dates import month_end, shift_month, user_today
 
@@ -115,4 +116,7 @@ def seed_ledger(customer, stdout) -> None:
     if receipt is not None and receipt.amount > Decimal("20.00"):
         services.entry_split(user=customer, transaction_id=receipt.pk, parts=[
             (receipt.amount - Decimal("18.50"), cat["food"]), (Decimal("18.50"), cat["shopping"])])
+    # The savings are for something: a goal a year out (so safe to spend leaves them aside).
+    account_services.account_goal_set(user=customer, account_id=savings.pk, amount=Decimal("5000.00"),
+                                      on=shift_month(today, 12))
     stdout.write(f"created 3 accounts and {posted} ledger entries for {customer.email}")

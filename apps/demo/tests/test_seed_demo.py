@@ -1,11 +1,15 @@
 import io
+from decimal import Decimal
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
 
+from apps.accounts.models import Account
 from apps.audit.models import AuditEvent
+from apps.bills.forecast import account_forecast
 from apps.bills.models import RecurringItem
+from apps.core.dates import shift_month, user_today
 from apps.rewards.selectors import points_total
 from apps.users.models import User
 from apps.users.seed import DEMO_PASSWORD
@@ -35,6 +39,11 @@ def test_seed_demo_creates_the_three_demo_logins():
     assert RecurringItem.objects.filter(owner=demo, kind="income").exists()
     assert points_total(user=demo) == 50
     assert AuditEvent.objects.filter(action="points_adjustment", actor=staff).exists()
+    # The savings are toward a goal a year out, which safe to spend leaves aside.
+    savings = Account.objects.get(owner=demo, name="Rainy-day savings")
+    assert (savings.goal_amount, savings.goal_on) == (Decimal("5000.00"), shift_month(user_today(demo), 12))
+    forecast = account_forecast(user=demo, account_id=savings.pk)
+    assert forecast.set_aside == savings.balance > 0 and forecast.safe_to_spend == 0
 
 
 def test_seed_demo_is_idempotent():
