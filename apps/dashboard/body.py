@@ -58,12 +58,17 @@ def render_body(*, page: selectors.DashboardPage, category_sections, history_sec
         "month_label": formats.format_month(page.month),
         "month_name": date_filter(page.month, "F"),
         "previous_month_name": date_filter(page.previous_month.month, "F"),
-        "w": words(total_accounts=page.accounts.total_accounts),
+        "w": words(total_accounts=page.accounts.total_accounts, more=_more(page.coming_up)),
     })
     return mark_safe(html)  # noqa: S308 (Jinja2 escaped every value: autoescape is on)
 
 
-def words(*, total_accounts: int) -> dict[str, Markup]:
+def _more(coming_up: selectors.ComingUp | None) -> int:
+    """How many of the next days' bills, income and transfers the card does not list."""
+    return coming_up.count - len(coming_up.rows) if coming_up else 0
+
+
+def words(*, total_accounts: int, more: int = 0) -> dict[str, Markup]:
     """The body's texts in the active language, with the Django template's message ids."""
     texts = {
         "total_balance": _("Total balance"),
@@ -96,6 +101,13 @@ def words(*, total_accounts: int) -> dict[str, Markup]:
         "until": _('until %(label)s on <time datetime="%(iso)s">%(day)s</time>'),
         "no_income_soon": _("no income expected soon"),
         "set_aside": _("%(amount)s kept for the goal"),
+        "coming_up": _("Coming up in the next %(days)s days"),
+        "bills": _("Bills"),
+        "overdue_since": _("Overdue since %(day)s"),
+        "about": _("about"),
+        "nothing_coming_up": _("Nothing is scheduled in the next %(days)s days."),
+        "coming_up_more": ngettext("%(count)s more in the bills calendar", "%(count)s more in the bills calendar",
+                                   more) % {"count": formats.format_count(more)},
         "by_category_title": _("Spending by category, %(month)s"),
         "in_currency": _("In %(currency)s"),
         "doughnut": _("Doughnut chart of spending by category in %(currency)s in %(month)s; the same "

@@ -35,7 +35,7 @@ from django.db.models.functions import Coalesce
 from apps.accounts.models import Account, OnboardingProgress
 from apps.accounts.selectors import accounts_by_name
 from apps.alerts.selectors import UNREAD_COUNT_SQL
-from apps.bills.forecast import ACTIVE_ITEMS_SQL, Event, account_forecasts
+from apps.bills.forecast import ACTIVE_ITEMS_SQL, Event, Forecast, account_forecasts
 from apps.budgets.models import Budget
 from apps.budgets.selectors import BudgetStatus, budget_vs_actual, spent_in_windows
 from apps.core import versions
@@ -215,15 +215,13 @@ class SafeToSpend:
         return len(self.by_currency) > 1
 
 
-def safe_to_spend(*, user, accounts: list[Account], today: date, has_items: bool = True) -> SafeToSpend | None:
-    """Safe to spend on each of ``accounts`` (open, with today's balances) that is not a
-    credit card: two queries (the recurring items and their occurrences), one without items
-    on them, none when the caller knows there are no items (``has_items=False``), whatever
-    the number of accounts and bills; None without such an account."""
+def _safe_to_spend(accounts: list[Account], forecasts: dict[int, Forecast], *, default_currency: str
+                   ) -> SafeToSpend | None:
+    """Safe to spend on each of ``accounts`` that is not a credit card (borrowing is not money
+    to spend); None without such an account."""
     spendable = [a for a in accounts if a.kind != Account.Kind.CREDIT_CARD]
     if not spendable:
         return None
-    forecasts = account_forecasts(user=user, accounts=spendable, today=today, has_items=has_items)
     rows = [SafeToSpendRow(account=a, amount=forecasts[a.pk].safe_to_spend, next_income=forecasts[a.pk].next_income,
                            set_aside=forecasts[a.pk].set_aside)
             for a in spendable]
@@ -231,8 +229,67 @@ def safe_to_spend(*, user, accounts: list[Account], today: date, has_items: bool
     for row in rows:
         totals[row.account.currency] = totals.get(row.account.currency, ZERO) + row.amount
     return SafeToSpend(rows=rows,
-                       by_currency={c: totals[c] for c in currency_order(totals, user.default_currency)},
-                       has_schedule=any(f.has_schedule for f in forecasts.values()))
+                       by_currency={c: totals[c] for c in currency_order(totals, default_currency)},
+                       has_schedule=any(forecasts[a.pk].has_schedule for a in spendable))
+
+
+COMING_UP_DAYS = 7  # today and the six days after it
+COMING_UP_SHOWN = 6
+
+
+@dataclass(frozen=True)
+class ComingUpRow:
+    event: Event  # its day (today for an overdue one), label, signed amount, kind, due_on
+    account: Account  # the account it moves: a transfer's is the one it leaves
+
+
+@dataclass(frozen=True)
+class ComingUp:
+    """The bills, income and transfers scheduled on the open accounts in the next
+    COMING_UP_DAYS days, soonest first: the first COMING_UP_SHOWN (``rows``) of ``count``."""
+
+    rows: list[ComingUpRow]
+    count: int
+    days: int = COMING_UP_DAYS
+
+
+def _coming_up(accounts: list[Account], forecasts: dict[int, Forecast]) -> ComingUp:
+    """A transfer between two of ``accounts`` is one line, the side that leaves; its arriving
+    side is listed only when the account it leaves is not among them."""
+    leaving = set()
+    found = []
+    for account in accounts:
+        for point in forecasts[account.pk].lookahead[:COMING_UP_DAYS]:
+            for event in point.events:
+                found.append(ComingUpRow(event=event, account=account))
+                if event.kind == "transfer_out":
+                    leaving.add((event.item_id, event.due_on))
+    rows = [row for row in found
+            if not (row.event.kind == "transfer_in" and (row.event.item_id, row.event.due_on) in leaving)]
+    # Overdue first on today, then money out before money in on a day, then by name.
+    rows.sort(key=lambda r: (r.event.day, r.event.due_on or r.event.day, r.event.amount > 0, r.event.label,
+                             r.account.name))
+    return ComingUp(rows=rows[:COMING_UP_SHOWN], count=len(rows))
+
+
+@dataclass(frozen=True)
+class Outlook:
+    """What today's forecasts show on the dashboard."""
+
+    safe_to_spend: SafeToSpend | None
+    coming_up: ComingUp
+
+
+def todays_outlook(*, user, accounts: list[Account], today: date, has_items: bool = True) -> Outlook | None:
+    """Safe to spend and what is coming up, from one forecast of each of ``accounts`` (open,
+    with today's balances): two queries (the recurring items and their occurrences), one
+    without items on them, none when the caller knows there are no items (``has_items=False``),
+    whatever the number of accounts and bills; None without an account."""
+    if not accounts:
+        return None
+    forecasts = account_forecasts(user=user, accounts=accounts, today=today, has_items=has_items)
+    return Outlook(safe_to_spend=_safe_to_spend(accounts, forecasts, default_currency=user.default_currency),
+                   coming_up=_coming_up(accounts, forecasts))
 
 
 # ---------------------------------------------------------------------------
@@ -439,7 +496,7 @@ class DashboardPage:
     budgets: list[BudgetStatus]
     latest: list[Transaction] = field(default_factory=list)
     alerts_count: int = 0
-    safe_to_spend: SafeToSpend | None = None  # the current month only: it is about today
+    outlook: Outlook | None = None  # the current month only: it is about today
     reward_points: int = 0
     checklist: FirstRunChecklist | None = None  # while the customer has a first step left
 
@@ -479,6 +536,14 @@ class DashboardPage:
         return self.accounts.as_of is None and not self.accounts.accounts and not self.latest
 
     @property
+    def safe_to_spend(self) -> SafeToSpend | None:
+        return self.outlook.safe_to_spend if self.outlook else None
+
+    @property
+    def coming_up(self) -> ComingUp | None:
+        return self.outlook.coming_up if self.outlook else None
+
+    @property
     def is_current_month(self) -> bool:
         return self.month == month_start(self.today)
 
@@ -488,7 +553,7 @@ def dashboard_page(*, user, month: date | None = None, today: date | None = None
     end of ``month`` when it is not the current one), six months of totals, the month's
     categories, the latest six entries, unread alerts, reward points, and the budget selector's own
     constant number; the current month also reads the recurring items and their occurrences
-    for safe to spend (two queries, one when there are none)."""
+    for safe to spend and what is coming up (two queries, one when there are none)."""
     today = today or user_today(user)
     month = month_start(month or today)
     as_of = balances_as_of(month=month, today=today)
@@ -504,8 +569,8 @@ def dashboard_page(*, user, month: date | None = None, today: date | None = None
         month=month,
         today=today,
         accounts=accounts,
-        safe_to_spend=(safe_to_spend(user=user, accounts=accounts.accounts, today=today, has_items=counts.has_items)
-                       if as_of is None else None),
+        outlook=(todays_outlook(user=user, accounts=accounts.accounts, today=today, has_items=counts.has_items)
+                 if as_of is None else None),
         spending=figures.get("spending", parts, lambda: monthly_spending(user=user, month=month)),
         history=figures.get("history", parts, lambda: income_vs_spending(user=user, month=month)),
         budgets=budget_vs_actual(user=user, month=month, today=today, spent_in=figures.spent_in),
