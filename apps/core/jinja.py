@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from apps.core.links import pk_url
 from apps.core.templatetags.dates import day, day_short, iso_day, month, month_short
-from apps.core.templatetags.money import money, signed_money
+from apps.core.templatetags.money import money, signed, signed_money
 
 
 def environment(**options) -> Environment:
@@ -29,6 +29,7 @@ def environment(**options) -> Environment:
     env.filters.update({
         # The Django templates' own filters (apps.core.templatetags), not copies of them.
         "money": money,
+        "signed": signed,
         "signed_money": signed_money,
         "day": day,
         "day_short": day_short,

@@ -253,7 +253,7 @@ class ComingUp:
     days: int = COMING_UP_DAYS
 
 
-def _coming_up(accounts: list[Account], forecasts: dict[int, Forecast]) -> ComingUp:
+def coming_up_of(accounts: list[Account], forecasts: dict[int, Forecast]) -> ComingUp:
     """A transfer between two of ``accounts`` is one line, the side that leaves; its arriving
     side is listed only when the account it leaves is not among them."""
     leaving = set()
@@ -289,7 +289,7 @@ def todays_outlook(*, user, accounts: list[Account], today: date, has_items: boo
         return None
     forecasts = account_forecasts(user=user, accounts=accounts, today=today, has_items=has_items)
     return Outlook(safe_to_spend=_safe_to_spend(accounts, forecasts, default_currency=user.default_currency),
-                   coming_up=_coming_up(accounts, forecasts))
+                   coming_up=coming_up_of(accounts, forecasts))
 
 
 # ---------------------------------------------------------------------------

@@ -16,6 +16,12 @@ def money(value, currency=""):
 
 
 @register.filter
+def signed(value, currency=""):
+    """A signed amount (money in or out): ``+1,200.00 USD`` or ``−45.10 USD``."""
+    return format_signed(value, currency)
+
+
+@register.filter
 def signed_money(transaction, currency=None):
     """A ledger entry's effect on its account: ``+1,200.00 USD`` or ``−45.10 USD``."""
-    return format_signed(transaction.signed_amount, currency or transaction.account.currency)
+    return signed(transaction.signed_amount, currency or transaction.account.currency)

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from apps.accounts.models import Account
 from apps.bills import services as bills
 from apps.bills.forecast import account_forecasts
-from apps.dashboard.selectors import _coming_up
+from apps.dashboard.selectors import coming_up_of
 from tests import factories as f
 from tests.clock import NOW
 
@@ -76,7 +76,7 @@ def test_a_transfer_from_an_account_not_listed_shows_where_it_arrives(user, hous
     """(The dashboard lists every open account; the selector is asked about savings alone.)"""
     savings = Account.objects.get(pk=household[1].pk)
     forecasts = account_forecasts(user=user, accounts=[savings], today=date(2025, 12, 15))
-    rows = _coming_up([savings], forecasts).rows
+    rows = coming_up_of([savings], forecasts).rows
     assert [(r.event.kind, r.event.label, r.event.amount, r.account.name) for r in rows] == [
         ("transfer_in", "Monthly savings", D("200.00"), "Savings")]
 
