@@ -390,34 +390,36 @@ def list_rows(entries, *, one_line_transfers: bool, running_balance_of: Account 
             for entry, balance in zip(entries, balances, strict=True)]
 
 
+# The keys that make entries share their files: a transfer's legs and a split entry's parts keep
+# them on their first row (services.attachments), and each of them shows them. The one home of
+# that rule for counting (``receipt_counts``) and for filtering (``keeps_receipts``).
+FILES_SHARED_BY = ("transfer_id", "split_id")
+
+
 def receipt_counts(entries) -> dict[int, int]:
     """How many files each of ``entries`` (one owner's: a page of the list) keeps: one query,
-    none for no entries. A transfer's legs and a split entry's parts share the files kept on
-    their first row (services.attachments), so each of them counts them."""
+    none for no entries. An entry counts the files on its own row or on any row it shares
+    them with (``FILES_SHARED_BY``)."""
     if not entries:
         return {}
-    owner_id = entries[0].owner_id
-    ids = [entry.pk for entry in entries]
-    transfers = {entry.transfer_id for entry in entries if entry.transfer_id}
-    splits = {entry.split_id for entry in entries if entry.split_id}
-    group = Q(transaction_id__in=ids)
-    if transfers:
-        group |= Q(transaction__transfer_id__in=transfers)
-    if splits:
-        group |= Q(transaction__split_id__in=splits)
-    kept = (Attachment.objects.filter(group, owner_id=owner_id).order_by()
-            .values_list("transaction_id", "transaction__transfer_id", "transaction__split_id")
+    group = Q(transaction_id__in=[entry.pk for entry in entries])
+    for key in FILES_SHARED_BY:
+        if values := {getattr(entry, key) for entry in entries if getattr(entry, key)}:
+            group |= Q(**{f"transaction__{key}__in": values})
+    kept = (Attachment.objects.filter(group, owner_id=entries[0].owner_id).order_by()
+            .values_list("transaction_id", *(f"transaction__{key}" for key in FILES_SHARED_BY))
             .annotate(count=Count("id")))
-    by_row, by_transfer, by_split = {}, {}, {}
-    for row_id, transfer_id, split_id, count in kept:
+    by_row, by_key = {}, {key: {} for key in FILES_SHARED_BY}
+    for row_id, *shared, count in kept:
         by_row[row_id] = count
-        if transfer_id:
-            by_transfer[transfer_id] = count
-        if split_id:
-            by_split[split_id] = count
+        for key, value in zip(FILES_SHARED_BY, shared, strict=True):
+            if value:
+                by_key[key][value] = count
     counts = {}
     for entry in entries:
-        count = by_row.get(entry.pk) or by_transfer.get(entry.transfer_id) or by_split.get(entry.split_id)
+        count = by_row.get(entry.pk)
+        for key in FILES_SHARED_BY:
+            count = count or by_key[key].get(getattr(entry, key))
         if count:
             counts[entry.pk] = count
     return counts
@@ -425,14 +427,16 @@ def receipt_counts(entries) -> dict[int, int]:
 
 def keeps_receipts(*, user) -> Q:
     """The ``user``'s entries that keep files, as ``receipt_counts`` counts them: on the row
-    itself, or on any leg of its transfer or part of its split entry (the list's "with
-    receipts"; negated, "without"). Three lists of ids from the user's files, each read once
-    and looked up by hash, not a subquery per entry: a long history is filtered and counted
-    at the cost of reading it."""
+    itself, or on a row it shares them with (``FILES_SHARED_BY``: the list's "with
+    receipts"; negated, "without"). A list of ids from the user's files per key, each read
+    once and looked up by hash, not a subquery per entry: a long history is filtered and
+    counted at the cost of reading it."""
     kept = Attachment.objects.filter(owner=user).order_by()
-    return (Q(pk__in=kept.values("transaction_id"))
-            | Q(transfer_id__in=kept.filter(transaction__transfer_id__isnull=False).values("transaction__transfer_id"))
-            | Q(split_id__in=kept.filter(transaction__split_id__isnull=False).values("transaction__split_id")))
+    q = Q(pk__in=kept.values("transaction_id"))
+    for key in FILES_SHARED_BY:
+        q |= Q(**{f"{key}__in": kept.filter(**{f"transaction__{key}__isnull": False})
+                  .values(f"transaction__{key}")})
+    return q
 
 
 def balances_after(entries, *, account) -> list[Decimal]:
