@@ -134,12 +134,16 @@ class SignedInSession(models.Model):
     the browser's family and system read at sign-in. A row whose session ended (logged out,
     idle, signed out from elsewhere) is left out of the list by a join with django_session and
     deleted by the daily clean-up. ``signed_in_at`` is empty for a session that was open before
-    the list existed (migration 0008 found it in the session store). The key is never shown."""
+    the list existed (migration 0008 found it in the session store). The key is never shown.
+    ``network`` is the network the sign-in came from as the new-device alert names it
+    ("203.0.113.0/24", apps.users.devices.network_of; empty when unknown): like KnownDevice,
+    the row keeps no address of a customer, and it goes when the session ends."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="signed_in_sessions")
     session_key = models.CharField(max_length=40, unique=True, editable=False)
     browser = models.CharField(max_length=40)
     os = models.CharField("system", max_length=40)
+    network = models.CharField(max_length=43, blank=True, default="")
     signed_in_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

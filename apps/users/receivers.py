@@ -24,7 +24,8 @@ def record_device_on_login(sender, *, request, user, **kwargs):
 def record_session_on_login(sender, *, request, user, **kwargs):
     session = getattr(request, "session", None) if request else None
     services.signed_in_session_record(user=user, session_key=session.session_key if session is not None else None,
-                                      user_agent=request.META.get("HTTP_USER_AGENT") if request else None)
+                                      user_agent=request.META.get("HTTP_USER_AGENT") if request else None,
+                                      ip=client_ip(request) if request else None)
 
 
 def forget_session_on_logout(sender, *, request, user, **kwargs):

@@ -48,6 +48,7 @@ class SessionLine:
     id: int
     browser: str
     os: str
+    network: str  # "203.0.113.0/24"; "" when unknown (a sign-in before networks were kept)
     signed_in_at: datetime | None  # None: open before the list existed
     last_active: datetime  # to SESSION_RENEW_INTERVAL (a minute in production): the session's last save
     current: bool  # the browser asking
@@ -67,7 +68,7 @@ def signed_in_sessions(*, user, current_key: str | None, limit: int = SESSIONS_S
                                                         default=Value(False)))
                 .filter(expires__isnull=False)
                 .order_by("-current", F("expires").desc(), "-id")
-                .values("id", "browser", "os", "signed_in_at", "expires", "current")[:limit + 1])
+                .values("id", "browser", "os", "network", "signed_in_at", "expires", "current")[:limit + 1])
     total = len(rows)
     if total > limit:
         rows = rows[:limit]
@@ -75,6 +76,6 @@ def signed_in_sessions(*, user, current_key: str | None, limit: int = SESSIONS_S
             expires__isnull=False).count()
     age = timedelta(seconds=settings.SESSION_COOKIE_AGE)
     return [SessionLine(id=row["id"], browser=browser_shown(row["browser"]), os=os_shown(row["os"]),
-                        signed_in_at=row["signed_in_at"],
+                        network=row["network"], signed_in_at=row["signed_in_at"],
                         last_active=now if row["current"] else min(now, row["expires"] - age),
                         current=row["current"]) for row in rows], total

@@ -366,17 +366,19 @@ def known_device_record(*, user, user_agent: str | None, ip: str | None) -> tupl
 # Where a user is signed in (apps.users.models.SignedInSession)
 # ---------------------------------------------------------------------------
 
-def signed_in_session_record(*, user, session_key: str | None, user_agent: str | None) -> SignedInSession | None:
+def signed_in_session_record(*, user, session_key: str | None, user_agent: str | None,
+                             ip: str | None = None) -> SignedInSession | None:
     """Name the session ``user`` just signed in with (the key Django's login() gave it; a
-    sign-in without a session, as in a shell, names none). A key already named is taken over."""
+    sign-in without a session, as in a shell, names none), with the browser, the system and
+    the network of ``ip`` (not the address itself). A key already named is taken over."""
     if not session_key:
         return None
     browser, os_name = browser_and_os(user_agent)
     row = SignedInSession(user=user, session_key=session_key, browser=browser, os=os_name,
-                          signed_in_at=timezone.now())
+                          network=network_of(ip) if ip else "", signed_in_at=timezone.now())
     # One statement: INSERT ... ON CONFLICT (session_key) DO UPDATE.
     SignedInSession.objects.bulk_create([row], update_conflicts=True, unique_fields=["session_key"],
-                                        update_fields=["user", "browser", "os", "signed_in_at"])
+                                        update_fields=["user", "browser", "os", "network", "signed_in_at"])
     return row
 
 

@@ -83,15 +83,18 @@ def test_the_settings_page_lists_the_live_sessions_this_browser_first(ada, froze
     time_machine.shift(timedelta(minutes=5))
     phone = browser(ada, SAFARI_IPHONE)
     time_machine.shift(timedelta(minutes=5))
-    browser(ada, EDGE_WINDOWS)
+    browser(ada, EDGE_WINDOWS, ip="2001:db8:1:2::7")
     # A session that ended without a logout (idle, the browser closed) is not listed.
     Session.objects.filter(session_key=key_of(phone)).update(expire_date=timezone.now() - timedelta(seconds=1))
 
     lines, total = selectors.signed_in_sessions(user=ada, current_key=key_of(laptop))
 
     assert total == 2
-    assert [(line.browser, line.os, line.current) for line in lines] == [
-        ("Firefox", "Linux", True), ("Edge", "Windows", False)]
+    assert [(line.browser, line.os, line.network, line.current) for line in lines] == [
+        ("Firefox", "Linux", "203.0.113.0/24", True), ("Edge", "Windows", "2001:db8:1::/48", False)]
+    # The network, as the new-device alert names it; the address itself is kept nowhere.
+    assert not SignedInSession.objects.filter(network__contains=".7").exists()
+    assert not SignedInSession.objects.filter(network__contains="::7").exists()
     edge = lines[1]
     # Its last activity is its last save (the session expires SESSION_COOKIE_AGE after it).
     assert abs(edge.last_active - edge.signed_in_at) < timedelta(seconds=5)
@@ -102,6 +105,7 @@ def test_the_settings_page_lists_the_live_sessions_this_browser_first(ada, froze
     assert "Where you are signed in" in html
     assert "Firefox on Linux" in html and "This browser" in html and "active now" in html
     assert "Edge on Windows" in html and "Safari on iOS" not in html
+    assert "from the network 203.0.113.0/24" in html and "from the network 2001:db8:1::/48" in html
     assert html.count('action="/settings/sessions/') == 2  # Edge's "Sign out" and "Sign out everywhere else"
     assert f'action="{reverse("session_sign_out", args=[edge.id])}"' in html
     assert "Sign out everywhere else" in html
@@ -292,7 +296,9 @@ def test_the_sessions_open_before_the_list_are_named_by_the_migration(ada):
     assert (row.user, row.session_key, row.browser, row.os, row.signed_in_at) == (
         ada, key_of(phone), "an unknown browser", "an unknown system", None)
     laptop = browser(ada, FIREFOX_LINUX)
-    assert "Signed in before this list was kept" in laptop.get(reverse("settings")).content.decode()
+    html = laptop.get(reverse("settings")).content.decode()
+    assert "Signed in before this list was kept" in html
+    assert html.count("from the network") == 1  # the laptop's: the phone's network was not kept
     laptop.post(reverse("sessions_sign_out_others"))
     assert not signed_in(phone)
 
@@ -339,6 +345,7 @@ def test_the_list_is_in_german(ada):
 
     assert "Hier sind Sie angemeldet" in html
     assert "Firefox unter Linux" in html and "Dieser Browser" in html
+    assert "aus dem Netzwerk 203.0.113.0/24" in html and "aus dem Netzwerk 198.51.100.0/24" in html
     assert "Ein unbekannter Browser unter einem unbekannten System" in html
     assert "Überall sonst abmelden" in html
     # The alert of that sign-in says it in German too, in the case its sentence needs.
