@@ -40,6 +40,7 @@ urlpatterns = [
     path("import/", include("apps.imports.urls")),
     path("insights/", include("apps.insights.urls")),
     path("notifications/", include("apps.notifications.urls")),
+    path("settings/activity/", include("apps.audit.urls")),  # the customer's security activity
     path("settings/", include("apps.profile.urls")),  # /settings/ itself and the email change: apps.users
     path("", include("apps.dashboard.urls")),
 ]

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 
@@ -55,6 +56,10 @@ class AuditEvent(models.Model):
             models.Index(fields=["action", "-created_at"], name="audit_action_time_idx"),
             models.Index(fields=["actor", "-created_at"], name="audit_actor_time_idx"),
             models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+            # Attempts on an address by someone not signed in, as a customer's security activity
+            # finds them (apps.audit.selectors.security_events: the address in any case).
+            models.Index(Upper("actor_email"), models.F("created_at").desc(), name="audit_tried_email_idx",
+                         condition=models.Q(actor__isnull=True)),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(action__in=AuditAction.values), name="audit_action_valid"),

@@ -101,7 +101,7 @@ def test_a_json_path_refusing_a_post_without_csrf_token_answers_json(customer):
 def test_every_authenticated_page_is_no_store(customer, people):
     pages = ["/", "/accounts/", "/transactions/", "/budgets/", "/alerts/", "/account/two-factor/",
              f"/accounts/{account_id(people)}/", "/transactions/expense/new/", "/transactions/categories/",
-             "/budgets/new/", "/password_change/", "/dashboard/overview"]
+             "/budgets/new/", "/password_change/", "/dashboard/overview", "/settings/activity/"]
     missing = []
     for path in pages:
         response = customer.get(path)
