@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.db.models.functions import Upper
 from django.utils import timezone
 
 
@@ -57,8 +56,8 @@ class AuditEvent(models.Model):
             models.Index(fields=["actor", "-created_at"], name="audit_actor_time_idx"),
             models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
             # Attempts on an address by someone not signed in, as a customer's security activity
-            # finds them (apps.audit.selectors.security_events: the address in any case).
-            models.Index(Upper("actor_email"), models.F("created_at").desc(), name="audit_tried_email_idx",
+            # finds them (apps.audit.selectors.security_events).
+            models.Index(fields=["actor_email", "-created_at"], name="audit_tried_email_idx",
                          condition=models.Q(actor__isnull=True)),
         ]
         constraints = [

@@ -37,11 +37,12 @@ class ActivityLine:
 
 def security_events(*, user):
     """The events of ``user``'s security activity, newest first (a queryset). The attempts on
-    their address count from the day they registered; their address is compared as Django's
-    login compares it (the typed case of the name may differ). Both halves are read through an
-    index (migration 0009 adds the one of the attempts)."""
+    their address count from the day they registered; the trail names them by the address's
+    normal form (UserManager.normalize_email, as the login looks it up), so every spelling that
+    reaches the account is found by an exact match. Both halves are read through an index
+    (migration 0009 adds the one of the attempts)."""
     own = Q(object_type="users.user", object_id=str(user.pk), action__in=OWN_ACTIONS)
-    tried = Q(actor__isnull=True, action__in=TRIED_ACTIONS, actor_email__iexact=user.email,
+    tried = Q(actor__isnull=True, action__in=TRIED_ACTIONS, actor_email=user.email,
               created_at__gte=user.date_joined)
     return AuditEvent.objects.filter(own | tried).order_by("-created_at", "-id")
 
