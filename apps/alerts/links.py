@@ -1,6 +1,7 @@
 """Where an alert is acted on: the one page each kind links to, from the alert list, the
 email and the push notification (a sign-in the customer does not recognise is signed out on
-the settings page's "Where you are signed in", not on the alert list).
+the settings page's "Where you are signed in", not on the alert list; failed attempts are
+read on the security activity page).
 
 URL names, not view imports: the pages belong to other apps (bills, notifications), and a
 name is reversed only when a link is written; the sessions section's address is the users
@@ -47,6 +48,7 @@ ALERT_LINKS: dict[str, AlertLink] = {
     AlertKind.FORECAST_LOW: AlertLink(_("Bills calendar"), _page("bills:calendar")),
     AlertKind.NEW_SIGN_IN: _SESSIONS,
     AlertKind.SECURITY_CHANGE: _SESSIONS,
+    AlertKind.ACCOUNT_LOCKED: AlertLink(_("Security activity"), _page("audit:activity")),
     AlertKind.WEBHOOK_DISABLED: AlertLink(_("Webhooks"), _page("notifications:webhooks")),
 }
 

@@ -28,6 +28,8 @@ class AlertKind(models.TextChoices):
     # Security: once per event.
     NEW_SIGN_IN = "new_sign_in", _("Sign-in from a new device")
     SECURITY_CHANGE = "security_change", _("Password or two-factor changed")
+    # Sign-ins paused after too many failed attempts on the account: once per pause.
+    ACCOUNT_LOCKED = "account_locked", _("Sign-ins paused after failed attempts")
     # A webhook turned off after repeated failures (apps.notifications).
     WEBHOOK_DISABLED = "webhook_disabled", _("Webhook turned off")
 

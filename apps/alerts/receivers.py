@@ -16,9 +16,14 @@ def alert_two_factor_changed(sender, *, user, action, **kwargs):
     security.security_change_alert(user=user, what=f"two_factor_{action}")
 
 
+def alert_account_locked(sender, *, user, network, minutes, **kwargs):
+    security.account_locked_alert(user=user, network=network, minutes=minutes)
+
+
 def connect() -> None:
-    from apps.users.signals import new_device_signed_in, password_changed, two_factor_changed
+    from apps.users.signals import account_locked, new_device_signed_in, password_changed, two_factor_changed
 
     new_device_signed_in.connect(alert_new_device, dispatch_uid="alerts.new_device_signed_in")
     password_changed.connect(alert_password_changed, dispatch_uid="alerts.password_changed")
     two_factor_changed.connect(alert_two_factor_changed, dispatch_uid="alerts.two_factor_changed")
+    account_locked.connect(alert_account_locked, dispatch_uid="alerts.account_locked")

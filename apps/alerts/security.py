@@ -1,17 +1,21 @@
-"""Security alerts: a sign-in from a device the user has not used before, and a change of the
-password or of two-factor authentication. Raised through ``alerts_raise`` from the users app's
-signals (apps.alerts.receivers), inside the transaction that recorded the event, so the alert
-and its deliveries commit with it.
+"""Security alerts: a sign-in from a device the user has not used before, a change of the
+password or of two-factor authentication, and sign-ins paused after too many failed attempts.
+Raised through ``alerts_raise`` from the users app's signals (apps.alerts.receivers), inside
+the transaction that recorded the event, so the alert and its deliveries commit with it.
 
 Once per occurrence: ``new_sign_in:<device id>`` (a device is new once) and
 ``security:<user id>:<uuid>`` (each change is its own event; the key only makes the row
-unique, the event happens once because its service runs once).
+unique, the event happens once because its service runs once); a pause once while it lasts
+(``account_locked:<user id>:<uuid>``, not raised again while the last one is younger than the
+pause: its service holds the user's row, so two reports at once are read one after the other).
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from uuid import uuid4
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -22,6 +26,8 @@ from .models import Alert, AlertKind
 from .services import alerts_raise
 
 IF_NOT_YOU = gettext_lazy("If it was not you, change your password now and contact support.")
+IF_NOT_YOURS = gettext_lazy("If they were not yours, your password held: change it if it may be guessed, and turn "
+                            "on two-factor authentication.")
 SECURITY_CHANGES = {
     "password_change": gettext_lazy("Your password was changed."),
     "password_reset": gettext_lazy("Your password was reset with the link we emailed."),
@@ -61,3 +67,26 @@ def security_change_alert(*, user, what: str) -> list[Alert]:
         message = f"{text} {IF_NOT_YOU}"
     return alerts_raise([Alert(owner=user, kind=AlertKind.SECURITY_CHANGE, message=message,
                                dedupe_key=f"security:{user.pk}:{uuid4().hex}")], ignore_conflicts=True)
+
+
+def account_locked_message(*, minutes: int, network: str) -> str:
+    """In the active language: call it inside ``formats.for_user(user)``."""
+    if network:
+        text = _("Sign-ins to your account are paused for %(minutes)s minutes after too many failed attempts, the "
+                 "last from the network %(network)s.") % {"minutes": minutes, "network": network}
+    else:
+        text = _("Sign-ins to your account are paused for %(minutes)s minutes after too many failed "
+                 "attempts.") % {"minutes": minutes}
+    return f"{text} {IF_NOT_YOURS}"
+
+
+def account_locked_alert(*, user, network: str, minutes: int) -> list[Alert]:
+    """Tell ``user`` that sign-ins to their account are paused for ``minutes``, once while the
+    pause lasts, in the user's language."""
+    since = timezone.now() - timedelta(minutes=minutes)
+    if Alert.objects.filter(owner=user, kind=AlertKind.ACCOUNT_LOCKED, created_at__gte=since).exists():
+        return []
+    with formats.for_user(user):
+        message = account_locked_message(minutes=minutes, network=network)
+    return alerts_raise([Alert(owner=user, kind=AlertKind.ACCOUNT_LOCKED, message=message,
+                               dedupe_key=f"account_locked:{user.pk}:{uuid4().hex}")], ignore_conflicts=True)

@@ -9,6 +9,8 @@ class UsersConfig(AppConfig):
     verbose_name = "Users and roles"
 
     def ready(self):
+        from axes.signals import user_locked_out
+
         from . import receivers
 
         # Permissions exist only after every app has migrated, so the roles'
@@ -17,3 +19,4 @@ class UsersConfig(AppConfig):
         user_logged_in.connect(receivers.record_device_on_login, dispatch_uid="users.known_devices")
         user_logged_in.connect(receivers.record_session_on_login, dispatch_uid="users.signed_in_sessions")
         user_logged_out.connect(receivers.forget_session_on_logout, dispatch_uid="users.signed_in_sessions")
+        user_locked_out.connect(receivers.tell_account_locked, dispatch_uid="users.account_locked")

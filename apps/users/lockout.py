@@ -71,6 +71,12 @@ class LockoutHandler(AxesDatabaseHandler):
                                  ip_address=request.axes_ip_address)
 
 
+def lock_scope(request) -> str | None:
+    """What a lock django-axes just reported (``user_locked_out``) holds: ACCOUNT or ADDRESS."""
+    AxesProxyHandler.update_request(request)
+    return AxesProxyHandler.get_implementation().locked(request, getattr(request, "axes_credentials", None))
+
+
 def lockout_response(request, original_response=None, credentials=None):
     """AXES_LOCKOUT_CALLABLE: the lockout page, saying what is locked. An address's lock
     names no account: the person reading it may not be the one who failed."""

@@ -1,4 +1,5 @@
 from . import services
+from .lockout import ACCOUNT, lock_scope
 from .roles import sync_roles
 from .security import client_ip
 
@@ -26,6 +27,11 @@ def record_session_on_login(sender, *, request, user, **kwargs):
     services.signed_in_session_record(user=user, session_key=session.session_key if session is not None else None,
                                       user_agent=request.META.get("HTTP_USER_AGENT") if request else None,
                                       ip=client_ip(request) if request else None)
+
+
+def tell_account_locked(sender, *, request, username, ip_address=None, **kwargs):
+    if request is not None and lock_scope(request) == ACCOUNT:
+        services.account_lock_noted(email=username, ip=ip_address)
 
 
 def forget_session_on_logout(sender, *, request, user, **kwargs):

@@ -35,6 +35,7 @@ from .models import KnownDevice, SignedInSession, User
 from .roles import CUSTOMER
 from .security import parse_ip
 from .signals import (
+    account_locked,
     email_changed,
     new_device_signed_in,
     password_changed,
@@ -329,6 +330,21 @@ def login_unlock(*, email: str | None = None, ip_address: str | None = None) -> 
         attempts |= AccessAttempt.objects.filter(ip_address=ip)
     _, deleted = attempts.delete()
     return deleted.get(AccessAttempt._meta.label, 0)
+
+
+@transaction.atomic
+def account_lock_noted(*, email: str | None, ip: str | None) -> User | None:
+    """django-axes paused sign-ins to the account of ``email`` (its normal form) after too many
+    failures, the last from ``ip``: send ``account_locked`` for its active user, its row locked
+    so that two reports of one lock at once are told of one after the other (the receiver tells
+    a lock once per pause). None when the address reaches no active account."""
+    user = User.objects.filter(email=email or "", is_active=True).select_for_update().first()
+    if user is None:
+        return None
+    cool_off = settings.AXES_COOLOFF_TIME
+    account_locked.send(sender=User, user=user, network=network_of(ip) if ip else "",
+                        minutes=int(cool_off.total_seconds() // 60))
+    return user
 
 
 # ---------------------------------------------------------------------------

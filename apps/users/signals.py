@@ -11,6 +11,9 @@ email_changed: user, old_email, new_email; sent inside the transaction of the ch
 data_exported: user, files (the names in the zip)
 profile_closed: user, email (the address before it was removed), closed_accounts (names); sent
     inside the closing transaction, before the personal data is removed
+account_locked: user, network ("198.51.100.0/24", "" when unknown), minutes (how long sign-ins
+    stay paused); sent inside the transaction that noted the lock, once per lock of the account
+    (not of an address) (apps.alerts.receivers tells the user)
 sessions_signed_out: user, sessions (their "Firefox on Linux" names), by (the staff member who
     ended them from the admin, or None), reason ("settings", "password_change", "password_reset",
     "profile_closed", "admin"); sent inside the transaction that ended them
@@ -27,3 +30,4 @@ email_changed = Signal()
 data_exported = Signal()
 profile_closed = Signal()
 sessions_signed_out = Signal()
+account_locked = Signal()

@@ -29,7 +29,8 @@ TIMEOUT_SECONDS = 5  # per push service request (connect, then read): a slow one
 GONE = {404, 410}  # RFC 8030: the subscription expired or was removed
 TOPIC_MAX_LENGTH = 32  # RFC 8030 Topic: up to 32 base64url characters
 # Woken at once on a phone in battery saving: what may need acting on now.
-HIGH_URGENCY = {AlertKind.NEW_SIGN_IN, AlertKind.SECURITY_CHANGE, AlertKind.AUTOPAY_FAILED, AlertKind.BILL_OVERDUE}
+HIGH_URGENCY = {AlertKind.NEW_SIGN_IN, AlertKind.SECURITY_CHANGE, AlertKind.ACCOUNT_LOCKED, AlertKind.AUTOPAY_FAILED,
+                AlertKind.BILL_OVERDUE}
 
 
 class PushUnavailable(Exception):
