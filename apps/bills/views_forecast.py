@@ -111,7 +111,7 @@ def forecast_json(request: HttpRequest):
     400 for a bad parameter; 404 for an account that is not the customer's."""
     raw_account = request.GET.get("account")
     if not raw_account:
-        return json_error("Give the account: ?account=ID.", status=400)
+        return json_error(_("Give the account: ?account=ID."), status=400)
     try:
         days = parse_days(request.GET.get("days"))
         estimate = parse_flag(request.GET.get("estimate"), "estimate")
@@ -119,11 +119,11 @@ def forecast_json(request: HttpRequest):
         return json_error(str(error), status=400)
     account_id = parse_id(raw_account)
     if account_id is None:
-        return json_error("No such account.", status=404)
+        return json_error(_("No such account."), status=404)
     try:
         forecast = account_forecast(user=request.user, account_id=account_id, days=days, estimate=estimate)
     except Account.DoesNotExist:
-        return json_error("No such account.", status=404)
+        return json_error(_("No such account."), status=404)
     return json_response(forecast_data(forecast))
 
 

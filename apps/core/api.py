@@ -8,6 +8,7 @@ from functools import wraps
 import simplejson
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 
@@ -30,11 +31,11 @@ def json_endpoint(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
-            response = json_error("Method not allowed: use GET.", status=405)
+            response = json_error(_("Method not allowed: use GET."), status=405)
             response["Allow"] = "GET, HEAD"
             return response
         if not request.user.is_authenticated:
-            return json_error("Authentication required: log in first.", status=401)
+            return json_error(_("Authentication required: log in first."), status=401)
         return view(request, *args, **kwargs)
 
     wrapper.is_json_endpoint = True

@@ -85,3 +85,27 @@ def test_a_bad_month_is_explained_in_german(client):
     html = client.get("/?month=2025-13", follow=True).content.decode()
     assert "„2025-13“ ist kein Monat, den wir anzeigen können: Verwenden Sie die Form JJJJ-MM" in html
     assert "Monat wählen" in html and ">Dieser Monat</a>" in html or "Anzeigen</button>" in html
+
+
+@pytest.mark.django_db
+def test_the_json_endpoints_errors_are_in_the_readers_language(client):
+    """The JSON endpoints' 4xx messages follow the signed-in customer's language, and a
+    signed-out browser's Accept-Language; English stays as it was."""
+    from tests.factories import UserFactory
+
+    anonymous = client.get("/dashboard/overview", HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9")
+    assert (anonymous.status_code, anonymous.json()) == (401, {"error": "Anmeldung erforderlich: Melden Sie sich "
+                                                                         "zuerst an."})
+    ended = client.post("/session/keep-alive/", HTTP_ACCEPT_LANGUAGE="de-DE")
+    assert (ended.status_code, ended.json()) == (401, {"error": "Ihre Sitzung ist beendet: Melden Sie sich erneut an."})
+    assert client.get("/dashboard/overview").json() == {"error": "Authentication required: log in first."}
+
+    client.force_login(UserFactory(locale="de-DE"))
+    wrong_method = client.post("/dashboard/overview")
+    assert (wrong_method.status_code, wrong_method.json()) == (405, {"error": "Methode nicht erlaubt: Verwenden Sie "
+                                                                              "GET."})
+    assert client.get("/forecast").json() == {"error": "Geben Sie das Konto an: ?account=ID."}
+    assert client.get("/forecast", {"account": "999999"}).json() == {"error": "Dieses Konto gibt es nicht."}
+    keep_alive_get = client.get("/session/keep-alive/")
+    assert (keep_alive_get.status_code, keep_alive_get.json()) == (405, {"error": "Methode nicht erlaubt: Verwenden "
+                                                                                  "Sie POST."})

@@ -69,13 +69,13 @@ class SessionKeepAliveView(View):
 
     def post(self, request):
         if not request.user.is_authenticated:
-            return json_error("Your session has ended: log in again.", status=401)
+            return json_error(_("Your session has ended: log in again."), status=401)
         request.session.modified = True  # apps.core.middleware.SessionMiddleware stamps and saves it
         timeout = idle_timeout()
         return json_response({"ends_in": timeout["ends_in"] if timeout else settings.SESSION_COOKIE_AGE})
 
     def http_method_not_allowed(self, request, *args, **kwargs):
-        response = json_error("Method not allowed: use POST.", status=405)
+        response = json_error(_("Method not allowed: use POST."), status=405)
         response["Allow"] = "POST"
         return response
 
