@@ -69,9 +69,16 @@ def security_change_alert(*, user, what: str) -> list[Alert]:
                                dedupe_key=f"security:{user.pk}:{uuid4().hex}")], ignore_conflicts=True)
 
 
-def account_locked_message(*, minutes: int, network: str) -> str:
+# Locked until support unlocks (no cool-off): told once a day at most.
+UNTIL_UNLOCKED_TOLD_EVERY = timedelta(days=1)
+
+
+def account_locked_message(*, minutes: int | None, network: str) -> str:
     """In the active language: call it inside ``formats.for_user(user)``."""
-    if network:
+    if minutes is None:
+        text = _("Sign-ins to your account are paused after too many failed attempts, until our support team "
+                 "unlocks them.")
+    elif network:
         text = _("Sign-ins to your account are paused for %(minutes)s minutes after too many failed attempts, the "
                  "last from the network %(network)s.") % {"minutes": minutes, "network": network}
     else:
@@ -80,10 +87,10 @@ def account_locked_message(*, minutes: int, network: str) -> str:
     return f"{text} {IF_NOT_YOURS}"
 
 
-def account_locked_alert(*, user, network: str, minutes: int) -> list[Alert]:
-    """Tell ``user`` that sign-ins to their account are paused for ``minutes``, once while the
-    pause lasts, in the user's language."""
-    since = timezone.now() - timedelta(minutes=minutes)
+def account_locked_alert(*, user, network: str, minutes: int | None) -> list[Alert]:
+    """Tell ``user`` that sign-ins to their account are paused for ``minutes`` (None: until
+    support unlocks them), once while the pause lasts, in the user's language."""
+    since = timezone.now() - (timedelta(minutes=minutes) if minutes is not None else UNTIL_UNLOCKED_TOLD_EVERY)
     if Alert.objects.filter(owner=user, kind=AlertKind.ACCOUNT_LOCKED, created_at__gte=since).exists():
         return []
     with formats.for_user(user):

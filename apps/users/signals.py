@@ -12,8 +12,8 @@ data_exported: user, files (the names in the zip)
 profile_closed: user, email (the address before it was removed), closed_accounts (names); sent
     inside the closing transaction, before the personal data is removed
 account_locked: user, network ("198.51.100.0/24", "" when unknown), minutes (how long sign-ins
-    stay paused); sent inside the transaction that noted the lock, once per lock of the account
-    (not of an address) (apps.alerts.receivers tells the user)
+    stay paused; None: until support unlocks them); sent inside the transaction that noted the
+    lock, for a lock of the account (not of an address) (apps.alerts.receivers tells the user)
 sessions_signed_out: user, sessions (their "Firefox on Linux" names), by (the staff member who
     ended them from the admin, or None), reason ("settings", "password_change", "password_reset",
     "profile_closed", "admin"); sent inside the transaction that ended them

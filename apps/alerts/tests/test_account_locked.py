@@ -92,3 +92,14 @@ def test_the_alert_is_in_the_owners_language(ada):
         "Anmeldungen bei Ihrem Konto sind nach zu vielen Fehlversuchen für 15 Minuten pausiert, der letzte aus dem "
         "Netzwerk 198.51.100.0/24. Falls sie nicht von Ihnen waren: Ihr Passwort hat standgehalten. Ändern Sie es, "
         "wenn es erraten werden könnte, und schalten Sie die Zwei-Faktor-Authentifizierung ein."]
+
+
+def test_without_a_cool_off_the_lock_lasts_until_support_unlocks_it(ada, settings):
+    settings.AXES_COOLOFF_TIME = None
+    for _ in range(LIMIT + 2):
+        attempt("ada@example.com")
+
+    assert locks(ada) == [
+        "Sign-ins to your account are paused after too many failed attempts, until our support team unlocks them. "
+        "If they were not yours, your password held: change it if it may be guessed, and turn on two-factor "
+        "authentication."]
