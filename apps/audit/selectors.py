@@ -58,7 +58,7 @@ def security_activity(*, user, page: str | int | None) -> Page:
 
 def _line(event: AuditEvent) -> ActivityLine:
     return ActivityLine(at=event.created_at, what=describe(event),
-                        network=network_of(event.ip_address) if event.ip_address else "",
+                        network=network_of(event.ip_address),
                         attempt=event.action in TRIED_ACTIONS)
 
 

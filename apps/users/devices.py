@@ -63,9 +63,12 @@ def os_shown(name: str) -> str:
     return pgettext("a system after 'on'", "an unknown system") if name == UNKNOWN_OS else name
 
 
-def network_of(ip: str) -> str:
-    """The network an address belongs to for recognition: "203.0.113.0/24", "2001:db8:1::/48".
-    An IPv4-mapped IPv6 address counts as its IPv4 address."""
+def network_of(ip: str | None) -> str:
+    """The network an address belongs to for recognition: "203.0.113.0/24", "2001:db8:1::/48";
+    "" for no address (a sign-in from a shell, an event without a request). An IPv4-mapped IPv6
+    address counts as its IPv4 address."""
+    if not ip:
+        return ""
     address = ipaddress.ip_address(ip)
     if address.version == 6 and address.ipv4_mapped:
         address = address.ipv4_mapped

@@ -342,7 +342,7 @@ def account_lock_noted(*, email: str | None, ip: str | None) -> User | None:
     if user is None:
         return None
     cool_off = settings.AXES_COOLOFF_TIME  # None: locked until support unlocks it
-    account_locked.send(sender=User, user=user, network=network_of(ip) if ip else "",
+    account_locked.send(sender=User, user=user, network=network_of(ip),
                         minutes=int(cool_off.total_seconds() // 60) if cool_off is not None else None)
     return user
 
@@ -391,7 +391,7 @@ def signed_in_session_record(*, user, session_key: str | None, user_agent: str |
         return None
     browser, os_name = browser_and_os(user_agent)
     row = SignedInSession(user=user, session_key=session_key, browser=browser, os=os_name,
-                          network=network_of(ip) if ip else "", signed_in_at=timezone.now())
+                          network=network_of(ip), signed_in_at=timezone.now())
     # One statement: INSERT ... ON CONFLICT (session_key) DO UPDATE.
     SignedInSession.objects.bulk_create([row], update_conflicts=True, unique_fields=["session_key"],
                                         update_fields=["user", "browser", "os", "network", "signed_in_at"])
