@@ -16,8 +16,8 @@ def alert_two_factor_changed(sender, *, user, action, **kwargs):
     security.security_change_alert(user=user, what=f"two_factor_{action}")
 
 
-def alert_account_locked(sender, *, user, network, minutes, **kwargs):
-    security.account_locked_alert(user=user, network=network, minutes=minutes)
+def alert_account_locked(sender, *, user, network, pause, **kwargs):
+    security.account_locked_alert(user=user, network=network, pause=pause)
 
 
 def connect() -> None:

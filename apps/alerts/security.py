@@ -87,13 +87,14 @@ def account_locked_message(*, minutes: int | None, network: str) -> str:
     return f"{text} {IF_NOT_YOURS}"
 
 
-def account_locked_alert(*, user, network: str, minutes: int | None) -> list[Alert]:
-    """Tell ``user`` that sign-ins to their account are paused for ``minutes`` (None: until
+def account_locked_alert(*, user, network: str, pause: timedelta | None) -> list[Alert]:
+    """Tell ``user`` that sign-ins to their account are paused for ``pause`` (None: until
     support unlocks them), once while the pause lasts, in the user's language."""
-    since = timezone.now() - (timedelta(minutes=minutes) if minutes is not None else UNTIL_UNLOCKED_TOLD_EVERY)
+    since = timezone.now() - (pause if pause is not None else UNTIL_UNLOCKED_TOLD_EVERY)
     if Alert.objects.filter(owner=user, kind=AlertKind.ACCOUNT_LOCKED, created_at__gte=since).exists():
         return []
     with formats.for_user(user):
-        message = account_locked_message(minutes=minutes, network=network)
+        message = account_locked_message(minutes=pause // timedelta(minutes=1) if pause is not None else None,
+                                         network=network)
     return alerts_raise([Alert(owner=user, kind=AlertKind.ACCOUNT_LOCKED, message=message,
                                dedupe_key=f"account_locked:{user.pk}:{uuid4().hex}")], ignore_conflicts=True)

@@ -341,9 +341,7 @@ def account_lock_noted(*, email: str | None, ip: str | None) -> User | None:
     user = User.objects.filter(email=email or "", is_active=True).select_for_update().first()
     if user is None:
         return None
-    cool_off = settings.AXES_COOLOFF_TIME  # None: locked until support unlocks it
-    account_locked.send(sender=User, user=user, network=network_of(ip),
-                        minutes=int(cool_off.total_seconds() // 60) if cool_off is not None else None)
+    account_locked.send(sender=User, user=user, network=network_of(ip), pause=settings.AXES_COOLOFF_TIME)
     return user
 
 

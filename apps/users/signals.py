@@ -11,9 +11,10 @@ email_changed: user, old_email, new_email; sent inside the transaction of the ch
 data_exported: user, files (the names in the zip)
 profile_closed: user, email (the address before it was removed), closed_accounts (names); sent
     inside the closing transaction, before the personal data is removed
-account_locked: user, network ("198.51.100.0/24", "" when unknown), minutes (how long sign-ins
-    stay paused; None: until support unlocks them); sent inside the transaction that noted the
-    lock, for a lock of the account (not of an address) (apps.alerts.receivers tells the user)
+account_locked: user, network ("198.51.100.0/24", "" when unknown), pause (a timedelta: how long
+    sign-ins stay paused, AXES_COOLOFF_TIME; None: until support unlocks them); sent inside the
+    transaction that noted a lock of the account (not of an address) (apps.alerts.receivers
+    tells the user)
 sessions_signed_out: user, sessions (their "Firefox on Linux" names), by (the staff member who
     ended them from the admin, or None), reason ("settings", "password_change", "password_reset",
     "profile_closed", "admin"); sent inside the transaction that ended them
