@@ -10,7 +10,7 @@ from datetime import datetime
 from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from apps.users.devices import network_of
 
@@ -62,43 +62,44 @@ def _line(event: AuditEvent) -> ActivityLine:
                         attempt=event.action in TRIED_ACTIONS)
 
 
+# What each event says that needs nothing of its details.
+LABELS = {
+    Action.LOGIN: gettext_lazy("Signed in"),
+    Action.LOCKED_OUT: gettext_lazy("Sign-in refused after too many failed attempts"),
+    Action.PASSWORD_CHANGED: gettext_lazy("Password changed"),
+    Action.PASSWORD_RESET: gettext_lazy("Password reset through the emailed link"),
+    Action.PASSWORD_RESET_REQUESTED: gettext_lazy("Password reset link requested"),
+    Action.DATA_EXPORTED: gettext_lazy("All your data exported"),
+}
+# A two-factor event by its change (apps.users.services); "verified" by the device that took the code.
+TWO_FACTOR_LABELS = {
+    "enabled": gettext_lazy("Two-factor authentication turned on"),
+    "disabled": gettext_lazy("Two-factor authentication turned off"),
+    "recovery_codes_generated": gettext_lazy("New recovery codes made"),
+}
+
+
 def describe(event: AuditEvent) -> str:
     """What happened, in a few words of the active language."""
     details = event.details or {}
-    action = event.action
-    if action == Action.LOGIN:
-        return _("Signed in")
-    if action == Action.LOGIN_FAILED:
+    if event.action in LABELS:
+        return str(LABELS[event.action])
+    if event.action == Action.LOGIN_FAILED:
         if details.get("factor", "password") == "password":
             return _("Failed sign-in: wrong password")
         return _("Failed sign-in: wrong two-factor code")
-    if action == Action.LOCKED_OUT:
-        return _("Sign-in refused after too many failed attempts")
-    if action == Action.PASSWORD_CHANGED:
-        return _("Password changed")
-    if action == Action.PASSWORD_RESET:
-        return _("Password reset through the emailed link")
-    if action == Action.PASSWORD_RESET_REQUESTED:
-        return _("Password reset link requested")
-    if action == Action.TWO_FACTOR:
-        change = details.get("change")
-        if change == "enabled":
-            return _("Two-factor authentication turned on")
-        if change == "disabled":
-            return _("Two-factor authentication turned off")
-        if change == "recovery_codes_generated":
-            return _("New recovery codes made")
+    if event.action == Action.TWO_FACTOR:
+        if details.get("change") in TWO_FACTOR_LABELS:
+            return str(TWO_FACTOR_LABELS[details["change"]])
         if details.get("device") == "StaticDevice":
             return _("Signed in with a recovery code")
         return _("Two-factor code accepted")
-    if action == Action.EMAIL_CHANGED:
+    if event.action == Action.EMAIL_CHANGED:
         return _("Email address changed to %(email)s") % {"email": details.get("new_email", "")}
-    if action == Action.SESSIONS_SIGNED_OUT:
+    if event.action == Action.SESSIONS_SIGNED_OUT:
         count = len(details.get("sessions", []))
         if details.get("reason") == "admin":
             return ngettext("%(count)d session signed out by support", "%(count)d sessions signed out by support",
                             count) % {"count": count}
         return ngettext("%(count)d session signed out", "%(count)d sessions signed out", count) % {"count": count}
-    if action == Action.DATA_EXPORTED:
-        return _("All your data exported")
     return event.get_action_display()
