@@ -11,6 +11,7 @@ from apps.core.dates import parse_month
 from apps.core.forms import MoneyField, money_field
 from apps.core.money import cents, parse_money
 from apps.core.schedules import FREQUENCIES, MONTHLY
+from tests.factories import UserFactory
 
 
 @pytest.fixture
@@ -91,8 +92,6 @@ def test_a_bad_month_is_explained_in_german(client):
 def test_the_json_endpoints_errors_are_in_the_readers_language(client):
     """The JSON endpoints' 4xx messages follow the signed-in customer's language, and a
     signed-out browser's Accept-Language; English stays as it was."""
-    from tests.factories import UserFactory
-
     anonymous = client.get("/dashboard/overview", HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9")
     assert (anonymous.status_code, anonymous.json()) == (401, {"error": "Anmeldung erforderlich: Melden Sie sich "
                                                                          "zuerst an."})
