@@ -290,9 +290,12 @@ def _entry_view(request, *, kind):
                         else _("Expense of %(amount)s recorded on “%(account)s”.")) % {
                 "amount": amount, "account": entry.account.name}
             messages.success(request, " ".join([recorded, *notes]))
+            if request.POST.get("then") == "split":  # "Add and split": share it out over categories next
+                return redirect("transactions:split", pk=entry.pk)
             return redirect("accounts:detail", pk=entry.account_id)
     return _money_form_page(request, form, _("Add income") if is_income else _("Add expense"),
                             _("Add income") if is_income else _("Add expense"),
+                            split_label=_("Add and split into categories"),
                             expense_preview_url=None if is_income else extensions.expense_preview_url())
 
 

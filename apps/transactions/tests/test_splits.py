@@ -2,6 +2,7 @@
 the ledger does with the parts (edit, delete, bulk delete, totals, budgets, the pages)."""
 
 import json
+import uuid
 from datetime import date
 from decimal import Decimal
 
@@ -369,3 +370,30 @@ def test_deleting_a_split_entry_asks_about_all_its_parts(client, shop):
     response = client.post(url)
     assert [str(m) for m in response.wsgi_request._messages] == ["Expense of 100.00 USD deleted; balances updated."]
     assert not Transaction.objects.filter(account=acc, kind="expense").exists()
+
+
+# --- "Add and split": a new entry shared out over categories right away --------
+
+def test_add_and_split_records_the_entry_then_opens_its_split(logged_in, user):
+    acc = account(user, opening="500.00", opened_on=date(2025, 1, 1))
+    form = logged_in.get(reverse("transactions:expense"))
+    assert '<button type="submit" name="then" value="split" class="btn btn-outline-secondary" id="add-and-split">' \
+        'Add and split into categories</button>' in form.content.decode()
+    data = {"account": acc.pk, "amount": "84.20", "category": default_category("groceries").pk,
+            "occurred_on": "2025-03-10", "description": "Supermarket", "form_token": str(uuid.uuid4())}
+
+    with time_machine.travel(date(2025, 3, 15)):
+        response = logged_in.post(reverse("transactions:expense"), {**data, "then": "split"})
+
+    entry = Transaction.objects.get(owner=user, description="Supermarket")
+    assert response.status_code == 302 and response["Location"] == reverse("transactions:split", args=[entry.pk])
+    assert (entry.amount, balance(acc)) == (D("84.20"), D("415.80"))
+    page = logged_in.get(response["Location"]).content.decode()
+    assert "Expense of 84.20 USD recorded on" in page  # the message follows to the split page
+
+    # The plain button still goes to the account; so does income, which has the button too.
+    with time_machine.travel(date(2025, 3, 15)):
+        plain = logged_in.post(reverse("transactions:expense"), {**data, "form_token": str(uuid.uuid4())})
+    assert plain["Location"] == reverse("accounts:detail", args=[acc.pk])
+    assert 'id="add-and-split"' in logged_in.get(reverse("transactions:income")).content.decode()
+    assert 'id="add-and-split"' not in logged_in.get(reverse("transactions:transfer")).content.decode()
