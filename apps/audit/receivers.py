@@ -11,6 +11,7 @@ from apps.transactions.signals import account_checked, ledger_changed
 from apps.users.backends import refused_by_lockout
 from apps.users.models import UserManager
 from apps.users.signals import (
+    data_export_files,
     data_exported,
     email_changed,
     password_changed,
@@ -21,6 +22,7 @@ from apps.users.signals import (
     two_factor_changed,
 )
 
+from .selectors import ACTIVITY_EXPORT_COLUMNS, security_activity_rows
 from .services import Action, audit_record, import_record, money_movement_record, points_adjustment_record
 
 
@@ -117,6 +119,10 @@ def on_admin_log_entry(sender, instance, created, **kwargs):
         )
 
 
+def on_data_export_files(sender, user, **kwargs):
+    return [("security_activity.csv", ACTIVITY_EXPORT_COLUMNS, security_activity_rows(user=user))]
+
+
 def connect():
     ledger_changed.connect(on_ledger_changed, dispatch_uid="audit.ledger_changed")
     points_adjusted.connect(on_points_adjusted, dispatch_uid="audit.points_adjusted")
@@ -133,6 +139,7 @@ def connect():
     account_checked.connect(on_account_checked, dispatch_uid="audit.account_checked")
     email_changed.connect(on_email_changed, dispatch_uid="audit.email_changed")
     data_exported.connect(on_data_exported, dispatch_uid="audit.data_exported")
+    data_export_files.connect(on_data_export_files, dispatch_uid="audit.data_export_files")
     profile_closed.connect(on_profile_closed, dispatch_uid="audit.profile_closed")
     sessions_signed_out.connect(on_sessions_signed_out, dispatch_uid="audit.sessions_signed_out")
     post_save.connect(on_admin_log_entry, sender=LogEntry, dispatch_uid="audit.admin_log_entry")

@@ -4,6 +4,7 @@ time. Staff read the whole trail in the admin; this is the customer's own part o
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,6 +19,7 @@ from .models import AuditEvent
 
 Action = AuditEvent.Action
 ACTIVITY_PER_PAGE = 25
+EXPORT_CHUNK = 2000
 # Recorded with the customer as the object (their own doing, or staff's to them).
 OWN_ACTIONS = (Action.LOGIN, Action.PASSWORD_CHANGED, Action.PASSWORD_RESET, Action.TWO_FACTOR,
                Action.EMAIL_CHANGED, Action.SESSIONS_SIGNED_OUT, Action.DATA_EXPORTED)
@@ -54,6 +56,20 @@ def security_activity(*, user, page: str | int | None) -> Page:
     result = Paginator(security_events(user=user), ACTIVITY_PER_PAGE).get_page(page)
     result.object_list = [_line(event) for event in result.object_list]
     return result
+
+
+# The security activity's file in the customer's data export (apps.users.signals.data_export_files):
+# what the page shows of each event, and the event's code.
+ACTIVITY_EXPORT_COLUMNS = ("at", "event", "what", "network", "tried_on_your_address")
+
+
+def security_activity_rows(*, user) -> Iterator[tuple]:
+    """Every event of ``user``'s security activity as ``ACTIVITY_EXPORT_COLUMNS``, newest first
+    as the page lists them: one query, read in chunks. The network, as the page shows it; the
+    address is not written (an attempt's is someone else's)."""
+    for event in security_events(user=user).iterator(chunk_size=EXPORT_CHUNK):
+        line = _line(event)
+        yield line.at, event.action, line.what, line.network, line.attempt
 
 
 def _line(event: AuditEvent) -> ActivityLine:

@@ -18,7 +18,7 @@ import csv
 import json
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -42,7 +42,8 @@ from apps.rewards.models import PointsEntry
 from apps.rules.models import Rule, RulePreferences
 from apps.transactions.exports import csv_rows, neutralise
 from apps.transactions.models import Attachment, Category, CategoryPreference, Transaction
-from apps.users.models import KnownDevice
+from apps.users.models import KnownDevice, User
+from apps.users.signals import data_export_files
 
 CHUNK_SIZE = 2000
 SPOOL_MAX_BYTES = 8 * 1024 * 1024
@@ -131,12 +132,17 @@ class _Echo:
         return value
 
 
-def table_rows(export: ExportFile) -> Iterator[str]:
-    """The CSV lines of one file, header first: one query, read in chunks."""
+def csv_lines(columns: tuple[str, ...], rows: Iterable[tuple]) -> Iterator[str]:
+    """The CSV lines of one file, header first, each value written by ``_cell``."""
     writer = csv.writer(_Echo())
-    yield writer.writerow(export.columns)
-    for row in export.queryset.values_list(*export.columns).iterator(chunk_size=CHUNK_SIZE):
+    yield writer.writerow(columns)
+    for row in rows:
         yield writer.writerow([_cell(value) for value in row])
+
+
+def table_rows(export: ExportFile) -> Iterator[str]:
+    """The CSV lines of one file: one query, read in chunks."""
+    return csv_lines(export.columns, export.queryset.values_list(*export.columns).iterator(chunk_size=CHUNK_SIZE))
 
 
 def profile_json(*, user) -> str:
@@ -151,6 +157,10 @@ def export_files(*, user) -> Iterator[tuple[str, Iterator[str]]]:
     yield "transactions.csv", csv_rows(entries)
     for export in export_tables(user=user):
         yield export.name, table_rows(export)
+    # The files of apps above the profile (the audit trail's security activity): data_export_files.
+    for _receiver, files in data_export_files.send(sender=User, user=user):
+        for name, columns, rows in files:
+            yield name, csv_lines(columns, rows)
 
 
 def export_zip(*, user) -> tuple[tempfile.SpooledTemporaryFile, list[str]]:

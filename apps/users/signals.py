@@ -9,6 +9,10 @@ new_device_signed_in: user, device (KnownDevice), network ("203.0.113.0/24"); se
 profile_changed: user, changes ({"field": [old, new]}); sent inside the transaction of the change
 email_changed: user, old_email, new_email; sent inside the transaction of the change
 data_exported: user, files (the names in the zip)
+data_export_files: user; each receiver returns a list of CSV files to add to the data export's
+    zip (apps.profile.exports), each (name, columns, rows: an iterable of tuples of values): the
+    files of an app the profile may not import (the audit trail's security activity). Sent while
+    the zip is written; the rows are read then, and written as the profile writes its own.
 profile_closed: user, email (the address before it was removed), closed_accounts (names); sent
     inside the closing transaction, before the personal data is removed
 account_locked: user, network ("198.51.100.0/24", "" when unknown), pause (a timedelta: how long
@@ -29,6 +33,7 @@ new_device_signed_in = Signal()
 profile_changed = Signal()
 email_changed = Signal()
 data_exported = Signal()
+data_export_files = Signal()
 profile_closed = Signal()
 sessions_signed_out = Signal()
 account_locked = Signal()

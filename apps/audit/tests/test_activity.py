@@ -182,3 +182,34 @@ def test_the_page_is_in_german(ada):
     assert "<h1 class=\"h3\">Sicherheitsaktivität</h1>" in html
     assert texts(html) == ["Versuch Anmeldung fehlgeschlagen: falscher Zwei-Faktor-Code",
                            "Angemeldet · aus dem Netzwerk 203.0.113.0/24"]
+
+
+def test_the_data_export_holds_the_security_activity_as_the_page_lists_it(ada, time_machine):
+    """apps.profile's export cannot import the audit trail: its file comes through
+    apps.users.signals.data_export_files, written as the profile writes its own files."""
+    import csv
+    import io
+    import zipfile
+
+    time_machine.move_to(timezone.now() + timedelta(minutes=1))
+    laptop = browser("203.0.113.7")
+    assert sign_in(laptop, "ada@example.com") == 302
+    time_machine.shift(timedelta(minutes=5))
+    assert sign_in(browser("198.51.100.9"), "ADA@example.com", "=HYPERLINK(guess)") == 200
+    assert sign_in(browser("192.0.2.1"), "bob@example.com", "wrong") == 200  # not Ada's
+    time_machine.shift(timedelta(minutes=5))
+
+    response = laptop.post(reverse("profile:export"))
+
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    rows = list(csv.DictReader(io.StringIO(archive.read("security_activity.csv").decode())))
+    assert [(r["event"], r["what"], r["network"], r["tried_on_your_address"]) for r in rows] == [
+        ("login_failed", "Failed sign-in: wrong password", "198.51.100.0/24", "true"),
+        ("login", "Signed in", "203.0.113.0/24", "false"),
+    ]
+    assert [r["at"] for r in rows] == [e.created_at.isoformat() for e in security_events(user=ada)
+                                       if e.action != AuditEvent.Action.DATA_EXPORTED]
+    raw = archive.read("security_activity.csv").decode()
+    assert "203.0.113.7" not in raw and "198.51.100.9" not in raw and "192.0.2" not in raw  # networks only
+    # The export itself is the newest line of the page now, not of the file it is written into.
+    assert security_events(user=ada).first().action == AuditEvent.Action.DATA_EXPORTED
