@@ -160,15 +160,35 @@ def _active_budgets(*, user) -> list[_ActiveBudget]:
         return [_ActiveBudget(*row) for row in cursor.fetchall()]
 
 
-_ACTIVE_BUDGETS_SQL = (
-    f"SELECT b.{column(Budget, 'id')}, b.{column(Budget, 'category')}, c.{column(Category, 'name')}, "  # noqa: S608
-    f"b.{column(Budget, 'period')}, b.{column(Budget, 'currency')}, b.{column(Budget, 'limit')}, "
-    f"b.{column(Budget, 'warning_percent')}, b.{column(Budget, 'start_date')} "
-    f"FROM {table(Budget)} b "
+def active_budgets_of(text: str) -> list[_ActiveBudget]:
+    """The active budgets from what ``ACTIVE_BUDGETS_JSON_SQL`` answered, for ``budget_vs_actual``'s
+    ``budgets``: the limit is written as text there, so it comes back the exact Decimal."""
+    return [_ActiveBudget(pk, category_id, name, period, currency, Decimal(limit), warning_percent,
+                          date.fromisoformat(start_date))
+            for pk, category_id, name, period, currency, limit, warning_percent, start_date in json.loads(text)]
+
+
+def _active_budget_columns(*, limit: str = "") -> str:
+    """The columns of ``_ActiveBudget``, in its order (``limit``: a cast for the limit)."""
+    return (f"b.{column(Budget, 'id')}, b.{column(Budget, 'category')}, c.{column(Category, 'name')}, "
+            f"b.{column(Budget, 'period')}, b.{column(Budget, 'currency')}, b.{column(Budget, 'limit')}{limit}, "
+            f"b.{column(Budget, 'warning_percent')}, b.{column(Budget, 'start_date')}")
+
+
+_ACTIVE_BUDGETS_FROM = (
+    f"FROM {table(Budget)} b "  # noqa: S608
     f"JOIN {table(Category)} c "
     f"ON c.{column(Category, 'id')} = b.{column(Budget, 'category')} "
     f"WHERE b.{column(Budget, 'owner')} = %s AND b.{column(Budget, 'is_active')} "
-    f"ORDER BY c.{column(Category, 'name')}, b.{column(Budget, 'period')}, b.{column(Budget, 'id')}"
+)
+_ACTIVE_BUDGETS_ORDER = f"c.{column(Category, 'name')}, b.{column(Budget, 'period')}, b.{column(Budget, 'id')}"
+_ACTIVE_BUDGETS_SQL = f"SELECT {_active_budget_columns()} {_ACTIVE_BUDGETS_FROM}ORDER BY {_ACTIVE_BUDGETS_ORDER}"
+# The same budgets as one JSON text (one parameter: the owner), for a page that reads them inside
+# a statement of its own (apps.dashboard: the overview's and the dashboard's one round trip for
+# them less; issue 17). The limit as text: JSON numbers would come back as floats.
+ACTIVE_BUDGETS_JSON_SQL = (
+    f"SELECT COALESCE(json_agg(json_build_array({_active_budget_columns(limit='::text')}) "  # noqa: S608
+    f"ORDER BY {_ACTIVE_BUDGETS_ORDER})::text, '[]') {_ACTIVE_BUDGETS_FROM}"
 )
 
 
@@ -216,18 +236,21 @@ def _usual_rest(spent: dict[int, Decimal], keys) -> Decimal | None:
 
 
 def budget_vs_actual(*, user, month: date | None = None, today: date | None = None,
-                     spent_in=spent_in_windows, usual_periods: int = 0) -> list[BudgetStatus]:
+                     spent_in=spent_in_windows, usual_periods: int = 0,
+                     budgets: list[_ActiveBudget] | None = None) -> list[BudgetStatus]:
     """All of the user's active budgets with their spending in their current period (in
     the user's time zone) or, when ``month`` is another month than today's, as they stood
     on that month's last day: each budget judged against its own period containing that
     day (the last week of the month for a weekly budget; for a month before the budget
     started, the period its rule gives there), spending counted up to that day.
     Two queries however many budgets: the budgets, then ``spent_in_windows`` (or ``spent_in``,
-    the same function through a cache: apps.dashboard)."""
+    the same function through a cache: apps.dashboard); one when the caller read the budgets
+    in a statement of its own (``budgets``: ``active_budgets_of``)."""
     today = today or user_today(user)
     is_current = month is None or month_window(month) == month_window(today)
     as_of = today if is_current else month_end(month)
-    budgets = _active_budgets(user=user)
+    if budgets is None:
+        budgets = _active_budgets(user=user)
     # A past month before a budget's start is judged on the period its rule gives there.
     windows = {b.pk: window_containing(period=b.period, start_date=b.start_date, day=as_of,
                                        extend_back=not is_current) for b in budgets}

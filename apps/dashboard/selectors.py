@@ -37,7 +37,13 @@ from apps.accounts.selectors import accounts_by_name
 from apps.alerts.selectors import UNREAD_COUNT_SQL
 from apps.bills.forecast import ACTIVE_ITEMS_SQL, Event, Forecast, account_forecasts
 from apps.budgets.models import Budget
-from apps.budgets.selectors import BudgetStatus, budget_vs_actual, spent_in_windows
+from apps.budgets.selectors import (
+    ACTIVE_BUDGETS_JSON_SQL,
+    BudgetStatus,
+    active_budgets_of,
+    budget_vs_actual,
+    spent_in_windows,
+)
 from apps.core import versions
 from apps.core.currencies import currency_order
 from apps.core.dates import month_end, month_label, month_start, user_today
@@ -343,7 +349,8 @@ def _overview_sql(*, user, month: date, as_of: date | None) -> tuple[str, list]:
     """One statement, plain rows (what, currency, number, amount): the accounts per currency
     (count and balance; at the end of ``as_of`` for another month: the stored balance less
     what the entries dated after it did), the month's spending per currency from the monthly
-    totals, the unread alerts, and the user's ledger version."""
+    totals, the unread alerts, the user's ledger version, and the active budgets (their JSON
+    text in the currency's column: ``active_budgets_of``)."""
     accounts_table = Account._meta.db_table
     monthly = MonthlyTotal._meta.db_table
     tx = Transaction._meta.db_table
@@ -363,15 +370,16 @@ def _overview_sql(*, user, month: date, as_of: date | None) -> tuple[str, list]:
         "WHERE m.owner_id = %s AND m.month = %s AND m.kind = %s AND m.count > 0 GROUP BY a.currency "
         f"UNION ALL SELECT 'alerts', '', ({UNREAD_COUNT_SQL}), 0 "
         f"UNION ALL SELECT 'version', '', v.version, 0 FROM {version} v WHERE v.owner_id = %s "
-        f"UNION ALL SELECT 'database', {versions.DATABASE_SQL}, 0, 0"
+        f"UNION ALL SELECT 'database', {versions.DATABASE_SQL}, 0, 0 "
+        f"UNION ALL SELECT 'budgets', ({ACTIVE_BUDGETS_JSON_SQL}), 0, 0"
     )
-    return sql, [*params, user.pk, month, MonthlyTotal.Kind.EXPENSE, user.pk, user.pk]
+    return sql, [*params, user.pk, month, MonthlyTotal.Kind.EXPENSE, user.pk, user.pk, user.pk]
 
 
 def dashboard_overview(*, user, month: date | None = None, today: date | None = None) -> Overview:
     """Accounts (their balances at the end of ``month`` when it is not the current one),
-    the month's spending per currency, unread alerts and the ledger version in one statement
-    of plain rows, then budget vs actual (the budgets, and their spending: one query, or the
+    the month's spending per currency, unread alerts, the ledger version and the active
+    budgets in one statement of plain rows, then the budgets' spending (one query, or the
     cache under the ledger version when ``REDIS_URL`` is set)."""
     today = today or user_today(user)
     month = month_start(month or today)
@@ -379,11 +387,13 @@ def dashboard_overview(*, user, month: date | None = None, today: date | None = 
     balances: dict[str, Decimal] = {}
     spent: dict[str, Decimal] = {}
     total_accounts = alerts = version = 0
-    database = ""
+    database = budgets = ""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for what, currency, number, amount in cursor.fetchall():
-            if what == "account":
+            if what == "budgets":
+                budgets = currency
+            elif what == "account":
                 total_accounts += number
                 balances[currency] = amount
             elif what == "spent":
@@ -402,7 +412,8 @@ def dashboard_overview(*, user, month: date | None = None, today: date | None = 
                                   by_currency={c: balances[c] for c in currency_order(balances, default)}),
         spending=OverviewSpending(currency=default, total=spent.get(default, ZERO),
                                   by_currency={c: spent[c] for c in currency_order(spent, default)}),
-        budgets=budget_vs_actual(user=user, month=month, today=today, spent_in=figures.spent_in),
+        budgets=budget_vs_actual(user=user, month=month, today=today, spent_in=figures.spent_in,
+                                 budgets=active_budgets_of(budgets)),
         alerts_count=alerts,
         ledger_version=version,
     )
@@ -573,7 +584,8 @@ def dashboard_page(*, user, month: date | None = None, today: date | None = None
                  if as_of is None else None),
         spending=figures.get("spending", parts, lambda: monthly_spending(user=user, month=month)),
         history=figures.get("history", parts, lambda: income_vs_spending(user=user, month=month)),
-        budgets=budget_vs_actual(user=user, month=month, today=today, spent_in=figures.spent_in),
+        budgets=budget_vs_actual(user=user, month=month, today=today, spent_in=figures.spent_in,
+                                 budgets=counts.budgets),
         latest=latest_transactions(user=user, until=as_of),
         alerts_count=counts.alerts,
         reward_points=counts.points,
@@ -619,20 +631,21 @@ class _Counts:
     has_items: bool  # any active recurring item (safe to spend reads them only then)
     checklist: FirstRunChecklist | None
     ledger_scope: str  # ``ledger_scope`` of the ledger version: the key of the cached figures
+    budgets: list  # the active budgets, for budget_vs_actual (apps.budgets.selectors.active_budgets_of)
 
 
 def _counts_and_checklist(*, user) -> _Counts:
-    """Unread alerts, reward points, whether there are recurring items, and the first-run
-    checklist, in one plain statement (issue 17: built by the ORM on every visit, each cost
+    """Unread alerts, reward points, whether there are recurring items, the first-run
+    checklist and the active budgets, in one plain statement (issue 17: built by the ORM on every visit, each cost
     more than running it). The checklist's steps are three EXISTS and the dismissal: income
     and expenses are found through the monthly totals, transfers through the (owner,
     category, date) index (they have no category), so the ledger is not scanned."""
     with connection.cursor() as cursor:
-        cursor.execute(_COUNTS_SQL, [user.pk, user.pk, user.pk,
-                                     user.pk, user.pk, user.pk, user.pk, list(TRANSFER_KINDS), user.pk, user.pk])
-        alerts, points, has_items, *checklist, version, database = cursor.fetchone()
+        cursor.execute(_COUNTS_SQL, [user.pk, user.pk, user.pk, user.pk, user.pk, user.pk, user.pk,
+                                     list(TRANSFER_KINDS), user.pk, user.pk, user.pk])
+        alerts, points, has_items, *checklist, version, database, budgets = cursor.fetchone()
     return _Counts(alerts=alerts, points=points, has_items=has_items, checklist=_checklist(*checklist),
-                   ledger_scope=ledger_scope(database, version))
+                   ledger_scope=ledger_scope(database, version), budgets=active_budgets_of(budgets))
 
 
 # The customer's own entries besides income and expenses (an opening balance comes with the
@@ -655,5 +668,5 @@ _COUNTS_SQL = (
     f"AND {column(Transaction, 'category')} IS NULL AND {column(Transaction, 'kind')} = ANY(%s)), "
     f"EXISTS (SELECT 1 FROM {table(Budget)} WHERE {column(Budget, 'owner')} = %s), "
     f"coalesce((SELECT {column(LedgerVersion, 'version')} FROM {table(LedgerVersion)} "
-    f"WHERE {column(LedgerVersion, 'owner')} = %s), 0), {versions.DATABASE_SQL}"
+    f"WHERE {column(LedgerVersion, 'owner')} = %s), 0), {versions.DATABASE_SQL}, ({ACTIVE_BUDGETS_JSON_SQL})"
 )

@@ -174,3 +174,28 @@ def test_spending_is_one_statement_text_for_any_customer_and_any_number_of_budge
     assert len(seen) == 3 and len({sql for sql, _ in seen}) == 1
     assert {n for _, n in seen} == {3}
     assert len(seen[0][0].encode()) <= MAX_CACHED_STATEMENT_LENGTH and MAX_CACHED_STATEMENT_PARAMS >= 3
+
+
+def test_the_budgets_as_json_read_as_the_plain_statement_reads_them(user):
+    """ACTIVE_BUDGETS_JSON_SQL (the dashboard reads the budgets inside a statement of its own):
+    the same budgets in the same order, the limit the exact Decimal (a JSON number would come
+    back a float: 1234567.89 and 0.10 would not), names with quotes and accents as they are."""
+    from apps.budgets.selectors import ACTIVE_BUDGETS_JSON_SQL, _active_budgets, active_budgets_of
+
+    BudgetFactory(owner=user, category=category('Café "Zur Post"', user=user), limit=Decimal("1234567.89"),
+                  period=Budget.Period.WEEKLY, warning_percent=65)
+    BudgetFactory(owner=user, category=category("food"), limit=Decimal("0.10"))
+    BudgetFactory(owner=user, category=category("rent"), is_active=False)
+    BudgetFactory(category=category("health"))  # another user's
+
+    with connection.cursor() as cursor:
+        cursor.execute(ACTIVE_BUDGETS_JSON_SQL, [user.pk])
+        [(text,)] = cursor.fetchall()
+        cursor.execute(ACTIVE_BUDGETS_JSON_SQL, [UserFactory().pk])
+        [(none,)] = cursor.fetchall()
+
+    budgets = active_budgets_of(text)
+    assert budgets == _active_budgets(user=user)
+    assert [(b.category_name, str(b.limit), b.period, b.warning_percent) for b in budgets] == [
+        ('Café "Zur Post"', "1234567.89", "weekly", 65), ("food", "0.10", "monthly", 80)]
+    assert active_budgets_of(none) == []

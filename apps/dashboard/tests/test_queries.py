@@ -24,18 +24,18 @@ from tests.helpers import messages_of
 pytestmark = pytest.mark.django_db
 
 # session, user, the data version (apps.core.pagecache: the page is kept under it), accounts,
-# month by category, six months, budgets (2), latest six, and one statement of unread alerts,
-# reward points, whether there are recurring items, and the first-run checklist (three EXISTS
-# and the dismissal)
-PAGE_QUERIES = 10
+# month by category, six months, the budgets' spending, latest six, and one statement of unread
+# alerts, reward points, whether there are recurring items, the first-run checklist (three
+# EXISTS and the dismissal) and the active budgets
+PAGE_QUERIES = 9
 # This month's page also shows "safe to spend" (apps.bills.forecast): the recurring items and
 # their occurrences, two queries however many bills, none when the counts statement found no
 # active item (these customers have none: their pages run PAGE_QUERIES). Another month's page
 # does not: it is about today.
 CURRENT_PAGE_QUERIES = PAGE_QUERIES + 2
 # session, user, the data version, one statement (accounts, month's spending, unread alerts,
-# ledger version), budgets (2).
-OVERVIEW_QUERIES = 6
+# ledger version, active budgets), the budgets' spending.
+OVERVIEW_QUERIES = 5
 # A past month reads the same queries: its balances come from the same
 # statement (the entries after its last day are a subquery there).
 URLS = [("/", CURRENT_PAGE_QUERIES), ("/dashboard/overview", OVERVIEW_QUERIES),
@@ -165,7 +165,7 @@ def test_no_query_scans_the_transactions_table(client, user_factory, now):
     for name, sql, params in [
         ("latest", selectors._LATEST_SQL[False], [user.pk]),
         ("latest until", selectors._LATEST_SQL[True], [user.pk, date(2024, 2, 29)]),
-        ("counts", selectors._COUNTS_SQL, [user.pk] * 7 + [list(selectors.TRANSFER_KINDS), user.pk, user.pk]),
+        ("counts", selectors._COUNTS_SQL, [user.pk] * 7 + [list(selectors.TRANSFER_KINDS), user.pk, user.pk, user.pk]),
     ]:
         plan = _generic_plan(sql, params)
         assert "Seq Scan on transactions_transaction" not in plan, f"{name}:\n{plan}"
