@@ -636,8 +636,8 @@ class _Counts:
 
 def _counts_and_checklist(*, user) -> _Counts:
     """Unread alerts, reward points, whether there are recurring items, the first-run
-    checklist and the active budgets, in one plain statement (issue 17: built by the ORM on every visit, each cost
-    more than running it). The checklist's steps are three EXISTS and the dismissal: income
+    checklist and the active budgets, in one plain statement (issue 17: built by the ORM on
+    every visit, each cost more than running it). The checklist's steps are three EXISTS and the dismissal: income
     and expenses are found through the monthly totals, transfers through the (owner,
     category, date) index (they have no category), so the ledger is not scanned."""
     with connection.cursor() as cursor:
