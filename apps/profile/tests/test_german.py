@@ -36,3 +36,8 @@ def test_closing_is_german_from_the_form_to_the_goodbye(client, german):
     done = client.post(reverse("profile:close"), {"confirmation": "erika@example.com"}, follow=True,
                        HTTP_ACCEPT_LANGUAGE="de-DE")
     assert "Auf Wiedersehen" in done.content.decode()
+
+
+def test_the_settings_page_says_what_the_export_holds_in_german(client, german):
+    html = client.get(reverse("settings")).content.decode()
+    assert "Punkte, die Browser, mit denen Sie sich angemeldet haben, und Ihre Sicherheitsaktivität." in html
